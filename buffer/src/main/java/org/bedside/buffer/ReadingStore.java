@@ -1,0 +1,39 @@
+package org.bedside.buffer;
+
+import java.io.Closeable;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.bedside.model.Reading;
+
+/**
+ * The durable log of every reading the gateway accepted. Appending is synchronous: when {@link #append} returns, the
+ * record is in the store (on disk as far as the sync policy promises) and will be seen by every cursor.
+ */
+public interface ReadingStore extends Closeable {
+    /** "No position": before the first record. */
+    long NONE = -1;
+
+    /**
+     * Appends the readings of one frame, all from one device, as one record. Thread-safe.
+     *
+     * @return the record's position
+     * @throws StoreException if the record could not be written; the readings were not accepted
+     */
+    long append(List<? extends Reading> readings) throws StoreException;
+
+    /** Opens the named cursor, at the position it last committed (or the start of the store). */
+    ReadingCursor cursor(String name) throws StoreException;
+
+    /** How many records are after the named cursor's committed position. Thread-safe. */
+    long pendingRecords(String cursorName) throws StoreException;
+
+    /** The receive time of the first reading after the named cursor's committed position, if any. Thread-safe. */
+    Optional<Instant> oldestPending(String cursorName) throws StoreException;
+
+    /** Every record from the start, for tools and tests; a fresh read that does not touch any cursor. */
+    List<StoredRecord> readAll() throws StoreException;
+
+    @Override
+    void close();
+}

@@ -1,0 +1,79 @@
+package org.bedside.buffer.chronicle;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.regex.Pattern;
+import org.bedside.buffer.ReadingStore;
+import org.bedside.buffer.StoreException;
+
+/**
+ * A cursor's committed position, one small text file per cursor ({@code cursors/uplink.position}), replaced atomically
+ * (write a temporary file, force it to disk, rename over the old one). A person can read it; a crash leaves either the
+ * old position or the new one, never half of one.
+ */
+final class CursorFile {
+    private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,63}");
+
+    private final Path file;
+    private volatile long committed;
+
+    private CursorFile(Path file, long committed) {
+        this.file = file;
+        this.committed = committed;
+    }
+
+    static CursorFile open(Path directory, String name) throws StoreException {
+        if (!NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("cursor names are lower-case letters, digits and '-': " + name);
+        }
+        Path file = directory.resolve(name + ".position");
+        try {
+            String text = Files.readString(file, StandardCharsets.US_ASCII).trim();
+            return new CursorFile(file, Long.parseLong(text));
+        } catch (NoSuchFileException e) {
+            return new CursorFile(file, ReadingStore.NONE);
+        } catch (IOException | NumberFormatException e) {
+            throw new StoreException("cannot read cursor position " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    long committed() {
+        return committed;
+    }
+
+    synchronized void commit(long position) throws StoreException {
+        if (position < committed) {
+            throw new IllegalArgumentException(
+                    "cursor " + file.getFileName() + " cannot move back from " + committed + " to " + position);
+        }
+        if (position == committed) {
+            return;
+        }
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        try (FileChannel ch = FileChannel.open(
+                tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+            ch.write(ByteBuffer.wrap((position + "\n").getBytes(StandardCharsets.US_ASCII)));
+            ch.force(true);
+        } catch (IOException e) {
+            throw new StoreException("cannot write cursor position " + tmp + ": " + e.getMessage(), e);
+        }
+        try {
+            try {
+                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            throw new StoreException("cannot replace cursor position " + file + ": " + e.getMessage(), e);
+        }
+        committed = position;
+    }
+}

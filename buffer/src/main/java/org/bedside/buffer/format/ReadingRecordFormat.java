@@ -1,0 +1,426 @@
+package org.bedside.buffer.format;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.bedside.model.AlarmEvent;
+import org.bedside.model.DeviceId;
+import org.bedside.model.DeviceStatus;
+import org.bedside.model.MetricCode;
+import org.bedside.model.NumericReading;
+import org.bedside.model.Quality;
+import org.bedside.model.Reading;
+import org.bedside.model.UcumUnit;
+import org.bedside.model.WaveformSegment;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Lays out the readings of one frame (all from one device) as one record. Plain bytes, no Chronicle types, so the same
+ * format can be stored anywhere and read by any later version.
+ *
+ * <p>Version 1, in the notation {@code name:type}: {@code varint} is unsigned LEB128, {@code zigzag} a signed LEB128
+ * value in zigzag order, {@code str} a varint byte length followed by UTF-8, {@code nstr} a byte 0 (null) or 1 then a
+ * {@code str}; enums are stored by name, so renaming a constant is a format change.
+ *
+ * <pre>
+ * record     := version:u8=1 device:str count:varint reading{count}
+ * reading    := kind:u8 receivedSecond:zigzag receivedNano:varint deviceTime body
+ * deviceTime := 0 | 1 second:zigzag nano:varint
+ * kind 1 numeric  := metric unit value quality
+ * kind 2 waveform := metric unit periodNanos:varint n:varint sample:f64{n} quality
+ * kind 3 alarm    := code:str 0|1 metric kind:str priority:str state:str text:str
+ * kind 4 status   := code:str detail:str
+ * metric     := mdc:varint refId:str loinc:nstr label:str
+ * unit       := code:str display:str
+ * value      := 0 (none) | 1 unscaled:zigzag scale:zigzag | 2 decimal:str (beyond a long)
+ * quality    := flagBits:varint reason:str
+ * </pre>
+ */
+public final class ReadingRecordFormat {
+    public static final int VERSION_1 = 1;
+    public static final int CURRENT_VERSION = VERSION_1;
+
+    private static final int NUMERIC = 1;
+    private static final int WAVEFORM = 2;
+    private static final int ALARM = 3;
+    private static final int STATUS = 4;
+
+    private static final int VALUE_NONE = 0;
+    private static final int VALUE_UNSCALED = 1;
+    private static final int VALUE_DECIMAL = 2;
+
+    private static final BigInteger LONG_MIN = BigInteger.valueOf(Long.MIN_VALUE);
+    private static final BigInteger LONG_MAX = BigInteger.valueOf(Long.MAX_VALUE);
+
+    private ReadingRecordFormat() {}
+
+    /** The device and readings of one record. */
+    public record Record(DeviceId device, List<Reading> readings) {}
+
+    /**
+     * Writes the readings as one record into {@code out}, growing it if needed.
+     *
+     * @return the buffer written to: {@code out}, or a larger copy of it; flip it before reading
+     */
+    public static ByteBuffer encode(List<? extends Reading> readings, ByteBuffer out) {
+        if (readings.isEmpty()) {
+            throw new IllegalArgumentException("a record holds at least one reading");
+        }
+        DeviceId device = readings.get(0).device();
+        Writer w = new Writer(out);
+        w.u8(CURRENT_VERSION);
+        w.str(device.value());
+        w.varint(readings.size());
+        for (Reading r : readings) {
+            if (!r.device().equals(device)) {
+                throw new IllegalArgumentException(
+                        "one record holds the readings of one device: " + device + " and " + r.device());
+            }
+            writeReading(w, r);
+        }
+        return w.buf;
+    }
+
+    private static void writeReading(Writer w, Reading r) {
+        int kind = r instanceof NumericReading
+                ? NUMERIC
+                : r instanceof WaveformSegment ? WAVEFORM : r instanceof AlarmEvent ? ALARM : STATUS;
+        w.u8(kind);
+        w.instant(r.receivedAt());
+        Instant deviceTime = r.deviceTime();
+        if (deviceTime == null) {
+            w.u8(0);
+        } else {
+            w.u8(1);
+            w.instant(deviceTime);
+        }
+        if (r instanceof NumericReading n) {
+            w.metric(n.metric());
+            w.unit(n.unit());
+            w.value(n.value());
+            w.quality(n.quality());
+        } else if (r instanceof WaveformSegment s) {
+            w.metric(s.metric());
+            w.unit(s.unit());
+            w.varlong(s.samplePeriod().toNanos());
+            double[] samples = s.samples();
+            w.varint(samples.length);
+            w.ensure(samples.length * 8);
+            for (double d : samples) {
+                w.buf.putDouble(d);
+            }
+            w.quality(s.quality());
+        } else if (r instanceof AlarmEvent a) {
+            w.str(a.code());
+            MetricCode source = a.source();
+            if (source == null) {
+                w.u8(0);
+            } else {
+                w.u8(1);
+                w.metric(source);
+            }
+            w.str(a.kind().name());
+            w.str(a.priority().name());
+            w.str(a.state().name());
+            w.str(a.text());
+        } else if (r instanceof DeviceStatus s) {
+            w.str(s.code().name());
+            w.str(s.detail());
+        }
+    }
+
+    /**
+     * Reads one record from {@code in} (between its position and limit).
+     *
+     * @throws MalformedRecordException if the bytes are not a complete record of a known version
+     */
+    public static Record decode(ByteBuffer in) throws MalformedRecordException {
+        try {
+            Reader r = new Reader(in);
+            int version = r.u8();
+            if (version != VERSION_1) {
+                throw new MalformedRecordException("record format version " + version + " is not known to this"
+                        + " gateway (it reads version " + VERSION_1 + "): was it written by a newer release?");
+            }
+            DeviceId device;
+            try {
+                device = DeviceId.of(r.str());
+            } catch (IllegalArgumentException e) {
+                throw new MalformedRecordException("bad device name: " + e.getMessage());
+            }
+            int count = r.varint();
+            if (count <= 0 || count > in.remaining()) {
+                throw new MalformedRecordException("bad reading count " + count);
+            }
+            List<Reading> readings = new ArrayList<>(count);
+            for (int i = 0; i < count; i++) {
+                readings.add(readReading(r, device));
+            }
+            if (in.hasRemaining()) {
+                throw new MalformedRecordException(in.remaining() + " bytes after the last reading");
+            }
+            return new Record(device, readings);
+        } catch (BufferUnderflowException e) {
+            throw new MalformedRecordException("record is truncated");
+        } catch (RuntimeException e) { // a corrupted field (a date out of range, an unknown enum name...)
+            throw new MalformedRecordException("bad field: " + e.getMessage());
+        }
+    }
+
+    private static Reading readReading(Reader r, DeviceId device) throws MalformedRecordException {
+        int kind = r.u8();
+        Instant receivedAt = r.instant();
+        Instant deviceTime = r.u8() == 1 ? r.instant() : null;
+        switch (kind) {
+            case NUMERIC -> {
+                MetricCode metric = r.metric();
+                UcumUnit unit = r.unit();
+                BigDecimal value = r.value();
+                Quality quality = r.quality();
+                return new NumericReading(device, metric, value, unit, quality, deviceTime, receivedAt);
+            }
+            case WAVEFORM -> {
+                MetricCode metric = r.metric();
+                UcumUnit unit = r.unit();
+                Duration period = Duration.ofNanos(r.varlong());
+                int n = r.varint();
+                if (n < 0 || n > r.in.remaining() / 8) {
+                    throw new MalformedRecordException("bad sample count " + n);
+                }
+                double[] samples = new double[n];
+                for (int i = 0; i < n; i++) {
+                    samples[i] = r.in.getDouble();
+                }
+                return new WaveformSegment(device, metric, unit, period, samples, r.quality(), deviceTime, receivedAt);
+            }
+            case ALARM -> {
+                String code = r.str();
+                MetricCode source = r.u8() == 1 ? r.metric() : null;
+                AlarmEvent.Kind alarmKind = AlarmEvent.Kind.valueOf(r.str());
+                AlarmEvent.Priority priority = AlarmEvent.Priority.valueOf(r.str());
+                AlarmEvent.State state = AlarmEvent.State.valueOf(r.str());
+                return new AlarmEvent(
+                        device, code, source, alarmKind, priority, state, r.str(), deviceTime, receivedAt);
+            }
+            case STATUS -> {
+                DeviceStatus.Code code = DeviceStatus.Code.valueOf(r.str());
+                return new DeviceStatus(device, code, r.str(), deviceTime, receivedAt);
+            }
+            default -> throw new MalformedRecordException("unknown reading kind " + kind);
+        }
+    }
+
+    private static final class Writer {
+        ByteBuffer buf;
+
+        Writer(ByteBuffer buf) {
+            this.buf = buf;
+        }
+
+        void ensure(int bytes) {
+            if (buf.remaining() < bytes) {
+                ByteBuffer bigger = ByteBuffer.allocate(Math.max(buf.capacity() * 2, buf.position() + bytes + 64));
+                buf.flip();
+                bigger.put(buf);
+                buf = bigger;
+            }
+        }
+
+        void u8(int v) {
+            ensure(1);
+            buf.put((byte) v);
+        }
+
+        void varlong(long v) {
+            ensure(10);
+            while ((v & ~0x7FL) != 0) {
+                buf.put((byte) ((v & 0x7F) | 0x80));
+                v >>>= 7;
+            }
+            buf.put((byte) v);
+        }
+
+        void varint(int v) {
+            varlong(v & 0xFFFFFFFFL);
+        }
+
+        void zigzag(long v) {
+            varlong((v << 1) ^ (v >> 63));
+        }
+
+        void instant(Instant t) {
+            zigzag(t.getEpochSecond());
+            varint(t.getNano());
+        }
+
+        void str(String s) {
+            int n = s.length();
+            boolean ascii = true;
+            for (int i = 0; i < n; i++) {
+                if (s.charAt(i) >= 0x80) {
+                    ascii = false;
+                    break;
+                }
+            }
+            if (ascii) {
+                varint(n);
+                ensure(n);
+                for (int i = 0; i < n; i++) {
+                    buf.put((byte) s.charAt(i));
+                }
+            } else {
+                byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+                varint(utf8.length);
+                ensure(utf8.length);
+                buf.put(utf8);
+            }
+        }
+
+        void metric(MetricCode m) {
+            varint(m.mdc());
+            str(m.refId());
+            String loinc = m.loinc();
+            if (loinc == null) {
+                u8(0);
+            } else {
+                u8(1);
+                str(loinc);
+            }
+            str(m.label());
+        }
+
+        void unit(UcumUnit u) {
+            str(u.code());
+            str(u.display());
+        }
+
+        void value(@Nullable BigDecimal v) {
+            if (v == null) {
+                u8(VALUE_NONE);
+                return;
+            }
+            BigInteger unscaled = v.unscaledValue();
+            if (unscaled.bitLength() < 64) {
+                u8(VALUE_UNSCALED);
+                zigzag(unscaled.longValue());
+                zigzag(v.scale());
+            } else {
+                u8(VALUE_DECIMAL);
+                str(v.toString());
+            }
+        }
+
+        void quality(Quality q) {
+            varint(q.bits());
+            str(q.reason());
+        }
+    }
+
+    private static final class Reader {
+        final ByteBuffer in;
+
+        Reader(ByteBuffer in) {
+            this.in = in;
+        }
+
+        int u8() {
+            return in.get() & 0xFF;
+        }
+
+        long varlong() throws MalformedRecordException {
+            long v = 0;
+            for (int shift = 0; shift < 64; shift += 7) {
+                byte b = in.get();
+                v |= (long) (b & 0x7F) << shift;
+                if (b >= 0) {
+                    return v;
+                }
+            }
+            throw new MalformedRecordException("varint longer than 10 bytes");
+        }
+
+        int varint() throws MalformedRecordException {
+            long v = varlong();
+            if (v > 0xFFFFFFFFL || v < 0) {
+                throw new MalformedRecordException("varint out of range");
+            }
+            return (int) v;
+        }
+
+        long zigzag() throws MalformedRecordException {
+            long v = varlong();
+            return (v >>> 1) ^ -(v & 1);
+        }
+
+        Instant instant() throws MalformedRecordException {
+            long seconds = zigzag();
+            int nanos = varint();
+            if (nanos < 0 || nanos > 999_999_999) {
+                throw new MalformedRecordException("bad nanoseconds " + nanos);
+            }
+            return Instant.ofEpochSecond(seconds, nanos);
+        }
+
+        String str() throws MalformedRecordException {
+            int n = varint();
+            if (n < 0 || n > in.remaining()) {
+                throw new MalformedRecordException("string length " + n + " beyond the record");
+            }
+            byte[] bytes = new byte[n];
+            in.get(bytes);
+            return new String(bytes, StandardCharsets.UTF_8);
+        }
+
+        MetricCode metric() throws MalformedRecordException {
+            int mdc = varint();
+            String refId = str();
+            String loinc = u8() == 1 ? str() : null;
+            return new MetricCode(mdc, refId, loinc, str());
+        }
+
+        UcumUnit unit() throws MalformedRecordException {
+            return new UcumUnit(str(), str());
+        }
+
+        @Nullable
+        BigDecimal value() throws MalformedRecordException {
+            int tag = u8();
+            return switch (tag) {
+                case VALUE_NONE -> null;
+                case VALUE_UNSCALED -> {
+                    long unscaled = zigzag();
+                    long scale = zigzag();
+                    if (scale < Integer.MIN_VALUE || scale > Integer.MAX_VALUE) {
+                        throw new MalformedRecordException("bad scale " + scale);
+                    }
+                    yield BigDecimal.valueOf(unscaled, (int) scale);
+                }
+                case VALUE_DECIMAL -> {
+                    BigDecimal d = new BigDecimal(str());
+                    BigInteger u = d.unscaledValue();
+                    if (u.compareTo(LONG_MIN) >= 0 && u.compareTo(LONG_MAX) <= 0) {
+                        throw new MalformedRecordException("decimal value stored in long form expected");
+                    }
+                    yield d;
+                }
+                default -> throw new MalformedRecordException("bad value tag " + tag);
+            };
+        }
+
+        Quality quality() throws MalformedRecordException {
+            int bits = varint();
+            String reason = str();
+            Quality q = Quality.fromBits(bits, reason);
+            if (q.bits() != bits) {
+                throw new MalformedRecordException("unknown quality bits " + Integer.toHexString(bits & ~q.bits()));
+            }
+            return q;
+        }
+    }
+}

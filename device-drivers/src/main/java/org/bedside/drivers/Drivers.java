@@ -1,0 +1,27 @@
+package org.bedside.drivers;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import org.bedside.drivers.masimo.MasimoDriver;
+import org.bedside.drivers.spi.DeviceDriver;
+
+/** Every driver the gateway ships. A closed list: simpler than discovery while all drivers live in this project. */
+public final class Drivers {
+    private static final List<DeviceDriver> ALL = List.of(new MasimoDriver());
+
+    private Drivers() {}
+
+    public static List<DeviceDriver> all() {
+        return ALL;
+    }
+
+    public static Optional<DeviceDriver> byCode(String code) {
+        return ALL.stream().filter(d -> d.info().code().equals(code)).findFirst();
+    }
+
+    /** The codes, comma-separated, for error messages. */
+    public static String codes() {
+        return ALL.stream().map(d -> d.info().code()).collect(Collectors.joining(", "));
+    }
+}

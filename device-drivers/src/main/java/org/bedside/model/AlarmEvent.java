@@ -1,0 +1,64 @@
+package org.bedside.model;
+
+import java.time.Instant;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * An alarm condition that the device reports as present at this moment, such as "SpO2 low". Devices that stream their
+ * alarm state (Masimo sends it every second) produce one event per report while the condition lasts; turning that
+ * stream into start and end phases is the alarm engine's job, not the driver's. Nothing here is invented: a priority
+ * the protocol does not carry is {@link Priority#UNKNOWN}.
+ *
+ * @param code a stable code for the condition within the driver, such as {@code spo2-low}
+ * @param source the metric the condition is about, or null for technical alarms (low battery)
+ * @param text the condition in words, as a clinician would read it
+ */
+public record AlarmEvent(
+        DeviceId device,
+        String code,
+        @Nullable MetricCode source,
+        Kind kind,
+        Priority priority,
+        State state,
+        String text,
+        @Nullable Instant deviceTime,
+        Instant receivedAt)
+        implements Reading {
+
+    /** IHE ACM alert type: physiological, technical or advisory. */
+    public enum Kind {
+        PHYSIOLOGICAL,
+        TECHNICAL,
+        ADVISORY,
+        /** The device did not say. */
+        UNKNOWN
+    }
+
+    public enum Priority {
+        HIGH,
+        MEDIUM,
+        LOW,
+        /** The device did not say. */
+        UNKNOWN
+    }
+
+    /** IHE ACM alarm state as the device reports it. */
+    public enum State {
+        ACTIVE,
+        /** Present, but the audible alarm was silenced or paused on the device. */
+        SILENCED,
+        /** The device reports the condition, but not whether it is alarming. */
+        UNKNOWN
+    }
+
+    public AlarmEvent {
+        if (code.isBlank() || text.isBlank()) {
+            throw new IllegalArgumentException("an alarm needs a code and a text");
+        }
+    }
+
+    @Override
+    public String subjectPart() {
+        return "alarm:" + code;
+    }
+}

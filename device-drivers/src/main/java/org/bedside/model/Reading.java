@@ -1,0 +1,35 @@
+package org.bedside.model;
+
+import java.time.Instant;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One thing a device said at one moment. Every reading carries the device's own clock ({@link #deviceTime()}, null when
+ * the protocol has none) and the gateway's ({@link #receivedAt()}): device clocks drift and boxes boot without a
+ * real-time clock, so both are kept and the charting rule chooses (see docs/architecture.md, "Time").
+ *
+ * <p>{@link #key()} is the reading's stable identity, {@code <device>/<what>/<receivedAt in µs>}, for example
+ * {@code bed12-spo2/150456/1763788800123456}. The device pipeline stamps each frame with a receive time that strictly
+ * increases per device, so no two readings of a device share a key, and a reading read back from the buffer has the same
+ * key it had when it was written: replaying it after a crash writes nothing new on the FHIR server.
+ */
+public sealed interface Reading permits NumericReading, WaveformSegment, AlarmEvent, DeviceStatus {
+
+    DeviceId device();
+
+    @Nullable
+    Instant deviceTime();
+
+    Instant receivedAt();
+
+    /** What this reading is about within its device: a metric code, {@code alarm:<code>} or {@code status:<code>}. */
+    String subjectPart();
+
+    default String key() {
+        return device().value() + '/' + subjectPart() + '/' + epochMicros(receivedAt());
+    }
+
+    static long epochMicros(Instant t) {
+        return Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000L), t.getNano() / 1_000);
+    }
+}
