@@ -1,0 +1,341 @@
+package org.bedside.drivers.pipeline;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.time.temporal.ChronoUnit;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.bedside.common.Backoff;
+import org.bedside.common.RateLimitedLog;
+import org.bedside.drivers.spi.DecodeFailure;
+import org.bedside.drivers.spi.DecodeResult;
+import org.bedside.drivers.spi.DeviceDriver;
+import org.bedside.drivers.spi.DriverOptions;
+import org.bedside.drivers.spi.FrameDecoder;
+import org.bedside.drivers.spi.FrameSink;
+import org.bedside.drivers.spi.MessageDecoder;
+import org.bedside.drivers.transport.Link;
+import org.bedside.drivers.transport.Transport;
+import org.bedside.model.DeviceId;
+import org.bedside.model.DeviceStatus;
+import org.bedside.model.Reading;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one device on its own thread: opens the link (retrying with back-off and jitter while the port is missing),
+ * feeds what arrives through the driver's framer and decoder, and hands each frame's readings to the sink (the store).
+ * The link's own story is recorded as readings too: {@code CONNECTED}, {@code DISCONNECTED} with the cause, and {@code
+ * NO_DATA} after the idle timeout, so that a gap in a chart can be explained later.
+ *
+ * <p>Each frame is stamped with a receive time that strictly increases per device at microsecond resolution (the
+ * clock's value, or one microsecond after the previous frame's): readings' keys are unique even when two frames arrive
+ * in the same read.
+ *
+ * <p>Nothing the device sends stops the pipeline: decode failures are counted per reason and logged at most once a
+ * minute, without payload (some monitors send patient demographics).
+ */
+public final class DevicePipeline implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(DevicePipeline.class);
+    private static final Duration READ_POLL = Duration.ofMillis(250);
+
+    /** How a pipeline is set up. */
+    public record Settings(Duration idleTimeout, Duration reconnectInitialDelay, Duration reconnectMaxDelay) {
+        public static final Settings DEFAULT =
+                new Settings(Duration.ofSeconds(10), Duration.ofMillis(500), Duration.ofSeconds(5));
+    }
+
+    private final DeviceId device;
+    private final String driverCode;
+    private final Transport transport;
+    private final FrameDecoder framer;
+    private final MessageDecoder decoder;
+    private final ReadingSink sink;
+    private final InstantSource clock;
+    private final Settings settings;
+    private final Backoff backoff;
+    private final RateLimitedLog failureLog = new RateLimitedLog(LOG, Duration.ofMinutes(1));
+    private final Object wakeUp = new Object();
+
+    private final AtomicLong frames = new AtomicLong();
+    private final AtomicLong readings = new AtomicLong();
+    private final AtomicLong bytes = new AtomicLong();
+    private final AtomicLong storeFailures = new AtomicLong();
+    private final AtomicLong reconnects = new AtomicLong();
+    private final Map<DecodeFailure.Reason, AtomicLong> failures = new EnumMap<>(DecodeFailure.Reason.class);
+
+    private volatile LinkState state = LinkState.CONNECTING;
+    private volatile String detail = "starting";
+    private volatile Instant since;
+    private volatile @Nullable Instant lastFrameAt;
+    private volatile boolean running;
+    private volatile @Nullable Link link;
+    private @Nullable Thread thread;
+    private Instant lastStamp = Instant.EPOCH;
+
+    public DevicePipeline(
+            DeviceId device,
+            DeviceDriver driver,
+            DriverOptions options,
+            Transport transport,
+            ReadingSink sink,
+            InstantSource clock,
+            Settings settings) {
+        this.device = device;
+        this.driverCode = driver.info().code();
+        this.transport = transport;
+        this.framer = driver.newFrameDecoder(options);
+        this.decoder = driver.newMessageDecoder(device, options);
+        this.sink = sink;
+        this.clock = clock;
+        this.settings = settings;
+        this.backoff = new Backoff(settings.reconnectInitialDelay(), settings.reconnectMaxDelay());
+        this.since = clock.instant();
+        for (DecodeFailure.Reason r : DecodeFailure.Reason.values()) {
+            failures.put(r, new AtomicLong());
+        }
+    }
+
+    public DeviceId device() {
+        return device;
+    }
+
+    public synchronized void start() {
+        if (thread != null) {
+            throw new IllegalStateException("pipeline of " + device + " already started");
+        }
+        running = true;
+        Thread t = new Thread(this::run, "device-" + device);
+        t.setDaemon(true);
+        thread = t;
+        t.start();
+    }
+
+    /** Stops the pipeline and closes the link; waits for the thread to end. */
+    @Override
+    public void close() {
+        Thread t;
+        synchronized (this) {
+            running = false;
+            t = thread;
+        }
+        Link l = link;
+        if (l != null) {
+            l.close();
+        }
+        synchronized (wakeUp) {
+            wakeUp.notifyAll();
+        }
+        if (t != null) {
+            try {
+                t.join(Duration.ofSeconds(5).toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        setState(LinkState.STOPPED, "stopped");
+    }
+
+    public PipelineStatus status() {
+        Map<DecodeFailure.Reason, Long> counts = new EnumMap<>(DecodeFailure.Reason.class);
+        failures.forEach((reason, count) -> counts.put(reason, count.get()));
+        return new PipelineStatus(
+                device,
+                driverCode,
+                transport.describe(),
+                state,
+                detail,
+                since,
+                lastFrameAt,
+                frames.get(),
+                readings.get(),
+                bytes.get(),
+                storeFailures.get(),
+                reconnects.get(),
+                counts);
+    }
+
+    private void run() {
+        boolean reportedDown = false;
+        while (running) {
+            Link opened;
+            try {
+                opened = transport.open();
+            } catch (IOException | RuntimeException e) {
+                String why = "cannot open " + transport.describe() + ": " + e.getMessage();
+                if (!reportedDown) {
+                    LOG.warn("Device {}: {}", device, why);
+                    record(DeviceStatus.Code.DISCONNECTED, why);
+                    reportedDown = true;
+                }
+                setState(LinkState.DISCONNECTED, why);
+                pause(backoff.nextDelay());
+                continue;
+            }
+            link = opened;
+            reportedDown = false;
+            if (!running) {
+                opened.close();
+                break;
+            }
+            backoff.reset();
+            reconnects.incrementAndGet();
+            LOG.info("Device {}: connected to {}", device, transport.describe());
+            setState(LinkState.CONNECTED, "connected to " + transport.describe());
+            record(DeviceStatus.Code.CONNECTED, "connected to " + transport.describe());
+            String why = readUntilLost(opened);
+            opened.close();
+            link = null;
+            if (running) {
+                LOG.warn("Device {}: {}", device, why);
+                setState(LinkState.DISCONNECTED, why);
+                record(DeviceStatus.Code.DISCONNECTED, why);
+                reportedDown = true;
+                pause(backoff.nextDelay());
+            }
+        }
+    }
+
+    /** Reads and decodes until the link is lost or the pipeline stops; returns why it ended. */
+    private String readUntilLost(Link l) {
+        framer.reset();
+        ByteBuffer buffer = ByteBuffer.allocate(4096);
+        FrameSink frameSink = new FrameSink() {
+            @Override
+            public void frame(ByteBuffer frame) {
+                onFrame(frame);
+            }
+
+            @Override
+            public void failure(DecodeFailure failure) {
+                onFailure(failure);
+            }
+        };
+        long lastGoodFrameNanos = System.nanoTime();
+        long lastBytesNanos = lastGoodFrameNanos;
+        boolean idleReported = false;
+        long framesBefore = frames.get();
+        while (running) {
+            buffer.clear();
+            int n;
+            try {
+                n = l.read(buffer, READ_POLL);
+            } catch (IOException | RuntimeException e) {
+                return "link lost: " + e.getMessage();
+            }
+            long now = System.nanoTime();
+            if (n > 0) {
+                bytes.addAndGet(n);
+                lastBytesNanos = now;
+                buffer.flip();
+                framer.feed(buffer, frameSink);
+                long f = frames.get();
+                if (f != framesBefore) {
+                    framesBefore = f;
+                    lastGoodFrameNanos = now;
+                    if (idleReported) {
+                        idleReported = false;
+                        setState(LinkState.CONNECTED, "data resumed from " + transport.describe());
+                        record(DeviceStatus.Code.CONNECTED, "data resumed from " + transport.describe());
+                    }
+                }
+            }
+            if (!idleReported
+                    && now - lastGoodFrameNanos > settings.idleTimeout().toNanos()) {
+                idleReported = true;
+                String why = now - lastBytesNanos > settings.idleTimeout().toNanos()
+                        ? "no data for " + settings.idleTimeout().toSeconds() + " s on " + transport.describe()
+                                + ": is the device switched on and set to send (" + driverCode + ")?"
+                        : "bytes arrive on " + transport.describe() + " but no valid frame for "
+                                + settings.idleTimeout().toSeconds() + " s: wrong baud rate, or the device is set to"
+                                + " another protocol than " + driverCode + "?";
+                LOG.warn("Device {}: {}", device, why);
+                setState(LinkState.NO_DATA, why);
+                record(DeviceStatus.Code.NO_DATA, why);
+            }
+        }
+        return "stopped";
+    }
+
+    private void onFrame(ByteBuffer frame) {
+        Instant receivedAt = stamp();
+        DecodeResult result;
+        try {
+            result = decoder.decode(frame, receivedAt);
+        } catch (RuntimeException e) {
+            // A decoder bug must not take the device down; the frame is counted as malformed.
+            result = DecodeFailure.of(DecodeFailure.Reason.MALFORMED, "decoder error: " + e, frame);
+        }
+        if (result instanceof DecodeResult.Decoded decoded) {
+            frames.incrementAndGet();
+            lastFrameAt = receivedAt;
+            if (!decoded.readings().isEmpty()) {
+                deliver(decoded.readings());
+            }
+        } else if (result instanceof DecodeFailure failure) {
+            onFailure(failure);
+        }
+    }
+
+    private void onFailure(DecodeFailure failure) {
+        failures.get(failure.reason()).incrementAndGet();
+        failureLog.warn(
+                failure.reason().name(),
+                "Device " + device + ": " + failure.reason().label() + ", " + failure.length() + " bytes: "
+                        + failure.detail());
+    }
+
+    private void deliver(List<Reading> batch) {
+        try {
+            sink.accept(batch);
+            readings.addAndGet(batch.size());
+        } catch (IOException | RuntimeException e) {
+            storeFailures.incrementAndGet();
+            failureLog.warn(
+                    "store",
+                    "Device " + device + ": " + batch.size() + " readings could not be stored and are" + " lost: "
+                            + e.getMessage());
+        }
+    }
+
+    private void record(DeviceStatus.Code code, String text) {
+        deliver(List.of(new DeviceStatus(device, code, text, null, stamp())));
+    }
+
+    /** A receive time that strictly increases for this device, at microsecond resolution. */
+    private synchronized Instant stamp() {
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+        if (!now.isAfter(lastStamp)) {
+            now = lastStamp.plus(1, ChronoUnit.MICROS);
+        }
+        lastStamp = now;
+        return now;
+    }
+
+    private void setState(LinkState newState, String newDetail) {
+        if (state != newState) {
+            since = clock.instant();
+        }
+        state = newState;
+        detail = newDetail;
+    }
+
+    private void pause(Duration d) {
+        synchronized (wakeUp) {
+            if (running) {
+                try {
+                    wakeUp.wait(Math.max(1, d.toMillis()));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    running = false;
+                }
+            }
+        }
+    }
+}

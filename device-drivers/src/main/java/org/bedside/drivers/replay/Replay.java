@@ -1,0 +1,206 @@
+package org.bedside.drivers.replay;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import org.bedside.drivers.Drivers;
+import org.bedside.drivers.spi.DecodeFailure;
+import org.bedside.drivers.spi.DecodeResult;
+import org.bedside.drivers.spi.DeviceDriver;
+import org.bedside.drivers.spi.DriverOptions;
+import org.bedside.drivers.spi.FrameDecoder;
+import org.bedside.drivers.spi.FrameSink;
+import org.bedside.drivers.spi.InvalidOptionException;
+import org.bedside.drivers.spi.MessageDecoder;
+import org.bedside.model.AlarmEvent;
+import org.bedside.model.DeviceId;
+import org.bedside.model.DeviceStatus;
+import org.bedside.model.NumericReading;
+import org.bedside.model.QualityFlag;
+import org.bedside.model.Reading;
+import org.bedside.model.WaveformSegment;
+
+/**
+ * Decodes a raw capture of device-to-host bytes with a driver and prints one JSON object per reading, and one with
+ * {@code "kind":"failure"} per frame or stretch of bytes that failed, in stream order. A summary goes to stderr.
+ *
+ * <pre>
+ * usage: replay --driver CODE [--option KEY=VALUE]... FILE
+ * {"kind":"numeric","mdc":150456,"refId":"MDC_PULS_OXIM_SAT_O2","label":"SpO2","loinc":"59408-5","value":"97",
+ *  "unit":"%","deviceTime":"2026-11-22T09:59:58Z","status":"valid"}
+ * {"kind":"failure","reason":"malformed","detail":"SPO2 value '9x8%' is not a number","length":102}
+ * </pre>
+ *
+ * <p>Values are printed as strings to keep the device's precision ({@code "3.60"}).
+ */
+public final class Replay {
+    private static final DeviceId DEVICE = DeviceId.of("replay");
+    /** The capture has no receive times; every frame gets this one, so output depends on the bytes only. */
+    private static final Instant RECEIVED_AT = Instant.EPOCH;
+
+    private Replay() {}
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        String driverCode = null;
+        Path file = null;
+        Map<String, String> options = new LinkedHashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (a.equals("--driver") && i + 1 < args.length) {
+                driverCode = args[++i];
+            } else if (a.equals("--option") && i + 1 < args.length && args[i + 1].contains("=")) {
+                String kv = args[++i];
+                options.put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
+            } else if (!a.startsWith("--") && file == null) {
+                file = Path.of(a);
+            } else {
+                return usage(err, "unexpected argument '" + a + "'");
+            }
+        }
+        if (driverCode == null || file == null) {
+            return usage(err, "a driver and a file are needed");
+        }
+        DeviceDriver driver = Drivers.byCode(driverCode).orElse(null);
+        if (driver == null) {
+            return usage(err, "unknown driver '" + driverCode + "'; known: " + Drivers.codes());
+        }
+        DriverOptions driverOptions;
+        MessageDecoder decoder;
+        try {
+            driverOptions = DriverOptions.parse(driver.info(), options);
+            decoder = driver.newMessageDecoder(DEVICE, driverOptions);
+        } catch (InvalidOptionException e) {
+            return usage(err, "option " + e.getMessage());
+        }
+        FrameDecoder framer = driver.newFrameDecoder(driverOptions);
+        Counts counts = new Counts();
+        FrameSink sink = new FrameSink() {
+            @Override
+            public void frame(ByteBuffer frame) {
+                counts.frames++;
+                DecodeResult result = decoder.decode(frame, RECEIVED_AT);
+                if (result instanceof DecodeResult.Decoded d) {
+                    for (Reading r : d.readings()) {
+                        out.println(json(r));
+                        counts.readings++;
+                    }
+                } else if (result instanceof DecodeFailure f) {
+                    failure(f);
+                }
+            }
+
+            @Override
+            public void failure(DecodeFailure f) {
+                counts.failures.merge(f.reason(), 1L, Long::sum);
+                out.println(Json.object(ordered(
+                        "kind", "failure", "reason", f.reason().label(), "detail", f.detail(), "length", f.length())));
+            }
+        };
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] chunk = new byte[8192];
+            for (int n = in.read(chunk); n >= 0; n = in.read(chunk)) {
+                framer.feed(ByteBuffer.wrap(chunk, 0, n), sink);
+            }
+        } catch (IOException e) {
+            err.println("replay: cannot read " + file + ": " + e.getMessage());
+            return 2;
+        }
+        out.flush();
+        err.println("replay: " + counts.frames + " frames, " + counts.readings + " readings, "
+                + counts.failures.values().stream().mapToLong(Long::longValue).sum() + " failures "
+                + counts.failures.toString().toLowerCase(Locale.ROOT));
+        return 0;
+    }
+
+    private static final class Counts {
+        long frames;
+        long readings;
+        final Map<DecodeFailure.Reason, Long> failures = new EnumMap<>(DecodeFailure.Reason.class);
+    }
+
+    private static int usage(PrintStream err, String problem) {
+        err.println("replay: " + problem);
+        err.println("usage: bedside replay --driver CODE [--option KEY=VALUE]... FILE");
+        err.println("drivers: " + Drivers.codes());
+        return 64;
+    }
+
+    static String json(Reading r) {
+        String deviceTime = r.deviceTime() == null ? null : r.deviceTime().toString();
+        if (r instanceof NumericReading n) {
+            return Json.object(ordered(
+                    "kind", "numeric",
+                    "mdc", n.metric().mdc(),
+                    "refId", n.metric().refId(),
+                    "label", n.metric().label(),
+                    "loinc", n.metric().loinc(),
+                    "value", n.value() == null ? null : n.value().toPlainString(),
+                    "unit", n.unit().code(),
+                    "deviceTime", deviceTime,
+                    "status", status(n),
+                    "flags", n.quality().flags().stream().map(QualityFlag::name).toList(),
+                    "reason",
+                            n.quality().reason().isEmpty() ? null : n.quality().reason()));
+        }
+        if (r instanceof WaveformSegment w) {
+            return Json.object(ordered(
+                    "kind", "waveform",
+                    "mdc", w.metric().mdc(),
+                    "refId", w.metric().refId(),
+                    "label", w.metric().label(),
+                    "unit", w.unit().code(),
+                    "samples", w.sampleCount(),
+                    "samplePeriod", w.samplePeriod().toString(),
+                    "deviceTime", deviceTime,
+                    "status", w.quality().isValid() ? "valid" : "invalid"));
+        }
+        if (r instanceof AlarmEvent a) {
+            return Json.object(ordered(
+                    "kind", "alarm",
+                    "code", a.code(),
+                    "mdc", a.source() == null ? null : a.source().mdc(),
+                    "alarmKind", a.kind().name().toLowerCase(Locale.ROOT),
+                    "priority", a.priority().name().toLowerCase(Locale.ROOT),
+                    "status", a.state().name().toLowerCase(Locale.ROOT),
+                    "text", a.text(),
+                    "deviceTime", deviceTime));
+        }
+        DeviceStatus s = (DeviceStatus) r;
+        return Json.object(ordered(
+                "kind", "status",
+                "code", s.code().name().toLowerCase(Locale.ROOT),
+                "detail", s.detail(),
+                "deviceTime", deviceTime,
+                "status", s.code().name().toLowerCase(Locale.ROOT)));
+    }
+
+    private static String status(NumericReading n) {
+        if (n.value() == null) {
+            return n.quality().has(QualityFlag.NOT_AVAILABLE) ? "unavailable" : "invalid";
+        }
+        if (!n.quality().isValid()) {
+            return "invalid";
+        }
+        return n.quality().has(QualityFlag.QUESTIONABLE) ? "questionable" : "valid";
+    }
+
+    private static Map<String, Object> ordered(Object... keyValues) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < keyValues.length; i += 2) {
+            m.put((String) keyValues[i], keyValues[i + 1]);
+        }
+        return m;
+    }
+}

@@ -1,0 +1,190 @@
+package org.bedside.uplink;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.function.Function;
+import org.bedside.buffer.StoredRecord;
+import org.bedside.model.DeviceId;
+import org.bedside.model.NumericReading;
+import org.bedside.model.Reading;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Decides which readings are charted. Every reading is buffered; charting samples them.
+ *
+ * <ul>
+ *   <li><b>Every reading</b> (interval 0): each reading of a charted metric becomes an Observation, invalid ones with a
+ *       data-absent reason; its identifier is {@code <gateway>/<reading key>}.
+ *   <li><b>Per interval</b> (default one minute): per device and metric, the latest valid value of each interval of
+ *       charting time; an interval with no valid value charts nothing (the gap is real). The identifier is {@code
+ *       <gateway>/<device>/<mdc>/<interval>s/<interval start>}, so that whatever a crash or a late reading does, an
+ *       interval never gets two Observations.
+ * </ul>
+ *
+ * <p>An interval is closed when a later reading of the same series arrives in a later interval, or when the receive
+ * clock passes its end plus a grace period (the device went quiet). While an interval is open, the record holding its
+ * latest valid value must not be committed: {@link #earliestHeldPosition()} says how far the cursor may go.
+ */
+final class ChartingPolicy {
+    /** Time allowed after an interval ends for its last readings to arrive. */
+    static final Duration GRACE = Duration.ofSeconds(2);
+
+    private final UplinkSettings settings;
+    private final Function<DeviceId, @Nullable DeviceContext> devices;
+    private final Map<Series, Interval> open = new HashMap<>();
+    private final NotCharted notCharted = new NotCharted();
+
+    private record Series(DeviceId device, int mdc) {}
+
+    private static final class Interval {
+        final long start;
+
+        @Nullable
+        NumericReading held;
+
+        @Nullable
+        Instant heldEffective;
+
+        long heldPosition;
+        Instant closeAt;
+
+        Interval(long start, Instant closeAt) {
+            this.start = start;
+            this.closeAt = closeAt;
+        }
+    }
+
+    /** Readings not charted, by reason, for metrics and the status page. */
+    static final class NotCharted {
+        long noPatient;
+        long notChartedMetric;
+        long invalid;
+        long superseded;
+        long late;
+        long unreadableRecords;
+    }
+
+    ChartingPolicy(UplinkSettings settings, Function<DeviceId, @Nullable DeviceContext> devices) {
+        this.settings = settings;
+        this.devices = devices;
+    }
+
+    NotCharted notCharted() {
+        return notCharted;
+    }
+
+    /** Takes one record; returns what becomes chartable now. */
+    List<Chartable> accept(StoredRecord record) {
+        if (!record.isReadable()) {
+            notCharted.unreadableRecords++;
+            return List.of();
+        }
+        List<Chartable> out = new ArrayList<>(0);
+        for (Reading r : record.readings()) {
+            if (r instanceof NumericReading n) {
+                accept(n, record.position(), out);
+            }
+        }
+        return out;
+    }
+
+    private void accept(NumericReading n, long position, List<Chartable> out) {
+        Optional<ChartedMetric> metric = ChartedMetric.of(n.metric());
+        if (metric.isEmpty()) {
+            notCharted.notChartedMetric++;
+            return;
+        }
+        DeviceContext device = devices.apply(n.device());
+        if (device == null || device.patientReference() == null) {
+            notCharted.noPatient++;
+            return;
+        }
+        Instant effective = ChartingTime.effective(n, settings.maxClockSkew());
+        if (settings.everyReading()) {
+            out.add(new Chartable(n, metric.get(), effective, settings.gatewayId() + "/" + n.key(), position));
+            return;
+        }
+        long seconds = settings.chartingInterval().toSeconds();
+        long start = Math.floorDiv(effective.getEpochSecond(), seconds) * seconds;
+        Series series = new Series(n.device(), n.metric().mdc());
+        Interval interval = open.get(series);
+        if (interval != null && start < interval.start) {
+            notCharted.late++;
+            return;
+        }
+        if (interval != null && start > interval.start) {
+            close(series, interval, out);
+            interval = null;
+        }
+        if (interval == null) {
+            interval = new Interval(start, closeAt(n, effective, start + seconds));
+            open.put(series, interval);
+        }
+        if (!n.isValid()) {
+            notCharted.invalid++;
+            return;
+        }
+        if (interval.held != null) {
+            notCharted.superseded++;
+        }
+        interval.held = n;
+        interval.heldEffective = effective;
+        interval.heldPosition = position;
+        interval.closeAt = closeAt(n, effective, start + seconds);
+    }
+
+    /** When, on the receive clock, an interval ending at {@code endSecond} of charting time is surely complete. */
+    private static Instant closeAt(NumericReading n, Instant effective, long endSecond) {
+        Duration untilEnd = Duration.between(effective, Instant.ofEpochSecond(endSecond));
+        return n.receivedAt().plus(untilEnd).plus(GRACE);
+    }
+
+    /** Closes the intervals whose time is up; returns what becomes chartable. */
+    List<Chartable> flushDue(Instant now) {
+        List<Chartable> out = new ArrayList<>(0);
+        for (Iterator<Map.Entry<Series, Interval>> it = open.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<Series, Interval> e = it.next();
+            if (!now.isBefore(e.getValue().closeAt)) {
+                emit(e.getKey(), e.getValue(), out);
+                it.remove();
+            }
+        }
+        return out;
+    }
+
+    private void close(Series series, Interval interval, List<Chartable> out) {
+        emit(series, interval, out);
+        open.remove(series);
+    }
+
+    private void emit(Series series, Interval interval, List<Chartable> out) {
+        NumericReading held = interval.held;
+        Instant effective = interval.heldEffective;
+        if (held == null || effective == null) {
+            return;
+        }
+        long seconds = settings.chartingInterval().toSeconds();
+        String id = settings.gatewayId() + "/" + series.device() + "/" + series.mdc() + "/" + seconds + "s/"
+                + Instant.ofEpochSecond(interval.start);
+        out.add(new Chartable(
+                held, ChartedMetric.of(held.metric()).orElseThrow(), effective, id, interval.heldPosition));
+    }
+
+    /** The earliest store position holding a value not yet charted, if any: the cursor must not commit past it. */
+    OptionalLong earliestHeldPosition() {
+        OptionalLong min = OptionalLong.empty();
+        for (Interval i : open.values()) {
+            if (i.held != null && (min.isEmpty() || i.heldPosition < min.getAsLong())) {
+                min = OptionalLong.of(i.heldPosition);
+            }
+        }
+        return min;
+    }
+}

@@ -1,0 +1,113 @@
+package org.bedside.uplink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import org.bedside.model.Metrics;
+import org.bedside.model.NumericReading;
+import org.bedside.model.Quality;
+import org.bedside.model.QualityFlag;
+import org.bedside.model.UcumUnit;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.Device;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Quantity;
+import org.hl7.fhir.r4.model.Reference;
+import org.junit.jupiter.api.Test;
+
+class ObservationMapperTest {
+    private final UplinkSettings settings = ChartingPolicyTest.settings(Duration.ZERO);
+    private final ObservationMapper mapper = new ObservationMapper(settings);
+    private final DeviceContext device = ChartingPolicyTest.DEVICES.get(ChartingPolicyTest.DEVICE);
+
+    private Observation map(NumericReading r) {
+        ChartedMetric metric = ChartedMetric.of(r.metric()).orElseThrow();
+        return mapper.observation(
+                new Chartable(r, metric, r.deviceTime(), "icu-gw-1/" + r.key(), 1),
+                device,
+                new Reference("urn:uuid:d"));
+    }
+
+    @Test
+    void anOxygenSaturationConformsToTheOxygenSaturationProfileShape() {
+        Observation o = map(ChartingPolicyTest.spo2(ChartingPolicyTest.DEVICE, 0, "97"));
+        assertThat(o.getMeta().getProfile())
+                .extracting(p -> p.getValue())
+                .containsExactly("http://hl7.org/fhir/StructureDefinition/oxygensat");
+        assertThat(o.getStatus()).isEqualTo(Observation.ObservationStatus.FINAL);
+        assertThat(o.getCategoryFirstRep().getCodingFirstRep().getCode()).isEqualTo("vital-signs");
+        assertThat(o.getCode().getCoding())
+                .extracting(Coding::getSystem, Coding::getCode)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("http://loinc.org", "2708-6"),
+                        org.assertj.core.groups.Tuple.tuple("http://loinc.org", "59408-5"),
+                        org.assertj.core.groups.Tuple.tuple("urn:iso:std:iso:11073:10101", "150456"));
+        assertThat(o.getSubject().getReference()).isEqualTo("Patient/demo-bed-12");
+        assertThat(o.getDevice().getReference()).isEqualTo("urn:uuid:d");
+        assertThat(o.getEffectiveDateTimeType().getValue().toInstant())
+                .isEqualTo(Instant.parse("2026-11-22T09:59:59.700Z"));
+        Quantity q = o.getValueQuantity();
+        assertThat(q.getValue()).isEqualByComparingTo("97");
+        assertThat(q.getSystem()).isEqualTo("http://unitsofmeasure.org");
+        assertThat(q.getCode()).isEqualTo("%");
+        assertThat(o.getIdentifierFirstRep().getSystem()).isEqualTo("urn:bedside:observation");
+        assertThat(o.getIdentifierFirstRep().getValue()).startsWith("icu-gw-1/bed12-spo2/150456/");
+        assertThat(o.hasDataAbsentReason()).isFalse();
+    }
+
+    @Test
+    void aPulseRateCarriesTheHeartRateCodeTheProfileFixesAndItsOwnCodes() {
+        NumericReading pr = new NumericReading(
+                ChartingPolicyTest.DEVICE,
+                Metrics.PULSE_RATE_OXIMETRY,
+                new BigDecimal("72"),
+                UcumUnit.PER_MINUTE,
+                Quality.VALID,
+                ChartingPolicyTest.T0,
+                ChartingPolicyTest.T0);
+        Observation o = map(pr);
+        assertThat(o.getMeta().getProfile().get(0).getValue())
+                .isEqualTo("http://hl7.org/fhir/StructureDefinition/heartrate");
+        assertThat(o.getCode().getCoding()).extracting(Coding::getCode).containsExactly("8867-4", "8889-8", "149530");
+        assertThat(o.getValueQuantity().getCode()).isEqualTo("/min");
+    }
+
+    @Test
+    void anInvalidValueIsNeverSentAsAValue() {
+        NumericReading off = new NumericReading(
+                ChartingPolicyTest.DEVICE,
+                Metrics.SPO2,
+                new BigDecimal("98"),
+                UcumUnit.PERCENT,
+                Quality.of(QualityFlag.INVALID, "sensor off (EXC 0x000020)"),
+                ChartingPolicyTest.T0,
+                ChartingPolicyTest.T0);
+        Observation o = map(off);
+        assertThat(o.hasValue()).isFalse();
+        assertThat(o.getDataAbsentReason().getCodingFirstRep().getCode()).isEqualTo("error");
+        assertThat(o.getNoteFirstRep().getText())
+                .isEqualTo("No valid value: sensor off (EXC 0x000020) (device showed 98 %)");
+
+        Observation missing = map(ChartingPolicyTest.spo2(ChartingPolicyTest.DEVICE, 0, null));
+        assertThat(missing.getDataAbsentReason().getCodingFirstRep().getCode()).isEqualTo("unknown");
+    }
+
+    @Test
+    void theDeviceIsIdentifiedByGatewayAndConfiguredName() {
+        Device d = mapper.device(device);
+        assertThat(d.getIdentifierFirstRep().getSystem()).isEqualTo("urn:bedside:device");
+        assertThat(d.getIdentifierFirstRep().getValue()).isEqualTo("icu-gw-1/bed12-spo2");
+        assertThat(d.getManufacturer()).isEqualTo("Masimo");
+        assertThat(d.getDeviceNameFirstRep().getName()).isEqualTo("Bed 12 oximeter");
+    }
+
+    @Test
+    void conditionalCreateQueriesAreUrlEncoded() {
+        assertThat(FhirUploader.identifierQuery("urn:bedside:observation", "gw/a b|c"))
+                .isEqualTo("identifier=urn%3Abedside%3Aobservation|gw%2Fa+b%7Cc");
+        assertThat(FhirUploader.parseRetryAfter("120")).contains(Duration.ofSeconds(120));
+        assertThat(FhirUploader.parseRetryAfter("soon")).isEmpty();
+    }
+}
