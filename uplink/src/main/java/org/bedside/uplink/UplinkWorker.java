@@ -75,6 +75,7 @@ public final class UplinkWorker implements AutoCloseable {
         this.policy = new ChartingPolicy(settings, this.devices::get);
         this.backoff = new Backoff(settings.retryInitialDelay(), settings.retryMaxDelay());
         this.since = clock.instant();
+        publishNotCharted();
     }
 
     public synchronized void start() {

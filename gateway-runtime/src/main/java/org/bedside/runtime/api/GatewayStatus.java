@@ -1,0 +1,108 @@
+package org.bedside.runtime.api;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.bedside.drivers.pipeline.DevicePipeline;
+import org.bedside.drivers.pipeline.PipelineStatus;
+import org.bedside.runtime.wiring.Gateway;
+import org.bedside.uplink.UplinkStatus;
+import org.jspecify.annotations.Nullable;
+
+/** What the status page shows, as served at {@code /api/status}. */
+public record GatewayStatus(
+        String gateway, String bed, Instant now, Instant startedAt, List<Device> devices, Uplink uplink) {
+
+    public record Device(
+            String id,
+            String name,
+            String driver,
+            String port,
+            String state,
+            String detail,
+            Instant since,
+            @Nullable Instant lastFrameAt,
+            long frames,
+            long readings,
+            long decodeFailures,
+            Map<String, Long> decodeFailuresByReason,
+            long storeFailures,
+            @Nullable String patient,
+            @Nullable LastCharted lastCharted) {}
+
+    public record LastCharted(String metric, @Nullable BigDecimal value, String unit, Instant effective) {}
+
+    public record Uplink(
+            String state,
+            String detail,
+            String server,
+            String charting,
+            Instant since,
+            @Nullable Instant lastSuccessAt,
+            long pendingRecords,
+            @Nullable Long oldestPendingAgeSeconds,
+            long observationsCreated,
+            long observationsMatched,
+            long retries,
+            long rejections,
+            Map<String, Long> notCharted) {}
+
+    static GatewayStatus of(Gateway g) {
+        UplinkStatus u = g.uplink().status();
+        Instant now = Instant.now();
+        List<Device> devices = g.pipelines().stream().map(p -> device(g, p, u)).toList();
+        Long age = g.bufferStats()
+                .oldestPending()
+                .map(t -> Duration.between(t, now).toSeconds())
+                .orElse(null);
+        var settings = g.settings();
+        Uplink uplink = new Uplink(
+                u.state().name(),
+                u.detail(),
+                settings.uplink().baseUrl().toString(),
+                settings.uplink().everyReading()
+                        ? "every reading"
+                        : "latest valid value every "
+                                + settings.uplink().chartingInterval().toSeconds() + " s",
+                u.since(),
+                u.lastSuccessAt(),
+                g.bufferStats().pendingRecords(),
+                age,
+                u.observationsCreated(),
+                u.observationsMatched(),
+                u.retries(),
+                u.rejections(),
+                u.notCharted());
+        return new GatewayStatus(settings.gatewayId(), settings.bed(), now, g.startedAt(), devices, uplink);
+    }
+
+    private static Device device(Gateway g, DevicePipeline p, UplinkStatus u) {
+        PipelineStatus s = p.status();
+        var context = g.settings().deviceContexts().get(p.device());
+        UplinkStatus.LastCharted last = u.lastCharted().get(p.device().value());
+        Map<String, Long> failures = new java.util.TreeMap<>();
+        s.decodeFailures().forEach((reason, n) -> {
+            if (n > 0) {
+                failures.put(reason.label(), n);
+            }
+        });
+        return new Device(
+                p.device().value(),
+                context == null ? p.device().value() : context.displayName(),
+                s.driver(),
+                s.endpoint(),
+                s.state().name(),
+                s.detail(),
+                s.since(),
+                s.lastFrameAt(),
+                s.frames(),
+                s.readings(),
+                s.decodeFailureTotal(),
+                failures,
+                s.storeFailures(),
+                context == null ? null : context.patientReference(),
+                last == null ? null : new LastCharted(last.metric(), last.value(), last.unit(), last.effective()));
+    }
+}

@@ -1,0 +1,222 @@
+package org.bedside.runtime.config;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+import org.bedside.drivers.Drivers;
+import org.bedside.drivers.pipeline.DevicePipeline;
+import org.bedside.drivers.spi.DeviceDriver;
+import org.bedside.drivers.spi.DriverOptions;
+import org.bedside.drivers.spi.InvalidOptionException;
+import org.bedside.drivers.spi.SerialSettings;
+import org.bedside.drivers.transport.SerialTransport;
+import org.bedside.model.DeviceId;
+import org.bedside.uplink.DeviceContext;
+import org.bedside.uplink.UplinkSettings;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The configuration, checked and turned into the plain settings of the library modules. {@link #from} collects every
+ * problem, each naming its key, and throws them together.
+ */
+public record GatewaySettings(
+        String gatewayId, String bed, Path dataDirectory, List<DeviceSettings> devices, UplinkSettings uplink) {
+
+    private static final Pattern GATEWAY_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+    private static final Pattern REFERENCE = Pattern.compile("Patient/[A-Za-z0-9\\-.]{1,64}");
+
+    /** One device, ready to run. */
+    public record DeviceSettings(
+            DeviceId id,
+            DeviceDriver driver,
+            DriverOptions options,
+            SerialTransport transport,
+            DevicePipeline.Settings pipeline,
+            DeviceContext context) {}
+
+    public Map<DeviceId, DeviceContext> deviceContexts() {
+        Map<DeviceId, DeviceContext> m = new LinkedHashMap<>();
+        devices.forEach(d -> m.put(d.id(), d.context()));
+        return m;
+    }
+
+    public static GatewaySettings from(GatewayConfig config) {
+        ConfigProblems.Collector problems = new ConfigProblems.Collector();
+
+        String gatewayId = config.id().trim();
+        if (!GATEWAY_ID.matcher(gatewayId).matches()) {
+            problems.add("gateway.id", "'" + config.id() + "' must be 1 to 64 letters, digits, '.', '_' or '-'");
+        }
+        String defaultPatient =
+                patient(problems, "gateway.patient", config.patient().orElse(null));
+
+        Path dataDirectory = Path.of(config.dataDir());
+
+        GatewayConfig.UplinkConfig u = config.uplink();
+        URI baseUrl = null;
+        try {
+            baseUrl = new URI(u.baseUrl().trim());
+            if (!("http".equals(baseUrl.getScheme()) || "https".equals(baseUrl.getScheme()))
+                    || baseUrl.getHost() == null) {
+                problems.add("gateway.uplink.base-url", "'" + u.baseUrl() + "' is not an http(s) URL");
+                baseUrl = null;
+            }
+        } catch (URISyntaxException e) {
+            problems.add("gateway.uplink.base-url", "'" + u.baseUrl() + "' is not a URL: " + e.getReason());
+        }
+        Duration interval = null;
+        String charting = u.charting().trim();
+        if (charting.equals("every-reading")) {
+            interval = Duration.ZERO;
+        } else {
+            try {
+                interval = parseDuration(charting);
+                if (interval.isZero() || interval.isNegative() || interval.toMillis() % 1000 != 0) {
+                    problems.add(
+                            "gateway.uplink.charting",
+                            "'" + charting + "' must be 'every-reading' or a whole"
+                                    + " number of seconds or minutes, such as 1m");
+                    interval = null;
+                }
+            } catch (IllegalArgumentException e) {
+                problems.add(
+                        "gateway.uplink.charting",
+                        "'" + charting + "' is not 'every-reading' or a duration such" + " as 1m or 30s");
+            }
+        }
+        if (u.bundleSize() < 1 || u.bundleSize() > 1000) {
+            problems.add("gateway.uplink.bundle-size", u.bundleSize() + " is not between 1 and 1000");
+        }
+
+        List<DeviceSettings> devices = new java.util.ArrayList<>();
+        for (Map.Entry<String, GatewayConfig.DeviceConfig> e : new TreeMap<>(config.devices()).entrySet()) {
+            DeviceSettings d = device(problems, e.getKey(), e.getValue(), defaultPatient);
+            if (d != null) {
+                devices.add(d);
+            }
+        }
+        problems.throwIfAny();
+        UplinkSettings uplink = new UplinkSettings(
+                baseUrl,
+                gatewayId,
+                interval,
+                u.bundleSize(),
+                u.timeout(),
+                Duration.ofSeconds(1),
+                u.retryMaxDelay(),
+                u.maxClockSkew(),
+                u.identifierSystem());
+        return new GatewaySettings(
+                gatewayId, config.bed().orElse(gatewayId), dataDirectory, List.copyOf(devices), uplink);
+    }
+
+    private static @Nullable DeviceSettings device(
+            ConfigProblems.Collector problems,
+            String name,
+            GatewayConfig.DeviceConfig d,
+            @Nullable String defaultPatient) {
+        String key = "gateway.devices." + name;
+        DeviceId id;
+        try {
+            id = DeviceId.of(name);
+        } catch (IllegalArgumentException e) {
+            problems.add(key, e.getMessage());
+            return null;
+        }
+        boolean ok = true;
+        DeviceDriver driver = Drivers.byCode(d.driver().trim()).orElse(null);
+        DriverOptions options = null;
+        SerialSettings serial = null;
+        if (driver == null) {
+            problems.add(key + ".driver", "unknown driver '" + d.driver() + "'; known drivers: " + Drivers.codes());
+            ok = false;
+        } else {
+            try {
+                options = DriverOptions.parse(driver.info(), d.options());
+                driver.newMessageDecoder(id, options); // checks option values
+            } catch (InvalidOptionException e) {
+                problems.add(
+                        key + ".options." + e.key(),
+                        e.getMessage().substring(e.key().length() + 2));
+                ok = false;
+            }
+            serial = driver.info().defaultSerial();
+        }
+        if (d.serial().isPresent()) {
+            try {
+                serial = SerialLine.parse(d.serial().get());
+            } catch (IllegalArgumentException e) {
+                problems.add(key + ".serial", e.getMessage());
+                ok = false;
+            }
+        }
+        String port = d.port().trim();
+        if (port.isEmpty() || !port.startsWith("/")) {
+            problems.add(
+                    key + ".port",
+                    "'" + d.port() + "' is not an absolute device path such as" + " /dev/serial/by-id/usb-FTDI_...");
+            ok = false;
+        }
+        if (d.idleTimeout().isNegative() || d.idleTimeout().isZero()) {
+            problems.add(key + ".idle-timeout", "must be positive");
+            ok = false;
+        }
+        if (!ok || driver == null || options == null || serial == null) {
+            return null;
+        }
+        String patient = d.patient().isPresent()
+                ? patient(problems, key + ".patient", d.patient().get())
+                : defaultPatient;
+        String display = d.name().orElse(name);
+        DeviceContext context = new DeviceContext(
+                id, display, driver.info().manufacturer(), driver.info().deviceType(), patient);
+        DevicePipeline.Settings pipeline = new DevicePipeline.Settings(
+                d.idleTimeout(), Duration.ofMillis(250), maxOf(Duration.ofMillis(250), d.reconnectMaxDelay()));
+        return new DeviceSettings(id, driver, options, new SerialTransport(Path.of(port), serial), pipeline, context);
+    }
+
+    private static Duration maxOf(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
+    }
+
+    private static @Nullable String patient(ConfigProblems.Collector problems, String key, @Nullable String value) {
+        if (value == null) {
+            return null;
+        }
+        String v = value.trim();
+        if (!REFERENCE.matcher(v).matches()) {
+            problems.add(key, "'" + value + "' is not a patient reference such as Patient/123");
+            return null;
+        }
+        return v;
+    }
+
+    /** {@code 1m}, {@code 30s}, {@code 2h}, {@code 500ms} or ISO-8601 ({@code PT1M}). */
+    static Duration parseDuration(String text) {
+        String t = text.trim();
+        try {
+            if (t.startsWith("P") || t.startsWith("p")) {
+                return Duration.parse(t);
+            }
+            if (t.endsWith("ms")) {
+                return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
+            }
+            long n = Long.parseLong(t.substring(0, t.length() - 1));
+            return switch (t.charAt(t.length() - 1)) {
+                case 's' -> Duration.ofSeconds(n);
+                case 'm' -> Duration.ofMinutes(n);
+                case 'h' -> Duration.ofHours(n);
+                default -> throw new IllegalArgumentException(text);
+            };
+        } catch (NumberFormatException | DateTimeParseException | StringIndexOutOfBoundsException e) {
+            throw new IllegalArgumentException(text, e);
+        }
+    }
+}

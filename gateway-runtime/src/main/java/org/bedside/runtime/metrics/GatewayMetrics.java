@@ -1,0 +1,149 @@
+package org.bedside.runtime.metrics;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.function.ToDoubleFunction;
+import org.bedside.drivers.pipeline.DevicePipeline;
+import org.bedside.drivers.pipeline.LinkState;
+import org.bedside.drivers.spi.DecodeFailure;
+import org.bedside.runtime.wiring.Gateway;
+import org.bedside.uplink.UplinkStatus;
+import org.bedside.uplink.UplinkWorker;
+
+/**
+ * The gateway's meters, read from the pipelines' and the uplink's counters at scrape time:
+ *
+ * <ul>
+ *   <li>{@code bedside_readings_total{device}}, {@code bedside_frames_total{device}}
+ *   <li>{@code bedside_decode_failures_total{device,reason}}
+ *   <li>{@code bedside_device_connected{device}} (1 while frames decode)
+ *   <li>{@code bedside_store_failures_total{device}}: readings the buffer could not take
+ *   <li>{@code bedside_buffer_pending_records}, {@code bedside_buffer_oldest_pending_age_seconds}
+ *   <li>{@code bedside_uploads_total{outcome=accepted|retried|rejected}}
+ *   <li>{@code bedside_observations_total{result=created|matched}}
+ *   <li>{@code bedside_readings_not_charted_total{reason}}
+ * </ul>
+ */
+@ApplicationScoped
+public class GatewayMetrics {
+    @Inject
+    Gateway gateway;
+
+    @Inject
+    MeterRegistry registry;
+
+    void register(@Observes StartupEvent event) {
+        for (DevicePipeline p : gateway.pipelines()) {
+            String device = p.device().value();
+            counter(
+                    "bedside_readings_total",
+                    "Readings decoded and stored",
+                    p,
+                    s -> s.status().readings(),
+                    "device",
+                    device);
+            counter("bedside_frames_total", "Frames decoded", p, s -> s.status().frames(), "device", device);
+            counter(
+                    "bedside_store_failures_total",
+                    "Frames whose readings the buffer could not take",
+                    p,
+                    s -> s.status().storeFailures(),
+                    "device",
+                    device);
+            for (DecodeFailure.Reason reason : DecodeFailure.Reason.values()) {
+                counter(
+                        "bedside_decode_failures_total",
+                        "Frames or bytes that could not be decoded",
+                        p,
+                        s -> s.status().decodeFailures().getOrDefault(reason, 0L),
+                        "device",
+                        device,
+                        "reason",
+                        reason.label());
+            }
+            Gauge.builder("bedside_device_connected", p, s -> s.status().state() == LinkState.CONNECTED ? 1 : 0)
+                    .description("1 while the device's frames decode")
+                    .tag("device", device)
+                    .register(registry);
+        }
+        Gauge.builder(
+                        "bedside_buffer_pending_records",
+                        gateway,
+                        g -> g.bufferStats().pendingRecords())
+                .description("Records not yet acknowledged by the FHIR server")
+                .register(registry);
+        Gauge.builder(
+                        "bedside_buffer_oldest_pending_age_seconds",
+                        gateway,
+                        g -> g.bufferStats()
+                                .oldestPending()
+                                .map(t -> (double)
+                                        Duration.between(t, Instant.now()).toSeconds())
+                                .orElse(0.0))
+                .description("Age of the oldest reading not yet acknowledged by the FHIR server")
+                .register(registry);
+        UplinkWorker uplink = gateway.uplink();
+        counter(
+                "bedside_uploads_total",
+                "Transaction Bundles by outcome",
+                uplink,
+                u -> u.status().bundlesAccepted(),
+                "outcome",
+                "accepted");
+        counter(
+                "bedside_uploads_total",
+                "Transaction Bundles by outcome",
+                uplink,
+                u -> u.status().retries(),
+                "outcome",
+                "retried");
+        counter(
+                "bedside_uploads_total",
+                "Transaction Bundles by outcome",
+                uplink,
+                u -> u.status().rejections(),
+                "outcome",
+                "rejected");
+        counter(
+                "bedside_observations_total",
+                "Observations sent, by what the server did",
+                uplink,
+                u -> u.status().observationsCreated(),
+                "result",
+                "created");
+        counter(
+                "bedside_observations_total",
+                "Observations sent, by what the server did",
+                uplink,
+                u -> u.status().observationsMatched(),
+                "result",
+                "matched");
+        for (String reason : uplink.status().notCharted().keySet()) {
+            counter(
+                    "bedside_readings_not_charted_total",
+                    "Readings kept in the buffer but not charted, by reason",
+                    uplink,
+                    u -> u.status().notCharted().getOrDefault(reason, 0L),
+                    "reason",
+                    reason.toLowerCase(Locale.ROOT));
+        }
+        Gauge.builder("bedside_uplink_online", uplink, u -> u.status().state() == UplinkStatus.State.ONLINE ? 1 : 0)
+                .description("1 while the FHIR server accepts uploads")
+                .register(registry);
+    }
+
+    private <T> void counter(String name, String description, T source, ToDoubleFunction<T> f, String... tags) {
+        FunctionCounter.builder(name, source, f)
+                .description(description)
+                .tags(tags)
+                .register(registry);
+    }
+}

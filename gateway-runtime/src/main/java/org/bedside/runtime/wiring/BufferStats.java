@@ -1,0 +1,56 @@
+package org.bedside.runtime.wiring;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import org.bedside.buffer.ReadingStore;
+import org.bedside.buffer.StoreException;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * How much waits in the buffer for the uplink, computed at most once per interval however often health, metrics and
+ * the status page ask.
+ */
+public final class BufferStats {
+    private final ReadingStore store;
+    private final String cursor;
+    private final long maxAgeNanos;
+    private long computedAtNanos;
+    private boolean computed;
+    private long pending;
+    private @Nullable Instant oldest;
+
+    public BufferStats(ReadingStore store, String cursor, Duration maxAge) {
+        this.store = store;
+        this.cursor = cursor;
+        this.maxAgeNanos = maxAge.toNanos();
+    }
+
+    /** Records not yet acknowledged by the FHIR server. */
+    public synchronized long pendingRecords() {
+        refresh();
+        return pending;
+    }
+
+    /** The receive time of the oldest reading not yet acknowledged. */
+    public synchronized Optional<Instant> oldestPending() {
+        refresh();
+        return Optional.ofNullable(oldest);
+    }
+
+    private void refresh() {
+        long now = System.nanoTime();
+        if (computed && now - computedAtNanos < maxAgeNanos) {
+            return;
+        }
+        try {
+            pending = store.pendingRecords(cursor);
+            oldest = store.oldestPending(cursor).orElse(null);
+        } catch (StoreException e) {
+            pending = -1;
+            oldest = null;
+        }
+        computed = true;
+        computedAtNanos = now;
+    }
+}

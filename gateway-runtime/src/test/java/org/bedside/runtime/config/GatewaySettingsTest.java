@@ -1,0 +1,135 @@
+package org.bedside.runtime.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.bedside.drivers.spi.SerialSettings;
+import org.junit.jupiter.api.Test;
+
+class GatewaySettingsTest {
+
+    record Device(String driver, String port, Optional<String> serial, Map<String, String> options)
+            implements GatewayConfig.DeviceConfig {
+        @Override
+        public Optional<String> name() {
+            return Optional.empty();
+        }
+
+        @Override
+        public Optional<String> patient() {
+            return Optional.empty();
+        }
+
+        @Override
+        public Duration idleTimeout() {
+            return Duration.ofSeconds(10);
+        }
+
+        @Override
+        public Duration reconnectMaxDelay() {
+            return Duration.ofSeconds(5);
+        }
+    }
+
+    record Uplink(String baseUrl, String charting) implements GatewayConfig.UplinkConfig {
+        @Override
+        public int bundleSize() {
+            return 100;
+        }
+
+        @Override
+        public Duration timeout() {
+            return Duration.ofSeconds(30);
+        }
+
+        @Override
+        public Duration retryMaxDelay() {
+            return Duration.ofSeconds(60);
+        }
+
+        @Override
+        public Duration maxClockSkew() {
+            return Duration.ofMinutes(2);
+        }
+
+        @Override
+        public String identifierSystem() {
+            return "urn:bedside:observation";
+        }
+    }
+
+    record Config(String id, Optional<String> patient, Map<String, DeviceConfig> devices, UplinkConfig uplink)
+            implements GatewayConfig {
+        @Override
+        public Optional<String> bed() {
+            return Optional.of("ICU 12");
+        }
+
+        @Override
+        public String dataDir() {
+            return "data";
+        }
+    }
+
+    private static GatewayConfig.DeviceConfig masimo(String port, Map<String, String> options) {
+        return new Device("masimo-ascii", port, Optional.empty(), options);
+    }
+
+    @Test
+    void aGoodConfigurationBecomesSettingsWithTheDriversDefaults() {
+        GatewaySettings s = GatewaySettings.from(new Config(
+                "icu-gw-12",
+                Optional.of("Patient/demo-bed-12"),
+                Map.of("bed12-spo2", masimo("/dev/serial/by-id/usb-FTDI_x", Map.of())),
+                new Uplink("http://127.0.0.1:8090/fhir", "every-reading")));
+        assertThat(s.devices()).singleElement().satisfies(d -> {
+            assertThat(d.transport().settings()).isEqualTo(SerialSettings.of8N1(9600));
+            assertThat(d.context().patientReference()).isEqualTo("Patient/demo-bed-12");
+        });
+        assertThat(s.uplink().everyReading()).isTrue();
+    }
+
+    @Test
+    void everyProblemIsReportedAtOnceWithItsKey() {
+        Map<String, GatewayConfig.DeviceConfig> devices = new LinkedHashMap<>();
+        devices.put("bed 12", masimo("/dev/x", Map.of()));
+        devices.put("a", new Device("masimo", "/dev/x", Optional.empty(), Map.of()));
+        devices.put("b", new Device("masimo-ascii", "ttyUSB1", Optional.of("9600 8Q1"), Map.of("colour", "red")));
+        devices.put("c", masimo("/dev/y", Map.of("device-time-zone", "Mars/Olympus")));
+        ConfigProblems e = catchThrowableOfType(
+                ConfigProblems.class,
+                () -> GatewaySettings.from(
+                        new Config("icu gw", Optional.of("bob"), devices, new Uplink("ftp://x", "fortnightly"))));
+        assertThat(e.problems())
+                .containsExactlyInAnyOrder(
+                        "gateway.id: 'icu gw' must be 1 to 64 letters, digits, '.', '_' or '-'",
+                        "gateway.patient: 'bob' is not a patient reference such as Patient/123",
+                        "gateway.uplink.base-url: 'ftp://x' is not an http(s) URL",
+                        "gateway.uplink.charting: 'fortnightly' is not 'every-reading' or a duration such as 1m or 30s",
+                        "gateway.devices.bed 12: a device name is 1 to 64 letters, digits, '.', '_' or '-', starting with a"
+                                + " letter or digit; got 'bed 12'",
+                        "gateway.devices.a.driver: unknown driver 'masimo'; known drivers: masimo-ascii",
+                        "gateway.devices.b.options.colour: unknown option; known options of masimo-ascii: device-time-zone",
+                        "gateway.devices.b.serial: '9600 8Q1' is not like '9600 8N1' or '19200 8E1 rtscts'",
+                        "gateway.devices.b.port: 'ttyUSB1' is not an absolute device path such as /dev/serial/by-id/usb-FTDI_...",
+                        "gateway.devices.c.options.device-time-zone: 'Mars/Olympus' is not a time zone such as Europe/Berlin,"
+                                + " UTC or 'system'");
+    }
+
+    @Test
+    void parsesSerialLinesAndDurations() {
+        assertThat(SerialLine.parse("19200 8E1 rtscts"))
+                .isEqualTo(new SerialSettings(
+                        19200,
+                        8,
+                        SerialSettings.Parity.EVEN,
+                        SerialSettings.StopBits.ONE,
+                        SerialSettings.FlowControl.RTS_CTS));
+        assertThat(GatewaySettings.parseDuration("1m")).isEqualTo(Duration.ofMinutes(1));
+        assertThat(GatewaySettings.parseDuration("PT30S")).isEqualTo(Duration.ofSeconds(30));
+    }
+}

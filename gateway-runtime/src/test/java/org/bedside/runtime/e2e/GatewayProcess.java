@@ -1,0 +1,167 @@
+package org.bedside.runtime.e2e;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The packaged gateway ({@code quarkus-run.jar}) as a separate OS process, started the way {@code bedside run} starts
+ * it, so that it can be killed with SIGKILL and restarted on the same buffer.
+ */
+final class GatewayProcess implements AutoCloseable {
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private final Path config;
+    private final Path log;
+    private final int port;
+    private Process process;
+    private int starts;
+
+    private GatewayProcess(Path config, Path log, int port) {
+        this.config = config;
+        this.log = log;
+        this.port = port;
+    }
+
+    /** Writes {@code yaml} (which must not set the HTTP port) as the config file and starts the gateway. */
+    static GatewayProcess start(Path workDir, String yaml) throws IOException, InterruptedException {
+        int port = freePort();
+        Path config = workDir.resolve("gateway.yaml");
+        Files.writeString(config, yaml + "\nquarkus:\n  http:\n    port: " + port + "\n");
+        GatewayProcess g = new GatewayProcess(config, workDir.resolve("gateway.log"), port);
+        g.launch();
+        g.awaitLive(Duration.ofSeconds(60));
+        return g;
+    }
+
+    /** Starts a gateway that is expected to refuse its configuration; returns its exit code and output. */
+    static Exited startExpectingFailure(Path workDir, String yaml) throws IOException, InterruptedException {
+        Path config = workDir.resolve("bad.yaml");
+        Files.writeString(config, yaml + "\nquarkus:\n  http:\n    port: " + freePort() + "\n");
+        GatewayProcess g = new GatewayProcess(config, workDir.resolve("bad.log"), 0);
+        g.launch();
+        if (!g.process.waitFor(60, TimeUnit.SECONDS)) {
+            g.process.destroyForcibly();
+            throw new AssertionError("the gateway did not exit on a bad configuration");
+        }
+        return new Exited(g.process.exitValue(), Files.readString(g.log));
+    }
+
+    record Exited(int code, String output) {}
+
+    private void launch() throws IOException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add("-Xmx256m");
+        cmd.addAll(Arrays.asList(
+                System.getProperty("bedside.chronicle.jvm.args", "").trim().split("\\s+")));
+        cmd.add("-Dquarkus.config.locations=" + config.toAbsolutePath());
+        cmd.add("-jar");
+        cmd.add(jar().toString());
+        cmd.removeIf(String::isBlank);
+        starts++;
+        process = new ProcessBuilder(cmd)
+                .directory(config.getParent().toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .start();
+    }
+
+    private static Path jar() {
+        String jar = System.getProperty("bedside.gateway.jar");
+        if (jar == null || !Files.isRegularFile(Path.of(jar))) {
+            throw new IllegalStateException("the packaged gateway is missing (system property bedside.gateway.jar = "
+                    + jar + "): run the end-to-end tests with `./mvnw verify`");
+        }
+        return Path.of(jar);
+    }
+
+    URI url(String path) {
+        return URI.create("http://127.0.0.1:" + port + path);
+    }
+
+    /** GET on the gateway; the body, or null when it does not answer. */
+    String get(String path) {
+        try {
+            HttpResponse<String> r = HTTP.send(
+                    HttpRequest.newBuilder(url(path))
+                            .timeout(Duration.ofSeconds(5))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return r.body();
+        } catch (IOException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    void awaitLive(Duration timeout) throws InterruptedException, IOException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new AssertionError("the gateway exited with " + process.exitValue() + ":\n" + tail());
+            }
+            String live = get("/q/health/live");
+            if (live != null && live.contains("\"UP\"")) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("the gateway did not come up within " + timeout + ":\n" + tail());
+    }
+
+    /** SIGKILL: no shutdown hook runs, nothing is flushed by the JVM. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor();
+    }
+
+    /** SIGTERM, as systemd stops it. */
+    void stop() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            process.waitFor();
+        }
+    }
+
+    void restart() throws IOException, InterruptedException {
+        launch();
+        awaitLive(Duration.ofSeconds(60));
+    }
+
+    int starts() {
+        return starts;
+    }
+
+    String tail() throws IOException {
+        List<String> lines = Files.readAllLines(log);
+        return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process != null && process.isAlive()) {
+            stop();
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}
