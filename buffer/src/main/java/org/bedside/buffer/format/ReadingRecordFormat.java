@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import org.bedside.model.AlarmEvent;
 import org.bedside.model.DeviceId;
 import org.bedside.model.DeviceStatus;
@@ -29,10 +30,12 @@ import org.jspecify.annotations.Nullable;
  * {@code str}; enums are stored by name, so renaming a constant is a format change.
  *
  * <pre>
- * record     := version:u8=1 device:str count:varint reading{count}
- * reading    := kind:u8 receivedSecond:zigzag receivedNano:varint deviceTime body
- * deviceTime := 0 | 1 second:zigzag nano:varint
- * kind 1 numeric  := metric unit value quality
+ * record     := version:u8=1 device:str receivedAt deviceTime count:varint reading{count}
+ * reading    := kind:u8 times body
+ * times      := 0 (the record's receivedAt and deviceTime) | 1 receivedAt deviceTime
+ * receivedAt := second:zigzag nano:varint
+ * deviceTime := 0 (none) | 1 second:zigzag nano:varint
+ * kind 1 numeric  := (code:varint&gt;0 | 0 metric unit) value quality      code: an entry of {@link CodeBook}
  * kind 2 waveform := metric unit periodNanos:varint n:varint sample:f64{n} quality
  * kind 3 alarm    := code:str 0|1 metric kind:str priority:str state:str text:str
  * kind 4 status   := code:str detail:str
@@ -72,37 +75,43 @@ public final class ReadingRecordFormat {
         if (readings.isEmpty()) {
             throw new IllegalArgumentException("a record holds at least one reading");
         }
-        DeviceId device = readings.get(0).device();
+        Reading first = readings.get(0);
+        DeviceId device = first.device();
         Writer w = new Writer(out);
         w.u8(CURRENT_VERSION);
         w.str(device.value());
+        w.instant(first.receivedAt());
+        w.optionalInstant(first.deviceTime());
         w.varint(readings.size());
         for (Reading r : readings) {
             if (!r.device().equals(device)) {
                 throw new IllegalArgumentException(
                         "one record holds the readings of one device: " + device + " and " + r.device());
             }
-            writeReading(w, r);
+            writeReading(w, r, first);
         }
         return w.buf;
     }
 
-    private static void writeReading(Writer w, Reading r) {
+    private static void writeReading(Writer w, Reading r, Reading first) {
         int kind = r instanceof NumericReading
                 ? NUMERIC
                 : r instanceof WaveformSegment ? WAVEFORM : r instanceof AlarmEvent ? ALARM : STATUS;
         w.u8(kind);
-        w.instant(r.receivedAt());
-        Instant deviceTime = r.deviceTime();
-        if (deviceTime == null) {
+        if (r.receivedAt().equals(first.receivedAt()) && Objects.equals(r.deviceTime(), first.deviceTime())) {
             w.u8(0);
         } else {
             w.u8(1);
-            w.instant(deviceTime);
+            w.instant(r.receivedAt());
+            w.optionalInstant(r.deviceTime());
         }
         if (r instanceof NumericReading n) {
-            w.metric(n.metric());
-            w.unit(n.unit());
+            int code = CodeBook.indexOf(n.metric(), n.unit());
+            w.varint(code);
+            if (code == 0) {
+                w.metric(n.metric());
+                w.unit(n.unit());
+            }
             w.value(n.value());
             w.quality(n.quality());
         } else if (r instanceof WaveformSegment s) {
@@ -154,13 +163,15 @@ public final class ReadingRecordFormat {
             } catch (IllegalArgumentException e) {
                 throw new MalformedRecordException("bad device name: " + e.getMessage());
             }
+            Instant recordReceivedAt = r.instant();
+            Instant recordDeviceTime = r.optionalInstant();
             int count = r.varint();
             if (count <= 0 || count > in.remaining()) {
                 throw new MalformedRecordException("bad reading count " + count);
             }
             List<Reading> readings = new ArrayList<>(count);
             for (int i = 0; i < count; i++) {
-                readings.add(readReading(r, device));
+                readings.add(readReading(r, device, recordReceivedAt, recordDeviceTime));
             }
             if (in.hasRemaining()) {
                 throw new MalformedRecordException(in.remaining() + " bytes after the last reading");
@@ -173,14 +184,39 @@ public final class ReadingRecordFormat {
         }
     }
 
-    private static Reading readReading(Reader r, DeviceId device) throws MalformedRecordException {
+    private static Reading readReading(
+            Reader r, DeviceId device, Instant recordReceivedAt, @Nullable Instant recordDeviceTime)
+            throws MalformedRecordException {
         int kind = r.u8();
-        Instant receivedAt = r.instant();
-        Instant deviceTime = r.u8() == 1 ? r.instant() : null;
+        int times = r.u8();
+        Instant receivedAt;
+        Instant deviceTime;
+        if (times == 0) {
+            receivedAt = recordReceivedAt;
+            deviceTime = recordDeviceTime;
+        } else if (times == 1) {
+            receivedAt = r.instant();
+            deviceTime = r.optionalInstant();
+        } else {
+            throw new MalformedRecordException("bad time mode " + times);
+        }
         switch (kind) {
             case NUMERIC -> {
-                MetricCode metric = r.metric();
-                UcumUnit unit = r.unit();
+                int code = r.varint();
+                MetricCode metric;
+                UcumUnit unit;
+                if (code == 0) {
+                    metric = r.metric();
+                    unit = r.unit();
+                } else {
+                    CodeBook.Entry entry = CodeBook.entry(code);
+                    if (entry == null) {
+                        throw new MalformedRecordException(
+                                "unknown code book entry " + code + ": was it written by a newer release?");
+                    }
+                    metric = entry.metric();
+                    unit = entry.unit();
+                }
                 BigDecimal value = r.value();
                 Quality quality = r.quality();
                 return new NumericReading(device, metric, value, unit, quality, deviceTime, receivedAt);
@@ -257,6 +293,15 @@ public final class ReadingRecordFormat {
         void instant(Instant t) {
             zigzag(t.getEpochSecond());
             varint(t.getNano());
+        }
+
+        void optionalInstant(@Nullable Instant t) {
+            if (t == null) {
+                u8(0);
+            } else {
+                u8(1);
+                instant(t);
+            }
         }
 
         void str(String s) {
@@ -365,6 +410,18 @@ public final class ReadingRecordFormat {
                 throw new MalformedRecordException("bad nanoseconds " + nanos);
             }
             return Instant.ofEpochSecond(seconds, nanos);
+        }
+
+        @Nullable
+        Instant optionalInstant() throws MalformedRecordException {
+            int present = u8();
+            if (present == 0) {
+                return null;
+            }
+            if (present != 1) {
+                throw new MalformedRecordException("bad time flag " + present);
+            }
+            return instant();
         }
 
         String str() throws MalformedRecordException {

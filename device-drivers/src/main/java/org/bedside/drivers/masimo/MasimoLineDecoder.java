@@ -81,7 +81,10 @@ final class MasimoLineDecoder implements MessageDecoder {
     private DecodeResult decode(String line, Instant receivedAt) throws BadLine {
         Instant deviceTime = deviceTime(line);
 
-        String[] raw = new String[MasimoCodes.FIELDS.size()];
+        // Where each field's value starts and ends in the line; -1 when absent.
+        int[] valueStart = new int[MasimoCodes.FIELDS.size()];
+        int[] valueEnd = new int[MasimoCodes.FIELDS.size()];
+        java.util.Arrays.fill(valueStart, -1);
         int alarm = 0;
         int exceptions = 0;
         boolean sawAlarm = false;
@@ -104,35 +107,30 @@ final class MasimoLineDecoder implements MessageDecoder {
                 throw new BadLine(
                         DecodeFailure.Reason.MALFORMED, "token '" + line.substring(i, end) + "' is not KEY=value");
             }
-            String key = line.substring(i, eq);
-            String value = line.substring(eq + 1, end);
-            checkKey(key);
-            switch (key) {
-                case "ALARM" -> {
-                    if (sawAlarm) {
-                        throw duplicate(key);
-                    }
-                    alarm = hex(key, value, 4);
-                    sawAlarm = true;
+            checkKey(line, i, eq);
+            if (is(line, i, eq, "ALARM")) {
+                if (sawAlarm) {
+                    throw duplicate("ALARM");
                 }
-                case "EXC" -> {
-                    if (sawExceptions) {
-                        throw duplicate(key);
-                    }
-                    exceptions = hex(key, value, 6);
-                    sawExceptions = true;
+                alarm = hex(line, "ALARM", eq + 1, end, 4);
+                sawAlarm = true;
+            } else if (is(line, i, eq, "EXC")) {
+                if (sawExceptions) {
+                    throw duplicate("EXC");
                 }
-                default -> {
-                    int index = indexOf(key);
-                    if (index >= 0) {
-                        if (raw[index] != null) {
-                            throw duplicate(key);
-                        }
-                        raw[index] = value;
-                        fieldsSeen++;
+                exceptions = hex(line, "EXC", eq + 1, end, 6);
+                sawExceptions = true;
+            } else {
+                int index = indexOf(line, i, eq);
+                if (index >= 0) {
+                    if (valueStart[index] >= 0) {
+                        throw duplicate(MasimoCodes.FIELDS.get(index).key());
                     }
-                    // SN and keys of newer firmware are not measurements: skipped.
+                    valueStart[index] = eq + 1;
+                    valueEnd[index] = end;
+                    fieldsSeen++;
                 }
+                // SN and keys of newer firmware are not measurements: skipped.
             }
             i = end;
         }
@@ -140,12 +138,20 @@ final class MasimoLineDecoder implements MessageDecoder {
             throw new BadLine(DecodeFailure.Reason.MALFORMED, "line has a time but no Masimo measurement field");
         }
 
-        LineConditions conditions = new LineConditions(exceptions, alarm);
-        List<Reading> readings = new ArrayList<>(fieldsSeen + 4);
-        for (int f = 0; f < raw.length; f++) {
-            String value = raw[f];
-            if (value != null) {
-                readings.add(numeric(MasimoCodes.FIELDS.get(f), value, conditions, deviceTime, receivedAt));
+        LineConditions conditions = (exceptions & ~ExceptionBit.MASIMO_SET.mask) == 0 && alarm == 0
+                ? LineConditions.NONE
+                : new LineConditions(exceptions, alarm);
+        List<Reading> readings = new ArrayList<>(fieldsSeen + 2);
+        for (int f = 0; f < valueStart.length; f++) {
+            if (valueStart[f] >= 0) {
+                readings.add(numeric(
+                        MasimoCodes.FIELDS.get(f),
+                        line,
+                        valueStart[f],
+                        valueEnd[f],
+                        conditions,
+                        deviceTime,
+                        receivedAt));
             }
         }
         if (alarm != 0) {
@@ -155,6 +161,10 @@ final class MasimoLineDecoder implements MessageDecoder {
             addStatuses(exceptions, readings, deviceTime, receivedAt);
         }
         return DecodeResult.of(readings);
+    }
+
+    private static boolean is(String line, int from, int to, String key) {
+        return to - from == key.length() && line.startsWith(key, from);
     }
 
     private Instant deviceTime(String line) throws BadLine {
@@ -195,18 +205,20 @@ final class MasimoLineDecoder implements MessageDecoder {
         return (a - '0') * 10 + (b - '0');
     }
 
-    private static void checkKey(String key) throws BadLine {
-        for (int i = 0; i < key.length(); i++) {
-            char c = key.charAt(i);
+    private static void checkKey(String line, int from, int to) throws BadLine {
+        for (int i = from; i < to; i++) {
+            char c = line.charAt(i);
             if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))) {
-                throw new BadLine(DecodeFailure.Reason.MALFORMED, "'" + key + "' is not a Masimo field name");
+                throw new BadLine(
+                        DecodeFailure.Reason.MALFORMED,
+                        "'" + line.substring(from, to) + "' is not a Masimo field name");
             }
         }
     }
 
-    private static int indexOf(String key) {
+    private static int indexOf(String line, int from, int to) {
         for (int f = 0; f < MasimoCodes.FIELDS.size(); f++) {
-            if (MasimoCodes.FIELDS.get(f).key().equals(key)) {
+            if (is(line, from, to, MasimoCodes.FIELDS.get(f).key())) {
                 return f;
             }
         }
@@ -217,65 +229,98 @@ final class MasimoLineDecoder implements MessageDecoder {
         return new BadLine(DecodeFailure.Reason.MALFORMED, key + " appears twice in one line");
     }
 
-    private static int hex(String key, String value, int maxDigits) throws BadLine {
-        if (value.length() > maxDigits) {
+    private static int hex(String line, String key, int from, int to, int maxDigits) throws BadLine {
+        if (to - from > maxDigits) {
             throw new BadLine(
-                    DecodeFailure.Reason.MALFORMED, key + " '" + value + "' has more than " + maxDigits + " digits");
+                    DecodeFailure.Reason.MALFORMED,
+                    key + " '" + line.substring(from, to) + "' has more than " + maxDigits + " digits");
         }
         int v = 0;
-        for (int i = 0; i < value.length(); i++) {
-            int d = Character.digit(value.charAt(i), 16);
+        for (int i = from; i < to; i++) {
+            int d = Character.digit(line.charAt(i), 16);
             if (d < 0) {
-                throw new BadLine(DecodeFailure.Reason.MALFORMED, key + " '" + value + "' is not hexadecimal");
+                throw new BadLine(
+                        DecodeFailure.Reason.MALFORMED, key + " '" + line.substring(from, to) + "' is not hexadecimal");
             }
             v = v * 16 + d;
         }
         return v;
     }
 
-    private NumericReading numeric(Field field, String raw, LineConditions line, Instant deviceTime, Instant receivedAt)
+    /**
+     * Reads one value such as {@code 098%}, {@code 03.60%}, {@code -02} or {@code --.-%}. The common case (digits, in
+     * range, no condition on the line) allocates nothing but the reading.
+     */
+    private NumericReading numeric(
+            Field field,
+            String line,
+            int from,
+            int to,
+            LineConditions conditions,
+            Instant deviceTime,
+            Instant receivedAt)
             throws BadLine {
-        String body = raw.endsWith("%") ? raw.substring(0, raw.length() - 1) : raw;
-        String unsigned = body.startsWith("+") || body.startsWith("-") ? body.substring(1) : body;
-        if (unsigned.isEmpty()) {
-            throw notANumber(field, raw);
+        int end = line.charAt(to - 1) == '%' ? to - 1 : to;
+        int start = from;
+        boolean negative = false;
+        if (start < end && (line.charAt(start) == '+' || line.charAt(start) == '-')) {
+            negative = line.charAt(start) == '-';
+            start++;
+        }
+        if (start >= end) {
+            throw notANumber(field, line.substring(from, to));
         }
         boolean dashes = true;
         boolean digits = true;
         int dots = 0;
-        for (int i = 0; i < unsigned.length(); i++) {
-            char c = unsigned.charAt(i);
+        int dotAt = -1;
+        long unscaled = 0;
+        for (int i = start; i < end; i++) {
+            char c = line.charAt(i);
             if (c == '.') {
                 dots++;
+                dotAt = i;
             } else if (c == '-') {
                 digits = false;
             } else if (c >= '0' && c <= '9') {
                 dashes = false;
+                if (unscaled < Long.MAX_VALUE / 10 - 10) {
+                    unscaled = unscaled * 10 + (c - '0');
+                }
             } else {
-                throw notANumber(field, raw);
+                throw notANumber(field, line.substring(from, to));
             }
         }
-        EnumSet<QualityFlag> flags = EnumSet.noneOf(QualityFlag.class);
-        StringBuilder reason = new StringBuilder();
         BigDecimal value = null;
+        EnumSet<QualityFlag> flags = null;
+        StringBuilder reason = null;
         if (dashes) {
-            flags.add(QualityFlag.NOT_AVAILABLE);
-            reason.append("no value ('").append(raw).append("')");
-        } else if (!digits || dots > 1 || unsigned.charAt(0) == '.' || unsigned.charAt(unsigned.length() - 1) == '.') {
-            throw notANumber(field, raw);
+            flags = EnumSet.of(QualityFlag.NOT_AVAILABLE);
+            reason = new StringBuilder("no value ('").append(line, from, to).append("')");
+        } else if (!digits || dots > 1 || dotAt == start || dotAt == end - 1 || end - start > 18) {
+            throw notANumber(field, line.substring(from, to));
         } else {
-            value = new BigDecimal(body.startsWith("+") ? body.substring(1) : body);
+            int scale = dotAt < 0 ? 0 : end - dotAt - 1;
+            value = BigDecimal.valueOf(negative ? -unscaled : unscaled, scale);
             double d = value.doubleValue();
             if (d < field.min() || d > field.max()) {
-                flags.add(QualityFlag.INVALID);
-                append(
-                        reason,
-                        raw + " is outside the range the device reports (" + plain(field.min()) + " to "
-                                + plain(field.max()) + ")");
+                flags = EnumSet.of(QualityFlag.INVALID);
+                reason = new StringBuilder(line.substring(from, to))
+                        .append(" is outside the range the device reports (")
+                        .append(plain(field.min()))
+                        .append(" to ")
+                        .append(plain(field.max()))
+                        .append(')');
             }
         }
-        line.apply(field, flags, reason);
-        Quality quality = flags.isEmpty() ? Quality.VALID : new Quality(flags, reason.toString());
+        if (conditions != LineConditions.NONE) {
+            if (flags == null) {
+                flags = EnumSet.noneOf(QualityFlag.class);
+                reason = new StringBuilder();
+            }
+            conditions.apply(field, flags, reason);
+        }
+        Quality quality = flags == null || flags.isEmpty() ? Quality.VALID : new Quality(flags, reason.toString());
         return new NumericReading(device, field.metric(), value, field.unit(), quality, deviceTime, receivedAt);
     }
 
@@ -373,6 +418,9 @@ final class MasimoLineDecoder implements MessageDecoder {
 
     /** What the line's EXC and ALARM fields say about each of its values. */
     private static final class LineConditions {
+        /** A line whose EXC and ALARM fields say nothing about its values (the usual case). */
+        static final LineConditions NONE = new LineConditions(0, 0);
+
         private final @Nullable String invalid;
         private final @Nullable String questionable;
         private final @Nullable String calibrating;

@@ -24,8 +24,12 @@ import org.junit.jupiter.api.Test;
 class DevicePipelineTest {
     private static final MasimoDriver DRIVER = new MasimoDriver();
     private static final DeviceId DEVICE = DeviceId.of("bed12-spo2");
+    /** Quick reconnects; an idle timeout no test reaches unless it is about silence. */
     private static final DevicePipeline.Settings FAST =
-            new DevicePipeline.Settings(Duration.ofMillis(300), Duration.ofMillis(10), Duration.ofMillis(50));
+            new DevicePipeline.Settings(Duration.ofSeconds(60), Duration.ofMillis(10), Duration.ofMillis(50));
+    /** For the tests about silence: short enough to wait for, long enough for a loaded machine. */
+    private static final DevicePipeline.Settings IDLE_SOON =
+            new DevicePipeline.Settings(Duration.ofSeconds(1), Duration.ofMillis(10), Duration.ofMillis(50));
 
     private final List<List<Reading>> stored = Collections.synchronizedList(new ArrayList<>());
 
@@ -35,6 +39,11 @@ class DevicePipelineTest {
     }
 
     private DevicePipeline pipeline(ScriptedTransport transport, InstantSource clock) {
+        return pipeline(transport, clock, FAST);
+    }
+
+    private DevicePipeline pipeline(
+            ScriptedTransport transport, InstantSource clock, DevicePipeline.Settings settings) {
         return new DevicePipeline(
                 DEVICE,
                 DRIVER,
@@ -42,7 +51,7 @@ class DevicePipelineTest {
                 transport,
                 stored::add,
                 clock,
-                FAST);
+                settings);
     }
 
     private List<Reading> all() {
@@ -119,7 +128,7 @@ class DevicePipelineTest {
     @Test
     void reportsSilenceAfterTheIdleTimeoutAndRecoveryWhenDataReturns() {
         ScriptedTransport transport = new ScriptedTransport().link(List.of(line(1)));
-        try (DevicePipeline p = pipeline(transport, InstantSource.system())) {
+        try (DevicePipeline p = pipeline(transport, InstantSource.system(), IDLE_SOON)) {
             p.start();
             Await.until("no data", Duration.ofSeconds(5), () -> p.status().state() == LinkState.NO_DATA);
             assertThat(p.status().detail()).contains("no data for");
@@ -134,7 +143,7 @@ class DevicePipelineTest {
     void saysWhenBytesArriveButNothingDecodes() {
         byte[] junk = "\u00e1\u00e2 garbage at the wrong baud rate \r\n".getBytes(StandardCharsets.ISO_8859_1);
         ScriptedTransport transport = new ScriptedTransport().link(List.of(junk));
-        try (DevicePipeline p = pipeline(transport, InstantSource.system())) {
+        try (DevicePipeline p = pipeline(transport, InstantSource.system(), IDLE_SOON)) {
             p.start();
             Await.until(
                     "failure counted", Duration.ofSeconds(5), () -> p.status().decodeFailureTotal() == 1);

@@ -1,0 +1,321 @@
+package org.bedside.sim;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import org.bedside.sim.scenario.Scenario;
+import org.bedside.sim.scenario.Scenarios;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Runs simulated devices for the demo until SIGTERM or SIGINT.
+ *
+ * <pre>
+ * java -cp 'hardware-sim/target/lib/*' org.bedside.sim.SimulatorMain \
+ *     --masimo bed1:desaturation --masimo bed2:bidmc:01:250ms --dir /tmp/sim --zone Europe/Berlin
+ * device bed1: /tmp/sim/usb-Masimo_Radical-7_1234567890-if00-port0
+ * device bed2: /tmp/sim/usb-Masimo_Radical-7_0987654321-if00-port0
+ * </pre>
+ *
+ * <p>One {@code device NAME: PATH} line per device is printed once its port exists. Commands are read from stdin, one
+ * per line, and answered on stdout with a line starting {@code ok} or {@code error}: {@code unplug NAME [SECONDS]},
+ * {@code replug NAME}, {@code garbage NAME [BYTES] [between|inside]}, {@code silence NAME SECONDS}, {@code status},
+ * {@code help}. The end of stdin ends the commands, not the simulators.
+ */
+public final class SimulatorMain {
+    static final String USAGE = """
+            usage: SimulatorMain --masimo NAME[:SCENARIO[:PERIOD]] [--masimo ...] [--dir DIR] [--zone ZONE] [--seed N]
+              --masimo  a Masimo Radical-7; SCENARIO is steady (default), desaturation, sensor-off or bidmc:NN;
+                        PERIOD is the time between lines, such as 1s (default), 250ms or 0.05s
+              --dir     where the ports' symlinks go (default %s)
+              --zone    the devices' clock zone, such as Europe/Berlin (default: this machine's)
+              --seed    seeds the scenarios' variation and the injected garbage (default 1)
+            commands on stdin: unplug NAME [SECONDS] | replug NAME | garbage NAME [BYTES] [between|inside]
+                               | silence NAME SECONDS | status | help""".formatted(MasimoSimulator.Builder.defaultPortDirectory());
+
+    static final int DEFAULT_GARBAGE_BYTES = 32;
+
+    /** One {@code --masimo} argument. */
+    record DeviceSpec(String name, String scenario, Duration period) {}
+
+    /** The command line, parsed. */
+    record Options(List<DeviceSpec> devices, Path directory, ZoneId zone, long seed) {}
+
+    private final Map<String, MasimoSimulator> devices;
+
+    SimulatorMain(Map<String, MasimoSimulator> devices) {
+        this.devices = devices;
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
+            System.out.println(USAGE);
+            return;
+        }
+        Options options;
+        try {
+            options = parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("error: " + e.getMessage());
+            System.err.println(USAGE);
+            System.exit(2);
+            return;
+        }
+        SimulatorMain main;
+        try {
+            main = start(options);
+        } catch (IOException | RuntimeException e) {
+            System.err.println("error: " + e.getMessage());
+            System.exit(1);
+            return;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            main.stopAll();
+                            stopped.countDown();
+                        },
+                        "simulator-shutdown"));
+        PrintStream out = System.out;
+        main.devices.values().forEach(d -> out.println("device " + d.name() + ": " + d.portPath()));
+        out.flush();
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
+            for (String line = in.readLine(); line != null; line = in.readLine()) {
+                for (String answer : main.handle(line)) {
+                    out.println(answer);
+                }
+                out.flush();
+            }
+        } catch (IOException e) {
+            System.err.println("stdin: " + e.getMessage() + "; commands are no longer read");
+        }
+        // The demo may run us with stdin closed: keep simulating until a signal ends the JVM.
+        stopped.await();
+    }
+
+    /** Makes and starts the simulators; on failure, the ones already made are removed. */
+    static SimulatorMain start(Options options) throws IOException {
+        Map<String, MasimoSimulator> devices = new LinkedHashMap<>();
+        try {
+            for (DeviceSpec d : options.devices()) {
+                Scenario scenario = Scenarios.parse(d.scenario(), options.seed());
+                MasimoSimulator sim = MasimoSimulator.builder(d.name(), scenario)
+                        .period(d.period())
+                        .zone(options.zone())
+                        .seed(options.seed())
+                        .portDirectory(options.directory())
+                        .build();
+                devices.put(d.name(), sim);
+            }
+        } catch (IOException | RuntimeException e) {
+            devices.values().forEach(MasimoSimulator::stop);
+            throw e;
+        }
+        devices.values().forEach(MasimoSimulator::start);
+        return new SimulatorMain(devices);
+    }
+
+    void stopAll() {
+        devices.values().forEach(MasimoSimulator::stop);
+    }
+
+    /**
+     * @throws IllegalArgumentException with a message for the user
+     */
+    static Options parse(String[] args) {
+        List<DeviceSpec> devices = new ArrayList<>();
+        Path directory = MasimoSimulator.Builder.defaultPortDirectory();
+        ZoneId zone = ZoneId.systemDefault();
+        long seed = Scenarios.DEFAULT_SEED;
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (i + 1 >= args.length) {
+                throw new IllegalArgumentException(arg + " needs a value");
+            }
+            String value = args[++i];
+            switch (arg) {
+                case "--masimo" -> devices.add(device(value));
+                case "--dir" -> directory = Path.of(value);
+                case "--zone" -> {
+                    try {
+                        zone = ZoneId.of(value);
+                    } catch (DateTimeException e) {
+                        throw new IllegalArgumentException("unknown time zone '" + value + "'");
+                    }
+                }
+                case "--seed" -> {
+                    try {
+                        seed = Long.parseLong(value);
+                    } catch (NumberFormatException e) {
+                        throw new IllegalArgumentException("--seed is a whole number, not '" + value + "'");
+                    }
+                }
+                default -> throw new IllegalArgumentException("unknown option " + arg);
+            }
+        }
+        if (devices.isEmpty()) {
+            throw new IllegalArgumentException("no device: give at least one --masimo");
+        }
+        if (devices.stream().map(DeviceSpec::name).distinct().count() != devices.size()) {
+            throw new IllegalArgumentException("two devices have the same name");
+        }
+        return new Options(List.copyOf(devices), directory, zone, seed);
+    }
+
+    /** {@code NAME[:SCENARIO[:PERIOD]]}; the scenario may contain a colon itself ({@code bidmc:01}). */
+    static DeviceSpec device(String value) {
+        List<String> parts = new ArrayList<>(List.of(value.split(":", -1)));
+        String name = parts.remove(0);
+        Duration period = Duration.ofSeconds(1);
+        if (parts.size() >= 2) {
+            Duration p = periodOrNull(parts.get(parts.size() - 1));
+            if (p != null) {
+                period = p;
+                parts.remove(parts.size() - 1);
+            }
+        }
+        String scenario = parts.isEmpty() ? Scenarios.STEADY : String.join(":", parts);
+        Scenarios.parse(scenario); // fails early, naming the known scenarios
+        if (name.isEmpty()) {
+            throw new IllegalArgumentException("--masimo " + value + ": the device needs a name");
+        }
+        return new DeviceSpec(name, scenario, period);
+    }
+
+    /** {@code 250ms}, {@code 1s}, {@code 0.05s} or ISO-8601 {@code PT0.25S}; null for anything else. */
+    static @Nullable Duration periodOrNull(String text) {
+        String t = text.trim().toLowerCase(Locale.ROOT);
+        try {
+            Duration d;
+            if (t.startsWith("pt")) {
+                d = Duration.parse(t);
+            } else if (t.endsWith("ms")) {
+                d = Duration.ofNanos(new BigDecimal(t.substring(0, t.length() - 2))
+                        .movePointRight(6)
+                        .longValueExact());
+            } else if (t.endsWith("s")) {
+                d = Duration.ofNanos(new BigDecimal(t.substring(0, t.length() - 1))
+                        .movePointRight(9)
+                        .longValueExact());
+            } else {
+                return null;
+            }
+            return d.isNegative() || d.isZero() ? null : d;
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** Runs one command line; returns the lines to answer. */
+    List<String> handle(String commandLine) {
+        String[] words = commandLine.trim().split("\\s+");
+        if (words.length == 0 || words[0].isEmpty()) {
+            return List.of();
+        }
+        try {
+            return switch (words[0]) {
+                case "status" ->
+                    devices.values().stream()
+                            .map(d -> "ok status " + d.status())
+                            .toList();
+                case "help" -> USAGE.lines().map(l -> "ok " + l).toList();
+                case "unplug" -> unplug(words);
+                case "replug" -> {
+                    MasimoSimulator d = device(words, 2, 2);
+                    d.faults().replug();
+                    yield List.of("ok replugged " + d.name() + ": " + d.port());
+                }
+                case "garbage" -> garbage(words);
+                case "silence" -> {
+                    MasimoSimulator d = device(words, 3, 3);
+                    Duration duration = seconds(words[2]);
+                    d.faults().silence(duration);
+                    yield List.of("ok " + d.name() + " silent for " + words[2] + " s");
+                }
+                default ->
+                    throw new IllegalArgumentException("unknown command '" + words[0]
+                            + "'; commands: unplug, replug, garbage, silence, status, help");
+            };
+        } catch (IllegalArgumentException | IllegalStateException | IOException e) {
+            return List.of("error: " + e.getMessage());
+        }
+    }
+
+    private List<String> unplug(String[] words) throws IOException {
+        MasimoSimulator d = device(words, 2, 3);
+        if (words.length == 3) {
+            d.faults().unplugFor(seconds(words[2]));
+            return List.of("ok unplugged " + d.name() + " for " + words[2] + " s");
+        }
+        d.faults().unplug();
+        return List.of("ok unplugged " + d.name());
+    }
+
+    private List<String> garbage(String[] words) {
+        MasimoSimulator d = device(words, 2, 4);
+        int bytes = DEFAULT_GARBAGE_BYTES;
+        FaultInjector.GarbagePlacement placement = FaultInjector.GarbagePlacement.BETWEEN_LINES;
+        for (int i = 2; i < words.length; i++) {
+            switch (words[i]) {
+                case "between" -> placement = FaultInjector.GarbagePlacement.BETWEEN_LINES;
+                case "inside" -> placement = FaultInjector.GarbagePlacement.INSIDE_LINE;
+                default -> {
+                    try {
+                        bytes = Integer.parseInt(words[i]);
+                    } catch (NumberFormatException e) {
+                        throw new IllegalArgumentException(
+                                "garbage takes a byte count and 'between' or 'inside', not '" + words[i] + "'");
+                    }
+                }
+            }
+        }
+        d.faults().injectGarbage(bytes, placement);
+        return List.of("ok " + bytes + " bytes of garbage "
+                + (placement == FaultInjector.GarbagePlacement.INSIDE_LINE ? "inside the next line" : "between lines")
+                + " of " + d.name());
+    }
+
+    private MasimoSimulator device(String[] words, int minWords, int maxWords) {
+        if (words.length < minWords || words.length > maxWords) {
+            throw new IllegalArgumentException("usage: "
+                    + switch (words[0]) {
+                        case "unplug" -> "unplug NAME [SECONDS]";
+                        case "replug" -> "replug NAME";
+                        case "garbage" -> "garbage NAME [BYTES] [between|inside]";
+                        default -> "silence NAME SECONDS";
+                    });
+        }
+        MasimoSimulator d = devices.get(words[1]);
+        if (d == null) {
+            throw new IllegalArgumentException(
+                    "no device '" + words[1] + "'; devices: " + String.join(", ", devices.keySet()));
+        }
+        return d;
+    }
+
+    private static Duration seconds(String text) {
+        try {
+            Duration d = Duration.ofNanos(new BigDecimal(text).movePointRight(9).longValueExact());
+            if (d.isNegative() || d.isZero()) {
+                throw new NumberFormatException();
+            }
+            return d;
+        } catch (ArithmeticException | NumberFormatException e) {
+            throw new IllegalArgumentException("'" + text + "' is not a positive number of seconds");
+        }
+    }
+}

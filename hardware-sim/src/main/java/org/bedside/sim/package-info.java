@@ -1,0 +1,11 @@
+/**
+ * Simulated bedside devices that speak their real wire protocol over a real pseudo-terminal, so the gateway opens them
+ * exactly as it opens a USB-serial adapter: {@link org.bedside.sim.MasimoSimulator} sends Masimo "ASCII 1" lines
+ * ({@link org.bedside.sim.MasimoLineEncoder}, the inverse of the gateway's decoder) from a {@link
+ * org.bedside.sim.scenario.Scenario}, and its {@link org.bedside.sim.FaultInjector} adds garbage, silence and pulled
+ * cables. {@link org.bedside.sim.SimulatorMain} runs simulators for the demo.
+ */
+@NullMarked
+package org.bedside.sim;
+
+import org.jspecify.annotations.NullMarked;

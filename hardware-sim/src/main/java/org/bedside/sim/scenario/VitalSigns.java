@@ -1,0 +1,202 @@
+package org.bedside.sim.scenario;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What a pulse oximeter displays at one second: the numbers, each of which may be absent (the device shows dashes), and
+ * the sensor conditions it reports. Values are held at the resolution the device displays them (SpO2 in whole percent,
+ * PI in hundredths, SpCO and SpMet in tenths): decimals are rounded half-up on construction, so a value read back from
+ * the wire equals the value here.
+ *
+ * <p>The ranges checked are those the display fields can hold (three digits, {@code dd.dd}, ...), not physiology: a
+ * test may simulate a pulse rate of 350 to see what the gateway makes of it. Scenarios keep to physiological values.
+ *
+ * @param spo2 functional oxygen saturation, %
+ * @param pulseRate pulse rate from the plethysmogram, per minute
+ * @param perfusionIndex PI, %
+ * @param spco carboxyhaemoglobin, % (Masimo Rainbow)
+ * @param spmet methaemoglobin, % (Masimo Rainbow)
+ * @param desatIndex desaturation index: desaturation events counted by the device
+ * @param perfusionIndexDelta change of PI, % (signed)
+ * @param plethVariabilityIndex PVI, %
+ * @param conditions sensor conditions; empty for a healthy measurement
+ */
+public record VitalSigns(
+        @Nullable Integer spo2,
+        @Nullable Integer pulseRate,
+        @Nullable Double perfusionIndex,
+        @Nullable Double spco,
+        @Nullable Double spmet,
+        @Nullable Integer desatIndex,
+        @Nullable Integer perfusionIndexDelta,
+        @Nullable Integer plethVariabilityIndex,
+        Set<SensorCondition> conditions) {
+
+    public VitalSigns {
+        perfusionIndex = round(perfusionIndex, 2);
+        spco = round(spco, 1);
+        spmet = round(spmet, 1);
+        check("SpO2", spo2, 0, 100);
+        check("pulse rate", pulseRate, 0, 999);
+        check("PI", perfusionIndex, 0, 99.99);
+        check("SpCO", spco, 0, 99.9);
+        check("SpMet", spmet, 0, 99.9);
+        check("desat index", desatIndex, 0, 99);
+        check("PI delta", perfusionIndexDelta, -99, 99);
+        check("PVI", plethVariabilityIndex, 0, 999);
+        conditions = conditions.isEmpty()
+                ? Set.of()
+                : Collections.unmodifiableSet(EnumSet.copyOf((Collection<SensorCondition>) conditions));
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Every value absent (all dashes), with the conditions that explain why, such as {@code SENSOR_OFF}. */
+    public static VitalSigns noSignal(SensorCondition... conditions) {
+        Builder b = builder();
+        for (SensorCondition c : conditions) {
+            b.condition(c);
+        }
+        return b.build();
+    }
+
+    public Builder toBuilder() {
+        return new Builder()
+                .spo2(spo2)
+                .pulseRate(pulseRate)
+                .perfusionIndex(perfusionIndex)
+                .spco(spco)
+                .spmet(spmet)
+                .desatIndex(desatIndex)
+                .perfusionIndexDelta(perfusionIndexDelta)
+                .plethVariabilityIndex(plethVariabilityIndex)
+                .conditions(conditions);
+    }
+
+    public boolean has(SensorCondition condition) {
+        return conditions.contains(condition);
+    }
+
+    private static @Nullable Double round(@Nullable Double value, int decimals) {
+        if (value == null) {
+            return null;
+        }
+        if (value.isNaN() || value.isInfinite()) {
+            throw new IllegalArgumentException("a vital sign is a number or absent, not " + value);
+        }
+        // Through the decimal string, so that 2.675 rounds to 2.68 as a display would, not to 2.67.
+        return BigDecimal.valueOf(value)
+                .setScale(decimals, RoundingMode.HALF_UP)
+                .doubleValue();
+    }
+
+    private static void check(String name, @Nullable Number value, double min, double max) {
+        if (value != null && (value.doubleValue() < min || value.doubleValue() > max)) {
+            throw new IllegalArgumentException(
+                    name + " " + value + " does not fit the device's display field (" + min + " to " + max + ")");
+        }
+    }
+
+    /** Builds vitals field by field; a field left unset is absent. */
+    public static final class Builder {
+        private @Nullable Integer spo2;
+        private @Nullable Integer pulseRate;
+        private @Nullable Double perfusionIndex;
+        private @Nullable Double spco;
+        private @Nullable Double spmet;
+        private @Nullable Integer desatIndex;
+        private @Nullable Integer perfusionIndexDelta;
+        private @Nullable Integer plethVariabilityIndex;
+        private final EnumSet<SensorCondition> conditions = EnumSet.noneOf(SensorCondition.class);
+
+        private Builder() {}
+
+        public Builder spo2(@Nullable Integer percent) {
+            this.spo2 = percent;
+            return this;
+        }
+
+        public Builder pulseRate(@Nullable Integer perMinute) {
+            this.pulseRate = perMinute;
+            return this;
+        }
+
+        public Builder perfusionIndex(@Nullable Double percent) {
+            this.perfusionIndex = percent;
+            return this;
+        }
+
+        public Builder spco(@Nullable Double percent) {
+            this.spco = percent;
+            return this;
+        }
+
+        public Builder spmet(@Nullable Double percent) {
+            this.spmet = percent;
+            return this;
+        }
+
+        public Builder desatIndex(@Nullable Integer events) {
+            this.desatIndex = events;
+            return this;
+        }
+
+        public Builder perfusionIndexDelta(@Nullable Integer percent) {
+            this.perfusionIndexDelta = percent;
+            return this;
+        }
+
+        public Builder plethVariabilityIndex(@Nullable Integer percent) {
+            this.plethVariabilityIndex = percent;
+            return this;
+        }
+
+        public Builder condition(SensorCondition condition) {
+            conditions.add(condition);
+            return this;
+        }
+
+        public Builder conditions(Collection<SensorCondition> all) {
+            conditions.clear();
+            conditions.addAll(all);
+            return this;
+        }
+
+        /** Removes every value (the device shows dashes) and keeps the conditions. */
+        public Builder noValues() {
+            spo2 = null;
+            pulseRate = null;
+            perfusionIndex = null;
+            spco = null;
+            spmet = null;
+            desatIndex = null;
+            perfusionIndexDelta = null;
+            plethVariabilityIndex = null;
+            return this;
+        }
+
+        /**
+         * @throws IllegalArgumentException when a value does not fit its display field
+         */
+        public VitalSigns build() {
+            return new VitalSigns(
+                    spo2,
+                    pulseRate,
+                    perfusionIndex,
+                    spco,
+                    spmet,
+                    desatIndex,
+                    perfusionIndexDelta,
+                    plethVariabilityIndex,
+                    conditions);
+        }
+    }
+}

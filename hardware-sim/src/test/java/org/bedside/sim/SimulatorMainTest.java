@@ -1,0 +1,113 @@
+package org.bedside.sim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SimulatorMainTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void parsesDeviceSpecsWhoseScenarioHasAColon() {
+        assertThat(SimulatorMain.device("bed1"))
+                .isEqualTo(new SimulatorMain.DeviceSpec("bed1", "steady", Duration.ofSeconds(1)));
+        assertThat(SimulatorMain.device("bed1:desaturation"))
+                .isEqualTo(new SimulatorMain.DeviceSpec("bed1", "desaturation", Duration.ofSeconds(1)));
+        assertThat(SimulatorMain.device("bed2:bidmc:01"))
+                .isEqualTo(new SimulatorMain.DeviceSpec("bed2", "bidmc:01", Duration.ofSeconds(1)));
+        assertThat(SimulatorMain.device("bed2:bidmc:01:250ms"))
+                .isEqualTo(new SimulatorMain.DeviceSpec("bed2", "bidmc:01", Duration.ofMillis(250)));
+        assertThat(SimulatorMain.device("bed3:sensor-off:0.05s"))
+                .isEqualTo(new SimulatorMain.DeviceSpec("bed3", "sensor-off", Duration.ofMillis(50)));
+        assertThat(SimulatorMain.device("bed3:steady:PT2S").period()).isEqualTo(Duration.ofSeconds(2));
+
+        assertThatThrownBy(() -> SimulatorMain.device("bed4:nope:1s"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("known scenarios: steady, desaturation, sensor-off");
+        assertThatThrownBy(() -> SimulatorMain.device(":steady")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void parsesTheCommandLine() {
+        SimulatorMain.Options o = SimulatorMain.parse(new String[] {
+            "--masimo", "a:steady:50ms", "--masimo", "b", "--dir", "/tmp/x", "--zone", "Europe/Berlin", "--seed", "7"
+        });
+
+        assertThat(o.devices()).extracting(SimulatorMain.DeviceSpec::name).containsExactly("a", "b");
+        assertThat(o.directory()).isEqualTo(Path.of("/tmp/x"));
+        assertThat(o.zone()).isEqualTo(ZoneId.of("Europe/Berlin"));
+        assertThat(o.seed()).isEqualTo(7);
+        assertThatThrownBy(() -> SimulatorMain.parse(new String[] {})).hasMessageContaining("at least one --masimo");
+        assertThatThrownBy(() -> SimulatorMain.parse(new String[] {"--masimo", "a", "--masimo", "a"}))
+                .hasMessageContaining("same name");
+        assertThatThrownBy(() -> SimulatorMain.parse(new String[] {"--masimo", "a", "--zone", "Mars/Base"}))
+                .hasMessageContaining("unknown time zone");
+        assertThatThrownBy(() -> SimulatorMain.parse(new String[] {"--masimo"})).hasMessageContaining("needs a value");
+        assertThatThrownBy(() -> SimulatorMain.parse(new String[] {"--bogus", "1"}))
+                .hasMessageContaining("unknown option --bogus");
+    }
+
+    @Test
+    void answersCommandsOnTheRunningDevices() throws Exception {
+        SimulatorMain main = SimulatorMain.start(SimulatorMain.parse(
+                new String[] {"--masimo", "bed1:steady:20ms", "--masimo", "bed2:bidmc:01:20ms", "--dir", dir.toString()
+                }));
+        try {
+            Path bed1 = dir.resolve("usb-Masimo_Radical-7_" + MasimoSimulator.serialNumberFor("bed1") + "-if00-port0");
+            assertThat(Files.isSymbolicLink(bed1)).isTrue();
+
+            assertThat(main.handle("status"))
+                    .hasSize(2)
+                    .allSatisfy(l -> assertThat(l).startsWith("ok status bed").contains(" running plugged "));
+
+            assertThat(main.handle("unplug bed1")).containsExactly("ok unplugged bed1");
+            assertThat(Files.exists(bed1, LinkOption.NOFOLLOW_LINKS)).isFalse();
+            assertThat(main.handle("status").get(0)).contains(" unplugged ");
+
+            assertThat(main.handle("replug bed1")).singleElement().asString().startsWith("ok replugged bed1: ");
+            assertThat(Files.isSymbolicLink(bed1)).isTrue();
+
+            assertThat(main.handle("garbage bed2 16 inside"))
+                    .containsExactly("ok 16 bytes of garbage inside the next line of bed2");
+            assertThat(main.handle("garbage bed2")).containsExactly("ok 32 bytes of garbage between lines of bed2");
+            assertThat(main.handle("silence bed2 0.5")).containsExactly("ok bed2 silent for 0.5 s");
+            assertThat(main.handle("status").get(1)).contains(" silent ");
+            assertThat(main.handle("unplug bed2 0.2")).containsExactly("ok unplugged bed2 for 0.2 s");
+
+            assertThat(main.handle("unplug bed9")).containsExactly("error: no device 'bed9'; devices: bed1, bed2");
+            assertThat(main.handle("silence bed1")).containsExactly("error: usage: silence NAME SECONDS");
+            assertThat(main.handle("silence bed1 -3"))
+                    .singleElement()
+                    .asString()
+                    .startsWith("error: ");
+            assertThat(main.handle("dance")).singleElement().asString().startsWith("error: unknown command 'dance'");
+            assertThat(main.handle("  ")).isEmpty();
+            assertThat(main.handle("help"))
+                    .isNotEmpty()
+                    .allSatisfy(l -> assertThat(l).startsWith("ok "));
+        } finally {
+            main.stopAll();
+        }
+        try (var files = Files.list(dir)) {
+            assertThat(files).as("every port removed at exit").isEmpty();
+        }
+    }
+
+    @Test
+    void periodsNeedAUnit() {
+        assertThat(SimulatorMain.periodOrNull("01")).isNull();
+        assertThat(SimulatorMain.periodOrNull("0ms")).isNull();
+        assertThat(SimulatorMain.periodOrNull("1.5s")).isEqualTo(Duration.ofMillis(1500));
+        assertThat(List.of("250ms", "0.25s", "PT0.25S"))
+                .allSatisfy(p -> assertThat(SimulatorMain.periodOrNull(p)).isEqualTo(Duration.ofMillis(250)));
+    }
+}
