@@ -82,6 +82,10 @@ final class FhirUploader {
         try {
             Bundle response = parser.parseResource(Bundle.class, body);
             for (Bundle.BundleEntryComponent e : response.getEntry()) {
+                String location = e.getResponse().getLocation();
+                if (location == null || !location.startsWith("Observation/")) {
+                    continue; // the Device entries
+                }
                 String s = e.getResponse().getStatus();
                 if (s != null && s.startsWith("201")) {
                     created++;

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -48,6 +49,8 @@ public final class UplinkWorker implements AutoCloseable {
     private final ChartingPolicy policy;
     private final Backoff backoff;
     private final Object wakeUp = new Object();
+    /** Positions read since the last commit, in order. */
+    private final ArrayDeque<Long> uncommitted = new ArrayDeque<>();
 
     private final AtomicLong bundlesAccepted = new AtomicLong();
     private final AtomicLong created = new AtomicLong();
@@ -150,18 +153,20 @@ public final class UplinkWorker implements AutoCloseable {
     /** One read-chart-upload-commit round; returns whether there was anything to do. */
     private boolean round(ReadingCursor cursor) throws StoreException {
         List<Chartable> chartables = new ArrayList<>();
-        List<Long> read = new ArrayList<>();
+        boolean readAny = false;
         StoredRecord record;
         while (chartables.size() < settings.maxBundleEntries() && (record = cursor.next()) != null) {
-            read.add(record.position());
+            uncommitted.add(record.position());
+            readAny = true;
             chartables.addAll(policy.accept(record));
         }
         chartables.addAll(policy.flushDue(clock.instant()));
         publishNotCharted();
-        if (read.isEmpty() && chartables.isEmpty()) {
+        if (!readAny && chartables.isEmpty()) {
             if (state == UplinkStatus.State.STARTING) {
                 setState(UplinkStatus.State.ONLINE, "nothing to send yet");
             }
+            commit(cursor);
             return false;
         }
         for (int from = 0; from < chartables.size() && running; from += settings.maxBundleEntries()) {
@@ -171,22 +176,22 @@ public final class UplinkWorker implements AutoCloseable {
                 return true; // stopping
             }
         }
-        commit(cursor, read);
+        commit(cursor);
         if (chartables.isEmpty() && state == UplinkStatus.State.STARTING) {
             setState(UplinkStatus.State.ONLINE, "nothing charted yet");
         }
         return true;
     }
 
-    /** Commits the last read position that no open interval still needs. */
-    private void commit(ReadingCursor cursor, List<Long> read) throws StoreException {
+    /**
+     * Commits up to the last record read that no open charting interval still needs: everything before it is charted
+     * (uploaded and acknowledged) or not to be charted.
+     */
+    private void commit(ReadingCursor cursor) throws StoreException {
         OptionalLong held = policy.earliestHeldPosition();
         long target = ReadingStore.NONE;
-        for (long p : read) {
-            if (held.isPresent() && p >= held.getAsLong()) {
-                break;
-            }
-            target = p;
+        while (!uncommitted.isEmpty() && (held.isEmpty() || uncommitted.peekFirst() < held.getAsLong())) {
+            target = uncommitted.pollFirst();
         }
         if (target != ReadingStore.NONE && target > cursor.committedPosition()) {
             cursor.commit(target);
