@@ -1,0 +1,87 @@
+package org.bedside.runtime.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.bedside.drivers.testing.Await;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The README's first command works as written: {@code ./bedside demo} prints its two URLs and charts data. */
+class DemoIT {
+    @TempDir
+    Path dir;
+
+    @Test
+    void theDemoPrintsItsUrlsChartsTheSimulatedPatientAndStopsCleanly() throws Exception {
+        Path root = repositoryRoot();
+        int httpPort = freePort();
+        int fhirPort = freePort();
+        ProcessBuilder pb = new ProcessBuilder(root.resolve("bedside").toString(), "demo")
+                .directory(root.toFile())
+                .redirectError(dir.resolve("demo.err").toFile());
+        pb.environment().put("BEDSIDE_HTTP_PORT", Integer.toString(httpPort));
+        pb.environment().put("BEDSIDE_FHIR_PORT", Integer.toString(fhirPort));
+        pb.environment().put("BEDSIDE_DEMO_DIR", dir.resolve("demo").toString());
+        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        Process demo = pb.start();
+        try {
+            BufferedReader out =
+                    new BufferedReader(new InputStreamReader(demo.getInputStream(), StandardCharsets.UTF_8));
+            String gateway = out.readLine();
+            String fhir = out.readLine();
+            assertThat(gateway)
+                    .as(Files.readString(dir.resolve("demo.err")))
+                    .isEqualTo("gateway: http://127.0.0.1:" + httpPort);
+            assertThat(fhir).isEqualTo("fhir: http://127.0.0.1:" + fhirPort + "/fhir");
+
+            FhirServer server = new FhirServer(fhir.substring("fhir: ".length()));
+            Await.until("an Observation of the demo patient", Duration.ofSeconds(90), () -> {
+                try {
+                    return server.countObservations("demo-bed-12") > 0;
+                } catch (Exception e) {
+                    return false;
+                }
+            });
+        } finally {
+            demo.destroy(); // SIGTERM, as Ctrl-C would
+            assertThat(demo.waitFor(60, TimeUnit.SECONDS)).as("the demo stops").isTrue();
+        }
+        // everything it started is gone: both ports are free again
+        Await.until("ports released", Duration.ofSeconds(30), () -> !listening(httpPort) && !listening(fhirPort));
+    }
+
+    private static boolean listening(int port) {
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            return true;
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
+    private static Path repositoryRoot() {
+        Path p = Path.of("").toAbsolutePath();
+        while (p != null && !Files.isRegularFile(p.resolve("bedside"))) {
+            p = p.getParent();
+        }
+        if (p == null) {
+            throw new IllegalStateException(
+                    "no bedside script above " + Path.of("").toAbsolutePath());
+        }
+        return p;
+    }
+
+    private static int freePort() throws java.io.IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}
