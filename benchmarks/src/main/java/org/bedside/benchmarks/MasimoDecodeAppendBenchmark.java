@@ -64,7 +64,7 @@ public class MasimoDecodeAppendBenchmark {
     @Setup(Level.Trial)
     public void setUp() throws IOException {
         MasimoDriver driver = new MasimoDriver();
-        DriverOptions options = DriverOptions.parse(driver.info(), Map.of("device-time-zone", "UTC"));
+        DriverOptions options = DriverOptions.parse(driver.info(), Map.of("device-time-zone", "Europe/Berlin"));
         framer = driver.newFrameDecoder(options);
         decoder = driver.newMessageDecoder(DeviceId.of("bed12-spo2"), options);
         lines = new byte[DISTINCT_LINES][];

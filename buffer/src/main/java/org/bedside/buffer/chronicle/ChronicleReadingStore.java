@@ -39,7 +39,7 @@ public final class ChronicleReadingStore implements ReadingStore {
     private final Path cursorDirectory;
     private final Object appendLock = new Object();
     private final ExcerptAppender appender;
-    private ByteBuffer scratch = ByteBuffer.allocate(4096);
+    private final ReadingRecordFormat.Encoder encoder = new ReadingRecordFormat.Encoder();
     private volatile boolean closed;
 
     private ChronicleReadingStore(Path directory, SingleChronicleQueue queue, Path cursorDirectory) {
@@ -110,12 +110,10 @@ public final class ChronicleReadingStore implements ReadingStore {
     public long append(List<? extends Reading> readings) throws StoreException {
         synchronized (appendLock) {
             ensureOpen();
-            scratch.clear();
-            scratch = ReadingRecordFormat.encode(readings, scratch);
-            scratch.flip();
+            int length = encoder.encode(readings);
             try (DocumentContext dc = appender.writingDocument()) {
                 Bytes<?> bytes = dc.wire().bytes();
-                bytes.write(scratch.array(), 0, scratch.limit());
+                bytes.write(encoder.array(), 0, length);
             } catch (RuntimeException e) {
                 throw new StoreException("cannot append to the buffer in " + directory + ": " + e.getMessage(), e);
             }

@@ -48,8 +48,11 @@ final class CodeBook {
     /** The entry number of this pair, or 0. */
     static int indexOf(MetricCode metric, UcumUnit unit) {
         Integer byIdentity = BY_IDENTITY.get(metric);
-        if (byIdentity != null && ENTRIES.get(byIdentity - 1).unit().equals(unit)) {
-            return byIdentity;
+        if (byIdentity != null) {
+            UcumUnit expected = ENTRIES.get(byIdentity - 1).unit();
+            if (expected == unit || expected.equals(unit)) {
+                return byIdentity;
+            }
         }
         Integer i = INDEX.get(new Entry(metric, unit));
         return i == null ? 0 : i;

@@ -67,17 +67,45 @@ public final class ReadingRecordFormat {
     public record Record(DeviceId device, List<Reading> readings) {}
 
     /**
+     * Encodes records into a reusable array: the gateway's append path, with no allocation per record once warm. Not
+     * thread-safe: one per appending thread (or behind a lock).
+     */
+    public static final class Encoder {
+        private final Writer w = new Writer(new byte[512]);
+
+        /** Encodes the readings as one record; its bytes are {@code array()[0, length)}. */
+        public int encode(List<? extends Reading> readings) {
+            w.pos = 0;
+            writeRecord(w, readings);
+            return w.pos;
+        }
+
+        /** The array holding the last record encoded; valid until the next {@link #encode}. */
+        public byte[] array() {
+            return w.buf;
+        }
+    }
+
+    /**
      * Writes the readings as one record into {@code out}, growing it if needed.
      *
      * @return the buffer written to: {@code out}, or a larger copy of it; flip it before reading
      */
     public static ByteBuffer encode(List<? extends Reading> readings, ByteBuffer out) {
+        Encoder e = new Encoder();
+        int length = e.encode(readings);
+        ByteBuffer target = out.remaining() >= length
+                ? out
+                : ByteBuffer.allocate(out.position() + length).put(out.flip());
+        return target.put(e.array(), 0, length);
+    }
+
+    private static void writeRecord(Writer w, List<? extends Reading> readings) {
         if (readings.isEmpty()) {
             throw new IllegalArgumentException("a record holds at least one reading");
         }
         Reading first = readings.get(0);
         DeviceId device = first.device();
-        Writer w = new Writer(out);
         w.u8(CURRENT_VERSION);
         w.str(device.value());
         w.instant(first.receivedAt());
@@ -90,7 +118,6 @@ public final class ReadingRecordFormat {
             }
             writeReading(w, r, first);
         }
-        return w.buf;
     }
 
     private static void writeReading(Writer w, Reading r, Reading first) {
@@ -122,7 +149,10 @@ public final class ReadingRecordFormat {
             w.varint(samples.length);
             w.ensure(samples.length * 8);
             for (double d : samples) {
-                w.buf.putDouble(d);
+                long bits = Double.doubleToRawLongBits(d);
+                for (int shift = 56; shift >= 0; shift -= 8) {
+                    w.put((byte) (bits >>> shift));
+                }
             }
             w.quality(s.quality());
         } else if (r instanceof AlarmEvent a) {
@@ -253,33 +283,35 @@ public final class ReadingRecordFormat {
     }
 
     private static final class Writer {
-        ByteBuffer buf;
+        byte[] buf;
+        int pos;
 
-        Writer(ByteBuffer buf) {
+        Writer(byte[] buf) {
             this.buf = buf;
         }
 
         void ensure(int bytes) {
-            if (buf.remaining() < bytes) {
-                ByteBuffer bigger = ByteBuffer.allocate(Math.max(buf.capacity() * 2, buf.position() + bytes + 64));
-                buf.flip();
-                bigger.put(buf);
-                buf = bigger;
+            if (buf.length - pos < bytes) {
+                buf = java.util.Arrays.copyOf(buf, Math.max(buf.length * 2, pos + bytes + 64));
             }
+        }
+
+        void put(byte b) {
+            buf[pos++] = b;
         }
 
         void u8(int v) {
             ensure(1);
-            buf.put((byte) v);
+            buf[pos++] = (byte) v;
         }
 
         void varlong(long v) {
             ensure(10);
             while ((v & ~0x7FL) != 0) {
-                buf.put((byte) ((v & 0x7F) | 0x80));
+                buf[pos++] = (byte) ((v & 0x7F) | 0x80);
                 v >>>= 7;
             }
-            buf.put((byte) v);
+            buf[pos++] = (byte) v;
         }
 
         void varint(int v) {
@@ -317,13 +349,14 @@ public final class ReadingRecordFormat {
                 varint(n);
                 ensure(n);
                 for (int i = 0; i < n; i++) {
-                    buf.put((byte) s.charAt(i));
+                    buf[pos++] = (byte) s.charAt(i);
                 }
             } else {
                 byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
                 varint(utf8.length);
                 ensure(utf8.length);
-                buf.put(utf8);
+                System.arraycopy(utf8, 0, buf, pos, utf8.length);
+                pos += utf8.length;
             }
         }
 

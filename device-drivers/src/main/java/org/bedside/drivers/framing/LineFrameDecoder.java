@@ -36,23 +36,57 @@ public final class LineFrameDecoder implements FrameDecoder {
 
     @Override
     public void feed(ByteBuffer chunk, FrameSink out) {
+        if (chunk.hasArray()) {
+            feedArray(chunk, out);
+            return;
+        }
         while (chunk.hasRemaining()) {
-            byte b = chunk.get();
-            if (b == LF) {
-                endOfLine(out);
-            } else if (discarding) {
-                // dropping the rest of an over-long line
-            } else if (length < maxLineLength) {
-                line[length++] = b;
-            } else {
-                out.failure(DecodeFailure.of(
-                        DecodeFailure.Reason.FRAME_TOO_LONG,
-                        "line longer than " + maxLineLength + " bytes; dropped up to the next line end",
-                        line,
-                        maxLineLength + 1));
-                discarding = true;
-                length = 0;
+            accept(chunk.get(), out);
+        }
+    }
+
+    /** The same as byte by byte, but scans the backing array and copies runs of bytes at once. */
+    private void feedArray(ByteBuffer chunk, FrameSink out) {
+        byte[] a = chunk.array();
+        int i = chunk.arrayOffset() + chunk.position();
+        int end = chunk.arrayOffset() + chunk.limit();
+        chunk.position(chunk.limit());
+        while (i < end) {
+            int lf = i;
+            while (lf < end && a[lf] != LF) {
+                lf++;
             }
+            if (!discarding) {
+                int room = maxLineLength - length;
+                int n = Math.min(lf - i, room);
+                System.arraycopy(a, i, line, length, n);
+                length += n;
+                if (lf - i > room) {
+                    accept(a[i + room], out); // the byte over the limit: reports and starts discarding
+                }
+            }
+            if (lf < end) {
+                endOfLine(out);
+            }
+            i = lf + 1;
+        }
+    }
+
+    private void accept(byte b, FrameSink out) {
+        if (b == LF) {
+            endOfLine(out);
+        } else if (discarding) {
+            // dropping the rest of an over-long line
+        } else if (length < maxLineLength) {
+            line[length++] = b;
+        } else {
+            out.failure(DecodeFailure.of(
+                    DecodeFailure.Reason.FRAME_TOO_LONG,
+                    "line longer than " + maxLineLength + " bytes; dropped up to the next line end",
+                    line,
+                    maxLineLength + 1));
+            discarding = true;
+            length = 0;
         }
     }
 
@@ -67,7 +101,9 @@ public final class LineFrameDecoder implements FrameDecoder {
         }
         length = 0;
         if (end > 0) {
-            out.frame(ByteBuffer.wrap(line, 0, end).asReadOnlyBuffer());
+            // Not read-only, so that decoders can read the backing array without a copy; the contract says the
+            // frame is only valid during the call.
+            out.frame(ByteBuffer.wrap(line, 0, end));
         }
     }
 

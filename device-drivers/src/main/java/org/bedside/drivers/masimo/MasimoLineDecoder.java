@@ -3,10 +3,11 @@ package org.bedside.drivers.masimo;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.zone.ZoneOffsetTransition;
 import java.time.zone.ZoneRules;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -46,11 +47,19 @@ import org.jspecify.annotations.Nullable;
  * make every value of the line invalid even if digits are present; the digits are kept, with the reason.
  */
 final class MasimoLineDecoder implements MessageDecoder {
+    private static final String[] FIELD_KEYS =
+            MasimoCodes.FIELDS.stream().map(Field::key).toArray(String[]::new);
+
+    private static final double[] POWERS_OF_TEN = {
+        1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19
+    };
+
     /** "MM/dd/yy HH:mm:ss" */
     private static final int TIMESTAMP_LENGTH = 17;
 
     private final DeviceId device;
     private final ZoneRules zone;
+    private volatile @Nullable OffsetWindow window;
 
     MasimoLineDecoder(DeviceId device, ZoneId zone) {
         this.device = device;
@@ -60,25 +69,31 @@ final class MasimoLineDecoder implements MessageDecoder {
     @Override
     public DecodeResult decode(ByteBuffer frame, Instant receivedAt) {
         int length = frame.remaining();
-        byte[] bytes = new byte[length];
-        frame.duplicate().get(bytes);
-        for (int i = 0; i < length; i++) {
-            if (bytes[i] < 0x20 || bytes[i] > 0x7E) {
-                return fail(
-                        DecodeFailure.Reason.MALFORMED,
-                        String.format(Locale.ROOT, "byte 0x%02X at column %d is not text", bytes[i] & 0xFF, i + 1),
-                        bytes);
+        byte[] bytes;
+        int offset;
+        if (frame.hasArray()) {
+            bytes = frame.array();
+            offset = frame.arrayOffset() + frame.position();
+        } else {
+            bytes = new byte[length];
+            frame.duplicate().get(bytes);
+            offset = 0;
+        }
+        // The time's bytes are checked here; the rest while the tokens are split, in the same pass.
+        for (int i = 0; i < Math.min(length, TIMESTAMP_LENGTH); i++) {
+            if (!isText(bytes[offset + i])) {
+                return fail(DecodeFailure.Reason.MALFORMED, notText(bytes[offset + i], i), frame);
             }
         }
-        String line = new String(bytes, StandardCharsets.ISO_8859_1);
+        AsciiLine line = new AsciiLine(bytes, offset, length);
         try {
             return decode(line, receivedAt);
         } catch (BadLine e) {
-            return fail(e.reason, e.getMessage(), bytes);
+            return fail(e.reason, e.getMessage(), frame);
         }
     }
 
-    private DecodeResult decode(String line, Instant receivedAt) throws BadLine {
+    private DecodeResult decode(AsciiLine line, Instant receivedAt) throws BadLine {
         Instant deviceTime = deviceTime(line);
 
         // Where each field's value starts and ends in the line; -1 when absent.
@@ -98,23 +113,34 @@ final class MasimoLineDecoder implements MessageDecoder {
                 i++;
                 continue;
             }
-            int end = line.indexOf(' ', i);
-            if (end < 0) {
-                end = n;
+            int start = i;
+            int eq = -1;
+            for (; i < n; i++) {
+                char c = line.charAt(i);
+                if (c == ' ') {
+                    break;
+                }
+                if (!isText((byte) c)) {
+                    throw new BadLine(DecodeFailure.Reason.MALFORMED, notText((byte) c, i));
+                }
+                if (c == '=' && eq < 0) {
+                    eq = i;
+                }
             }
-            int eq = line.indexOf('=', i);
-            if (eq < 0 || eq >= end || eq == i || eq == end - 1) {
+            int end = i;
+            i = start;
+            if (eq < 0 || eq == i || eq == end - 1) {
                 throw new BadLine(
                         DecodeFailure.Reason.MALFORMED, "token '" + line.substring(i, end) + "' is not KEY=value");
             }
-            checkKey(line, i, eq);
-            if (is(line, i, eq, "ALARM")) {
+            int keyLength = eq - i;
+            if (keyLength == 5 && line.startsWith("ALARM", i)) {
                 if (sawAlarm) {
                     throw duplicate("ALARM");
                 }
                 alarm = hex(line, "ALARM", eq + 1, end, 4);
                 sawAlarm = true;
-            } else if (is(line, i, eq, "EXC")) {
+            } else if (keyLength == 3 && line.startsWith("EXC", i)) {
                 if (sawExceptions) {
                     throw duplicate("EXC");
                 }
@@ -129,8 +155,10 @@ final class MasimoLineDecoder implements MessageDecoder {
                     valueStart[index] = eq + 1;
                     valueEnd[index] = end;
                     fieldsSeen++;
+                } else {
+                    // SN and keys of newer firmware are not measurements: skipped, if they look like keys.
+                    checkKey(line, i, eq);
                 }
-                // SN and keys of newer firmware are not measurements: skipped.
             }
             i = end;
         }
@@ -163,11 +191,7 @@ final class MasimoLineDecoder implements MessageDecoder {
         return DecodeResult.of(readings);
     }
 
-    private static boolean is(String line, int from, int to, String key) {
-        return to - from == key.length() && line.startsWith(key, from);
-    }
-
-    private Instant deviceTime(String line) throws BadLine {
+    private Instant deviceTime(AsciiLine line) throws BadLine {
         if (line.length() < TIMESTAMP_LENGTH
                 || line.charAt(2) != '/'
                 || line.charAt(5) != '/'
@@ -183,18 +207,78 @@ final class MasimoLineDecoder implements MessageDecoder {
         int hour = twoDigits(line, 9);
         int minute = twoDigits(line, 12);
         int second = twoDigits(line, 15);
-        try {
-            LocalDateTime local = LocalDateTime.of(year, month, day, hour, minute, second);
-            // In a DST overlap the earlier offset is taken; the device does not say which.
-            return local.toInstant(zone.getOffset(local));
-        } catch (DateTimeException e) {
+        if (month < 1
+                || month > 12
+                || day < 1
+                || day > daysInMonth(year, month)
+                || hour > 23
+                || minute > 59
+                || second > 59) {
             throw new BadLine(
                     DecodeFailure.Reason.MALFORMED,
                     "device time '" + line.substring(0, TIMESTAMP_LENGTH) + "' is not a valid date and time");
         }
+        long local = epochDay(year, month, day) * 86_400L + hour * 3600L + minute * 60L + second;
+        return Instant.ofEpochSecond(local - offsetAt(local));
     }
 
-    private static int twoDigits(String line, int at) throws BadLine {
+    /**
+     * The zone's offset at a local time, in seconds. The window around the last lookup in which the offset cannot
+     * change is cached (an immutable record behind a volatile field, so the decoder stays thread-safe); near a
+     * transition, and in a DST overlap, it asks the zone rules every time, which take the earlier offset as {@link
+     * ZoneRules#getOffset(LocalDateTime)} does: the device does not say which.
+     */
+    private int offsetAt(long local) {
+        OffsetWindow w = window;
+        if (w != null && local >= w.fromLocal && local < w.toLocal) {
+            return w.offsetSeconds;
+        }
+        LocalDateTime ldt = LocalDateTime.ofEpochSecond(local, 0, ZoneOffset.UTC);
+        ZoneOffset offset = zone.getOffset(ldt);
+        Instant at = ldt.toInstant(offset);
+        ZoneOffsetTransition previous = zone.previousTransition(at);
+        ZoneOffsetTransition next = zone.nextTransition(at);
+        long from = previous == null ? Long.MIN_VALUE : localSeconds(latest(previous));
+        long to = next == null ? Long.MAX_VALUE : localSeconds(earliest(next));
+        if (local >= from && local < to) {
+            window = new OffsetWindow(from, to, offset.getTotalSeconds());
+        }
+        return offset.getTotalSeconds();
+    }
+
+    private record OffsetWindow(long fromLocal, long toLocal, int offsetSeconds) {}
+
+    private static LocalDateTime latest(ZoneOffsetTransition t) {
+        return t.getDateTimeBefore().isAfter(t.getDateTimeAfter()) ? t.getDateTimeBefore() : t.getDateTimeAfter();
+    }
+
+    private static LocalDateTime earliest(ZoneOffsetTransition t) {
+        return t.getDateTimeBefore().isBefore(t.getDateTimeAfter()) ? t.getDateTimeBefore() : t.getDateTimeAfter();
+    }
+
+    private static long localSeconds(LocalDateTime t) {
+        return t.toEpochSecond(ZoneOffset.UTC);
+    }
+
+    private static int daysInMonth(int year, int month) {
+        return switch (month) {
+            case 2 -> (year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)) ? 29 : 28;
+            case 4, 6, 9, 11 -> 30;
+            default -> 31;
+        };
+    }
+
+    /** Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil). */
+    private static long epochDay(int year, int month, int day) {
+        int y = month <= 2 ? year - 1 : year;
+        int era = Math.floorDiv(y, 400);
+        int yearOfEra = y - era * 400;
+        int dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1;
+        int dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear;
+        return era * 146_097L + dayOfEra - 719_468;
+    }
+
+    private static int twoDigits(AsciiLine line, int at) throws BadLine {
         char a = line.charAt(at);
         char b = line.charAt(at + 1);
         if (a < '0' || a > '9' || b < '0' || b > '9') {
@@ -205,7 +289,7 @@ final class MasimoLineDecoder implements MessageDecoder {
         return (a - '0') * 10 + (b - '0');
     }
 
-    private static void checkKey(String line, int from, int to) throws BadLine {
+    private static void checkKey(AsciiLine line, int from, int to) throws BadLine {
         for (int i = from; i < to; i++) {
             char c = line.charAt(i);
             if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))) {
@@ -216,9 +300,11 @@ final class MasimoLineDecoder implements MessageDecoder {
         }
     }
 
-    private static int indexOf(String line, int from, int to) {
-        for (int f = 0; f < MasimoCodes.FIELDS.size(); f++) {
-            if (is(line, from, to, MasimoCodes.FIELDS.get(f).key())) {
+    private static int indexOf(AsciiLine line, int from, int to) {
+        char first = line.charAt(from);
+        for (int f = 0; f < FIELD_KEYS.length; f++) {
+            String key = FIELD_KEYS[f];
+            if (key.length() == to - from && key.charAt(0) == first && line.startsWith(key, from)) {
                 return f;
             }
         }
@@ -229,7 +315,7 @@ final class MasimoLineDecoder implements MessageDecoder {
         return new BadLine(DecodeFailure.Reason.MALFORMED, key + " appears twice in one line");
     }
 
-    private static int hex(String line, String key, int from, int to, int maxDigits) throws BadLine {
+    private static int hex(AsciiLine line, String key, int from, int to, int maxDigits) throws BadLine {
         if (to - from > maxDigits) {
             throw new BadLine(
                     DecodeFailure.Reason.MALFORMED,
@@ -237,7 +323,7 @@ final class MasimoLineDecoder implements MessageDecoder {
         }
         int v = 0;
         for (int i = from; i < to; i++) {
-            int d = Character.digit(line.charAt(i), 16);
+            int d = hexDigit(line.charAt(i));
             if (d < 0) {
                 throw new BadLine(
                         DecodeFailure.Reason.MALFORMED, key + " '" + line.substring(from, to) + "' is not hexadecimal");
@@ -247,13 +333,34 @@ final class MasimoLineDecoder implements MessageDecoder {
         return v;
     }
 
+    private static boolean isText(byte b) {
+        return b >= 0x20 && b <= 0x7E;
+    }
+
+    private static String notText(byte b, int index) {
+        return String.format(Locale.ROOT, "byte 0x%02X at column %d is not text", b & 0xFF, index + 1);
+    }
+
+    private static int hexDigit(char c) {
+        if (c >= '0' && c <= '9') {
+            return c - '0';
+        }
+        if (c >= 'A' && c <= 'F') {
+            return c - 'A' + 10;
+        }
+        if (c >= 'a' && c <= 'f') {
+            return c - 'a' + 10;
+        }
+        return -1;
+    }
+
     /**
      * Reads one value such as {@code 098%}, {@code 03.60%}, {@code -02} or {@code --.-%}. The common case (digits, in
      * range, no condition on the line) allocates nothing but the reading.
      */
     private NumericReading numeric(
             Field field,
-            String line,
+            AsciiLine line,
             int from,
             int to,
             LineConditions conditions,
@@ -296,13 +403,15 @@ final class MasimoLineDecoder implements MessageDecoder {
         StringBuilder reason = null;
         if (dashes) {
             flags = EnumSet.of(QualityFlag.NOT_AVAILABLE);
-            reason = new StringBuilder("no value ('").append(line, from, to).append("')");
+            reason = new StringBuilder("no value ('")
+                    .append(line.substring(from, to))
+                    .append("')");
         } else if (!digits || dots > 1 || dotAt == start || dotAt == end - 1 || end - start > 18) {
             throw notANumber(field, line.substring(from, to));
         } else {
             int scale = dotAt < 0 ? 0 : end - dotAt - 1;
             value = BigDecimal.valueOf(negative ? -unscaled : unscaled, scale);
-            double d = value.doubleValue();
+            double d = (negative ? -unscaled : unscaled) / POWERS_OF_TEN[scale];
             if (d < field.min() || d > field.max()) {
                 flags = EnumSet.of(QualityFlag.INVALID);
                 reason = new StringBuilder(line.substring(from, to))
@@ -412,8 +521,8 @@ final class MasimoLineDecoder implements MessageDecoder {
                 (code, detail) -> out.add(new DeviceStatus(device, code, detail.toString(), deviceTime, receivedAt)));
     }
 
-    private static DecodeResult fail(DecodeFailure.Reason reason, String detail, byte[] bytes) {
-        return DecodeFailure.of(reason, detail, bytes, bytes.length);
+    private static DecodeResult fail(DecodeFailure.Reason reason, String detail, ByteBuffer frame) {
+        return DecodeFailure.of(reason, detail, frame);
     }
 
     /** What the line's EXC and ALARM fields say about each of its values. */
@@ -491,6 +600,46 @@ final class MasimoLineDecoder implements MessageDecoder {
 
         private static @Nullable String emptyToNull(StringBuilder b) {
             return b.length() == 0 ? null : b.toString();
+        }
+    }
+
+    /**
+     * The frame's bytes read as ASCII in place: the few String operations the parser needs, without copying the line
+     * into a String (all bytes were checked to be printable ASCII).
+     */
+    private static final class AsciiLine {
+        private final byte[] bytes;
+        private final int offset;
+        private final int length;
+
+        AsciiLine(byte[] bytes, int offset, int length) {
+            this.bytes = bytes;
+            this.offset = offset;
+            this.length = length;
+        }
+
+        int length() {
+            return length;
+        }
+
+        char charAt(int i) {
+            return (char) bytes[offset + i];
+        }
+
+        boolean startsWith(String prefix, int at) {
+            if (at + prefix.length() > length) {
+                return false;
+            }
+            for (int i = 0; i < prefix.length(); i++) {
+                if (bytes[offset + at + i] != prefix.charAt(i)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        String substring(int from, int to) {
+            return new String(bytes, offset + from, to - from, StandardCharsets.ISO_8859_1);
         }
     }
 

@@ -273,6 +273,48 @@ class MasimoLineDecoderTest {
     }
 
     @Test
+    void convertsDeviceTimeExactlyAsTheZoneRulesDoIncludingAroundDaylightSavingChanges() {
+        java.util.Random random = new java.util.Random(17);
+        for (String zoneId :
+                List.of("UTC", "Europe/Berlin", "America/New_York", "Australia/Lord_Howe", "Asia/Kolkata")) {
+            java.time.ZoneId zone = java.time.ZoneId.of(zoneId);
+            MessageDecoder d = DRIVER.newMessageDecoder(
+                    DEVICE, DriverOptions.parse(DRIVER.info(), Map.of("device-time-zone", zoneId)));
+            List<java.time.LocalDateTime> times = new ArrayList<>();
+            for (int i = 0; i < 3000; i++) {
+                times.add(java.time.LocalDateTime.of(2000 + random.nextInt(100), 1, 1, 0, 0)
+                        .plusSeconds(random.nextInt(366 * 86400)));
+            }
+            // every second of the hours around this year's changes, in order, as a device sends them
+            for (var t : zone.getRules().getTransitions()) {
+                if (t.getInstant().isAfter(Instant.parse("2026-01-01T00:00:00Z"))
+                        && t.getInstant().isBefore(Instant.parse("2027-01-01T00:00:00Z"))) {
+                    java.time.LocalDateTime start = t.getDateTimeBefore().minusHours(2);
+                    for (int sec = 0; sec < 4 * 3600; sec += 7) {
+                        times.add(start.plusSeconds(sec));
+                    }
+                }
+            }
+            for (java.time.LocalDateTime t : times) {
+                String line = String.format(
+                        "%02d/%02d/%02d %02d:%02d:%02d SPO2=097%% ALARM=0000 EXC=000800",
+                        t.getMonthValue(),
+                        t.getDayOfMonth(),
+                        t.getYear() % 100,
+                        t.getHour(),
+                        t.getMinute(),
+                        t.getSecond());
+                DecodeResult r =
+                        d.decode(ByteBuffer.wrap(line.getBytes(StandardCharsets.US_ASCII)), DecoderHarness.RECEIVED_AT);
+                Instant expected = t.toInstant(zone.getRules().getOffset(t));
+                assertThat(((DecodeResult.Decoded) r).readings().get(0).deviceTime())
+                        .as("%s in %s", t, zoneId)
+                        .isEqualTo(expected);
+            }
+        }
+    }
+
+    @Test
     void rejectsABrokenLineAsAWholeWithTheReason() {
         Map<String, String> cases = Map.of(
                 "11/22/26 10:00:00 SPO2=0x7% BPM=070 ALARM=0000 EXC=000800", "SPO2 value '0x7%' is not a number",
