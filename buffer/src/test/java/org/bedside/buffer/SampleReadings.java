@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.bedside.model.AlarmEvent;
+import org.bedside.model.CompoundReading;
 import org.bedside.model.DeviceId;
 import org.bedside.model.DeviceStatus;
 import org.bedside.model.MetricCode;
@@ -55,6 +56,18 @@ public final class SampleReadings {
                         new BigDecimal("-123456789012345678901234567890.5"),
                         UcumUnit.DIMENSIONLESS,
                         Quality.VALID,
+                        deviceTime,
+                        receivedAt),
+                new CompoundReading(
+                        DEVICE,
+                        Metrics.NIBP,
+                        List.of(
+                                new CompoundReading.Component(
+                                        Metrics.NIBP_SYSTOLIC, new BigDecimal("120"), UcumUnit.MM_HG, Quality.VALID),
+                                new CompoundReading.Component(
+                                        Metrics.NIBP_DIASTOLIC, new BigDecimal("80"), UcumUnit.MM_HG, Quality.VALID),
+                                new CompoundReading.Component(
+                                        Metrics.NIBP_MEAN, null, UcumUnit.MM_HG, Quality.notAvailable("not measured"))),
                         deviceTime,
                         receivedAt),
                 new WaveformSegment(

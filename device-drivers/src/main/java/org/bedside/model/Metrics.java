@@ -20,5 +20,30 @@ public final class Metrics {
     public static final MetricCode HEART_RATE_ECG =
             MetricCode.mdc(147842, "MDC_ECG_HEART_RATE", "8867-4", "Heart rate");
 
+    /** Pulse rate (generic): MDC_PULS_RATE (2::18442). */
+    public static final MetricCode PULSE_RATE = MetricCode.mdc(149514, "MDC_PULS_RATE", null, "Pulse rate");
+
+    /** Non-invasive blood pressure, the compound: MDC_PRESS_BLD_NONINV (2::18948), LOINC panel 85354-9. */
+    public static final MetricCode NIBP = MetricCode.mdc(150020, "MDC_PRESS_BLD_NONINV", "85354-9", "NIBP");
+
+    /** NIBP systolic: MDC_PRESS_BLD_NONINV_SYS (2::18949), LOINC 8480-6. */
+    public static final MetricCode NIBP_SYSTOLIC =
+            MetricCode.mdc(150021, "MDC_PRESS_BLD_NONINV_SYS", "8480-6", "NIBP systolic");
+
+    /** NIBP diastolic: MDC_PRESS_BLD_NONINV_DIA (2::18950), LOINC 8462-4. */
+    public static final MetricCode NIBP_DIASTOLIC =
+            MetricCode.mdc(150022, "MDC_PRESS_BLD_NONINV_DIA", "8462-4", "NIBP diastolic");
+
+    /** NIBP mean: MDC_PRESS_BLD_NONINV_MEAN (2::18951), LOINC 8478-0. */
+    public static final MetricCode NIBP_MEAN =
+            MetricCode.mdc(150023, "MDC_PRESS_BLD_NONINV_MEAN", "8478-0", "NIBP mean");
+
+    /** Respiration rate: MDC_RESP_RATE (2::20490), LOINC 9279-1. */
+    public static final MetricCode RESPIRATION_RATE =
+            MetricCode.mdc(151562, "MDC_RESP_RATE", "9279-1", "Respiration rate");
+
+    /** Temperature: MDC_TEMP (2::19272), LOINC 8310-5 (body temperature). */
+    public static final MetricCode TEMPERATURE = MetricCode.mdc(150344, "MDC_TEMP", "8310-5", "Temperature");
+
     private Metrics() {}
 }

@@ -13,7 +13,7 @@ import org.jspecify.annotations.Nullable;
  * increases per device, so no two readings of a device share a key, and a reading read back from the buffer has the same
  * key it had when it was written: replaying it after a crash writes nothing new on the FHIR server.
  */
-public sealed interface Reading permits NumericReading, WaveformSegment, AlarmEvent, DeviceStatus {
+public sealed interface Reading permits NumericReading, CompoundReading, WaveformSegment, AlarmEvent, DeviceStatus {
 
     DeviceId device();
 

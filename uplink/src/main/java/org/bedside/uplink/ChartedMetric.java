@@ -12,34 +12,60 @@ import org.bedside.model.Metrics;
  *
  * <p>Profiles are those of FHIR R4 core (hl7.org/fhir/R4/observation-vitalsigns.html). The Observation's code carries,
  * in order: the LOINC code the profile fixes, the LOINC code of the specific method where there is one, and the IEEE
- * 11073 MDC code of what the device reported (as the Point-of-Care Device IG asks).
+ * 11073 MDC code of what the device reported (as the Point-of-Care Device IG asks). A compound (blood pressure) lists
+ * the components the profile requires; it is valid, and charted with a value, only when all of them are.
  *
  * @param profileCodes LOINC code and display pairs, the profile's fixed code first
+ * @param components for a compound: its components' LOINC codes, by MDC code; the required ones first
  */
-record ChartedMetric(int mdc, String profile, List<Loinc> profileCodes) {
+record ChartedMetric(int mdc, String profile, List<Loinc> profileCodes, List<Part> components) {
 
     record Loinc(String code, String display) {}
+
+    /** A component of a compound, with the LOINC coding the profile slices on. */
+    record Part(int mdc, Loinc loinc, boolean required) {}
 
     static final String VITAL_SIGNS = "http://hl7.org/fhir/StructureDefinition/vitalsigns";
     static final String OXYGEN_SATURATION = "http://hl7.org/fhir/StructureDefinition/oxygensat";
     static final String HEART_RATE = "http://hl7.org/fhir/StructureDefinition/heartrate";
+    static final String RESPIRATORY_RATE = "http://hl7.org/fhir/StructureDefinition/resprate";
+    static final String BODY_TEMPERATURE = "http://hl7.org/fhir/StructureDefinition/bodytemp";
+    static final String BLOOD_PRESSURE = "http://hl7.org/fhir/StructureDefinition/bp";
 
     private static final List<ChartedMetric> ALL = List.of(
-            new ChartedMetric(
-                    Metrics.SPO2.mdc(),
+            simple(
+                    Metrics.SPO2,
                     OXYGEN_SATURATION,
-                    List.of(
-                            new Loinc("2708-6", "Oxygen saturation in Arterial blood"),
-                            new Loinc("59408-5", "Oxygen saturation in Arterial blood by Pulse oximetry"))),
-            new ChartedMetric(
-                    Metrics.PULSE_RATE_OXIMETRY.mdc(),
+                    new Loinc("2708-6", "Oxygen saturation in Arterial blood"),
+                    new Loinc("59408-5", "Oxygen saturation in Arterial blood by Pulse oximetry")),
+            simple(
+                    Metrics.PULSE_RATE_OXIMETRY,
                     HEART_RATE,
-                    List.of(new Loinc("8867-4", "Heart rate"), new Loinc("8889-8", "Heart rate by Pulse oximetry"))),
-            new ChartedMetric(Metrics.HEART_RATE_ECG.mdc(), HEART_RATE, List.of(new Loinc("8867-4", "Heart rate"))),
-            new ChartedMetric(
-                    Metrics.PERFUSION_INDEX.mdc(),
+                    new Loinc("8867-4", "Heart rate"),
+                    new Loinc("8889-8", "Heart rate by Pulse oximetry")),
+            simple(Metrics.HEART_RATE_ECG, HEART_RATE, new Loinc("8867-4", "Heart rate")),
+            simple(Metrics.PULSE_RATE, HEART_RATE, new Loinc("8867-4", "Heart rate")),
+            simple(
+                    Metrics.PERFUSION_INDEX,
                     VITAL_SIGNS,
-                    List.of(new Loinc("61006-3", "Perfusion index Blood Tissue by Pulse oximetry"))));
+                    new Loinc("61006-3", "Perfusion index Blood Tissue by Pulse oximetry")),
+            simple(Metrics.RESPIRATION_RATE, RESPIRATORY_RATE, new Loinc("9279-1", "Respiratory rate")),
+            simple(Metrics.TEMPERATURE, BODY_TEMPERATURE, new Loinc("8310-5", "Body temperature")),
+            new ChartedMetric(
+                    Metrics.NIBP.mdc(),
+                    BLOOD_PRESSURE,
+                    List.of(new Loinc("85354-9", "Blood pressure panel with all children optional")),
+                    List.of(
+                            new Part(Metrics.NIBP_SYSTOLIC.mdc(), new Loinc("8480-6", "Systolic blood pressure"), true),
+                            new Part(
+                                    Metrics.NIBP_DIASTOLIC.mdc(),
+                                    new Loinc("8462-4", "Diastolic blood pressure"),
+                                    true),
+                            new Part(Metrics.NIBP_MEAN.mdc(), new Loinc("8478-0", "Mean blood pressure"), false))));
+
+    private static ChartedMetric simple(MetricCode metric, String profile, Loinc... codes) {
+        return new ChartedMetric(metric.mdc(), profile, List.of(codes), List.of());
+    }
 
     static Optional<ChartedMetric> of(MetricCode metric) {
         if (!metric.isStandard()) {
@@ -51,5 +77,9 @@ record ChartedMetric(int mdc, String profile, List<Loinc> profileCodes) {
             }
         }
         return Optional.empty();
+    }
+
+    Optional<Part> part(MetricCode component) {
+        return components.stream().filter(p -> p.mdc == component.mdc()).findFirst();
     }
 }

@@ -11,7 +11,9 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.Function;
 import org.bedside.buffer.StoredRecord;
+import org.bedside.model.CompoundReading;
 import org.bedside.model.DeviceId;
+import org.bedside.model.MetricCode;
 import org.bedside.model.NumericReading;
 import org.bedside.model.Reading;
 import org.jspecify.annotations.Nullable;
@@ -47,7 +49,10 @@ final class ChartingPolicy {
         final long start;
 
         @Nullable
-        NumericReading held;
+        Reading held;
+
+        @Nullable
+        ChartedMetric heldMetric;
 
         @Nullable
         Instant heldEffective;
@@ -89,14 +94,31 @@ final class ChartingPolicy {
         List<Chartable> out = new ArrayList<>(0);
         for (Reading r : record.readings()) {
             if (r instanceof NumericReading n) {
-                accept(n, record.position(), out);
+                accept(n, n.metric(), record.position(), out);
+            } else if (r instanceof CompoundReading c) {
+                accept(c, c.metric(), record.position(), out);
             }
         }
         return out;
     }
 
-    private void accept(NumericReading n, long position, List<Chartable> out) {
-        Optional<ChartedMetric> metric = ChartedMetric.of(n.metric());
+    /** Whether a reading has a value to chart: a valid number, or a compound whose required components are valid. */
+    static boolean isValid(Reading r, ChartedMetric metric) {
+        if (r instanceof NumericReading n) {
+            return n.isValid();
+        }
+        CompoundReading c = (CompoundReading) r;
+        for (ChartedMetric.Part part : metric.components()) {
+            if (part.required()
+                    && c.components().stream().noneMatch(x -> x.metric().mdc() == part.mdc() && x.isValid())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void accept(Reading n, MetricCode code, long position, List<Chartable> out) {
+        Optional<ChartedMetric> metric = ChartedMetric.of(code);
         if (metric.isEmpty()) {
             notCharted.notChartedMetric++;
             return;
@@ -113,7 +135,7 @@ final class ChartingPolicy {
         }
         long seconds = settings.chartingInterval().toSeconds();
         long start = Math.floorDiv(effective.getEpochSecond(), seconds) * seconds;
-        Series series = new Series(n.device(), n.metric().mdc());
+        Series series = new Series(n.device(), code.mdc());
         Interval interval = open.get(series);
         if (interval != null && start < interval.start) {
             notCharted.late++;
@@ -127,7 +149,7 @@ final class ChartingPolicy {
             interval = new Interval(start, closeAt(n, effective, start + seconds));
             open.put(series, interval);
         }
-        if (!n.isValid()) {
+        if (!isValid(n, metric.get())) {
             notCharted.invalid++;
             return;
         }
@@ -135,13 +157,14 @@ final class ChartingPolicy {
             notCharted.superseded++;
         }
         interval.held = n;
+        interval.heldMetric = metric.get();
         interval.heldEffective = effective;
         interval.heldPosition = position;
         interval.closeAt = closeAt(n, effective, start + seconds);
     }
 
     /** When, on the receive clock, an interval ending at {@code endSecond} of charting time is surely complete. */
-    private static Instant closeAt(NumericReading n, Instant effective, long endSecond) {
+    private static Instant closeAt(Reading n, Instant effective, long endSecond) {
         Duration untilEnd = Duration.between(effective, Instant.ofEpochSecond(endSecond));
         return n.receivedAt().plus(untilEnd).plus(GRACE);
     }
@@ -165,16 +188,16 @@ final class ChartingPolicy {
     }
 
     private void emit(Series series, Interval interval, List<Chartable> out) {
-        NumericReading held = interval.held;
+        Reading held = interval.held;
+        ChartedMetric heldMetric = interval.heldMetric;
         Instant effective = interval.heldEffective;
-        if (held == null || effective == null) {
+        if (held == null || heldMetric == null || effective == null) {
             return;
         }
         long seconds = settings.chartingInterval().toSeconds();
         String id = settings.gatewayId() + "/" + series.device() + "/" + series.mdc() + "/" + seconds + "s/"
                 + Instant.ofEpochSecond(interval.start);
-        out.add(new Chartable(
-                held, ChartedMetric.of(held.metric()).orElseThrow(), effective, id, interval.heldPosition));
+        out.add(new Chartable(held, heldMetric, effective, id, interval.heldPosition));
     }
 
     /** The earliest store position holding a value not yet charted, if any: the cursor must not commit past it. */

@@ -1,9 +1,15 @@
 package org.bedside.uplink;
 
 import ca.uhn.fhir.model.api.TemporalPrecisionEnum;
+import java.math.BigDecimal;
 import java.util.Date;
+import java.util.TimeZone;
+import org.bedside.model.CompoundReading;
+import org.bedside.model.MetricCode;
 import org.bedside.model.NumericReading;
+import org.bedside.model.Quality;
 import org.bedside.model.QualityFlag;
+import org.bedside.model.UcumUnit;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.DateTimeType;
@@ -12,6 +18,7 @@ import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Quantity;
 import org.hl7.fhir.r4.model.Reference;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Pure mapping from a chosen reading to a FHIR R4 Observation, and from a configured device to a FHIR Device. No I/O,
@@ -29,6 +36,7 @@ final class ObservationMapper {
     static final String UCUM = "http://unitsofmeasure.org";
     static final String CATEGORY_SYSTEM = "http://terminology.hl7.org/CodeSystem/observation-category";
     static final String DATA_ABSENT_SYSTEM = "http://terminology.hl7.org/CodeSystem/data-absent-reason";
+    private static final TimeZone UTC = TimeZone.getTimeZone("UTC");
 
     private final UplinkSettings settings;
 
@@ -37,7 +45,6 @@ final class ObservationMapper {
     }
 
     Observation observation(Chartable c, DeviceContext device, Reference deviceReference) {
-        NumericReading r = c.reading();
         Observation o = new Observation();
         o.getMeta().addProfile(c.metric().profile());
         o.addIdentifier(new Identifier().setSystem(settings.identifierSystem()).setValue(c.identifier()));
@@ -48,35 +55,78 @@ final class ObservationMapper {
         for (ChartedMetric.Loinc loinc : c.metric().profileCodes()) {
             code.addCoding(new Coding(LOINC, loinc.code(), loinc.display()));
         }
-        code.addCoding(
-                new Coding(MDC, Integer.toString(r.metric().mdc()), r.metric().refId()));
-        code.setText(r.metric().label());
+        MetricCode metric = c.metricCode();
+        code.addCoding(new Coding(MDC, Integer.toString(metric.mdc()), metric.refId()));
+        code.setText(metric.label());
         o.setCode(code);
 
         o.setSubject(new Reference(device.patientReference()));
-        o.setEffective(new DateTimeType(
-                Date.from(c.effective()), TemporalPrecisionEnum.MILLI, java.util.TimeZone.getTimeZone("UTC")));
+        o.setEffective(new DateTimeType(Date.from(c.effective()), TemporalPrecisionEnum.MILLI, UTC));
         o.setDevice(deviceReference);
 
-        if (r.isValid()) {
-            o.setValue(new Quantity()
-                    .setValue(r.value())
-                    .setUnit(r.unit().display())
-                    .setSystem(UCUM)
-                    .setCode(r.unit().code()));
-            if (r.quality().has(QualityFlag.QUESTIONABLE)) {
-                o.addNote().setText("Questionable: " + r.quality().reason());
-            }
+        if (c.reading() instanceof NumericReading r) {
+            setValue(o, r.value(), r.unit(), r.quality());
         } else {
-            String reason = r.quality().has(QualityFlag.NOT_AVAILABLE) && r.value() == null ? "unknown" : "error";
-            o.setDataAbsentReason(new CodeableConcept(new Coding(DATA_ABSENT_SYSTEM, reason, null)));
-            String shown = r.value() == null
-                    ? ""
-                    : " (device showed " + r.value().toPlainString() + " "
-                            + r.unit().code() + ")";
-            o.addNote().setText("No valid value: " + r.quality().reason() + shown);
+            CompoundReading compound = (CompoundReading) c.reading();
+            for (CompoundReading.Component part : compound.components()) {
+                Observation.ObservationComponentComponent component = o.addComponent();
+                CodeableConcept partCode = new CodeableConcept();
+                c.metric()
+                        .part(part.metric())
+                        .ifPresent(p -> partCode.addCoding(
+                                new Coding(LOINC, p.loinc().code(), p.loinc().display())));
+                partCode.addCoding(new Coding(
+                        MDC,
+                        Integer.toString(part.metric().mdc()),
+                        part.metric().refId()));
+                partCode.setText(part.metric().label());
+                component.setCode(partCode);
+                if (part.isValid()) {
+                    component.setValue(quantity(part.value(), part.unit()));
+                } else {
+                    component.setDataAbsentReason(absent(part.value(), part.quality()));
+                }
+            }
+            StringBuilder notes = new StringBuilder();
+            for (CompoundReading.Component part : compound.components()) {
+                if (!part.quality().reason().isEmpty()) {
+                    notes.append(notes.length() == 0 ? "" : "; ")
+                            .append(part.metric().label())
+                            .append(": ")
+                            .append(part.quality().reason());
+                }
+            }
+            if (notes.length() > 0) {
+                o.addNote().setText(notes.toString());
+            }
         }
         return o;
+    }
+
+    private static void setValue(Observation o, @Nullable BigDecimal value, UcumUnit unit, Quality quality) {
+        if (value != null && quality.isValid()) {
+            o.setValue(quantity(value, unit));
+            if (quality.has(QualityFlag.QUESTIONABLE)) {
+                o.addNote().setText("Questionable: " + quality.reason());
+            }
+        } else {
+            o.setDataAbsentReason(absent(value, quality));
+            String shown = value == null ? "" : " (device showed " + value.toPlainString() + " " + unit.code() + ")";
+            o.addNote().setText("No valid value: " + quality.reason() + shown);
+        }
+    }
+
+    private static Quantity quantity(@Nullable BigDecimal value, UcumUnit unit) {
+        return new Quantity()
+                .setValue(value)
+                .setUnit(unit.display())
+                .setSystem(UCUM)
+                .setCode(unit.code());
+    }
+
+    private static CodeableConcept absent(@Nullable BigDecimal value, Quality quality) {
+        String reason = quality.has(QualityFlag.NOT_AVAILABLE) && value == null ? "unknown" : "error";
+        return new CodeableConcept(new Coding(DATA_ABSENT_SYSTEM, reason, null));
     }
 
     Device device(DeviceContext d) {

@@ -1,6 +1,5 @@
 package org.bedside.uplink;
 
-import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
@@ -37,7 +36,7 @@ public record UplinkStatus(
     }
 
     /** The last charted value of a device. */
-    public record LastCharted(String metric, @Nullable BigDecimal value, String unit, Instant effective) {}
+    public record LastCharted(String metric, @Nullable String value, String unit, Instant effective) {}
 
     public UplinkStatus {
         notCharted = Map.copyOf(notCharted);

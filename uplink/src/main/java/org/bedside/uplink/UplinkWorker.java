@@ -212,10 +212,7 @@ public final class UplinkWorker implements AutoCloseable {
                     lastCharted.put(
                             c.reading().device().value(),
                             new UplinkStatus.LastCharted(
-                                    c.reading().metric().label(),
-                                    c.reading().value(),
-                                    c.reading().unit().code(),
-                                    c.effective()));
+                                    c.metricCode().label(), c.displayValue(), c.unitCode(), c.effective()));
                 }
                 setState(
                         UplinkStatus.State.ONLINE,

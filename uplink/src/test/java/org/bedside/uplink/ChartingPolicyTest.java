@@ -76,7 +76,7 @@ class ChartingPolicyTest {
 
         out.addAll(p.accept(record(spo2(DEVICE, 61, "94"))));
         assertThat(out).singleElement().satisfies(c -> {
-            assertThat(c.reading().value()).isEqualByComparingTo("95");
+            assertThat(c.displayValue()).isEqualTo("95");
             assertThat(c.identifier()).isEqualTo("icu-gw-1/bed12-spo2/150456/60s/2026-11-22T10:00:00Z");
             assertThat(c.position()).isEqualTo(2);
         });
@@ -92,7 +92,7 @@ class ChartingPolicyTest {
         out.addAll(p.accept(record(spo2(DEVICE, 10, null))));
         out.addAll(p.accept(record(spo2(DEVICE, 70, "97"))));
         out.addAll(p.flushDue(T0.plusSeconds(200)));
-        assertThat(out).extracting(c -> c.reading().value().toPlainString()).containsExactly("97");
+        assertThat(out).extracting(Chartable::displayValue).containsExactly("97");
     }
 
     @Test

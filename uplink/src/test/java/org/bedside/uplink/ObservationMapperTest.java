@@ -110,4 +110,52 @@ class ObservationMapperTest {
         assertThat(FhirUploader.parseRetryAfter("120")).contains(Duration.ofSeconds(120));
         assertThat(FhirUploader.parseRetryAfter("soon")).isEmpty();
     }
+
+    @Test
+    void aBloodPressureIsOneObservationWithComponentsAsTheProfileAsks() {
+        org.bedside.model.CompoundReading bp = new org.bedside.model.CompoundReading(
+                ChartingPolicyTest.DEVICE,
+                Metrics.NIBP,
+                java.util.List.of(
+                        new org.bedside.model.CompoundReading.Component(
+                                Metrics.NIBP_SYSTOLIC, new BigDecimal("120"), UcumUnit.MM_HG, Quality.VALID),
+                        new org.bedside.model.CompoundReading.Component(
+                                Metrics.NIBP_DIASTOLIC, new BigDecimal("80"), UcumUnit.MM_HG, Quality.VALID),
+                        new org.bedside.model.CompoundReading.Component(
+                                Metrics.NIBP_MEAN, null, UcumUnit.MM_HG, Quality.notAvailable("not measured"))),
+                ChartingPolicyTest.T0,
+                ChartingPolicyTest.T0);
+        ChartedMetric metric = ChartedMetric.of(Metrics.NIBP).orElseThrow();
+        assertThat(ChartingPolicy.isValid(bp, metric)).isTrue();
+        Observation o = mapper.observation(
+                new Chartable(bp, metric, ChartingPolicyTest.T0, "id", 1), device, new Reference("urn:uuid:d"));
+        assertThat(o.getMeta().getProfile().get(0).getValue()).isEqualTo("http://hl7.org/fhir/StructureDefinition/bp");
+        assertThat(o.getCode().getCoding()).extracting(Coding::getCode).containsExactly("85354-9", "150020");
+        assertThat(o.hasValue()).isFalse();
+        assertThat(o.getComponent()).hasSize(3);
+        assertThat(o.getComponent().get(0).getCode().getCoding())
+                .extracting(Coding::getCode)
+                .containsExactly("8480-6", "150021");
+        assertThat(o.getComponent().get(0).getValueQuantity().getCode()).isEqualTo("mm[Hg]");
+        assertThat(o.getComponent()
+                        .get(2)
+                        .getDataAbsentReason()
+                        .getCodingFirstRep()
+                        .getCode())
+                .isEqualTo("unknown");
+        assertThat(new Chartable(bp, metric, ChartingPolicyTest.T0, "id", 1).displayValue())
+                .isEqualTo("120/80 (-)");
+
+        org.bedside.model.CompoundReading noDiastolic = new org.bedside.model.CompoundReading(
+                ChartingPolicyTest.DEVICE,
+                Metrics.NIBP,
+                java.util.List.of(
+                        new org.bedside.model.CompoundReading.Component(
+                                Metrics.NIBP_SYSTOLIC, new BigDecimal("120"), UcumUnit.MM_HG, Quality.VALID),
+                        new org.bedside.model.CompoundReading.Component(
+                                Metrics.NIBP_DIASTOLIC, null, UcumUnit.MM_HG, Quality.notAvailable("---"))),
+                ChartingPolicyTest.T0,
+                ChartingPolicyTest.T0);
+        assertThat(ChartingPolicy.isValid(noDiastolic, metric)).isFalse();
+    }
 }

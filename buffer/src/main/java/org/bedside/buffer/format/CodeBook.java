@@ -30,7 +30,13 @@ final class CodeBook {
             new Entry(MetricCode.vendor("X_MASIMO_SPMET", "SpMet"), UcumUnit.PERCENT),
             new Entry(MetricCode.vendor("X_MASIMO_DESAT_INDEX", "Desat index"), UcumUnit.DIMENSIONLESS),
             new Entry(MetricCode.vendor("X_MASIMO_PI_DELTA", "PI delta"), UcumUnit.PERCENT),
-            new Entry(MetricCode.vendor("X_MASIMO_PVI", "PVI"), UcumUnit.PERCENT));
+            new Entry(MetricCode.vendor("X_MASIMO_PVI", "PVI"), UcumUnit.PERCENT),
+            new Entry(Metrics.NIBP_SYSTOLIC, UcumUnit.MM_HG),
+            new Entry(Metrics.NIBP_DIASTOLIC, UcumUnit.MM_HG),
+            new Entry(Metrics.NIBP_MEAN, UcumUnit.MM_HG),
+            new Entry(Metrics.RESPIRATION_RATE, UcumUnit.PER_MINUTE),
+            new Entry(Metrics.TEMPERATURE, UcumUnit.CELSIUS),
+            new Entry(Metrics.PULSE_RATE, UcumUnit.PER_MINUTE));
 
     private static final Map<Entry, Integer> INDEX = new HashMap<>();
     /** The shared constants (Metrics.SPO2...) are found by identity first: no hashing of strings per reading. */

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import org.bedside.model.AlarmEvent;
+import org.bedside.model.CompoundReading;
 import org.bedside.model.DeviceId;
 import org.bedside.model.DeviceStatus;
 import org.bedside.model.MetricCode;
@@ -39,6 +40,8 @@ import org.jspecify.annotations.Nullable;
  * kind 2 waveform := metric unit periodNanos:varint n:varint sample:f64{n} quality
  * kind 3 alarm    := code:str 0|1 metric kind:str priority:str state:str text:str
  * kind 4 status   := code:str detail:str
+ * kind 5 compound := metric count:varint component{count}
+ * component  := (code:varint&gt;0 | 0 metric unit) value quality
  * metric     := mdc:varint refId:str loinc:nstr label:str
  * unit       := code:str display:str
  * value      := 0 (none) | 1 unscaled:zigzag scale:zigzag | 2 decimal:str (beyond a long)
@@ -53,6 +56,7 @@ public final class ReadingRecordFormat {
     private static final int WAVEFORM = 2;
     private static final int ALARM = 3;
     private static final int STATUS = 4;
+    private static final int COMPOUND = 5;
 
     private static final int VALUE_NONE = 0;
     private static final int VALUE_UNSCALED = 1;
@@ -123,7 +127,9 @@ public final class ReadingRecordFormat {
     private static void writeReading(Writer w, Reading r, Reading first) {
         int kind = r instanceof NumericReading
                 ? NUMERIC
-                : r instanceof WaveformSegment ? WAVEFORM : r instanceof AlarmEvent ? ALARM : STATUS;
+                : r instanceof CompoundReading
+                        ? COMPOUND
+                        : r instanceof WaveformSegment ? WAVEFORM : r instanceof AlarmEvent ? ALARM : STATUS;
         w.u8(kind);
         if (r.receivedAt().equals(first.receivedAt()) && Objects.equals(r.deviceTime(), first.deviceTime())) {
             w.u8(0);
@@ -133,14 +139,17 @@ public final class ReadingRecordFormat {
             w.optionalInstant(r.deviceTime());
         }
         if (r instanceof NumericReading n) {
-            int code = CodeBook.indexOf(n.metric(), n.unit());
-            w.varint(code);
-            if (code == 0) {
-                w.metric(n.metric());
-                w.unit(n.unit());
-            }
+            w.metricAndUnit(n.metric(), n.unit());
             w.value(n.value());
             w.quality(n.quality());
+        } else if (r instanceof CompoundReading c) {
+            w.metric(c.metric());
+            w.varint(c.components().size());
+            for (CompoundReading.Component part : c.components()) {
+                w.metricAndUnit(part.metric(), part.unit());
+                w.value(part.value());
+                w.quality(part.quality());
+            }
         } else if (r instanceof WaveformSegment s) {
             w.metric(s.metric());
             w.unit(s.unit());
@@ -232,24 +241,24 @@ public final class ReadingRecordFormat {
         }
         switch (kind) {
             case NUMERIC -> {
-                int code = r.varint();
-                MetricCode metric;
-                UcumUnit unit;
-                if (code == 0) {
-                    metric = r.metric();
-                    unit = r.unit();
-                } else {
-                    CodeBook.Entry entry = CodeBook.entry(code);
-                    if (entry == null) {
-                        throw new MalformedRecordException(
-                                "unknown code book entry " + code + ": was it written by a newer release?");
-                    }
-                    metric = entry.metric();
-                    unit = entry.unit();
-                }
+                CodeBook.Entry mu = r.metricAndUnit();
                 BigDecimal value = r.value();
                 Quality quality = r.quality();
-                return new NumericReading(device, metric, value, unit, quality, deviceTime, receivedAt);
+                return new NumericReading(device, mu.metric(), value, mu.unit(), quality, deviceTime, receivedAt);
+            }
+            case COMPOUND -> {
+                MetricCode metric = r.metric();
+                int n = r.varint();
+                if (n <= 0 || n > r.in.remaining()) {
+                    throw new MalformedRecordException("bad component count " + n);
+                }
+                List<CompoundReading.Component> parts = new ArrayList<>(n);
+                for (int i = 0; i < n; i++) {
+                    CodeBook.Entry mu = r.metricAndUnit();
+                    BigDecimal value = r.value();
+                    parts.add(new CompoundReading.Component(mu.metric(), value, mu.unit(), r.quality()));
+                }
+                return new CompoundReading(device, metric, parts, deviceTime, receivedAt);
             }
             case WAVEFORM -> {
                 MetricCode metric = r.metric();
@@ -378,6 +387,15 @@ public final class ReadingRecordFormat {
             str(u.display());
         }
 
+        void metricAndUnit(MetricCode m, UcumUnit u) {
+            int code = CodeBook.indexOf(m, u);
+            varint(code);
+            if (code == 0) {
+                metric(m);
+                unit(u);
+            }
+        }
+
         void value(@Nullable BigDecimal v) {
             if (v == null) {
                 u8(VALUE_NONE);
@@ -476,6 +494,19 @@ public final class ReadingRecordFormat {
 
         UcumUnit unit() throws MalformedRecordException {
             return new UcumUnit(str(), str());
+        }
+
+        CodeBook.Entry metricAndUnit() throws MalformedRecordException {
+            int code = varint();
+            if (code == 0) {
+                return new CodeBook.Entry(metric(), unit());
+            }
+            CodeBook.Entry entry = CodeBook.entry(code);
+            if (entry == null) {
+                throw new MalformedRecordException(
+                        "unknown code book entry " + code + ": was it written by a newer release?");
+            }
+            return entry;
         }
 
         @Nullable

@@ -22,7 +22,14 @@ class CodeBookTest {
                 "6 0 X_MASIMO_SPMET null SpMet % %",
                 "7 0 X_MASIMO_DESAT_INDEX null Desat index 1 1",
                 "8 0 X_MASIMO_PI_DELTA null PI delta % %",
-                "9 0 X_MASIMO_PVI null PVI % %");
+                "9 0 X_MASIMO_PVI null PVI % %",
+                "10 150021 MDC_PRESS_BLD_NONINV_SYS 8480-6 NIBP systolic mm[Hg] mmHg",
+                "11 150022 MDC_PRESS_BLD_NONINV_DIA 8462-4 NIBP diastolic mm[Hg] mmHg",
+                "12 150023 MDC_PRESS_BLD_NONINV_MEAN 8478-0 NIBP mean mm[Hg] mmHg",
+                "13 151562 MDC_RESP_RATE 9279-1 Respiration rate /min /min",
+                "14 150344 MDC_TEMP 8310-5 Temperature Cel °C",
+                "15 149514 MDC_PULS_RATE null Pulse rate /min /min");
+        assertThat(CodeBook.ENTRIES).hasSize(pinned.size());
         for (int i = 0; i < pinned.size(); i++) {
             CodeBook.Entry e = CodeBook.entry(i + 1);
             String actual = (i + 1) + " " + e.metric().mdc() + " " + e.metric().refId() + " "

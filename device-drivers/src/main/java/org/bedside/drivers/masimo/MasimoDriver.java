@@ -2,6 +2,7 @@ package org.bedside.drivers.masimo;
 
 import java.time.ZoneId;
 import java.util.List;
+import java.util.Set;
 import org.bedside.drivers.framing.LineFrameDecoder;
 import org.bedside.drivers.spi.DeviceDriver;
 import org.bedside.drivers.spi.DriverInfo;
@@ -10,6 +11,7 @@ import org.bedside.drivers.spi.FrameDecoder;
 import org.bedside.drivers.spi.MessageDecoder;
 import org.bedside.drivers.spi.OptionSpec;
 import org.bedside.drivers.spi.SerialSettings;
+import org.bedside.drivers.spi.TransportKind;
 import org.bedside.model.DeviceId;
 
 /**
@@ -30,6 +32,7 @@ public final class MasimoDriver implements DeviceDriver {
             "Masimo Radical-7 / Rad-8 / Rad-97 (ASCII 1)",
             "Masimo",
             "Pulse oximeter",
+            Set.of(TransportKind.SERIAL),
             SerialSettings.of8N1(9600),
             MAX_LINE_LENGTH,
             List.of(new OptionSpec(

@@ -15,6 +15,7 @@ import org.bedside.common.RateLimitedLog;
 import org.bedside.drivers.spi.DecodeFailure;
 import org.bedside.drivers.spi.DecodeResult;
 import org.bedside.drivers.spi.DeviceDriver;
+import org.bedside.drivers.spi.DeviceSession;
 import org.bedside.drivers.spi.DriverOptions;
 import org.bedside.drivers.spi.FrameDecoder;
 import org.bedside.drivers.spi.FrameSink;
@@ -44,6 +45,8 @@ import org.slf4j.LoggerFactory;
 public final class DevicePipeline implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DevicePipeline.class);
     private static final Duration READ_POLL = Duration.ofMillis(250);
+    /** With a session, reads return at least this often so that it can poll and time out requests. */
+    private static final Duration SESSION_TICK = Duration.ofMillis(100);
 
     /** How a pipeline is set up. */
     public record Settings(Duration idleTimeout, Duration reconnectInitialDelay, Duration reconnectMaxDelay) {
@@ -56,6 +59,8 @@ public final class DevicePipeline implements AutoCloseable {
     private final Transport transport;
     private final FrameDecoder framer;
     private final MessageDecoder decoder;
+    private final DeviceDriver driver;
+    private final DriverOptions options;
     private final ReadingSink sink;
     private final InstantSource clock;
     private final Settings settings;
@@ -76,6 +81,7 @@ public final class DevicePipeline implements AutoCloseable {
     private volatile @Nullable Instant lastFrameAt;
     private volatile boolean running;
     private volatile @Nullable Link link;
+    private volatile @Nullable DeviceSession session;
     private @Nullable Thread thread;
     private Instant lastStamp = Instant.EPOCH;
 
@@ -92,6 +98,8 @@ public final class DevicePipeline implements AutoCloseable {
         this.transport = transport;
         this.framer = driver.newFrameDecoder(options);
         this.decoder = driver.newMessageDecoder(device, options);
+        this.driver = driver;
+        this.options = options;
         this.sink = sink;
         this.clock = clock;
         this.settings = settings;
@@ -145,12 +153,14 @@ public final class DevicePipeline implements AutoCloseable {
     public PipelineStatus status() {
         Map<DecodeFailure.Reason, Long> counts = new EnumMap<>(DecodeFailure.Reason.class);
         failures.forEach((reason, count) -> counts.put(reason, count.get()));
+        DeviceSession s = session;
         return new PipelineStatus(
                 device,
                 driverCode,
                 transport.describe(),
                 state,
                 detail,
+                s == null ? null : s.state(),
                 since,
                 lastFrameAt,
                 frames.get(),
@@ -205,11 +215,37 @@ public final class DevicePipeline implements AutoCloseable {
     /** Reads and decodes until the link is lost or the pipeline stops; returns why it ended. */
     private String readUntilLost(Link l) {
         framer.reset();
+        DeviceSession s = driver.newSession(device, options).orElse(null);
+        session = s;
+        try {
+            if (s != null) {
+                s.start(message -> l.write(ByteBuffer.wrap(message)), System.nanoTime());
+            }
+            return read(l, s);
+        } catch (IOException | RuntimeException e) {
+            return (s == null ? "link lost: " : "session ended: ") + e.getMessage();
+        } finally {
+            if (s != null) {
+                s.stop();
+            }
+        }
+    }
+
+    private String read(Link l, @Nullable DeviceSession s) throws IOException {
         ByteBuffer buffer = ByteBuffer.allocate(4096);
+        IOException[] sessionError = {null};
         FrameSink frameSink = new FrameSink() {
             @Override
             public void frame(ByteBuffer frame) {
-                onFrame(frame);
+                if (s == null) {
+                    onFrame(frame);
+                } else if (sessionError[0] == null) {
+                    try {
+                        onSessionFrame(s, frame);
+                    } catch (IOException e) {
+                        sessionError[0] = e;
+                    }
+                }
             }
 
             @Override
@@ -225,7 +261,7 @@ public final class DevicePipeline implements AutoCloseable {
             buffer.clear();
             int n;
             try {
-                n = l.read(buffer, READ_POLL);
+                n = l.read(buffer, s == null ? READ_POLL : SESSION_TICK);
             } catch (IOException | RuntimeException e) {
                 return "link lost: " + e.getMessage();
             }
@@ -235,6 +271,9 @@ public final class DevicePipeline implements AutoCloseable {
                 lastBytesNanos = now;
                 buffer.flip();
                 framer.feed(buffer, frameSink);
+                if (sessionError[0] != null) {
+                    throw sessionError[0];
+                }
                 long f = frames.get();
                 if (f != framesBefore) {
                     framesBefore = f;
@@ -245,6 +284,9 @@ public final class DevicePipeline implements AutoCloseable {
                         record(DeviceStatus.Code.CONNECTED, "data resumed from " + transport.describe());
                     }
                 }
+            }
+            if (s != null) {
+                s.onTick(System.nanoTime());
             }
             if (!idleReported
                     && now - lastGoodFrameNanos > settings.idleTimeout().toNanos()) {
@@ -263,6 +305,17 @@ public final class DevicePipeline implements AutoCloseable {
         return "stopped";
     }
 
+    private void onSessionFrame(DeviceSession s, ByteBuffer frame) throws IOException {
+        Instant receivedAt = stamp();
+        DecodeResult result;
+        try {
+            result = s.onFrame(frame, receivedAt, System.nanoTime());
+        } catch (RuntimeException e) {
+            result = DecodeFailure.of(DecodeFailure.Reason.MALFORMED, "session error: " + e, frame);
+        }
+        handle(result, receivedAt);
+    }
+
     private void onFrame(ByteBuffer frame) {
         Instant receivedAt = stamp();
         DecodeResult result;
@@ -272,6 +325,10 @@ public final class DevicePipeline implements AutoCloseable {
             // A decoder bug must not take the device down; the frame is counted as malformed.
             result = DecodeFailure.of(DecodeFailure.Reason.MALFORMED, "decoder error: " + e, frame);
         }
+        handle(result, receivedAt);
+    }
+
+    private void handle(DecodeResult result, Instant receivedAt) {
         if (result instanceof DecodeResult.Decoded decoded) {
             frames.incrementAndGet();
             lastFrameAt = receivedAt;

@@ -11,6 +11,7 @@ import org.jspecify.annotations.Nullable;
  *
  * @param detail the state in words, naming the port and the cause ("serial port /dev/... does not exist: is the cable
  *     plugged in?")
+ * @param session the state of the conversation, for request/response devices; null for devices that stream
  * @param since when the pipeline entered this state
  * @param lastFrameAt when the last frame decoded, or null
  */
@@ -20,6 +21,7 @@ public record PipelineStatus(
         String endpoint,
         LinkState state,
         String detail,
+        @Nullable String session,
         Instant since,
         @Nullable Instant lastFrameAt,
         long frames,

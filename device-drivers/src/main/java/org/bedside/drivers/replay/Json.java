@@ -2,7 +2,7 @@ package org.bedside.drivers.replay;
 
 import java.util.Map;
 
-/** Just enough JSON writing for flat objects of strings, numbers, booleans and string lists. */
+/** Just enough JSON writing for objects of strings, numbers, booleans, lists and nested objects. */
 final class Json {
     private Json() {}
 
@@ -27,6 +27,10 @@ final class Json {
     private static void value(StringBuilder sb, Object v) {
         if (v instanceof Number || v instanceof Boolean) {
             sb.append(v);
+        } else if (v instanceof Map<?, ?> map) {
+            @SuppressWarnings("unchecked")
+            Map<String, ?> fields = (Map<String, ?>) map;
+            sb.append(object(fields));
         } else if (v instanceof Iterable<?> list) {
             sb.append('[');
             boolean first = true;

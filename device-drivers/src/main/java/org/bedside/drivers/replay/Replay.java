@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.bedside.drivers.Drivers;
@@ -21,9 +22,11 @@ import org.bedside.drivers.spi.FrameSink;
 import org.bedside.drivers.spi.InvalidOptionException;
 import org.bedside.drivers.spi.MessageDecoder;
 import org.bedside.model.AlarmEvent;
+import org.bedside.model.CompoundReading;
 import org.bedside.model.DeviceId;
 import org.bedside.model.DeviceStatus;
 import org.bedside.model.NumericReading;
+import org.bedside.model.Quality;
 import org.bedside.model.QualityFlag;
 import org.bedside.model.Reading;
 import org.bedside.model.WaveformSegment;
@@ -154,6 +157,31 @@ public final class Replay {
                     "reason",
                             n.quality().reason().isEmpty() ? null : n.quality().reason()));
         }
+        if (r instanceof CompoundReading c) {
+            List<Map<String, Object>> parts = new java.util.ArrayList<>();
+            for (CompoundReading.Component part : c.components()) {
+                parts.add(ordered(
+                        "mdc", part.metric().mdc(),
+                        "refId", part.metric().refId(),
+                        "label", part.metric().label(),
+                        "loinc", part.metric().loinc(),
+                        "value", part.value() == null ? null : part.value().toPlainString(),
+                        "unit", part.unit().code(),
+                        "status", status(part.value() == null, part.quality()),
+                        "reason",
+                                part.quality().reason().isEmpty()
+                                        ? null
+                                        : part.quality().reason()));
+            }
+            return Json.object(ordered(
+                    "kind", "compound",
+                    "mdc", c.metric().mdc(),
+                    "refId", c.metric().refId(),
+                    "label", c.metric().label(),
+                    "loinc", c.metric().loinc(),
+                    "deviceTime", deviceTime,
+                    "components", parts));
+        }
         if (r instanceof WaveformSegment w) {
             return Json.object(ordered(
                     "kind", "waveform",
@@ -187,13 +215,17 @@ public final class Replay {
     }
 
     private static String status(NumericReading n) {
-        if (n.value() == null) {
-            return n.quality().has(QualityFlag.NOT_AVAILABLE) ? "unavailable" : "invalid";
+        return status(n.value() == null, n.quality());
+    }
+
+    private static String status(boolean noValue, Quality quality) {
+        if (noValue) {
+            return quality.has(QualityFlag.NOT_AVAILABLE) ? "unavailable" : "invalid";
         }
-        if (!n.quality().isValid()) {
+        if (!quality.isValid()) {
             return "invalid";
         }
-        return n.quality().has(QualityFlag.QUESTIONABLE) ? "questionable" : "valid";
+        return quality.has(QualityFlag.QUESTIONABLE) ? "questionable" : "valid";
     }
 
     private static Map<String, Object> ordered(Object... keyValues) {

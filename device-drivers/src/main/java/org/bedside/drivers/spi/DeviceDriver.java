@@ -1,5 +1,6 @@
 package org.bedside.drivers.spi;
 
+import java.util.Optional;
 import org.bedside.model.DeviceId;
 
 /**
@@ -19,4 +20,12 @@ public interface DeviceDriver {
      * @throws InvalidOptionException when an option's value is unusable
      */
     MessageDecoder newMessageDecoder(DeviceId device, DriverOptions options);
+
+    /**
+     * For request/response protocols: a new conversation for one open link. Devices that stream on their own (Masimo,
+     * Nonin) have none, and their frames go straight to the {@link #newMessageDecoder message decoder}.
+     */
+    default Optional<DeviceSession> newSession(DeviceId device, DriverOptions options) {
+        return Optional.empty();
+    }
 }

@@ -2,6 +2,7 @@ package org.bedside.drivers.spi;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * How a driver describes itself: a stable code used in configuration ({@code masimo-ascii}), names for people, the
@@ -9,6 +10,8 @@ import java.util.Optional;
  *
  * @param code the stable code used in {@code gateway.devices.<name>.driver}; never changes once released
  * @param deviceType what kind of device it reads, for the FHIR Device resource ("Pulse oximeter")
+ * @param transports the kinds of link the driver speaks over
+ * @param defaultSerial the line settings its devices use by default (for serial transports)
  * @param maxFrameLength the largest frame the driver accepts; longer input is discarded and counted
  */
 public record DriverInfo(
@@ -16,11 +19,16 @@ public record DriverInfo(
         String displayName,
         String manufacturer,
         String deviceType,
+        Set<TransportKind> transports,
         SerialSettings defaultSerial,
         int maxFrameLength,
         List<OptionSpec> options) {
 
     public DriverInfo {
+        if (transports.isEmpty()) {
+            throw new IllegalArgumentException("a driver speaks over at least one kind of transport");
+        }
+        transports = Set.copyOf(transports);
         options = List.copyOf(options);
     }
 

@@ -20,6 +20,7 @@ import org.bedside.drivers.transport.Transport;
  */
 public final class ScriptedTransport implements Transport {
     private final Deque<Object> scripts = new ArrayDeque<>();
+    private final List<String> written = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
     private volatile ScriptedLink current;
     private int opens;
 
@@ -39,6 +40,13 @@ public final class ScriptedTransport implements Transport {
 
     public void push(byte[] chunk) {
         current.incoming.add(chunk);
+    }
+
+    /** Everything written to any link, one entry per write, as ISO-8859-1 text. */
+    public List<String> written() {
+        synchronized (written) {
+            return List.copyOf(written);
+        }
     }
 
     public void drop() {
@@ -69,7 +77,7 @@ public final class ScriptedTransport implements Transport {
         return "scripted";
     }
 
-    private static final class ScriptedLink implements Link {
+    private final class ScriptedLink implements Link {
         final BlockingQueue<byte[]> incoming = new LinkedBlockingQueue<>();
         volatile boolean closed;
 
@@ -96,8 +104,13 @@ public final class ScriptedTransport implements Transport {
         }
 
         @Override
-        public void write(ByteBuffer bytes) {
-            bytes.position(bytes.limit());
+        public void write(ByteBuffer bytes) throws IOException {
+            if (closed) {
+                throw new LinkLostException("closed");
+            }
+            byte[] b = new byte[bytes.remaining()];
+            bytes.get(b);
+            written.add(new String(b, java.nio.charset.StandardCharsets.ISO_8859_1));
         }
 
         @Override

@@ -1,6 +1,5 @@
 package org.bedside.runtime.api;
 
-import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -22,6 +21,7 @@ public record GatewayStatus(
             String port,
             String state,
             String detail,
+            @Nullable String session,
             Instant since,
             @Nullable Instant lastFrameAt,
             long frames,
@@ -32,7 +32,7 @@ public record GatewayStatus(
             @Nullable String patient,
             @Nullable LastCharted lastCharted) {}
 
-    public record LastCharted(String metric, @Nullable BigDecimal value, String unit, Instant effective) {}
+    public record LastCharted(String metric, @Nullable String value, String unit, Instant effective) {}
 
     public record Uplink(
             String state,
@@ -95,6 +95,7 @@ public record GatewayStatus(
                 s.endpoint(),
                 s.state().name(),
                 s.detail(),
+                s.session(),
                 s.since(),
                 s.lastFrameAt(),
                 s.frames(),

@@ -71,6 +71,7 @@ public class StatusResource {
                     .append(esc(d.state()))
                     .append("<br><small>")
                     .append(esc(d.detail()))
+                    .append(d.session() == null ? "" : "; session " + esc(d.session()))
                     .append(" (since ")
                     .append(time(d.since()))
                     .append(")</small></td><td><small>")
@@ -82,10 +83,7 @@ public class StatusResource {
             } else {
                 h.append(esc(last.metric()))
                         .append(' ')
-                        .append(
-                                last.value() == null
-                                        ? "no value"
-                                        : esc(last.value().toPlainString()))
+                        .append(last.value() == null ? "no value" : esc(last.value()))
                         .append(' ')
                         .append(esc(last.unit()))
                         .append("<br><small>")

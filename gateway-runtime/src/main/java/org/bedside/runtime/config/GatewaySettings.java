@@ -1,5 +1,6 @@
 package org.bedside.runtime.config;
 
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
@@ -7,6 +8,7 @@ import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
@@ -16,7 +18,10 @@ import org.bedside.drivers.spi.DeviceDriver;
 import org.bedside.drivers.spi.DriverOptions;
 import org.bedside.drivers.spi.InvalidOptionException;
 import org.bedside.drivers.spi.SerialSettings;
+import org.bedside.drivers.spi.TransportKind;
 import org.bedside.drivers.transport.SerialTransport;
+import org.bedside.drivers.transport.Transport;
+import org.bedside.drivers.transport.UdpTransport;
 import org.bedside.model.DeviceId;
 import org.bedside.uplink.DeviceContext;
 import org.bedside.uplink.UplinkSettings;
@@ -37,7 +42,7 @@ public record GatewaySettings(
             DeviceId id,
             DeviceDriver driver,
             DriverOptions options,
-            SerialTransport transport,
+            Transport transport,
             DevicePipeline.Settings pipeline,
             DeviceContext context) {}
 
@@ -158,10 +163,40 @@ public record GatewaySettings(
             }
         }
         String port = d.port().trim();
-        if (port.isEmpty() || !port.startsWith("/")) {
+        TransportKind kind = null;
+        InetSocketAddress udp = null;
+        if (port.startsWith("/")) {
+            kind = TransportKind.SERIAL;
+        } else if (port.startsWith("udp://")) {
+            kind = TransportKind.UDP;
+            try {
+                URI uri = new URI(port);
+                if (uri.getHost() == null || uri.getPort() < 1) {
+                    throw new URISyntaxException(port, "needs a host and a port");
+                }
+                udp = InetSocketAddress.createUnresolved(uri.getHost(), uri.getPort());
+            } catch (URISyntaxException e) {
+                problems.add(key + ".port", "'" + d.port() + "' is not like udp://10.1.2.3:24105");
+                ok = false;
+            }
+        } else {
             problems.add(
                     key + ".port",
-                    "'" + d.port() + "' is not an absolute device path such as" + " /dev/serial/by-id/usb-FTDI_...");
+                    "'" + d.port() + "' is neither an absolute serial device path such as"
+                            + " /dev/serial/by-id/usb-FTDI_... nor udp://host:port");
+            ok = false;
+        }
+        if (driver != null && kind != null && !driver.info().transports().contains(kind)) {
+            problems.add(
+                    key + ".port",
+                    "the driver " + driver.info().code() + " does not speak over "
+                            + kind.name().toLowerCase(Locale.ROOT)
+                            + " (it speaks over "
+                            + driver.info().transports().stream()
+                                    .map(t -> t.name().toLowerCase(Locale.ROOT))
+                                    .sorted()
+                                    .toList()
+                            + ")");
             ok = false;
         }
         if (d.idleTimeout().isNegative() || d.idleTimeout().isZero()) {
@@ -179,7 +214,10 @@ public record GatewaySettings(
                 id, display, driver.info().manufacturer(), driver.info().deviceType(), patient);
         DevicePipeline.Settings pipeline = new DevicePipeline.Settings(
                 d.idleTimeout(), Duration.ofMillis(250), maxOf(Duration.ofMillis(250), d.reconnectMaxDelay()));
-        return new DeviceSettings(id, driver, options, new SerialTransport(Path.of(port), serial), pipeline, context);
+        Transport transport = kind == TransportKind.UDP
+                ? new UdpTransport(new InetSocketAddress(udp.getHostString(), udp.getPort()))
+                : new SerialTransport(Path.of(port), serial);
+        return new DeviceSettings(id, driver, options, transport, pipeline, context);
     }
 
     private static Duration maxOf(Duration a, Duration b) {

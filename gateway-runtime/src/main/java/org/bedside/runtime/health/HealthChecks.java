@@ -52,6 +52,9 @@ public class HealthChecks {
                 .withData("since", s.since().toString())
                 .withData("frames", s.frames())
                 .withData("decodeFailures", s.decodeFailureTotal());
+        if (s.session() != null) {
+            b.withData("session", s.session());
+        }
         if (s.lastFrameAt() != null) {
             b.withData("lastFrameAt", s.lastFrameAt().toString());
         }

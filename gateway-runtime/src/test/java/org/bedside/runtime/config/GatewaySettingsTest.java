@@ -87,7 +87,8 @@ class GatewaySettingsTest {
                 Map.of("bed12-spo2", masimo("/dev/serial/by-id/usb-FTDI_x", Map.of())),
                 new Uplink("http://127.0.0.1:8090/fhir", "every-reading")));
         assertThat(s.devices()).singleElement().satisfies(d -> {
-            assertThat(d.transport().settings()).isEqualTo(SerialSettings.of8N1(9600));
+            assertThat(((org.bedside.drivers.transport.SerialTransport) d.transport()).settings())
+                    .isEqualTo(SerialSettings.of8N1(9600));
             assertThat(d.context().patientReference()).isEqualTo("Patient/demo-bed-12");
         });
         assertThat(s.uplink().everyReading()).isTrue();
@@ -100,6 +101,7 @@ class GatewaySettingsTest {
         devices.put("a", new Device("masimo", "/dev/x", Optional.empty(), Map.of()));
         devices.put("b", new Device("masimo-ascii", "ttyUSB1", Optional.of("9600 8Q1"), Map.of("colour", "red")));
         devices.put("c", masimo("/dev/y", Map.of("device-time-zone", "Mars/Olympus")));
+        devices.put("d", masimo("udp://10.1.2.3:24105", Map.of()));
         ConfigProblems e = catchThrowableOfType(
                 ConfigProblems.class,
                 () -> GatewaySettings.from(
@@ -115,7 +117,9 @@ class GatewaySettingsTest {
                         "gateway.devices.a.driver: unknown driver 'masimo'; known drivers: masimo-ascii",
                         "gateway.devices.b.options.colour: unknown option; known options of masimo-ascii: device-time-zone",
                         "gateway.devices.b.serial: '9600 8Q1' is not like '9600 8N1' or '19200 8E1 rtscts'",
-                        "gateway.devices.b.port: 'ttyUSB1' is not an absolute device path such as /dev/serial/by-id/usb-FTDI_...",
+                        "gateway.devices.b.port: 'ttyUSB1' is neither an absolute serial device path such as"
+                                + " /dev/serial/by-id/usb-FTDI_... nor udp://host:port",
+                        "gateway.devices.d.port: the driver masimo-ascii does not speak over udp (it speaks over [serial])",
                         "gateway.devices.c.options.device-time-zone: 'Mars/Olympus' is not a time zone such as Europe/Berlin,"
                                 + " UTC or 'system'");
     }
