@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.zip.CRC32C;
 import org.bedside.model.AlarmEvent;
 import org.bedside.model.CompoundReading;
 import org.bedside.model.DeviceId;
@@ -31,7 +32,9 @@ import org.jspecify.annotations.Nullable;
  * {@code str}; enums are stored by name, so renaming a constant is a format change.
  *
  * <pre>
- * record     := version:u8=1 device:str receivedAt deviceTime count:varint reading{count}
+ * record     := version:u8=1 device:str receivedAt deviceTime count:varint reading{count} crc:u32
+ * crc        := CRC-32C of every byte before it, big-endian: a record torn by a power cut (zero-filled or cut
+ *               short) does not pass, even where its remaining bytes would parse
  * reading    := kind:u8 times body
  * times      := 0 (the record's receivedAt and deviceTime) | 1 receivedAt deviceTime
  * receivedAt := second:zigzag nano:varint
@@ -81,6 +84,14 @@ public final class ReadingRecordFormat {
         public int encode(List<? extends Reading> readings) {
             w.pos = 0;
             writeRecord(w, readings);
+            CRC32C crc = new CRC32C();
+            crc.update(w.buf, 0, w.pos);
+            int value = (int) crc.getValue();
+            w.ensure(4);
+            w.put((byte) (value >>> 24));
+            w.put((byte) (value >>> 16));
+            w.put((byte) (value >>> 8));
+            w.put((byte) value);
             return w.pos;
         }
 
@@ -189,13 +200,26 @@ public final class ReadingRecordFormat {
      * @throws MalformedRecordException if the bytes are not a complete record of a known version
      */
     public static Record decode(ByteBuffer in) throws MalformedRecordException {
+        if (in.remaining() < 5) {
+            throw new MalformedRecordException("record is truncated");
+        }
+        int version = in.get(in.position()) & 0xFF;
+        if (version != VERSION_1) {
+            throw new MalformedRecordException("record format version " + version + " is not known to this"
+                    + " gateway (it reads version " + VERSION_1 + "): was it written by a newer release?");
+        }
+        ByteBuffer body = in.duplicate();
+        body.limit(body.limit() - 4);
+        CRC32C crc = new CRC32C();
+        crc.update(body.duplicate());
+        int stored = in.getInt(in.limit() - 4);
+        if ((int) crc.getValue() != stored) {
+            throw new MalformedRecordException("record checksum does not match: torn by a power cut, or damaged");
+        }
+        in = body;
         try {
             Reader r = new Reader(in);
-            int version = r.u8();
-            if (version != VERSION_1) {
-                throw new MalformedRecordException("record format version " + version + " is not known to this"
-                        + " gateway (it reads version " + VERSION_1 + "): was it written by a newer release?");
-            }
+            r.u8(); // the version, checked above
             DeviceId device;
             try {
                 device = DeviceId.of(r.str());
