@@ -90,6 +90,27 @@ public class GatewayMetrics {
                                 .orElse(0.0))
                 .description("Age of the oldest reading not yet acknowledged by the FHIR server")
                 .register(registry);
+        for (String kind : java.util.List.of("waveform", "numeric")) {
+            counter(
+                    "bedside_buffer_thinned_total",
+                    "Readings not stored because the disk is nearly full, by kind",
+                    gateway,
+                    g -> g.store().status().thinned().getOrDefault(kind, 0L),
+                    "kind",
+                    kind);
+        }
+        Gauge.builder(
+                        "bedside_buffer_free_ratio",
+                        gateway,
+                        g -> g.store().status().freeShare())
+                .description("Share of the buffer's file system that is free")
+                .register(registry);
+        Gauge.builder(
+                        "bedside_buffer_degraded",
+                        gateway,
+                        g -> g.store().status().level() == org.bedside.buffer.guard.GuardStatus.Level.NORMAL ? 0 : 1)
+                .description("1 while the free-space guard thins the buffer")
+                .register(registry);
         UplinkWorker uplink = gateway.uplink();
         counter(
                 "bedside_uploads_total",

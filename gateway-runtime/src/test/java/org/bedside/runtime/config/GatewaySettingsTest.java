@@ -73,6 +73,36 @@ class GatewaySettingsTest {
         public String dataDir() {
             return "data";
         }
+
+        @Override
+        public BufferConfig buffer() {
+            return new BufferConfig() {
+                @Override
+                public Duration syncInterval() {
+                    return Duration.ofSeconds(1);
+                }
+
+                @Override
+                public String thinBelowFree() {
+                    return "10%";
+                }
+
+                @Override
+                public String recoverAboveFree() {
+                    return "15%";
+                }
+
+                @Override
+                public String criticalBelowFree() {
+                    return "3%";
+                }
+
+                @Override
+                public Duration thinInterval() {
+                    return Duration.ofSeconds(60);
+                }
+            };
+        }
     }
 
     private static GatewayConfig.DeviceConfig masimo(String port, Map<String, String> options) {
