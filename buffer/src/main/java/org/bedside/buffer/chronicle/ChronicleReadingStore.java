@@ -300,6 +300,56 @@ public final class ChronicleReadingStore implements ReadingStore {
     }
 
     @Override
+    public ReadingCursor liveCursor() throws StoreException {
+        ensureOpen();
+        ExcerptTailer tailer = queue.createTailer();
+        tailer.singleThreadedCheckDisabled(true);
+        tailer.toEnd();
+        return new ReadingCursor() {
+            private long last = NONE;
+
+            @Override
+            public String name() {
+                return "live";
+            }
+
+            @Override
+            public @Nullable StoredRecord next() throws StoreException {
+                ensureOpen();
+                StoredRecord r = read(tailer);
+                if (r != null) {
+                    last = r.position();
+                }
+                return r;
+            }
+
+            @Override
+            public void commit(long position) {
+                // nothing to keep: a live cursor starts at the end again next time
+            }
+
+            @Override
+            public void rewind() {
+                if (last == NONE) {
+                    tailer.toEnd();
+                } else if (tailer.moveToIndex(last)) {
+                    skipOne(tailer);
+                }
+            }
+
+            @Override
+            public long committedPosition() {
+                return NONE;
+            }
+
+            @Override
+            public void close() {
+                tailer.close();
+            }
+        };
+    }
+
+    @Override
     public long pendingRecords(String cursorName) throws StoreException {
         long committed = CursorFile.open(cursorDirectory, cursorName).committed();
         try (ExcerptTailer tailer = queue.createTailer()) {

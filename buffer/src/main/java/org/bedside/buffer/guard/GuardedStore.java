@@ -218,6 +218,11 @@ public final class GuardedStore implements ReadingStore {
     }
 
     @Override
+    public ReadingCursor liveCursor() throws StoreException {
+        return store.liveCursor();
+    }
+
+    @Override
     public long pendingRecords(String cursorName) throws StoreException {
         return store.pendingRecords(cursorName);
     }

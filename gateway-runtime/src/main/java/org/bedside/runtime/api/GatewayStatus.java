@@ -56,6 +56,8 @@ public record GatewayStatus(
             long observationsMatched,
             long retries,
             long rejections,
+            long deadLettersWaiting,
+            long backfilled,
             Map<String, Long> notCharted) {}
 
     static GatewayStatus of(Gateway g) {
@@ -83,6 +85,8 @@ public record GatewayStatus(
                 u.observationsMatched(),
                 u.retries(),
                 u.rejections(),
+                u.deadLettersWaiting(),
+                u.backfilled(),
                 u.notCharted());
         var guard = g.store().status();
         Buffer buffer = new Buffer(

@@ -156,6 +156,19 @@ public class GatewayMetrics {
                     "reason",
                     reason.toLowerCase(Locale.ROOT));
         }
+        counter(
+                "bedside_dead_letters_total",
+                "Observations the FHIR server refused one by one",
+                uplink,
+                u -> u.status().deadLettered());
+        Gauge.builder("bedside_dead_letters_waiting", uplink, u -> u.status().deadLettersWaiting())
+                .description("Dead letters not yet retried successfully")
+                .register(registry);
+        counter(
+                "bedside_observations_backfilled_total",
+                "Observations charted late from the buffer (tagged)",
+                uplink,
+                u -> u.status().backfilled());
         Gauge.builder("bedside_uplink_online", uplink, u -> u.status().state() == UplinkStatus.State.ONLINE ? 1 : 0)
                 .description("1 while the FHIR server accepts uploads")
                 .register(registry);

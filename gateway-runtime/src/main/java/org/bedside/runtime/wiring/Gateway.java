@@ -24,6 +24,7 @@ import org.bedside.drivers.pipeline.DevicePipeline;
 import org.bedside.runtime.config.ConfigProblems;
 import org.bedside.runtime.config.GatewayConfig;
 import org.bedside.runtime.config.GatewaySettings;
+import org.bedside.uplink.DeadLetterStore;
 import org.bedside.uplink.UplinkWorker;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -77,7 +78,15 @@ public class Gateway {
         settings = s;
         chronicle = opened;
         store = guarded;
-        UplinkWorker worker = new UplinkWorker(s.uplink(), guarded, s.deviceContexts(), InstantSource.system());
+        DeadLetterStore deadLetters;
+        try {
+            deadLetters = new DeadLetterStore(s.dataDirectory().resolve("dead-letters"));
+        } catch (java.io.IOException e) {
+            LOG.error("The gateway does not start: gateway.data-dir: {}", e.getMessage());
+            throw new IllegalStateException("gateway.data-dir: " + e.getMessage(), e);
+        }
+        UplinkWorker worker =
+                new UplinkWorker(s.uplink(), guarded, s.deviceContexts(), deadLetters, InstantSource.system());
         uplink = worker;
         bufferStats = new BufferStats(guarded, UplinkWorker.CURSOR, Duration.ofSeconds(2));
         for (GatewaySettings.DeviceSettings d : s.devices()) {
