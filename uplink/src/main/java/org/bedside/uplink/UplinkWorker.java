@@ -16,12 +16,16 @@ import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import org.bedside.buffer.ClockStamp;
 import org.bedside.buffer.ReadingCursor;
 import org.bedside.buffer.ReadingStore;
 import org.bedside.buffer.StoreException;
 import org.bedside.buffer.StoredRecord;
 import org.bedside.common.Backoff;
+import org.bedside.model.CompoundReading;
 import org.bedside.model.DeviceId;
+import org.bedside.model.NumericReading;
+import org.bedside.model.Reading;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Reference;
 import org.jspecify.annotations.Nullable;
@@ -60,6 +64,12 @@ public final class UplinkWorker implements AutoCloseable {
     private final AtomicLong deadLettered = new AtomicLong();
     private final AtomicLong backfilled = new AtomicLong();
     private @Nullable ReadingCursor live;
+    private final TrustedClock trustedClock;
+    /** A record read but waiting for the wall clock of its boot to become trustworthy. */
+    private @Nullable StoredRecord waitingForClock;
+
+    private final AtomicLong clockCorrected = new AtomicLong();
+    private final AtomicLong untrustedClock = new AtomicLong();
     private @Nullable Instant lastReadReceivedAt;
     private final Backoff backoff;
     private final Object wakeUp = new Object();
@@ -87,6 +97,20 @@ public final class UplinkWorker implements AutoCloseable {
             Map<DeviceId, DeviceContext> devices,
             DeadLetterStore deadLetters,
             InstantSource clock) {
+        this(settings, store, devices, deadLetters, clock, TrustedClock.ALWAYS);
+    }
+
+    /**
+     * @param trustedClock corrects the receive times of records written while the wall clock was not trustworthy
+     */
+    public UplinkWorker(
+            UplinkSettings settings,
+            ReadingStore store,
+            Map<DeviceId, DeviceContext> devices,
+            DeadLetterStore deadLetters,
+            InstantSource clock,
+            TrustedClock trustedClock) {
+        this.trustedClock = trustedClock;
         this.deadLetters = deadLetters;
         this.settings = settings;
         this.store = store;
@@ -199,6 +223,65 @@ public final class UplinkWorker implements AutoCloseable {
         return backlogRound(cursor) || didWork;
     }
 
+    /**
+     * The next record with receive times that can be charted: as stored when the wall clock was trusted; corrected by
+     * the boot's trusted offset when it was not; and when the running boot's clock is still not trusted, nothing yet
+     * (the record waits, and everything after it). Records of an earlier boot whose clock never became trusted cannot
+     * be placed in time: their readings are not charted, and counted.
+     */
+    private @Nullable StoredRecord nextTrusted(ReadingCursor cursor) throws StoreException {
+        StoredRecord record = waitingForClock != null ? waitingForClock : cursor.next();
+        waitingForClock = null;
+        if (record == null || record.clock() == null) {
+            return record;
+        }
+        ClockStamp stamp = record.clock();
+        OptionalLong trusted = trustedClock.trustedOffset(stamp.bootId());
+        if (trusted.isEmpty()) {
+            if (stamp.bootId().equals(trustedClock.currentBoot())) {
+                waitingForClock = record;
+                if (state != UplinkStatus.State.RETRYING) {
+                    setState(
+                            UplinkStatus.State.ONLINE,
+                            "readings wait for the gateway's clock to be synchronised"
+                                    + " (NTP) before they are charted");
+                }
+                return null;
+            }
+            untrustedClock.addAndGet(record.readings().size());
+            return new StoredRecord(record.position(), List.of(), null);
+        }
+        Duration correction = Duration.ofNanos(trusted.getAsLong() - stamp.offsetNanos());
+        List<Reading> corrected = new ArrayList<>(record.readings().size());
+        for (Reading r : record.readings()) {
+            corrected.add(shifted(r, correction));
+        }
+        clockCorrected.addAndGet(corrected.size());
+        return new StoredRecord(record.position(), corrected, null);
+    }
+
+    private static Reading shifted(Reading r, Duration by) {
+        if (r instanceof NumericReading n) {
+            return new NumericReading(
+                    n.device(),
+                    n.metric(),
+                    n.value(),
+                    n.unit(),
+                    n.quality(),
+                    n.deviceTime(),
+                    n.receivedAt().plus(by));
+        }
+        if (r instanceof CompoundReading c) {
+            return new CompoundReading(
+                    c.device(),
+                    c.metric(),
+                    c.components(),
+                    c.deviceTime(),
+                    c.receivedAt().plus(by));
+        }
+        return r; // not charted
+    }
+
     private boolean inBacklog() {
         Instant last = lastReadReceivedAt;
         return last != null && last.isBefore(clock.instant().minusSeconds(LIVE_LAG_SECONDS));
@@ -210,7 +293,9 @@ public final class UplinkWorker implements AutoCloseable {
         StoredRecord record;
         while (chartables.size() < settings.maxBundleEntries() && (record = liveCursor.next()) != null) {
             readAny = true;
-            chartables.addAll(livePolicy.accept(record));
+            if (record.clock() == null) { // untrusted times are left to the main cursor, which waits or corrects
+                chartables.addAll(livePolicy.accept(record));
+            }
         }
         chartables.addAll(livePolicy.flushDue(clock.instant()));
         for (int from = 0; from < chartables.size() && running; from += settings.maxBundleEntries()) {
@@ -225,7 +310,7 @@ public final class UplinkWorker implements AutoCloseable {
         List<Chartable> chartables = new ArrayList<>();
         boolean readAny = false;
         StoredRecord record;
-        while (chartables.size() < settings.maxBundleEntries() && (record = cursor.next()) != null) {
+        while (chartables.size() < settings.maxBundleEntries() && (record = nextTrusted(cursor)) != null) {
             uncommitted.add(record.position());
             readAny = true;
             if (!record.readings().isEmpty()) {
@@ -483,6 +568,7 @@ public final class UplinkWorker implements AutoCloseable {
         m.put("superseded", n.superseded);
         m.put("late", n.late);
         m.put("unreadable-record", n.unreadableRecords);
+        m.put("clock-never-trusted", untrustedClock.get());
         notCharted = m;
     }
 

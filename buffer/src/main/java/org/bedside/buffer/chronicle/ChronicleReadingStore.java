@@ -21,6 +21,7 @@ import net.openhft.chronicle.queue.RollCycles;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
 import net.openhft.chronicle.wire.DocumentContext;
+import org.bedside.buffer.ClockCheck;
 import org.bedside.buffer.ReadingCursor;
 import org.bedside.buffer.ReadingStore;
 import org.bedside.buffer.StoreException;
@@ -50,6 +51,7 @@ public final class ChronicleReadingStore implements ReadingStore {
     private final SingleChronicleQueue queue;
     private final Path cursorDirectory;
     private final StoreOptions options;
+    private volatile ClockCheck clockCheck = ClockCheck.TRUSTED;
     private final Object appendLock = new Object();
     private final ExcerptAppender appender;
     private final ReadingRecordFormat.Encoder encoder = new ReadingRecordFormat.Encoder();
@@ -159,6 +161,11 @@ public final class ChronicleReadingStore implements ReadingStore {
             throw new StoreException(
                     "cannot write to the buffer queue in " + queueDirectory + ": " + e.getMessage(), e);
         }
+    }
+
+    /** From now on, records appended while {@code check} says the wall clock is untrusted are stamped. */
+    public void checkClockWith(ClockCheck check) {
+        this.clockCheck = check;
     }
 
     /** Whether this open followed an unclean shutdown and salvaged the buffer. */
@@ -277,7 +284,7 @@ public final class ChronicleReadingStore implements ReadingStore {
     public long append(List<? extends Reading> readings) throws StoreException {
         synchronized (appendLock) {
             ensureOpen();
-            int length = encoder.encode(readings);
+            int length = encoder.encode(readings, clockCheck.untrustedStamp());
             try (DocumentContext dc = appender.writingDocument()) {
                 Bytes<?> bytes = dc.wire().bytes();
                 bytes.write(encoder.array(), 0, length);
@@ -427,7 +434,7 @@ public final class ChronicleReadingStore implements ReadingStore {
             bytes.read(raw);
             try {
                 ReadingRecordFormat.Record record = ReadingRecordFormat.decode(ByteBuffer.wrap(raw));
-                return new StoredRecord(index, record.readings(), null);
+                return new StoredRecord(index, record.readings(), null, record.clock());
             } catch (MalformedRecordException e) {
                 return new StoredRecord(index, List.of(), e.getMessage());
             }

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.zip.CRC32C;
+import org.bedside.buffer.ClockStamp;
 import org.bedside.model.AlarmEvent;
 import org.bedside.model.CompoundReading;
 import org.bedside.model.DeviceId;
@@ -32,7 +33,8 @@ import org.jspecify.annotations.Nullable;
  * {@code str}; enums are stored by name, so renaming a constant is a format change.
  *
  * <pre>
- * record     := version:u8=1 device:str receivedAt deviceTime count:varint reading{count} crc:u32
+ * record     := version:u8=1 device:str receivedAt deviceTime clock count:varint reading{count} crc:u32
+ * clock      := 0 (the wall clock was trusted) | 1 bootId:str offsetNanos:zigzag     see {@link ClockStamp}
  * crc        := CRC-32C of every byte before it, big-endian: a record torn by a power cut (zero-filled or cut
  *               short) does not pass, even where its remaining bytes would parse
  * reading    := kind:u8 times body
@@ -71,7 +73,14 @@ public final class ReadingRecordFormat {
     private ReadingRecordFormat() {}
 
     /** The device and readings of one record. */
-    public record Record(DeviceId device, List<Reading> readings) {}
+    public record Record(
+            DeviceId device,
+            List<Reading> readings,
+            @Nullable ClockStamp clock) {
+        public Record(DeviceId device, List<Reading> readings) {
+            this(device, readings, null);
+        }
+    }
 
     /**
      * Encodes records into a reusable array: the gateway's append path, with no allocation per record once warm. Not
@@ -82,8 +91,13 @@ public final class ReadingRecordFormat {
 
         /** Encodes the readings as one record; its bytes are {@code array()[0, length)}. */
         public int encode(List<? extends Reading> readings) {
+            return encode(readings, null);
+        }
+
+        /** With the stamp of an untrusted wall clock, or null. */
+        public int encode(List<? extends Reading> readings, @Nullable ClockStamp clock) {
             w.pos = 0;
-            writeRecord(w, readings);
+            writeRecord(w, readings, clock);
             CRC32C crc = new CRC32C();
             crc.update(w.buf, 0, w.pos);
             int value = (int) crc.getValue();
@@ -115,7 +129,7 @@ public final class ReadingRecordFormat {
         return target.put(e.array(), 0, length);
     }
 
-    private static void writeRecord(Writer w, List<? extends Reading> readings) {
+    private static void writeRecord(Writer w, List<? extends Reading> readings, @Nullable ClockStamp clock) {
         if (readings.isEmpty()) {
             throw new IllegalArgumentException("a record holds at least one reading");
         }
@@ -125,6 +139,13 @@ public final class ReadingRecordFormat {
         w.str(device.value());
         w.instant(first.receivedAt());
         w.optionalInstant(first.deviceTime());
+        if (clock == null) {
+            w.u8(0);
+        } else {
+            w.u8(1);
+            w.str(clock.bootId());
+            w.zigzag(clock.offsetNanos());
+        }
         w.varint(readings.size());
         for (Reading r : readings) {
             if (!r.device().equals(device)) {
@@ -228,6 +249,13 @@ public final class ReadingRecordFormat {
             }
             Instant recordReceivedAt = r.instant();
             Instant recordDeviceTime = r.optionalInstant();
+            int clockFlag = r.u8();
+            ClockStamp clock = null;
+            if (clockFlag == 1) {
+                clock = new ClockStamp(r.str(), r.zigzag());
+            } else if (clockFlag != 0) {
+                throw new MalformedRecordException("bad clock flag " + clockFlag);
+            }
             int count = r.varint();
             if (count <= 0 || count > in.remaining()) {
                 throw new MalformedRecordException("bad reading count " + count);
@@ -239,7 +267,7 @@ public final class ReadingRecordFormat {
             if (in.hasRemaining()) {
                 throw new MalformedRecordException(in.remaining() + " bytes after the last reading");
             }
-            return new Record(device, readings);
+            return new Record(device, readings, clock);
         } catch (BufferUnderflowException e) {
             throw new MalformedRecordException("record is truncated");
         } catch (RuntimeException e) { // a corrupted field (a date out of range, an unknown enum name...)

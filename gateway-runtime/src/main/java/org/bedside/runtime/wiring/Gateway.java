@@ -85,8 +85,16 @@ public class Gateway {
             LOG.error("The gateway does not start: gateway.data-dir: {}", e.getMessage());
             throw new IllegalStateException("gateway.data-dir: " + e.getMessage(), e);
         }
-        UplinkWorker worker =
-                new UplinkWorker(s.uplink(), guarded, s.deviceContexts(), deadLetters, InstantSource.system());
+        SystemClock systemClock;
+        try {
+            systemClock = SystemClock.of(s.dataDirectory());
+        } catch (java.io.IOException e) {
+            LOG.error("The gateway does not start: gateway.data-dir: {}", e.getMessage());
+            throw new IllegalStateException("gateway.data-dir: " + e.getMessage(), e);
+        }
+        opened.checkClockWith(systemClock);
+        UplinkWorker worker = new UplinkWorker(
+                s.uplink(), guarded, s.deviceContexts(), deadLetters, InstantSource.system(), systemClock);
         uplink = worker;
         bufferStats = new BufferStats(guarded, UplinkWorker.CURSOR, Duration.ofSeconds(2));
         for (GatewaySettings.DeviceSettings d : s.devices()) {
