@@ -107,6 +107,15 @@ public final class ChronicleReadingStore implements ReadingStore {
 
     /** With a clock of the test's choosing for which daily file a record goes to. */
     static ChronicleReadingStore open(Path directory, StoreOptions options, TimeProvider clock) throws StoreException {
+        return open(directory, options, clock, 0);
+    }
+
+    /**
+     * @param blockSize Chronicle's mapping block in bytes, 0 for its default (64 MiB; the files are sparse). The small
+     *     golden files of the upgrade test use 64 KiB.
+     */
+    static ChronicleReadingStore open(Path directory, StoreOptions options, TimeProvider clock, long blockSize)
+            throws StoreException {
         System.setProperty("chronicle.analytics.disable", "true");
         String name;
         Salvage.Result salvaged = null;
@@ -141,10 +150,13 @@ public final class ChronicleReadingStore implements ReadingStore {
         Path queueDirectory = generation.resolve("queue");
         SingleChronicleQueue queue;
         try {
-            queue = SingleChronicleQueueBuilder.binary(queueDirectory)
+            SingleChronicleQueueBuilder builder = SingleChronicleQueueBuilder.binary(queueDirectory)
                     .rollCycle(RollCycles.FAST_DAILY)
-                    .timeProvider(clock)
-                    .build();
+                    .timeProvider(clock);
+            if (blockSize > 0) {
+                builder.blockSize(blockSize);
+            }
+            queue = builder.build();
         } catch (RuntimeException e) {
             throw new StoreException("cannot open the buffer queue in " + queueDirectory + ": " + e.getMessage(), e);
         }
