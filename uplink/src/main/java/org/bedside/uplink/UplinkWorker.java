@@ -207,6 +207,11 @@ public final class UplinkWorker implements AutoCloseable {
      */
     private boolean round(ReadingCursor cursor) throws StoreException {
         boolean didWork = false;
+        if (lastReadReceivedAt == null && live == null) {
+            // Caught up, or just started: is there a backlog waiting (after a restart that followed an outage)? Seen
+            // before the first record is read, so that live readings get their own cursor from the start.
+            lastReadReceivedAt = store.oldestPending(CURSOR).orElse(null);
+        }
         if (inBacklog()) {
             if (live == null) {
                 live = store.liveCursor();
@@ -284,7 +289,11 @@ public final class UplinkWorker implements AutoCloseable {
 
     private boolean inBacklog() {
         Instant last = lastReadReceivedAt;
-        return last != null && last.isBefore(clock.instant().minusSeconds(LIVE_LAG_SECONDS));
+        // In per-interval charting the cursor normally lags by up to an interval (it holds the open one): only a lag
+        // well beyond that is a backlog.
+        Duration lag = Duration.ofSeconds(LIVE_LAG_SECONDS)
+                .plus(settings.chartingInterval().multipliedBy(2));
+        return last != null && last.isBefore(clock.instant().minus(lag));
     }
 
     private boolean liveRound(ReadingCursor liveCursor) throws StoreException {
@@ -448,7 +457,23 @@ public final class UplinkWorker implements AutoCloseable {
         return new Attempt(left.accepted() + right.accepted(), refused, null);
     }
 
+    /** Told of every Bundle the server accepted: the identifiers of its Observations. For benchmarks and tests. */
+    @FunctionalInterface
+    public interface AcceptedListener {
+        void accepted(List<String> identifiers);
+    }
+
+    private volatile @Nullable AcceptedListener acceptedListener;
+
+    public void onAccepted(AcceptedListener listener) {
+        this.acceptedListener = listener;
+    }
+
     private void onAccepted(List<Chartable> part, UploadResult.Accepted a) {
+        AcceptedListener listener = acceptedListener;
+        if (listener != null) {
+            listener.accepted(part.stream().map(Chartable::identifier).toList());
+        }
         backoff.reset();
         bundlesAccepted.incrementAndGet();
         created.addAndGet(a.created());

@@ -205,8 +205,11 @@ public final class ChronicleReadingStore implements ReadingStore {
         }
     }
 
+    private final java.util.Set<CursorFile> openCursors = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     private void syncQuietly() {
         try {
+            openCursors.forEach(CursorFile::force);
             sync();
         } catch (RuntimeException e) {
             LOG.warn("Cannot sync the buffer in {}: {}", directory, e.getMessage());
@@ -468,6 +471,7 @@ public final class ChronicleReadingStore implements ReadingStore {
         synchronized (appendLock) {
             if (!closed) {
                 closed = true;
+                openCursors.forEach(CursorFile::force);
                 appender.sync();
                 appender.close();
                 queue.close();
@@ -513,7 +517,8 @@ public final class ChronicleReadingStore implements ReadingStore {
 
         @Override
         public void commit(long position) throws StoreException {
-            file.commit(position);
+            file.commit(position, options.syncInterval().isZero());
+            openCursors.add(file);
         }
 
         @Override
