@@ -50,7 +50,9 @@ final class IvueContext {
     private final ZoneId zone;
     private final boolean oncePerMeasurement;
     private final Map<Integer, ObjectInfo> objects = new HashMap<>();
-    private @Nullable LocalDateTime baselineAbsolute;
+    /** The baseline's absolute time, converted through the zone once. */
+    private @Nullable Instant baselineAbsolute;
+
     private long baselineRelative = -1;
 
     /**
@@ -69,8 +71,9 @@ final class IvueContext {
 
     /** Takes the clock baseline of an MDS create event, when it has one. */
     void baseline(IvueMdsCreate mds) {
-        if (mds.absoluteTime() != null && mds.relativeTime() >= 0) {
-            baselineAbsolute = mds.absoluteTime();
+        LocalDateTime abs = mds.absoluteTime();
+        if (abs != null && mds.relativeTime() >= 0) {
+            baselineAbsolute = abs.atZone(zone).toInstant();
             baselineRelative = mds.relativeTime();
         }
     }
@@ -82,12 +85,12 @@ final class IvueContext {
     /** A RelativeTime as wall-clock time: baseline + (rel − baseline rel) × 125 µs; null without a baseline. */
     @Nullable
     Instant fromRelative(long relativeTime) {
-        LocalDateTime base = baselineAbsolute;
+        Instant base = baselineAbsolute;
         if (base == null) {
             return null;
         }
         long ticks = IvueTime.ticksBetween(baselineRelative, relativeTime);
-        return base.atZone(zone).toInstant().plusNanos(ticks * IvueWire.RELATIVE_TIME_TICK_NANOS);
+        return base.plusNanos(ticks * IvueWire.RELATIVE_TIME_TICK_NANOS);
     }
 
     @Nullable

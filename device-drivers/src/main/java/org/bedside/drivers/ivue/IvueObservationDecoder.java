@@ -214,6 +214,9 @@ final class IvueObservationDecoder {
      * must never reach a patient's chart.
      */
     static Quality quality(int state, int raw, int unknownUnitCode, boolean noValue) {
+        if (state == 0 && unknownUnitCode < 0 && !noValue && IvueFloat.special(raw) == null) {
+            return Quality.VALID; // the common case, without allocating
+        }
         EnumSet<QualityFlag> flags = EnumSet.noneOf(QualityFlag.class);
         List<String> why = new ArrayList<>(2);
         IvueFloat.Special special = IvueFloat.special(raw);
