@@ -130,6 +130,38 @@ public final class VirtualSerialPort implements Closeable {
         return taken;
     }
 
+    /**
+     * Reads what the gateway wrote to the port (a request/response device's simulator reads its requests), waiting up
+     * to {@code timeout} for the first byte. While unplugged nothing can arrive: it waits out the timeout and returns 0.
+     *
+     * @return the number of bytes read, 0 if none arrived in time
+     */
+    public int read(byte[] into, java.time.Duration timeout) throws IOException {
+        PseudoTerminal t;
+        synchronized (this) {
+            t = terminal;
+        }
+        if (t == null) {
+            try {
+                Thread.sleep(Math.max(1, timeout.toMillis()));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return 0;
+        }
+        try {
+            // Not under the lock: a read waits, and writes or an unplug must not wait for it.
+            return t.read(into, timeout);
+        } catch (IOException e) {
+            synchronized (this) {
+                if (terminal != t) {
+                    return 0; // unplugged while reading: the old terminal is closed
+                }
+            }
+            throw e;
+        }
+    }
+
     /** Pulls the cable: removes the symlink and closes the pseudo-terminal. Does nothing when already unplugged. */
     public synchronized void unplug() throws IOException {
         PseudoTerminal t = terminal;
