@@ -75,6 +75,8 @@ public final class UplinkWorker implements AutoCloseable {
     private final Object wakeUp = new Object();
     /** Positions read since the last commit, in order. */
     private final ArrayDeque<Long> uncommitted = new ArrayDeque<>();
+    /** The tail of a backlog round that did not fill a Bundle: sent with the next round, so that a drain's are full. */
+    private final List<Chartable> carried = new ArrayList<>();
 
     private final AtomicLong bundlesAccepted = new AtomicLong();
     private final AtomicLong created = new AtomicLong();
@@ -316,10 +318,13 @@ public final class UplinkWorker implements AutoCloseable {
     }
 
     private boolean backlogRound(ReadingCursor cursor) throws StoreException {
-        List<Chartable> chartables = new ArrayList<>();
+        int bundle = settings.maxBundleEntries();
+        List<Chartable> chartables = new ArrayList<>(carried);
+        carried.clear();
         boolean readAny = false;
+        boolean full;
         StoredRecord record;
-        while (chartables.size() < settings.maxBundleEntries() && (record = nextTrusted(cursor)) != null) {
+        while (!(full = chartables.size() >= bundle) && (record = nextTrusted(cursor)) != null) {
             uncommitted.add(record.position());
             readAny = true;
             if (!record.readings().isEmpty()) {
@@ -339,13 +344,15 @@ public final class UplinkWorker implements AutoCloseable {
             commit(cursor);
             return false;
         }
-        for (int from = 0; from < chartables.size() && running; from += settings.maxBundleEntries()) {
-            List<Chartable> part =
-                    chartables.subList(from, Math.min(chartables.size(), from + settings.maxBundleEntries()));
-            if (!deliver(part)) {
+        // A round that stopped reading because it had a Bundle's worth probably has more waiting (a backlog): its tail
+        // goes with the next round rather than as a small Bundle of its own, which costs the server nearly as much.
+        int send = full ? chartables.size() - chartables.size() % bundle : chartables.size();
+        for (int from = 0; from < send && running; from += bundle) {
+            if (!deliver(chartables.subList(from, Math.min(send, from + bundle)))) {
                 return true; // stopping
             }
         }
+        carried.addAll(chartables.subList(send, chartables.size()));
         commit(cursor);
         if (chartables.isEmpty() && state == UplinkStatus.State.STARTING) {
             setState(UplinkStatus.State.ONLINE, "nothing charted yet");
@@ -358,9 +365,12 @@ public final class UplinkWorker implements AutoCloseable {
      * (uploaded and acknowledged) or not to be charted.
      */
     private void commit(ReadingCursor cursor) throws StoreException {
-        OptionalLong held = policy.earliestHeldPosition();
+        long held = policy.earliestHeldPosition().orElse(Long.MAX_VALUE);
+        for (Chartable c : carried) {
+            held = Math.min(held, c.position());
+        }
         long target = ReadingStore.NONE;
-        while (!uncommitted.isEmpty() && (held.isEmpty() || uncommitted.peekFirst() < held.getAsLong())) {
+        while (!uncommitted.isEmpty() && uncommitted.peekFirst() < held) {
             target = uncommitted.pollFirst();
         }
         if (target != ReadingStore.NONE && target > cursor.committedPosition()) {
@@ -431,9 +441,12 @@ public final class UplinkWorker implements AutoCloseable {
     }
 
     private Attempt attempt(List<Chartable> part) {
-        UploadResult result = uploader.send(bundle(part));
+        Bundle bundle = bundle(part);
+        long lateEntries = part.stream().filter(this::isBackfill).count(); // counted once accepted, not per attempt
+        UploadResult result = uploader.send(bundle);
         if (result instanceof UploadResult.Accepted accepted) {
             onAccepted(part, accepted);
+            backfilled.addAndGet(lateEntries);
             return new Attempt(part.size(), List.of(), null);
         }
         if (result instanceof UploadResult.Retry r) {
@@ -562,7 +575,7 @@ public final class UplinkWorker implements AutoCloseable {
             bundle.addEntry()
                     .setFullUrl("urn:uuid:" + uuid("observation:" + c.identifier()))
                     .setResource(mapper.observation(
-                            c, ctx, deviceRefs.get(c.reading().device())))
+                            c, ctx, deviceRefs.get(c.reading().device()), isBackfill(c)))
                     .getRequest()
                     .setMethod(Bundle.HTTPVerb.POST)
                     .setUrl("Observation")
@@ -573,11 +586,7 @@ public final class UplinkWorker implements AutoCloseable {
 
     /** Charted more than {@value #BACKFILL_AFTER_MINUTES} minutes after it was measured: tagged as back-filled. */
     private boolean isBackfill(Chartable c) {
-        boolean late = c.effective().isBefore(clock.instant().minus(Duration.ofMinutes(BACKFILL_AFTER_MINUTES)));
-        if (late) {
-            backfilled.incrementAndGet();
-        }
-        return late;
+        return c.effective().isBefore(clock.instant().minus(Duration.ofMinutes(BACKFILL_AFTER_MINUTES)));
     }
 
     private static UUID uuid(String name) {

@@ -91,9 +91,16 @@ class UplinkWorkerIT {
         return out;
     }
 
+    /** Counted by the server ({@code _summary=count}): not limited by its page size. */
     private static int count(String patient) {
         try {
-            return observations(patient).size();
+            HttpResponse<String> r = HTTP.send(
+                    HttpRequest.newBuilder(URI.create(sandbox.baseUrl() + "/Observation?_summary=count&subject="
+                                    + URLEncoder.encode("Patient/" + patient, StandardCharsets.UTF_8)))
+                            .header("Cache-Control", "no-cache")
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return JSON.parseResource(Bundle.class, r.body()).getTotal();
         } catch (Exception e) {
             return -1;
         }
@@ -211,6 +218,50 @@ class UplinkWorkerIT {
         assertThat(charted.stream().map(o -> o.getIdentifierFirstRep().getValue()))
                 .doesNotHaveDuplicates();
         assertThat(charted.stream().filter(Observation::hasDataAbsentReason)).hasSize(5);
+    }
+
+    @Test
+    void aBacklogIsSentInFullBundles() throws Exception {
+        createPatient("uplink-full-bundles");
+        // 170 oximeter frames of three charted readings: 510 Observations, which fill five Bundles of 100 and a sixth
+        // of 10. A round that reads whole frames up to 100 Observations has 102; the tail of two waits for the next
+        // round instead of going as a Bundle of its own.
+        try (ChronicleReadingStore store = ChronicleReadingStore.open(dir)) {
+            for (int s = 0; s < 170; s++) {
+                Instant t = T0.plusSeconds(s);
+                store.append(List.of(
+                        new NumericReading(
+                                DEVICE, Metrics.SPO2, BigDecimal.valueOf(95), UcumUnit.PERCENT, Quality.VALID, t, t),
+                        new NumericReading(
+                                DEVICE,
+                                Metrics.PULSE_RATE_OXIMETRY,
+                                BigDecimal.valueOf(70),
+                                UcumUnit.PER_MINUTE,
+                                Quality.VALID,
+                                t,
+                                t),
+                        new NumericReading(
+                                DEVICE,
+                                Metrics.PERFUSION_INDEX,
+                                new BigDecimal("2.1"),
+                                UcumUnit.PERCENT,
+                                Quality.VALID,
+                                t,
+                                t)));
+            }
+            try (UplinkWorker worker = new UplinkWorker(
+                    settings("uplink-it-3", Duration.ZERO),
+                    store,
+                    devices("uplink-full-bundles"),
+                    deadLetters(),
+                    InstantSource.fixed(T0.plusSeconds(3600)))) {
+                worker.start();
+                Await.until("all charted", Duration.ofSeconds(120), () -> pending(store) == 0);
+                assertThat(worker.status().observationsCreated()).isEqualTo(510);
+                assertThat(worker.status().bundlesAccepted()).isEqualTo(6);
+            }
+        }
+        assertThat(count("uplink-full-bundles")).isEqualTo(510);
     }
 
     private DeadLetterStore deadLetters() throws java.io.IOException {

@@ -1,15 +1,13 @@
 package org.bedside.buffer.chronicle;
 
+import java.io.FileOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.regex.Pattern;
 import org.bedside.buffer.ReadingStore;
 import org.bedside.buffer.StoreException;
@@ -64,11 +62,12 @@ final class CursorFile {
             return;
         }
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        try (FileChannel ch = FileChannel.open(
-                tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
-            ch.write(ByteBuffer.wrap((position + "\n").getBytes(StandardCharsets.US_ASCII)));
+        // java.io rather than a FileChannel: a channel closes itself when the thread is interrupted (a consumer being
+        // stopped), and the acknowledged position would not be written.
+        try (FileOutputStream out = new FileOutputStream(tmp.toFile())) {
+            out.write((position + "\n").getBytes(StandardCharsets.US_ASCII));
             if (force) {
-                ch.force(true);
+                out.getFD().sync();
             }
         } catch (IOException e) {
             throw new StoreException("cannot write cursor position " + tmp + ": " + e.getMessage(), e);

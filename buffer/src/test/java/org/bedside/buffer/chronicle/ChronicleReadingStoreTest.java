@@ -64,6 +64,31 @@ class ChronicleReadingStoreTest {
     }
 
     @Test
+    void aCommitIsWrittenEvenWhileItsThreadIsBeingInterrupted() throws Exception {
+        // A consumer being stopped is interrupted (to cut short a wait or an HTTP request); what it has acknowledged
+        // must still be recorded.
+        List<Long> positions;
+        try (ReadingStore store = ChronicleReadingStore.open(dir);
+                ReadingCursor cursor = store.cursor("uplink")) {
+            positions = appendFrames(store, 3);
+            cursor.next();
+            cursor.next();
+            Thread.currentThread().interrupt();
+            try {
+                cursor.commit(positions.get(1));
+            } finally {
+                assertThat(Thread.interrupted())
+                        .as("the interrupt is left for the caller")
+                        .isTrue();
+            }
+        }
+        try (ReadingStore store = ChronicleReadingStore.open(dir);
+                ReadingCursor cursor = store.cursor("uplink")) {
+            assertThat(cursor.committedPosition()).isEqualTo(positions.get(1));
+        }
+    }
+
+    @Test
     void cursorsAreIndependentAndNewOnesStartAtTheBeginning() throws Exception {
         try (ReadingStore store = ChronicleReadingStore.open(dir)) {
             List<Long> positions = appendFrames(store, 3);
