@@ -3,12 +3,13 @@ package org.bedside.drivers;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
+import org.bedside.drivers.gedri.GeDriDriver;
 import org.bedside.drivers.masimo.MasimoDriver;
 import org.bedside.drivers.spi.DeviceDriver;
 
 /** Every driver the gateway ships. A closed list: simpler than discovery while all drivers live in this project. */
 public final class Drivers {
-    private static final List<DeviceDriver> ALL = List.of(new MasimoDriver());
+    private static final List<DeviceDriver> ALL = List.of(new MasimoDriver(), new GeDriDriver());
 
     private Drivers() {}
 
