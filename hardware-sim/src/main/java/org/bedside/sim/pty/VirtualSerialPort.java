@@ -6,6 +6,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
@@ -128,6 +129,41 @@ public final class VirtualSerialPort implements Closeable {
         bytesWritten += taken;
         bytesDropped += bytes.length - taken;
         return taken;
+    }
+
+    /**
+     * Reads what the gateway wrote to the port (its requests), waiting up to {@code timeout}. While unplugged nothing
+     * arrives: it waits and returns 0. Not synchronized: writes and unplugging go on while a read waits.
+     *
+     * @return the number of bytes read, 0 if nothing arrived in time
+     */
+    public int read(byte[] into, Duration timeout) throws IOException {
+        PseudoTerminal t;
+        synchronized (this) {
+            t = terminal;
+        }
+        if (t == null) {
+            sleep(timeout);
+            return 0;
+        }
+        try {
+            return t.read(into, timeout);
+        } catch (IOException e) {
+            synchronized (this) {
+                if (terminal != t) {
+                    return 0; // unplugged while reading: the cable, not an error
+                }
+            }
+            throw e;
+        }
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(Math.max(1, d.toMillis()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Pulls the cable: removes the symlink and closes the pseudo-terminal. Does nothing when already unplugged. */
