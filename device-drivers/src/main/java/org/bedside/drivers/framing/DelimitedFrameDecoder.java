@@ -113,7 +113,7 @@ public final class DelimitedFrameDecoder implements FrameDecoder {
                 out.failure(DecodeFailure.of(
                         DecodeFailure.Reason.TRUNCATED,
                         "a frame start inside a frame: " + length + " bytes without their end flag dropped",
-                        frame,
+                        excerpt(frame, length),
                         length));
             }
             open();
@@ -170,7 +170,7 @@ public final class DelimitedFrameDecoder implements FrameDecoder {
         out.failure(DecodeFailure.of(
                 DecodeFailure.Reason.MALFORMED,
                 "frame aborted: an escape byte directly before a flag (" + length + " bytes dropped)",
-                frame,
+                excerpt(frame, length),
                 length + 1));
         length = 0;
         escaped = false;
@@ -196,6 +196,11 @@ public final class DelimitedFrameDecoder implements FrameDecoder {
                     garbage));
             garbage = 0;
         }
+    }
+
+    /** The first bytes of what was received, never the stale bytes of an earlier frame behind them. */
+    private static byte[] excerpt(byte[] bytes, int n) {
+        return java.util.Arrays.copyOf(bytes, Math.min(n, DecodeFailure.MAX_EXCERPT));
     }
 
     @Override

@@ -62,7 +62,8 @@ final class NoninPacketFrameDecoder implements FrameDecoder {
             out.failure(DecodeFailure.of(
                     DecodeFailure.Reason.BAD_CHECKSUM,
                     "frame " + frames + " of a packet is not a valid frame (checksum or status); the packet is dropped",
-                    packet,
+                    java.util.Arrays.copyOf(
+                            packet, Math.min(frames * NoninFormat.FRAME_LENGTH, DecodeFailure.MAX_EXCERPT)),
                     frames * NoninFormat.FRAME_LENGTH + NoninFormat.FRAME_LENGTH));
             collecting = false;
             // The bad frame may be shifted by a lost byte: search again from its second byte.
@@ -73,7 +74,8 @@ final class NoninPacketFrameDecoder implements FrameDecoder {
             out.failure(DecodeFailure.of(
                     DecodeFailure.Reason.TRUNCATED,
                     "packet of " + frames + " frames cut short by the next packet's first frame",
-                    packet,
+                    java.util.Arrays.copyOf(
+                            packet, Math.min(frames * NoninFormat.FRAME_LENGTH, DecodeFailure.MAX_EXCERPT)),
                     frames * NoninFormat.FRAME_LENGTH));
             startPacket();
             return;

@@ -11,10 +11,13 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.stream.Stream;
 import org.bedside.drivers.testing.Await;
 import org.bedside.model.Metrics;
+import org.bedside.sim.SimulatedDevice;
 import org.bedside.sim.gedri.GeDriSimulator;
+import org.bedside.sim.nonin.NoninSimulator;
 import org.bedside.sim.scenario.MonitorVitals;
 import org.bedside.sim.scenario.Scenarios;
 import org.bedside.sim.serial.SerialDeviceSimulator;
@@ -34,8 +37,16 @@ class MoreDriversEndToEndIT {
     @TempDir
     Path dir;
 
-    /** A device under test: its bed, how many Observations to wait for, the MDC codes that must all be charted. */
-    record Case(String name, Scene.Bedside bedside, int observations, Set<String> mustChart) {
+    /**
+     * A device under test: its bed, how many Observations to wait for, the MDC codes that must all be charted, and what
+     * the simulator sent as {@code <mdc>=<value>} strings (the values any valid Observation of those codes must have).
+     */
+    record Case(
+            String name,
+            Scene.Bedside bedside,
+            int observations,
+            Set<String> mustChart,
+            Function<SimulatedDevice, Set<String>> sent) {
         @Override
         public String toString() {
             return name;
@@ -43,26 +54,61 @@ class MoreDriversEndToEndIT {
     }
 
     static Stream<Arguments> devices() {
-        return Stream.of(Arguments.of(new Case(
-                "ge-dri",
-                new Scene.Bedside(
+        return Stream.of(
+                Arguments.of(new Case(
                         "ge-dri",
-                        "monitor",
-                        Map.of("interval", "1s"),
-                        Set.of(
-                                Metrics.HEART_RATE_ECG.mdc(),
-                                Metrics.RESPIRATION_RATE.mdc(),
-                                Metrics.NIBP.mdc(),
-                                Metrics.TEMPERATURE.mdc(),
-                                Metrics.SPO2.mdc(),
-                                Metrics.PULSE_RATE_OXIMETRY.mdc(),
-                                Metrics.END_TIDAL_CO2.mdc()),
-                        (device, ports) -> GeDriSimulator.builder(device, Scenarios.parse("desaturation"))
-                                .period(Duration.ofMillis(250))
-                                .portDirectory(ports)
-                                .build()),
-                70,
-                Set.of("147842", "151562", "150020", "150344", "150456", "149530", "151728"))));
+                        new Scene.Bedside(
+                                "ge-dri",
+                                "monitor",
+                                Map.of("interval", "1s"),
+                                Set.of(
+                                        Metrics.HEART_RATE_ECG.mdc(),
+                                        Metrics.RESPIRATION_RATE.mdc(),
+                                        Metrics.NIBP.mdc(),
+                                        Metrics.TEMPERATURE.mdc(),
+                                        Metrics.SPO2.mdc(),
+                                        Metrics.PULSE_RATE_OXIMETRY.mdc(),
+                                        Metrics.END_TIDAL_CO2.mdc()),
+                                (device, ports) -> GeDriSimulator.builder(device, Scenarios.parse("desaturation"))
+                                        .period(Duration.ofMillis(250))
+                                        .portDirectory(ports)
+                                        .build()),
+                        70,
+                        Set.of("147842", "151562", "150020", "150344", "150456", "149530", "151728"),
+                        MoreDriversEndToEndIT::sentByMonitor)),
+                Arguments.of(new Case(
+                        "nonin-df13",
+                        new Scene.Bedside(
+                                "nonin-df13",
+                                "spo2",
+                                Map.of(),
+                                Set.of(Metrics.SPO2.mdc(), Metrics.PULSE_RATE_OXIMETRY.mdc()),
+                                (device, ports) -> NoninSimulator.builder(device, Scenarios.parse("desaturation"))
+                                        .period(Duration.ofMillis(100))
+                                        .portDirectory(ports)
+                                        .build()),
+                        60,
+                        Set.of("150456", "149530"),
+                        MoreDriversEndToEndIT::sentByOximeter)));
+    }
+
+    private static Set<String> sentByMonitor(SimulatedDevice device) {
+        Set<String> sent = new HashSet<>();
+        ((GeDriSimulator) device).emittedFrames().forEach(f -> {
+            sent.add("147842=" + f.values().heartRate());
+            sent.add("150456=" + f.values().spo2());
+            sent.add("149530=" + f.values().pulseRate());
+        });
+        return sent;
+    }
+
+    private static Set<String> sentByOximeter(SimulatedDevice device) {
+        Set<String> sent = new HashSet<>();
+        ((NoninSimulator) device).emittedFrames().forEach(f -> {
+            sent.add("150456=" + f.values().spo2());
+            sent.add("149530=" + f.values().pulseRate());
+        });
+        return sent;
     }
 
     @ParameterizedTest(name = "{0}")
@@ -102,6 +148,7 @@ class MoreDriversEndToEndIT {
                 assertThat(o.getSubject().getReference()).isEqualTo("Patient/" + scene.patient());
             }
             assertThat(charted).containsAll(c.mustChart());
+            assertChartedOnlyWhatWasSent(c.sent().apply(scene.device), observations);
             if (scene.device instanceof GeDriSimulator ge) {
                 assertChartedWhatTheMonitorSent(ge, observations);
             }
@@ -137,6 +184,30 @@ class MoreDriversEndToEndIT {
             }
         }
         assertThat(checked).isGreaterThan(10);
+    }
+
+    /** Every valid value charted for a code the simulator's log covers is one it sent. */
+    private static void assertChartedOnlyWhatWasSent(Set<String> sent, List<Observation> observations) {
+        Set<String> codes = new HashSet<>();
+        sent.forEach(s -> codes.add(s.substring(0, s.indexOf('='))));
+        int checked = 0;
+        for (Observation o : observations) {
+            String mdc = mdc(o);
+            if (codes.contains(mdc) && o.hasValueQuantity()) {
+                assertThat(sent)
+                        .contains(mdc + "=" + o.getValueQuantity().getValue().toBigInteger());
+                checked++;
+            }
+        }
+        assertThat(checked).isGreaterThan(10);
+    }
+
+    private static String mdc(Observation o) {
+        return o.getCode().getCoding().stream()
+                .filter(x -> x.getSystem().equals("urn:iso:std:iso:11073:10101"))
+                .findFirst()
+                .orElseThrow()
+                .getCode();
     }
 
     private static int count(Scene scene) {
