@@ -246,17 +246,15 @@ final class MedibusCodes {
         return camel.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toUpperCase(Locale.ROOT);
     }
 
-    /** {@code PeakBreathingPressure} → {@code Peak breathing pressure} (abbreviations kept). */
+    /** {@code PeakBreathingPressure} → {@code Peak breathing pressure}; words with capitals or digits kept (O2, PEEP). */
     private static String label(String camel) {
         String spaced = camel.replaceAll("([a-z0-9])([A-Z])", "$1 $2");
         StringBuilder b = new StringBuilder();
         for (String word : spaced.split(" ")) {
             if (b.length() > 0) {
-                b.append(' ');
-                b.append(
-                        word.length() > 1 && Character.isUpperCase(word.charAt(1))
-                                ? word
-                                : word.toLowerCase(Locale.ROOT));
+                String rest = word.substring(1);
+                boolean keep = !rest.equals(rest.toLowerCase(Locale.ROOT)) || word.matches(".*\\d.*");
+                b.append(' ').append(keep ? word : word.toLowerCase(Locale.ROOT));
             } else {
                 b.append(word);
             }

@@ -101,7 +101,7 @@ final class MedibusSession implements DeviceSession {
                 retried = true;
                 request(inFlight, nowNanos);
             } else {
-                answered(nowNanos);
+                answered();
             }
             return result;
         }
@@ -114,12 +114,12 @@ final class MedibusSession implements DeviceSession {
                 device = identification(frame);
                 state = "open, polling every " + settings.interval().toSeconds() + " s; device " + device;
             }
-            answered(nowNanos);
+            answered();
         }
         return result;
     }
 
-    private void answered(long nowNanos) {
+    private void answered() {
         inFlight = -1;
         retried = false;
     }
