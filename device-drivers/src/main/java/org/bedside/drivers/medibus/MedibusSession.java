@@ -26,7 +26,8 @@ import org.jspecify.annotations.Nullable;
  *   <li>between cycles: a NOP whenever nothing was sent for {@code keepAlive}, so that the device does not drop the
  *       link;
  *   <li>a request unanswered within {@code timeout}: the session is lost (the pipeline reopens the port and starts with
- *       ICC again); an answer "corrupt" (0x15): the request is sent again, once;
+ *       ICC again); an answer "corrupt" (0x15), or a damaged message while a request waits: the request is sent again,
+ *       once;
  *   <li>commands from the device are answered at once: ICC, NOP, time changed with an empty answer, device
  *       identification with the gateway's; STOP is answered and ends the session;
  *   <li>at stop: STOP, if the link still works.
@@ -88,7 +89,12 @@ final class MedibusSession implements DeviceSession {
     public DecodeResult onFrame(ByteBuffer frame, Instant receivedAt, long nowNanos) throws IOException {
         DecodeResult result = decoder.decode(frame, receivedAt);
         if (result instanceof DecodeFailure) {
-            return result; // a damaged answer is not an answer: the time-out or the next cycle deals with it
+            // A damaged message may have been the answer: ask once more at once rather than wait for the time-out.
+            if (inFlight >= 0 && !retried) {
+                retried = true;
+                request(inFlight, nowNanos);
+            }
+            return result;
         }
         byte start = frame.get(frame.position());
         int code = frame.get(frame.position() + 1) & 0xFF;

@@ -148,11 +148,15 @@ class MedibusSessionTest {
     }
 
     @Test
-    void aDamagedAnswerIsCountedAndTheRequestTimesOut() throws IOException {
+    void aDamagedAnswerIsCountedAskedForAgainOnceAndThenTimesOut() throws IOException {
         start(Map.of("timeout", "1s"));
         byte[] damaged = MedibusTestMessages.response(0x51, "");
         damaged[2] = '0';
         assertThat(receive(damaged, 10)).isInstanceOf(org.bedside.drivers.spi.DecodeFailure.class);
+        assertThat(sent).containsExactly("ESC 51", "ESC 51");
+        assertThat(receive(damaged, 20)).isInstanceOf(org.bedside.drivers.spi.DecodeFailure.class);
+        assertThat(sent).hasSize(2);
+        session.onTick(900 * MS);
         assertThatThrownBy(() -> session.onTick(1_100 * MS)).isInstanceOf(SessionLostException.class);
     }
 

@@ -66,6 +66,8 @@ public final class PseudoTerminal implements Closeable {
             check(C.tcsetattr(terminal, LibC.TCSANOW, termios), "tcsetattr");
             int flags = C.fcntl(master, LibC.F_GETFL, 0);
             check(C.fcntl(master, LibC.F_SETFL, flags | LibC.O_NONBLOCK), "fcntl O_NONBLOCK");
+            // Packet mode: reads tell when the gateway flushes the line, which jSerialComm does when it closes it.
+            check(C.ioctl(master, new NativeLong(LibC.TIOCPKT), new int[] {1}), "ioctl TIOCPKT");
             return new PseudoTerminal(master, terminal, path);
         } catch (IOException | RuntimeException e) {
             C.close(master);
@@ -143,7 +145,8 @@ public final class PseudoTerminal implements Closeable {
             if (ready == 0) {
                 return 0;
             }
-            long n = C.read(master, into, into.length);
+            byte[] packet = new byte[into.length + 1];
+            long n = C.read(master, packet, packet.length);
             if (n < 0) {
                 int errno = Native.getLastError();
                 if (errno == LibC.EAGAIN || errno == LibC.EINTR) {
@@ -151,9 +154,34 @@ public final class PseudoTerminal implements Closeable {
                 }
                 throw new IOException("read from " + devicePath + " failed: " + C.strerror(errno));
             }
-            return (int) n;
+            if (n == 0) {
+                return 0;
+            }
+            int status = packet[0] & 0xFF;
+            if (status != LibC.TIOCPKT_DATA) {
+                if ((status & (LibC.TIOCPKT_FLUSHREAD | LibC.TIOCPKT_FLUSHWRITE)) != 0) {
+                    resetLine();
+                }
+                return 0;
+            }
+            System.arraycopy(packet, 1, into, 0, (int) n - 1);
+            return (int) n - 1;
         } finally {
             closing.readLock().unlock();
+        }
+    }
+
+    /**
+     * Puts the terminal side back in raw mode without parity checks, as when it was made. The gateway's serial library
+     * leaves its line settings on the terminal when it closes it; with parity checks among them, its next open of the
+     * same pseudo-terminal fails (EINVAL from {@code tcsetattr}), which no real serial port does. Called when the
+     * gateway flushes the line, which jSerialComm does as it closes it; only readers of the port see that.
+     */
+    private void resetLine() {
+        byte[] termios = new byte[LibC.TERMIOS_SIZE];
+        if (C.tcgetattr(terminal, termios) == 0) {
+            C.cfmakeraw(termios);
+            C.tcsetattr(terminal, LibC.TCSANOW, termios);
         }
     }
 

@@ -96,10 +96,11 @@ class GeDriSimulatorPtyTest {
     }
 
     private void assertRecordsAreWhatWasSent() {
+        // What was decoded first: a record is in the simulator's log before its bytes can be read.
+        Map<Instant, List<Reading>> records = records();
         Map<Instant, EmittedFrame<MonitorVitals>> sent = sim.emittedFrames().stream()
                 .filter(f -> f.kind().equals(GeDriSimulator.KIND_DISPLAYED_VALUES) && !f.corrupted())
                 .collect(Collectors.toMap(f -> f.deviceTime().toInstant(ZoneOffset.UTC), f -> f, (a, b) -> a));
-        Map<Instant, List<Reading>> records = records();
         assertThat(records).isNotEmpty();
         records.forEach((time, readings) -> {
             EmittedFrame<MonitorVitals> frame = sent.get(time);
