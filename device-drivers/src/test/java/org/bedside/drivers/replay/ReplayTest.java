@@ -136,4 +136,46 @@ class ReplayTest {
                 .hasSize(3)
                 .allMatch(l -> l.contains("\"reason\":\"bad_checksum\""));
     }
+
+    @Test
+    void decodesANoninCaptureCountingTheCutPacketAtItsStart() throws Exception {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        for (int p = 0; p < 4; p++) {
+            for (int f = 0; f < 25; f++) {
+                int status = 0x80 | (f == 0 ? 1 : 0);
+                int data = f == 1 ? 72 : f == 2 ? 97 : 0;
+                byte[] frame = {(byte) status, 0x12, 0x34, (byte) data, 0};
+                frame[4] = (byte) (status + 0x12 + 0x34 + data);
+                bytes.writeBytes(frame);
+            }
+        }
+        byte[] all = bytes.toByteArray();
+        Path capture = Files.write(dir.resolve("nonin.raw"), java.util.Arrays.copyOfRange(all, 60, all.length));
+
+        Result r = replay("--driver", "nonin-df13", capture.toString());
+
+        assertThat(r.exit()).isZero();
+        assertThat(r.out().get(1))
+                .isEqualTo("{\"kind\":\"numeric\",\"mdc\":150456,\"refId\":\"MDC_PULS_OXIM_SAT_O2\",\"label\":\"SpO2\","
+                        + "\"loinc\":\"59408-5\",\"value\":\"97\",\"unit\":\"%\",\"status\":\"valid\",\"flags\":[]}");
+        assertThat(r.err()).contains("3 frames, 9 readings, 1 failures {garbage=1}");
+    }
+
+    @Test
+    void decodesTheDeviceSideOfAMedibusConversation() throws Exception {
+        String answer = "\u0001$EB  97E1  72";
+        int sum = 0;
+        for (char c : answer.toCharArray()) {
+            sum += c;
+        }
+        String stream = "\u001BQ6C\r" + answer + String.format("%02X", sum & 0xFF) + "\r" + answer + "00\r";
+        Path capture = Files.writeString(dir.resolve("medibus.raw"), stream, StandardCharsets.ISO_8859_1);
+
+        Result r = replay("--driver", "medibus", capture.toString());
+
+        assertThat(r.exit()).isZero();
+        assertThat(r.out()).hasSize(3);
+        assertThat(r.out().get(2)).startsWith("{\"kind\":\"failure\",\"reason\":\"bad_checksum\"");
+        assertThat(r.err()).contains("2 frames, 2 readings, 1 failures {bad_checksum=1}");
+    }
 }

@@ -17,6 +17,7 @@ import org.bedside.drivers.testing.Await;
 import org.bedside.model.Metrics;
 import org.bedside.sim.SimulatedDevice;
 import org.bedside.sim.gedri.GeDriSimulator;
+import org.bedside.sim.medibus.MedibusSimulator;
 import org.bedside.sim.nonin.NoninSimulator;
 import org.bedside.sim.scenario.MonitorVitals;
 import org.bedside.sim.scenario.Scenarios;
@@ -89,7 +90,33 @@ class MoreDriversEndToEndIT {
                                         .build()),
                         60,
                         Set.of("150456", "149530"),
-                        MoreDriversEndToEndIT::sentByOximeter)));
+                        MoreDriversEndToEndIT::sentByOximeter)),
+                Arguments.of(new Case(
+                        "medibus",
+                        new Scene.Bedside(
+                                "medibus",
+                                "vent",
+                                Map.of("interval", "1s"),
+                                Set.of(
+                                        Metrics.SPO2.mdc(),
+                                        Metrics.PULSE_RATE_OXIMETRY.mdc(),
+                                        Metrics.END_TIDAL_CO2.mdc()),
+                                (device, ports) -> MedibusSimulator.builder(device, Scenarios.parse("desaturation"))
+                                        .portDirectory(ports)
+                                        .build()),
+                        30,
+                        Set.of("150456", "149530", "151728"),
+                        MoreDriversEndToEndIT::sentByVentilator)));
+    }
+
+    private static Set<String> sentByVentilator(SimulatedDevice device) {
+        Set<String> sent = new HashSet<>();
+        ((MedibusSimulator) device).emittedFrames().forEach(f -> {
+            sent.add("150456=" + f.values().vitals().spo2());
+            sent.add("149530=" + f.values().vitals().pulseRate());
+            sent.add("151728=" + f.values().etco2MmHg());
+        });
+        return sent;
     }
 
     private static Set<String> sentByMonitor(SimulatedDevice device) {
