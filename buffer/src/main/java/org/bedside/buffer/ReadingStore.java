@@ -25,6 +25,12 @@ public interface ReadingStore extends Closeable {
     /** Opens the named cursor, at the position it last committed (or the start of the store). */
     ReadingCursor cursor(String name) throws StoreException;
 
+    /**
+     * A cursor that starts at the end of the store and sees only what is appended from now on; it commits nothing and
+     * is forgotten when closed. The uplink reads live data through one while it drains a backlog.
+     */
+    ReadingCursor liveCursor() throws StoreException;
+
     /** How many records are after the named cursor's committed position. Thread-safe. */
     long pendingRecords(String cursorName) throws StoreException;
 

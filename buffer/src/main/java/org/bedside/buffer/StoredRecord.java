@@ -10,11 +10,19 @@ import org.jspecify.annotations.Nullable;
  * reason in {@code unreadable}, so that the consumer can count it and move on rather than stop.
  *
  * @param position the record's place in the store; larger is later; meaningful only to {@link ReadingCursor#commit}
+ * @param clock set when the receive times were taken on an untrusted wall clock (see {@link ClockStamp})
  */
 public record StoredRecord(
-        long position, List<Reading> readings, @Nullable String unreadable) {
+        long position,
+        List<Reading> readings,
+        @Nullable String unreadable,
+        @Nullable ClockStamp clock) {
     public StoredRecord {
         readings = List.copyOf(readings);
+    }
+
+    public StoredRecord(long position, List<Reading> readings, @Nullable String unreadable) {
+        this(position, readings, unreadable, null);
     }
 
     public boolean isReadable() {

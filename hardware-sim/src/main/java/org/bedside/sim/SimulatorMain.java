@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import org.bedside.sim.ivue.IntelliVueSimulator;
 import org.bedside.sim.scenario.Scenario;
 import org.bedside.sim.scenario.Scenarios;
 import org.jspecify.annotations.Nullable;
@@ -25,39 +26,59 @@ import org.jspecify.annotations.Nullable;
  *
  * <pre>
  * java -cp 'hardware-sim/target/lib/*' org.bedside.sim.SimulatorMain \
- *     --masimo bed1:desaturation --masimo bed2:bidmc:01:250ms --dir /tmp/sim --zone Europe/Berlin
+ *     --masimo bed1:desaturation --masimo bed2:bidmc:01:250ms --intellivue bed3:steady:udp --dir /tmp/sim
  * device bed1: /tmp/sim/usb-Masimo_Radical-7_1234567890-if00-port0
  * device bed2: /tmp/sim/usb-Masimo_Radical-7_0987654321-if00-port0
+ * device bed3: udp://127.0.0.1:40123
  * </pre>
  *
  * <p>One {@code device NAME: PATH} line per device is printed once its port exists. Commands are read from stdin, one
  * per line, and answered on stdout with a line starting {@code ok} or {@code error}: {@code unplug NAME [SECONDS]},
  * {@code replug NAME}, {@code garbage NAME [BYTES] [between|inside]}, {@code silence NAME SECONDS}, {@code status},
- * {@code help}. The end of stdin ends the commands, not the simulators.
+ * {@code help}; for IntelliVue monitors also {@code abort NAME}, {@code refuse NAME [COUNT]}, {@code badfcs NAME} and
+ * {@code truncate NAME}. The end of stdin ends the commands, not the simulators.
  */
 public final class SimulatorMain {
     static final String USAGE = """
-            usage: SimulatorMain --masimo NAME[:SCENARIO[:PERIOD]] [--masimo ...] [--dir DIR] [--zone ZONE] [--seed N]
+            usage: SimulatorMain --masimo NAME[:SCENARIO[:PERIOD]] [--masimo ...]
+                                 [--intellivue NAME[:SCENARIO][:serial|udp][:PERIOD]] [--intellivue ...]
+                                 [--dir DIR] [--zone ZONE] [--seed N]
               --masimo  a Masimo Radical-7; SCENARIO is steady (default), desaturation, sensor-off or bidmc:NN;
                         PERIOD is the time between lines, such as 1s (default), 250ms or 0.05s
+              --intellivue  a Philips IntelliVue with Data Export on its serial MIB port (default) or on UDP
+                        (127.0.0.1, a free port); PERIOD is the time between numerics results (default 1s)
               --dir     where the ports' symlinks go (default %s)
               --zone    the devices' clock zone, such as Europe/Berlin (default: this machine's)
               --seed    seeds the scenarios' variation and the injected garbage (default 1)
             commands on stdin: unplug NAME [SECONDS] | replug NAME | garbage NAME [BYTES] [between|inside]
-                               | silence NAME SECONDS | status | help""".formatted(MasimoSimulator.Builder.defaultPortDirectory());
+                               | silence NAME SECONDS | status | help
+                               | abort NAME | refuse NAME [COUNT] | badfcs NAME | truncate NAME  (IntelliVue)""".formatted(MasimoSimulator.Builder.defaultPortDirectory());
 
     static final int DEFAULT_GARBAGE_BYTES = 32;
 
     /** One {@code --masimo} argument. */
     record DeviceSpec(String name, String scenario, Duration period) {}
 
+    /** One {@code --intellivue} argument. */
+    record MonitorSpec(String name, String scenario, IntelliVueSimulator.Transport transport, Duration period) {}
+
     /** The command line, parsed. */
-    record Options(List<DeviceSpec> devices, Path directory, ZoneId zone, long seed) {}
+    record Options(List<DeviceSpec> devices, Path directory, ZoneId zone, long seed, List<MonitorSpec> monitors) {
+        Options(List<DeviceSpec> devices, Path directory, ZoneId zone, long seed) {
+            this(devices, directory, zone, seed, List.of());
+        }
+    }
 
     private final Map<String, MasimoSimulator> devices;
+    private final Map<String, IntelliVueSimulator> monitors;
 
     SimulatorMain(Map<String, MasimoSimulator> devices) {
+        this(devices, Map.of());
+    }
+
+    SimulatorMain(Map<String, MasimoSimulator> devices, Map<String, IntelliVueSimulator> monitors) {
         this.devices = devices;
+        this.monitors = monitors;
     }
 
     public static void main(String[] args) throws InterruptedException {
@@ -92,6 +113,7 @@ public final class SimulatorMain {
                         "simulator-shutdown"));
         PrintStream out = System.out;
         main.devices.values().forEach(d -> out.println("device " + d.name() + ": " + d.portPath()));
+        main.monitors.values().forEach(m -> out.println("device " + m.name() + ": " + m.endpoint()));
         out.flush();
         try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
             for (String line = in.readLine(); line != null; line = in.readLine()) {
@@ -110,7 +132,19 @@ public final class SimulatorMain {
     /** Makes and starts the simulators; on failure, the ones already made are removed. */
     static SimulatorMain start(Options options) throws IOException {
         Map<String, MasimoSimulator> devices = new LinkedHashMap<>();
+        Map<String, IntelliVueSimulator> monitors = new LinkedHashMap<>();
         try {
+            for (MonitorSpec m : options.monitors()) {
+                monitors.put(
+                        m.name(),
+                        IntelliVueSimulator.builder(m.name(), Scenarios.parse(m.scenario(), options.seed()))
+                                .transport(m.transport())
+                                .period(m.period())
+                                .zone(options.zone())
+                                .seed(options.seed())
+                                .portDirectory(options.directory())
+                                .build());
+            }
             for (DeviceSpec d : options.devices()) {
                 Scenario scenario = Scenarios.parse(d.scenario(), options.seed());
                 MasimoSimulator sim = MasimoSimulator.builder(d.name(), scenario)
@@ -123,14 +157,17 @@ public final class SimulatorMain {
             }
         } catch (IOException | RuntimeException e) {
             devices.values().forEach(MasimoSimulator::stop);
+            monitors.values().forEach(IntelliVueSimulator::stop);
             throw e;
         }
         devices.values().forEach(MasimoSimulator::start);
-        return new SimulatorMain(devices);
+        monitors.values().forEach(IntelliVueSimulator::start);
+        return new SimulatorMain(devices, monitors);
     }
 
     void stopAll() {
         devices.values().forEach(MasimoSimulator::stop);
+        monitors.values().forEach(IntelliVueSimulator::stop);
     }
 
     /**
@@ -138,6 +175,7 @@ public final class SimulatorMain {
      */
     static Options parse(String[] args) {
         List<DeviceSpec> devices = new ArrayList<>();
+        List<MonitorSpec> monitors = new ArrayList<>();
         Path directory = MasimoSimulator.Builder.defaultPortDirectory();
         ZoneId zone = ZoneId.systemDefault();
         long seed = Scenarios.DEFAULT_SEED;
@@ -149,6 +187,7 @@ public final class SimulatorMain {
             String value = args[++i];
             switch (arg) {
                 case "--masimo" -> devices.add(device(value));
+                case "--intellivue" -> monitors.add(monitor(value));
                 case "--dir" -> directory = Path.of(value);
                 case "--zone" -> {
                     try {
@@ -167,13 +206,45 @@ public final class SimulatorMain {
                 default -> throw new IllegalArgumentException("unknown option " + arg);
             }
         }
-        if (devices.isEmpty()) {
-            throw new IllegalArgumentException("no device: give at least one --masimo");
+        if (devices.isEmpty() && monitors.isEmpty()) {
+            throw new IllegalArgumentException("no device: give at least one --masimo or --intellivue");
         }
-        if (devices.stream().map(DeviceSpec::name).distinct().count() != devices.size()) {
+        List<String> names = new ArrayList<>();
+        devices.forEach(d -> names.add(d.name()));
+        monitors.forEach(m -> names.add(m.name()));
+        if (names.stream().distinct().count() != names.size()) {
             throw new IllegalArgumentException("two devices have the same name");
         }
-        return new Options(List.copyOf(devices), directory, zone, seed);
+        return new Options(List.copyOf(devices), directory, zone, seed, List.copyOf(monitors));
+    }
+
+    /** {@code NAME[:SCENARIO][:serial|udp][:PERIOD]}; the scenario may contain a colon itself ({@code bidmc:01}). */
+    static MonitorSpec monitor(String value) {
+        List<String> parts = new ArrayList<>(List.of(value.split(":", -1)));
+        String name = parts.remove(0);
+        Duration period = Duration.ofSeconds(1);
+        IntelliVueSimulator.Transport transport = IntelliVueSimulator.Transport.SERIAL;
+        if (!parts.isEmpty()) {
+            Duration p = periodOrNull(parts.get(parts.size() - 1));
+            if (p != null) {
+                period = p;
+                parts.remove(parts.size() - 1);
+            }
+        }
+        if (!parts.isEmpty()) {
+            String last = parts.get(parts.size() - 1).toLowerCase(Locale.ROOT);
+            if (last.equals("serial") || last.equals("udp")) {
+                transport =
+                        last.equals("udp") ? IntelliVueSimulator.Transport.UDP : IntelliVueSimulator.Transport.SERIAL;
+                parts.remove(parts.size() - 1);
+            }
+        }
+        String scenario = parts.isEmpty() ? Scenarios.STEADY : String.join(":", parts);
+        Scenarios.parse(scenario);
+        if (name.isEmpty()) {
+            throw new IllegalArgumentException("--intellivue " + value + ": the device needs a name");
+        }
+        return new MonitorSpec(name, scenario, transport, period);
     }
 
     /** {@code NAME[:SCENARIO[:PERIOD]]}; the scenario may contain a colon itself ({@code bidmc:01}). */
@@ -228,27 +299,58 @@ public final class SimulatorMain {
         }
         try {
             return switch (words[0]) {
-                case "status" ->
-                    devices.values().stream()
-                            .map(d -> "ok status " + d.status())
-                            .toList();
+                case "status" -> {
+                    List<String> lines = new ArrayList<>();
+                    devices.values().forEach(d -> lines.add("ok status " + d.status()));
+                    monitors.values().forEach(m -> lines.add("ok status " + m.status()));
+                    yield lines;
+                }
                 case "help" -> USAGE.lines().map(l -> "ok " + l).toList();
                 case "unplug" -> unplug(words);
                 case "replug" -> {
+                    IntelliVueSimulator m = monitorOrNull(words, 2, 2);
+                    if (m != null) {
+                        m.faults().replug();
+                        yield List.of("ok replugged " + m.name() + ": " + m.endpoint());
+                    }
                     MasimoSimulator d = device(words, 2, 2);
                     d.faults().replug();
                     yield List.of("ok replugged " + d.name() + ": " + d.port());
                 }
                 case "garbage" -> garbage(words);
                 case "silence" -> {
-                    MasimoSimulator d = device(words, 3, 3);
+                    IntelliVueSimulator m = monitorOrNull(words, 3, 3);
+                    FaultInjector f =
+                            m != null ? m.faults() : device(words, 3, 3).faults();
                     Duration duration = seconds(words[2]);
-                    d.faults().silence(duration);
-                    yield List.of("ok " + d.name() + " silent for " + words[2] + " s");
+                    f.silence(duration);
+                    yield List.of("ok " + words[1] + " silent for " + words[2] + " s");
+                }
+                case "abort" -> {
+                    IntelliVueSimulator m = monitor(words, 2, 2);
+                    m.faults().abortAssociation();
+                    yield List.of("ok " + m.name() + " aborts its association");
+                }
+                case "refuse" -> {
+                    IntelliVueSimulator m = monitor(words, 2, 3);
+                    int count = words.length == 3 ? count(words[2]) : 1;
+                    m.faults().refuseAssociations(count);
+                    yield List.of("ok " + m.name() + " refuses the next " + count + " association requests");
+                }
+                case "badfcs" -> {
+                    IntelliVueSimulator m = monitor(words, 2, 2);
+                    m.faults().corruptNextFrame();
+                    yield List.of("ok the next frame of " + m.name() + " has a bad FCS");
+                }
+                case "truncate" -> {
+                    IntelliVueSimulator m = monitor(words, 2, 2);
+                    m.faults().truncateNextFrame();
+                    yield List.of("ok the next frame of " + m.name() + " is cut short");
                 }
                 default ->
                     throw new IllegalArgumentException("unknown command '" + words[0]
-                            + "'; commands: unplug, replug, garbage, silence, status, help");
+                            + "'; commands: unplug, replug, garbage, silence, status, help, abort, refuse, badfcs,"
+                            + " truncate");
             };
         } catch (IllegalArgumentException | IllegalStateException | IOException e) {
             return List.of("error: " + e.getMessage());
@@ -256,6 +358,15 @@ public final class SimulatorMain {
     }
 
     private List<String> unplug(String[] words) throws IOException {
+        IntelliVueSimulator m = monitorOrNull(words, 2, 3);
+        if (m != null) {
+            if (words.length == 3) {
+                m.faults().unplugFor(seconds(words[2]));
+                return List.of("ok unplugged " + m.name() + " for " + words[2] + " s");
+            }
+            m.faults().unplug();
+            return List.of("ok unplugged " + m.name());
+        }
         MasimoSimulator d = device(words, 2, 3);
         if (words.length == 3) {
             d.faults().unplugFor(seconds(words[2]));
@@ -266,7 +377,9 @@ public final class SimulatorMain {
     }
 
     private List<String> garbage(String[] words) {
-        MasimoSimulator d = device(words, 2, 4);
+        IntelliVueSimulator m = monitorOrNull(words, 2, 4);
+        FaultInjector faults = m != null ? m.faults() : device(words, 2, 4).faults();
+        String name = words[1];
         int bytes = DEFAULT_GARBAGE_BYTES;
         FaultInjector.GarbagePlacement placement = FaultInjector.GarbagePlacement.BETWEEN_LINES;
         for (int i = 2; i < words.length; i++) {
@@ -283,26 +396,67 @@ public final class SimulatorMain {
                 }
             }
         }
-        d.faults().injectGarbage(bytes, placement);
+        faults.injectGarbage(bytes, placement);
         return List.of("ok " + bytes + " bytes of garbage "
                 + (placement == FaultInjector.GarbagePlacement.INSIDE_LINE ? "inside the next line" : "between lines")
-                + " of " + d.name());
+                + " of " + name);
     }
 
-    private MasimoSimulator device(String[] words, int minWords, int maxWords) {
+    /** The IntelliVue monitor the command names, or null when it names none (it may name a Masimo). */
+    private @Nullable IntelliVueSimulator monitorOrNull(String[] words, int minWords, int maxWords) {
+        if (words.length < 2) {
+            return null;
+        }
+        IntelliVueSimulator m = monitors.get(words[1]);
+        if (m != null) {
+            checkWords(words, minWords, maxWords);
+        }
+        return m;
+    }
+
+    private IntelliVueSimulator monitor(String[] words, int minWords, int maxWords) {
+        checkWords(words, minWords, maxWords);
+        IntelliVueSimulator m = monitors.get(words[1]);
+        if (m == null) {
+            throw new IllegalArgumentException("no IntelliVue monitor '" + words[1] + "'; monitors: "
+                    + (monitors.isEmpty() ? "none" : String.join(", ", monitors.keySet())));
+        }
+        return m;
+    }
+
+    private static int count(String text) {
+        try {
+            int n = Integer.parseInt(text);
+            if (n < 1) {
+                throw new NumberFormatException();
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("'" + text + "' is not a positive whole number");
+        }
+    }
+
+    private static void checkWords(String[] words, int minWords, int maxWords) {
         if (words.length < minWords || words.length > maxWords) {
             throw new IllegalArgumentException("usage: "
                     + switch (words[0]) {
                         case "unplug" -> "unplug NAME [SECONDS]";
                         case "replug" -> "replug NAME";
                         case "garbage" -> "garbage NAME [BYTES] [between|inside]";
+                        case "refuse" -> "refuse NAME [COUNT]";
+                        case "abort", "badfcs", "truncate" -> words[0] + " NAME";
                         default -> "silence NAME SECONDS";
                     });
         }
+    }
+
+    private MasimoSimulator device(String[] words, int minWords, int maxWords) {
+        checkWords(words, minWords, maxWords);
         MasimoSimulator d = devices.get(words[1]);
         if (d == null) {
-            throw new IllegalArgumentException(
-                    "no device '" + words[1] + "'; devices: " + String.join(", ", devices.keySet()));
+            List<String> all = new ArrayList<>(devices.keySet());
+            all.addAll(monitors.keySet());
+            throw new IllegalArgumentException("no device '" + words[1] + "'; devices: " + String.join(", ", all));
         }
         return d;
     }

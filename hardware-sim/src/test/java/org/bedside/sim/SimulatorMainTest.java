@@ -37,6 +37,52 @@ class SimulatorMainTest {
     }
 
     @Test
+    void parsesAnIntelliVueMonitorSpecification() {
+        assertThat(SimulatorMain.monitor("bed7"))
+                .isEqualTo(new SimulatorMain.MonitorSpec(
+                        "bed7",
+                        "steady",
+                        org.bedside.sim.ivue.IntelliVueSimulator.Transport.SERIAL,
+                        Duration.ofSeconds(1)));
+        assertThat(SimulatorMain.monitor("bed7:desaturation:udp:200ms"))
+                .isEqualTo(new SimulatorMain.MonitorSpec(
+                        "bed7",
+                        "desaturation",
+                        org.bedside.sim.ivue.IntelliVueSimulator.Transport.UDP,
+                        Duration.ofMillis(200)));
+        assertThat(SimulatorMain.monitor("bed7:bidmc:01:serial").scenario()).isEqualTo("bidmc:01");
+        assertThat(SimulatorMain.monitor("bed7:udp").transport())
+                .isEqualTo(org.bedside.sim.ivue.IntelliVueSimulator.Transport.UDP);
+        assertThatThrownBy(() -> SimulatorMain.monitor("bed7:nope:udp")).hasMessageContaining("unknown scenario");
+        assertThatThrownBy(() -> SimulatorMain.parse(new String[] {"--masimo", "a", "--intellivue", "a"}))
+                .hasMessageContaining("same name");
+    }
+
+    @Test
+    void runsAnIntelliVueOnUdpBesideAMasimoAndAnswersItsCommands() throws Exception {
+        SimulatorMain main = SimulatorMain.start(SimulatorMain.parse(new String[] {
+            "--masimo", "bed1:steady:20ms", "--intellivue", "bed7:steady:udp:100ms", "--dir", dir.toString()
+        }));
+        try {
+            List<String> status = main.handle("status");
+            assertThat(status).hasSize(2);
+            assertThat(status.get(1)).startsWith("ok status bed7 running unassociated udp://127.0.0.1:");
+            assertThat(main.handle("abort bed7")).containsExactly("ok bed7 aborts its association");
+            assertThat(main.handle("refuse bed7 2")).containsExactly("ok bed7 refuses the next 2 association requests");
+            assertThat(main.handle("badfcs bed7")).containsExactly("ok the next frame of bed7 has a bad FCS");
+            assertThat(main.handle("truncate bed7")).containsExactly("ok the next frame of bed7 is cut short");
+            assertThat(main.handle("silence bed7 0.5")).containsExactly("ok bed7 silent for 0.5 s");
+            assertThat(main.handle("unplug bed7 0.2")).containsExactly("ok unplugged bed7 for 0.2 s");
+            assertThat(main.handle("garbage bed7 8")).containsExactly("ok 8 bytes of garbage between lines of bed7");
+            assertThat(main.handle("abort bed1"))
+                    .containsExactly("error: no IntelliVue monitor 'bed1'; monitors: bed7");
+            assertThat(main.handle("unplug bed9")).containsExactly("error: no device 'bed9'; devices: bed1, bed7");
+        } finally {
+            main.stopAll();
+        }
+    }
+
+    @Test
     void parsesTheCommandLine() {
         SimulatorMain.Options o = SimulatorMain.parse(new String[] {
             "--masimo", "a:steady:50ms", "--masimo", "b", "--dir", "/tmp/x", "--zone", "Europe/Berlin", "--seed", "7"

@@ -49,7 +49,14 @@ final class FhirUploader {
     }
 
     UploadResult send(Bundle bundle) {
-        String body = parser.encodeResourceToString(bundle);
+        return send(parser.encodeResourceToString(bundle));
+    }
+
+    String encode(Bundle bundle) {
+        return parser.encodeResourceToString(bundle);
+    }
+
+    UploadResult send(String body) {
         HttpRequest request = HttpRequest.newBuilder(base)
                 .timeout(timeout)
                 .header("Content-Type", FHIR_JSON + "; charset=UTF-8")

@@ -44,9 +44,25 @@ final class ObservationMapper {
         this.settings = settings;
     }
 
+    /** The tag of an Observation charted late, from the buffer, after an outage (docs/architecture.md). */
+    static final String UPLOAD_TAG_SYSTEM = "urn:bedside:upload";
+
+    static final String BACKFILLED = "backfilled";
+
     Observation observation(Chartable c, DeviceContext device, Reference deviceReference) {
+        return observation(c, device, deviceReference, false);
+    }
+
+    Observation observation(Chartable c, DeviceContext device, Reference deviceReference, boolean backfilled) {
         Observation o = new Observation();
         o.getMeta().addProfile(c.metric().profile());
+        if (backfilled) {
+            o.getMeta()
+                    .addTag(
+                            UPLOAD_TAG_SYSTEM,
+                            BACKFILLED,
+                            "Charted late from the gateway's buffer, after the FHIR server could not be reached");
+        }
         o.addIdentifier(new Identifier().setSystem(settings.identifierSystem()).setValue(c.identifier()));
         o.setStatus(Observation.ObservationStatus.FINAL);
         o.addCategory(new CodeableConcept(new Coding(CATEGORY_SYSTEM, "vital-signs", "Vital Signs")));

@@ -8,6 +8,9 @@ import org.jspecify.annotations.Nullable;
  * A snapshot of the uplink for health, metrics and the status page.
  *
  * @param detail the state in words: the server's refusal, the network error, or what was last sent
+ * @param deadLettered Observations the server refused one by one, since start
+ * @param deadLettersWaiting dead letters not yet retried successfully (all time)
+ * @param backfilled Observations charted late and tagged as back-filled, since start
  * @param lastCharted per device, the last value that reached the chart
  */
 public record UplinkStatus(
@@ -20,6 +23,9 @@ public record UplinkStatus(
         long observationsMatched,
         long retries,
         long rejections,
+        long deadLettered,
+        long deadLettersWaiting,
+        long backfilled,
         Map<String, Long> notCharted,
         Map<String, LastCharted> lastCharted) {
 

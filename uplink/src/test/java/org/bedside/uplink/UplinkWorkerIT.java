@@ -132,7 +132,11 @@ class UplinkWorkerIT {
         try (ChronicleReadingStore store = ChronicleReadingStore.open(dir)) {
             appendFiveMinutes(store);
             try (UplinkWorker worker = new UplinkWorker(
-                    settings("uplink-it-1", Duration.ofMinutes(1)), store, devices("uplink-minutes"), clock)) {
+                    settings("uplink-it-1", Duration.ofMinutes(1)),
+                    store,
+                    devices("uplink-minutes"),
+                    deadLetters(),
+                    clock)) {
                 worker.start();
                 Await.until("four closed minutes charted", Duration.ofSeconds(60), () -> count("uplink-minutes") == 4);
                 // Minute 4 is still open: the record of its latest valid value (280 s) and the invalid one after it
@@ -161,7 +165,11 @@ class UplinkWorkerIT {
 
             // A restart on the same buffer sends nothing.
             try (UplinkWorker again = new UplinkWorker(
-                    settings("uplink-it-1", Duration.ofMinutes(1)), store, devices("uplink-minutes"), clock)) {
+                    settings("uplink-it-1", Duration.ofMinutes(1)),
+                    store,
+                    devices("uplink-minutes"),
+                    deadLetters(),
+                    clock)) {
                 again.start();
                 Await.until("idle", Duration.ofSeconds(10), () -> again.status().state() == UplinkStatus.State.ONLINE);
                 assertThat(again.status().bundlesAccepted()).isZero();
@@ -176,18 +184,23 @@ class UplinkWorkerIT {
         InstantSource clock = InstantSource.fixed(T0.plusSeconds(400));
         try (ChronicleReadingStore store = ChronicleReadingStore.open(dir)) {
             appendFiveMinutes(store);
-            try (UplinkWorker worker =
-                    new UplinkWorker(settings("uplink-it-2", Duration.ZERO), store, devices("uplink-replay"), clock)) {
+            try (UplinkWorker worker = new UplinkWorker(
+                    settings("uplink-it-2", Duration.ZERO), store, devices("uplink-replay"), deadLetters(), clock)) {
                 worker.start();
                 Await.until("all charted", Duration.ofSeconds(60), () -> pending(store) == 0);
                 assertThat(worker.status().observationsCreated()).isEqualTo(30);
             }
         }
         // As after a power cut that lost the cursor file: the uplink starts again from the beginning.
-        Files.delete(dir.resolve("cursors").resolve("uplink.position"));
+        String generation = Files.readString(dir.resolve("CURRENT")).trim();
+        Files.delete(dir.resolve(generation).resolve("cursors").resolve("uplink.position"));
         try (ChronicleReadingStore store = ChronicleReadingStore.open(dir);
                 UplinkWorker worker = new UplinkWorker(
-                        settings("uplink-it-2", Duration.ZERO), store, devices("uplink-replay"), clock)) {
+                        settings("uplink-it-2", Duration.ZERO),
+                        store,
+                        devices("uplink-replay"),
+                        deadLetters(),
+                        clock)) {
             worker.start();
             Await.until("replayed", Duration.ofSeconds(60), () -> pending(store) == 0);
             assertThat(worker.status().observationsCreated()).isZero();
@@ -198,6 +211,10 @@ class UplinkWorkerIT {
         assertThat(charted.stream().map(o -> o.getIdentifierFirstRep().getValue()))
                 .doesNotHaveDuplicates();
         assertThat(charted.stream().filter(Observation::hasDataAbsentReason)).hasSize(5);
+    }
+
+    private DeadLetterStore deadLetters() throws java.io.IOException {
+        return new DeadLetterStore(dir.resolve("dead-letters"));
     }
 
     private static long pending(ReadingStore store) {

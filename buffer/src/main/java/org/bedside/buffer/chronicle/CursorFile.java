@@ -16,7 +16,7 @@ import org.bedside.buffer.StoreException;
 
 /**
  * A cursor's committed position, one small text file per cursor ({@code cursors/uplink.position}), replaced atomically
- * (write a temporary file, force it to disk, rename over the old one). A person can read it; a crash leaves either the
+ * (write a temporary file, rename it over the old one; forced to disk with the store's sync interval). A person can read it; a crash leaves either the
  * old position or the new one, never half of one.
  */
 final class CursorFile {
@@ -24,6 +24,7 @@ final class CursorFile {
 
     private final Path file;
     private volatile long committed;
+    private boolean dirty;
 
     private CursorFile(Path file, long committed) {
         this.file = file;
@@ -49,7 +50,12 @@ final class CursorFile {
         return committed;
     }
 
-    synchronized void commit(long position) throws StoreException {
+    /**
+     * Replaces the position atomically. {@code force} also waits for the disk; without it a power cut may lose the
+     * newest position (the store forces cursor files with its sync interval), and the consumer then replays what it
+     * had already acknowledged, which conditional creates make harmless.
+     */
+    synchronized void commit(long position, boolean force) throws StoreException {
         if (position < committed) {
             throw new IllegalArgumentException(
                     "cursor " + file.getFileName() + " cannot move back from " + committed + " to " + position);
@@ -61,7 +67,9 @@ final class CursorFile {
         try (FileChannel ch = FileChannel.open(
                 tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
             ch.write(ByteBuffer.wrap((position + "\n").getBytes(StandardCharsets.US_ASCII)));
-            ch.force(true);
+            if (force) {
+                ch.force(true);
+            }
         } catch (IOException e) {
             throw new StoreException("cannot write cursor position " + tmp + ": " + e.getMessage(), e);
         }
@@ -75,5 +83,27 @@ final class CursorFile {
             throw new StoreException("cannot replace cursor position " + file + ": " + e.getMessage(), e);
         }
         committed = position;
+        dirty = !force;
+        if (force) {
+            Generations.forceDirectory(file.getParent());
+        }
+    }
+
+    /** Commits with the disk waited for; used by the salvage, which must not lose positions. */
+    void commit(long position) throws StoreException {
+        commit(position, true);
+    }
+
+    /** Forces the last position to the disk if it was written without. */
+    synchronized void force() {
+        if (dirty) {
+            try {
+                Generations.force(file);
+                Generations.forceDirectory(file.getParent());
+                dirty = false;
+            } catch (IOException e) {
+                // tried again at the next sync
+            }
+        }
     }
 }

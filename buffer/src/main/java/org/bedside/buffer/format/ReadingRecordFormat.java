@@ -10,6 +10,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.zip.CRC32C;
+import org.bedside.buffer.ClockStamp;
 import org.bedside.model.AlarmEvent;
 import org.bedside.model.CompoundReading;
 import org.bedside.model.DeviceId;
@@ -31,7 +33,10 @@ import org.jspecify.annotations.Nullable;
  * {@code str}; enums are stored by name, so renaming a constant is a format change.
  *
  * <pre>
- * record     := version:u8=1 device:str receivedAt deviceTime count:varint reading{count}
+ * record     := version:u8=1 device:str receivedAt deviceTime clock count:varint reading{count} crc:u32
+ * clock      := 0 (the wall clock was trusted) | 1 bootId:str offsetNanos:zigzag     see {@link ClockStamp}
+ * crc        := CRC-32C of every byte before it, big-endian: a record torn by a power cut (zero-filled or cut
+ *               short) does not pass, even where its remaining bytes would parse
  * reading    := kind:u8 times body
  * times      := 0 (the record's receivedAt and deviceTime) | 1 receivedAt deviceTime
  * receivedAt := second:zigzag nano:varint
@@ -68,7 +73,14 @@ public final class ReadingRecordFormat {
     private ReadingRecordFormat() {}
 
     /** The device and readings of one record. */
-    public record Record(DeviceId device, List<Reading> readings) {}
+    public record Record(
+            DeviceId device,
+            List<Reading> readings,
+            @Nullable ClockStamp clock) {
+        public Record(DeviceId device, List<Reading> readings) {
+            this(device, readings, null);
+        }
+    }
 
     /**
      * Encodes records into a reusable array: the gateway's append path, with no allocation per record once warm. Not
@@ -79,8 +91,21 @@ public final class ReadingRecordFormat {
 
         /** Encodes the readings as one record; its bytes are {@code array()[0, length)}. */
         public int encode(List<? extends Reading> readings) {
+            return encode(readings, null);
+        }
+
+        /** With the stamp of an untrusted wall clock, or null. */
+        public int encode(List<? extends Reading> readings, @Nullable ClockStamp clock) {
             w.pos = 0;
-            writeRecord(w, readings);
+            writeRecord(w, readings, clock);
+            CRC32C crc = new CRC32C();
+            crc.update(w.buf, 0, w.pos);
+            int value = (int) crc.getValue();
+            w.ensure(4);
+            w.put((byte) (value >>> 24));
+            w.put((byte) (value >>> 16));
+            w.put((byte) (value >>> 8));
+            w.put((byte) value);
             return w.pos;
         }
 
@@ -104,7 +129,7 @@ public final class ReadingRecordFormat {
         return target.put(e.array(), 0, length);
     }
 
-    private static void writeRecord(Writer w, List<? extends Reading> readings) {
+    private static void writeRecord(Writer w, List<? extends Reading> readings, @Nullable ClockStamp clock) {
         if (readings.isEmpty()) {
             throw new IllegalArgumentException("a record holds at least one reading");
         }
@@ -114,6 +139,13 @@ public final class ReadingRecordFormat {
         w.str(device.value());
         w.instant(first.receivedAt());
         w.optionalInstant(first.deviceTime());
+        if (clock == null) {
+            w.u8(0);
+        } else {
+            w.u8(1);
+            w.str(clock.bootId());
+            w.zigzag(clock.offsetNanos());
+        }
         w.varint(readings.size());
         for (Reading r : readings) {
             if (!r.device().equals(device)) {
@@ -189,13 +221,26 @@ public final class ReadingRecordFormat {
      * @throws MalformedRecordException if the bytes are not a complete record of a known version
      */
     public static Record decode(ByteBuffer in) throws MalformedRecordException {
+        if (in.remaining() < 5) {
+            throw new MalformedRecordException("record is truncated");
+        }
+        int version = in.get(in.position()) & 0xFF;
+        if (version != VERSION_1) {
+            throw new MalformedRecordException("record format version " + version + " is not known to this"
+                    + " gateway (it reads version " + VERSION_1 + "): was it written by a newer release?");
+        }
+        ByteBuffer body = in.duplicate();
+        body.limit(body.limit() - 4);
+        CRC32C crc = new CRC32C();
+        crc.update(body.duplicate());
+        int stored = in.getInt(in.limit() - 4);
+        if ((int) crc.getValue() != stored) {
+            throw new MalformedRecordException("record checksum does not match: torn by a power cut, or damaged");
+        }
+        in = body;
         try {
             Reader r = new Reader(in);
-            int version = r.u8();
-            if (version != VERSION_1) {
-                throw new MalformedRecordException("record format version " + version + " is not known to this"
-                        + " gateway (it reads version " + VERSION_1 + "): was it written by a newer release?");
-            }
+            r.u8(); // the version, checked above
             DeviceId device;
             try {
                 device = DeviceId.of(r.str());
@@ -204,6 +249,13 @@ public final class ReadingRecordFormat {
             }
             Instant recordReceivedAt = r.instant();
             Instant recordDeviceTime = r.optionalInstant();
+            int clockFlag = r.u8();
+            ClockStamp clock = null;
+            if (clockFlag == 1) {
+                clock = new ClockStamp(r.str(), r.zigzag());
+            } else if (clockFlag != 0) {
+                throw new MalformedRecordException("bad clock flag " + clockFlag);
+            }
             int count = r.varint();
             if (count <= 0 || count > in.remaining()) {
                 throw new MalformedRecordException("bad reading count " + count);
@@ -215,7 +267,7 @@ public final class ReadingRecordFormat {
             if (in.hasRemaining()) {
                 throw new MalformedRecordException(in.remaining() + " bytes after the last reading");
             }
-            return new Record(device, readings);
+            return new Record(device, readings, clock);
         } catch (BufferUnderflowException e) {
             throw new MalformedRecordException("record is truncated");
         } catch (RuntimeException e) { // a corrupted field (a date out of range, an unknown enum name...)

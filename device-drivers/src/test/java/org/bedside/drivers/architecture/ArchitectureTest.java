@@ -80,6 +80,33 @@ class ArchitectureTest {
     }
 
     @Test
+    void theIntelliVueDriverDoesNoIoOutsideItsSession() {
+        noClasses()
+                .that()
+                .resideInAPackage("org.bedside.drivers.ivue..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "org.bedside.drivers.transport..",
+                        "org.bedside.drivers.pipeline..",
+                        "java.net..",
+                        "java.nio.file..",
+                        "org.slf4j..")
+                .because("the session writes through its SessionLink; decoding is pure")
+                .check(classes);
+        noClasses()
+                .that()
+                .resideInAPackage("org.bedside.drivers.ivue..")
+                .and()
+                .haveSimpleNameNotEndingWith("Session")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("java.io..")
+                .because("framers and decoders are pure: bytes in, frames and readings out")
+                .check(classes);
+    }
+
+    @Test
     void onlyTheReplayToolWritesToTheConsole() {
         noClasses()
                 .that()

@@ -68,6 +68,29 @@ class ReplayTest {
     }
 
     @Test
+    void decodesARawIntelliVueSerialCaptureThatStartsMidFrame() throws Exception {
+        byte[] session = org.bedside.drivers.ivue.IvueCaptures.realSessionOnTheSerialLine();
+        Path capture = dir.resolve("mx800.bin");
+        Files.write(capture, java.util.Arrays.copyOfRange(session, 150, session.length)); // mid association response
+
+        Result r = replay("--driver", "intellivue-serial", "--option", "device-time-zone=UTC", capture.toString());
+
+        assertThat(r.exit()).isZero();
+        assertThat(r.out().get(0))
+                .isEqualTo("{\"kind\":\"failure\",\"reason\":\"garbage\",\"detail\":\"67 bytes outside any frame\","
+                        + "\"length\":67}"); // the rest of the 217-byte framed association response
+        assertThat(r.out())
+                .contains("{\"kind\":\"numeric\",\"mdc\":150456,\"refId\":\"MDC_PULS_OXIM_SAT_O2\",\"label\":\"SpO2\","
+                        + "\"loinc\":\"59408-5\",\"value\":\"95.6\",\"unit\":\"%\",\"status\":\"valid\",\"flags\":[]}")
+                .contains("{\"kind\":\"alarm\",\"code\":\"t-0100-0112\",\"alarmKind\":\"technical\",\"priority\":"
+                        + "\"medium\",\"status\":\"silenced\",\"text\":\"EKG Elektrdn ab\"}");
+        assertThat(r.out().stream().filter(l -> l.contains("\"mdc\":149530"))).hasSize(24); // pleth pulse, every poll
+        assertThat(r.out().stream().filter(l -> l.contains("\"kind\":\"compound\"")))
+                .hasSize(24);
+        assertThat(r.err()).contains("132 frames, 237 readings, 1 failures {garbage=1}");
+    }
+
+    @Test
     void namesTheKnownDriversWhenTheCodeIsWrong() throws Exception {
         Path capture = Files.writeString(dir.resolve("x"), "");
         Result r = replay("--driver", "masimo", capture.toString());

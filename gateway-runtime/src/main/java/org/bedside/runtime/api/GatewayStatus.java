@@ -12,7 +12,16 @@ import org.jspecify.annotations.Nullable;
 
 /** What the status page shows, as served at {@code /api/status}. */
 public record GatewayStatus(
-        String gateway, String bed, Instant now, Instant startedAt, List<Device> devices, Uplink uplink) {
+        String gateway,
+        String bed,
+        Instant now,
+        Instant startedAt,
+        List<Device> devices,
+        Uplink uplink,
+        Buffer buffer) {
+
+    /** The buffer's disk: NORMAL, or THINNING / CRITICAL with the reason. */
+    public record Buffer(String level, String reason, double freePercent, Map<String, Long> thinned) {}
 
     public record Device(
             String id,
@@ -47,6 +56,8 @@ public record GatewayStatus(
             long observationsMatched,
             long retries,
             long rejections,
+            long deadLettersWaiting,
+            long backfilled,
             Map<String, Long> notCharted) {}
 
     static GatewayStatus of(Gateway g) {
@@ -74,8 +85,13 @@ public record GatewayStatus(
                 u.observationsMatched(),
                 u.retries(),
                 u.rejections(),
+                u.deadLettersWaiting(),
+                u.backfilled(),
                 u.notCharted());
-        return new GatewayStatus(settings.gatewayId(), settings.bed(), now, g.startedAt(), devices, uplink);
+        var guard = g.store().status();
+        Buffer buffer = new Buffer(
+                guard.level().name(), guard.reason(), Math.round(guard.freeShare() * 1000) / 10.0, guard.thinned());
+        return new GatewayStatus(settings.gatewayId(), settings.bed(), now, g.startedAt(), devices, uplink, buffer);
     }
 
     private static Device device(Gateway g, DevicePipeline p, UplinkStatus u) {

@@ -37,6 +37,35 @@ public interface GatewayConfig {
 
     UplinkConfig uplink();
 
+    BufferConfig buffer();
+
+    /** The durable buffer: durability and the free-space guard. */
+    interface BufferConfig {
+        /**
+         * How often appended readings are forced to the disk. A process crash loses nothing whatever this is; a power
+         * cut can lose up to this much of the latest readings. {@code 0s} forces every reading (slower, more flash
+         * wear).
+         */
+        @WithDefault("1s")
+        Duration syncInterval();
+
+        /** Below this share of the disk free, the buffer is thinned: waveforms dropped, numerics kept once per interval. */
+        @WithDefault("10%")
+        String thinBelowFree();
+
+        /** Above this share free, thinning stops (the low watermark). */
+        @WithDefault("15%")
+        String recoverAboveFree();
+
+        /** Below this share free, only alarms, device status and the latest value of each metric are kept. */
+        @WithDefault("3%")
+        String criticalBelowFree();
+
+        /** While thinning, at most one stored value per device and metric per this interval. */
+        @WithDefault("60s")
+        Duration thinInterval();
+    }
+
     /** One device. */
     interface DeviceConfig {
         /** The driver code, such as {@code masimo-ascii}. */

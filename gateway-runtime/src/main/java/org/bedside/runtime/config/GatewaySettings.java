@@ -12,6 +12,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
+import org.bedside.buffer.StoreOptions;
+import org.bedside.buffer.guard.GuardSettings;
 import org.bedside.drivers.Drivers;
 import org.bedside.drivers.pipeline.DevicePipeline;
 import org.bedside.drivers.spi.DeviceDriver;
@@ -32,7 +34,13 @@ import org.jspecify.annotations.Nullable;
  * problem, each naming its key, and throws them together.
  */
 public record GatewaySettings(
-        String gatewayId, String bed, Path dataDirectory, List<DeviceSettings> devices, UplinkSettings uplink) {
+        String gatewayId,
+        String bed,
+        Path dataDirectory,
+        List<DeviceSettings> devices,
+        UplinkSettings uplink,
+        StoreOptions store,
+        GuardSettings guard) {
 
     private static final Pattern GATEWAY_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     private static final Pattern REFERENCE = Pattern.compile("Patient/[A-Za-z0-9\\-.]{1,64}");
@@ -107,6 +115,22 @@ public record GatewaySettings(
                 devices.add(d);
             }
         }
+        GatewayConfig.BufferConfig b = config.buffer();
+        double thin = share(problems, "gateway.buffer.thin-below-free", b.thinBelowFree());
+        double recover = share(problems, "gateway.buffer.recover-above-free", b.recoverAboveFree());
+        double critical = share(problems, "gateway.buffer.critical-below-free", b.criticalBelowFree());
+        GuardSettings guard = null;
+        try {
+            guard = new GuardSettings(thin, recover, critical, b.thinInterval());
+        } catch (IllegalArgumentException e) {
+            problems.add("gateway.buffer", e.getMessage());
+        }
+        StoreOptions store = null;
+        try {
+            store = StoreOptions.DEFAULT.withSyncInterval(b.syncInterval());
+        } catch (IllegalArgumentException e) {
+            problems.add("gateway.buffer.sync-interval", e.getMessage());
+        }
         problems.throwIfAny();
         UplinkSettings uplink = new UplinkSettings(
                 baseUrl,
@@ -119,7 +143,7 @@ public record GatewaySettings(
                 u.maxClockSkew(),
                 u.identifierSystem());
         return new GatewaySettings(
-                gatewayId, config.bed().orElse(gatewayId), dataDirectory, List.copyOf(devices), uplink);
+                gatewayId, config.bed().orElse(gatewayId), dataDirectory, List.copyOf(devices), uplink, store, guard);
     }
 
     private static @Nullable DeviceSettings device(
@@ -234,6 +258,23 @@ public record GatewaySettings(
             return null;
         }
         return v;
+    }
+
+    /** {@code 10%} as 0.10. */
+    private static double share(ConfigProblems.Collector problems, String key, String text) {
+        String t = text.trim();
+        try {
+            if (t.endsWith("%")) {
+                double v = Double.parseDouble(t.substring(0, t.length() - 1).trim()) / 100;
+                if (v >= 0 && v < 1) {
+                    return v;
+                }
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        problems.add(key, "'" + text + "' is not a share of the disk such as 10%");
+        return 0;
     }
 
     /** {@code 1m}, {@code 30s}, {@code 2h}, {@code 500ms} or ISO-8601 ({@code PT1M}). */

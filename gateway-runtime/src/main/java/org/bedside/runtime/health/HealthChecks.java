@@ -7,6 +7,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
+import org.bedside.buffer.guard.GuardStatus;
 import org.bedside.drivers.pipeline.DevicePipeline;
 import org.bedside.drivers.pipeline.LinkState;
 import org.bedside.drivers.pipeline.PipelineStatus;
@@ -39,6 +40,7 @@ public class HealthChecks {
             readiness.register("device " + p.device(), () -> device(p.status()));
         }
         readiness.register("uplink", this::uplink);
+        readiness.register("buffer", this::buffer);
         liveness.register("gateway", this::gateway);
     }
 
@@ -80,6 +82,27 @@ public class HealthChecks {
                         Duration.between(t, Instant.now()).toSeconds()));
         if (s.lastSuccessAt() != null) {
             b.withData("lastSuccessAt", s.lastSuccessAt().toString());
+        }
+        return b.build();
+    }
+
+    /** UP while everything is stored; DOWN, with state DEGRADED and the reason, while the guard thins the buffer. */
+    private HealthCheckResponse buffer() {
+        GuardStatus g = gateway.store().status();
+        HealthCheckResponseBuilder b = HealthCheckResponse.named("buffer")
+                .status(g.level() == GuardStatus.Level.NORMAL)
+                .withData("state", g.level() == GuardStatus.Level.NORMAL ? "OK" : "DEGRADED")
+                .withData("level", g.level().name())
+                .withData("freePercent", Math.round(g.freeShare() * 1000) / 10.0 + "")
+                .withData("thinnedReadings", g.thinnedTotal());
+        if (!g.reason().isEmpty()) {
+            b.withData("reason", g.reason());
+        }
+        if (gateway.chronicle().salvagedAtOpen()) {
+            b.withData(
+                    "salvagedAtStart",
+                    "after an unclean shutdown; torn records dropped: "
+                            + gateway.chronicle().droppedAtOpen());
         }
         return b.build();
     }

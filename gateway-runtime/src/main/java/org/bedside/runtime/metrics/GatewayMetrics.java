@@ -90,6 +90,27 @@ public class GatewayMetrics {
                                 .orElse(0.0))
                 .description("Age of the oldest reading not yet acknowledged by the FHIR server")
                 .register(registry);
+        for (String kind : java.util.List.of("waveform", "numeric")) {
+            counter(
+                    "bedside_buffer_thinned_total",
+                    "Readings not stored because the disk is nearly full, by kind",
+                    gateway,
+                    g -> g.store().status().thinned().getOrDefault(kind, 0L),
+                    "kind",
+                    kind);
+        }
+        Gauge.builder(
+                        "bedside_buffer_free_ratio",
+                        gateway,
+                        g -> g.store().status().freeShare())
+                .description("Share of the buffer's file system that is free")
+                .register(registry);
+        Gauge.builder(
+                        "bedside_buffer_degraded",
+                        gateway,
+                        g -> g.store().status().level() == org.bedside.buffer.guard.GuardStatus.Level.NORMAL ? 0 : 1)
+                .description("1 while the free-space guard thins the buffer")
+                .register(registry);
         UplinkWorker uplink = gateway.uplink();
         counter(
                 "bedside_uploads_total",
@@ -135,6 +156,19 @@ public class GatewayMetrics {
                     "reason",
                     reason.toLowerCase(Locale.ROOT));
         }
+        counter(
+                "bedside_dead_letters_total",
+                "Observations the FHIR server refused one by one",
+                uplink,
+                u -> u.status().deadLettered());
+        Gauge.builder("bedside_dead_letters_waiting", uplink, u -> u.status().deadLettersWaiting())
+                .description("Dead letters not yet retried successfully")
+                .register(registry);
+        counter(
+                "bedside_observations_backfilled_total",
+                "Observations charted late from the buffer (tagged)",
+                uplink,
+                u -> u.status().backfilled());
         Gauge.builder("bedside_uplink_online", uplink, u -> u.status().state() == UplinkStatus.State.ONLINE ? 1 : 0)
                 .description("1 while the FHIR server accepts uploads")
                 .register(registry);

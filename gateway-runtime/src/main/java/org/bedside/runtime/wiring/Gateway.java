@@ -6,19 +6,25 @@ import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.bedside.buffer.ReadingStore;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.bedside.buffer.StoreException;
 import org.bedside.buffer.chronicle.ChronicleReadingStore;
+import org.bedside.buffer.guard.FreeSpace;
+import org.bedside.buffer.guard.GuardedStore;
 import org.bedside.drivers.pipeline.DevicePipeline;
 import org.bedside.runtime.config.ConfigProblems;
 import org.bedside.runtime.config.GatewayConfig;
 import org.bedside.runtime.config.GatewaySettings;
+import org.bedside.uplink.DeadLetterStore;
 import org.bedside.uplink.UplinkWorker;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -40,7 +46,9 @@ public class Gateway {
     GatewayConfig config;
 
     private @Nullable GatewaySettings settings;
-    private @Nullable ChronicleReadingStore store;
+    private @Nullable ChronicleReadingStore chronicle;
+    private @Nullable GuardedStore store;
+    private @Nullable ScheduledExecutorService housekeeping;
     private final List<DevicePipeline> pipelines = new ArrayList<>();
     private @Nullable UplinkWorker uplink;
     private @Nullable BufferStats bufferStats;
@@ -55,17 +63,40 @@ public class Gateway {
             throw e;
         }
         ChronicleReadingStore opened;
+        GuardedStore guarded;
         try {
-            opened = ChronicleReadingStore.open(s.dataDirectory().resolve("buffer"));
+            Path buffer = s.dataDirectory().resolve("buffer");
+            opened = ChronicleReadingStore.open(buffer, s.store());
+            guarded = new GuardedStore(opened, FreeSpace.of(buffer), s.guard());
         } catch (StoreException e) {
             LOG.error("The gateway does not start: gateway.data-dir: {}", e.getMessage());
             throw new IllegalStateException("gateway.data-dir: " + e.getMessage(), e);
+        } catch (java.io.IOException e) {
+            LOG.error("The gateway does not start: gateway.data-dir: cannot read the free space: {}", e.getMessage());
+            throw new IllegalStateException("gateway.data-dir: " + e.getMessage(), e);
         }
         settings = s;
-        store = opened;
-        UplinkWorker worker = new UplinkWorker(s.uplink(), opened, s.deviceContexts(), InstantSource.system());
+        chronicle = opened;
+        store = guarded;
+        DeadLetterStore deadLetters;
+        try {
+            deadLetters = new DeadLetterStore(s.dataDirectory().resolve("dead-letters"));
+        } catch (java.io.IOException e) {
+            LOG.error("The gateway does not start: gateway.data-dir: {}", e.getMessage());
+            throw new IllegalStateException("gateway.data-dir: " + e.getMessage(), e);
+        }
+        SystemClock systemClock;
+        try {
+            systemClock = SystemClock.of(s.dataDirectory());
+        } catch (java.io.IOException e) {
+            LOG.error("The gateway does not start: gateway.data-dir: {}", e.getMessage());
+            throw new IllegalStateException("gateway.data-dir: " + e.getMessage(), e);
+        }
+        opened.checkClockWith(systemClock);
+        UplinkWorker worker = new UplinkWorker(
+                s.uplink(), guarded, s.deviceContexts(), deadLetters, InstantSource.system(), systemClock);
         uplink = worker;
-        bufferStats = new BufferStats(opened, UplinkWorker.CURSOR, Duration.ofSeconds(2));
+        bufferStats = new BufferStats(guarded, UplinkWorker.CURSOR, Duration.ofSeconds(2));
         for (GatewaySettings.DeviceSettings d : s.devices()) {
             DevicePipeline p = new DevicePipeline(
                     d.id(),
@@ -73,13 +104,30 @@ public class Gateway {
                     d.options(),
                     d.transport(),
                     readings -> {
-                        opened.append(readings);
+                        guarded.append(readings);
                         worker.wake();
                     },
                     InstantSource.system(),
                     d.pipeline());
             pipelines.add(p);
         }
+        ScheduledExecutorService h = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "buffer-guard");
+            t.setDaemon(true);
+            return t;
+        });
+        h.scheduleWithFixedDelay(
+                () -> {
+                    try {
+                        guarded.flush();
+                    } catch (StoreException | RuntimeException e) {
+                        LOG.warn("Cannot store the held latest values: {}", e.getMessage());
+                    }
+                },
+                2,
+                2,
+                TimeUnit.SECONDS);
+        housekeeping = h;
         worker.start();
         pipelines.forEach(DevicePipeline::start);
         LOG.info(
@@ -99,6 +147,9 @@ public class Gateway {
 
     void onStop(@Observes ShutdownEvent event) {
         pipelines.forEach(DevicePipeline::close);
+        if (housekeeping != null) {
+            housekeeping.shutdownNow();
+        }
         if (uplink != null) {
             uplink.close();
         }
@@ -119,8 +170,12 @@ public class Gateway {
         return java.util.Objects.requireNonNull(uplink, "gateway not started");
     }
 
-    public ReadingStore store() {
+    public GuardedStore store() {
         return java.util.Objects.requireNonNull(store, "gateway not started");
+    }
+
+    public ChronicleReadingStore chronicle() {
+        return java.util.Objects.requireNonNull(chronicle, "gateway not started");
     }
 
     public BufferStats bufferStats() {

@@ -73,6 +73,36 @@ class GatewaySettingsTest {
         public String dataDir() {
             return "data";
         }
+
+        @Override
+        public BufferConfig buffer() {
+            return new BufferConfig() {
+                @Override
+                public Duration syncInterval() {
+                    return Duration.ofSeconds(1);
+                }
+
+                @Override
+                public String thinBelowFree() {
+                    return "10%";
+                }
+
+                @Override
+                public String recoverAboveFree() {
+                    return "15%";
+                }
+
+                @Override
+                public String criticalBelowFree() {
+                    return "3%";
+                }
+
+                @Override
+                public Duration thinInterval() {
+                    return Duration.ofSeconds(60);
+                }
+            };
+        }
     }
 
     private static GatewayConfig.DeviceConfig masimo(String port, Map<String, String> options) {
@@ -114,7 +144,8 @@ class GatewaySettingsTest {
                         "gateway.uplink.charting: 'fortnightly' is not 'every-reading' or a duration such as 1m or 30s",
                         "gateway.devices.bed 12: a device name is 1 to 64 letters, digits, '.', '_' or '-', starting with a"
                                 + " letter or digit; got 'bed 12'",
-                        "gateway.devices.a.driver: unknown driver 'masimo'; known drivers: masimo-ascii",
+                        "gateway.devices.a.driver: unknown driver 'masimo'; known drivers: masimo-ascii,"
+                                + " intellivue-serial, intellivue-lan",
                         "gateway.devices.b.options.colour: unknown option; known options of masimo-ascii: device-time-zone",
                         "gateway.devices.b.serial: '9600 8Q1' is not like '9600 8N1' or '19200 8E1 rtscts'",
                         "gateway.devices.b.port: 'ttyUSB1' is neither an absolute serial device path such as"

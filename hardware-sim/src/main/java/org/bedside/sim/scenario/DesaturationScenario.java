@@ -45,8 +45,10 @@ final class DesaturationScenario implements Scenario {
         int pulse = (int) Math.round(requireValue(normal.pulseRate()) + depth * PULSE_RISE);
         // Hypoxaemia comes with peripheral vasoconstriction: perfusion drops by up to a third.
         double pi = requireValue(normal.perfusionIndex()) * (1 - depth / 3);
+        int heartRate = (int) Math.round(requireValue(normal.heartRate()) + depth * PULSE_RISE);
         return b.spo2(NormalAdult.clamp(spo2, 0, 100))
                 .pulseRate(pulse)
+                .heartRate(heartRate)
                 .perfusionIndex(pi)
                 .desatIndex((int) Math.min(99, episodesAtNadir))
                 .build();

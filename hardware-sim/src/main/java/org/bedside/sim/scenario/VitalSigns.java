@@ -9,8 +9,10 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What a pulse oximeter displays at one second: the numbers, each of which may be absent (the device shows dashes), and
- * the sensor conditions it reports. Values are held at the resolution the device displays them (SpO2 in whole percent,
+ * What a pulse oximeter, or a patient monitor, displays at one second: the numbers, each of which may be absent (the
+ * device shows dashes), and the sensor conditions it reports. The oximeter's values come first; the monitor's (heart rate
+ * from the ECG, respiration rate, temperature and the last non-invasive blood pressure) were added for the IntelliVue
+ * simulator and are absent in what an oximeter shows (the Masimo simulator ignores them). Values are held at the resolution the device displays them (SpO2 in whole percent,
  * PI in hundredths, SpCO and SpMet in tenths): decimals are rounded half-up on construction, so a value read back from
  * the wire equals the value here.
  *
@@ -26,6 +28,12 @@ import org.jspecify.annotations.Nullable;
  * @param perfusionIndexDelta change of PI, % (signed)
  * @param plethVariabilityIndex PVI, %
  * @param conditions sensor conditions; empty for a healthy measurement
+ * @param heartRate heart rate from the ECG, per minute
+ * @param respirationRate respiration rate, per minute
+ * @param temperature body temperature, °C, in tenths
+ * @param nibpSystolic the non-invasive blood pressure, systolic, mmHg
+ * @param nibpDiastolic diastolic, mmHg
+ * @param nibpMean mean arterial pressure of the same measurement, mmHg
  */
 public record VitalSigns(
         @Nullable Integer spo2,
@@ -36,7 +44,13 @@ public record VitalSigns(
         @Nullable Integer desatIndex,
         @Nullable Integer perfusionIndexDelta,
         @Nullable Integer plethVariabilityIndex,
-        Set<SensorCondition> conditions) {
+        Set<SensorCondition> conditions,
+        @Nullable Integer heartRate,
+        @Nullable Integer respirationRate,
+        @Nullable Double temperature,
+        @Nullable Integer nibpSystolic,
+        @Nullable Integer nibpDiastolic,
+        @Nullable Integer nibpMean) {
 
     public VitalSigns {
         perfusionIndex = round(perfusionIndex, 2);
@@ -50,9 +64,45 @@ public record VitalSigns(
         check("desat index", desatIndex, 0, 99);
         check("PI delta", perfusionIndexDelta, -99, 99);
         check("PVI", plethVariabilityIndex, 0, 999);
+        temperature = round(temperature, 1);
+        check("heart rate", heartRate, 0, 350);
+        check("respiration rate", respirationRate, 0, 150);
+        check("temperature", temperature, 0, 50);
+        check("NIBP systolic", nibpSystolic, 0, 300);
+        check("NIBP diastolic", nibpDiastolic, 0, 300);
+        check("NIBP mean", nibpMean, 0, 300);
         conditions = conditions.isEmpty()
                 ? Set.of()
                 : Collections.unmodifiableSet(EnumSet.copyOf((Collection<SensorCondition>) conditions));
+    }
+
+    /** An oximeter's vitals, without the monitor's values (the record's form before the monitor's were added). */
+    public VitalSigns(
+            @Nullable Integer spo2,
+            @Nullable Integer pulseRate,
+            @Nullable Double perfusionIndex,
+            @Nullable Double spco,
+            @Nullable Double spmet,
+            @Nullable Integer desatIndex,
+            @Nullable Integer perfusionIndexDelta,
+            @Nullable Integer plethVariabilityIndex,
+            Set<SensorCondition> conditions) {
+        this(
+                spo2,
+                pulseRate,
+                perfusionIndex,
+                spco,
+                spmet,
+                desatIndex,
+                perfusionIndexDelta,
+                plethVariabilityIndex,
+                conditions,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null);
     }
 
     public static Builder builder() {
@@ -78,7 +128,11 @@ public record VitalSigns(
                 .desatIndex(desatIndex)
                 .perfusionIndexDelta(perfusionIndexDelta)
                 .plethVariabilityIndex(plethVariabilityIndex)
-                .conditions(conditions);
+                .conditions(conditions)
+                .heartRate(heartRate)
+                .respirationRate(respirationRate)
+                .temperature(temperature)
+                .nibp(nibpSystolic, nibpDiastolic, nibpMean);
     }
 
     public boolean has(SensorCondition condition) {
@@ -116,8 +170,39 @@ public record VitalSigns(
         private @Nullable Integer perfusionIndexDelta;
         private @Nullable Integer plethVariabilityIndex;
         private final EnumSet<SensorCondition> conditions = EnumSet.noneOf(SensorCondition.class);
+        private @Nullable Integer heartRate;
+        private @Nullable Integer respirationRate;
+        private @Nullable Double temperature;
+        private @Nullable Integer nibpSystolic;
+        private @Nullable Integer nibpDiastolic;
+        private @Nullable Integer nibpMean;
 
         private Builder() {}
+
+        /** Heart rate from the ECG, per minute. */
+        public Builder heartRate(@Nullable Integer perMinute) {
+            this.heartRate = perMinute;
+            return this;
+        }
+
+        public Builder respirationRate(@Nullable Integer perMinute) {
+            this.respirationRate = perMinute;
+            return this;
+        }
+
+        /** Body temperature, °C. */
+        public Builder temperature(@Nullable Double celsius) {
+            this.temperature = celsius;
+            return this;
+        }
+
+        /** The last non-invasive blood pressure: systolic, diastolic and mean, mmHg. */
+        public Builder nibp(@Nullable Integer systolic, @Nullable Integer diastolic, @Nullable Integer mean) {
+            this.nibpSystolic = systolic;
+            this.nibpDiastolic = diastolic;
+            this.nibpMean = mean;
+            return this;
+        }
 
         public Builder spo2(@Nullable Integer percent) {
             this.spo2 = percent;
@@ -180,6 +265,12 @@ public record VitalSigns(
             desatIndex = null;
             perfusionIndexDelta = null;
             plethVariabilityIndex = null;
+            heartRate = null;
+            respirationRate = null;
+            temperature = null;
+            nibpSystolic = null;
+            nibpDiastolic = null;
+            nibpMean = null;
             return this;
         }
 
@@ -196,7 +287,13 @@ public record VitalSigns(
                     desatIndex,
                     perfusionIndexDelta,
                     plethVariabilityIndex,
-                    conditions);
+                    conditions,
+                    heartRate,
+                    respirationRate,
+                    temperature,
+                    nibpSystolic,
+                    nibpDiastolic,
+                    nibpMean);
         }
     }
 }
