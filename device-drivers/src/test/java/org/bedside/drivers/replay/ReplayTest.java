@@ -7,6 +7,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -162,7 +163,7 @@ class ReplayTest {
 
     @Test
     void decodesANoninCaptureCountingTheCutPacketAtItsStart() throws Exception {
-        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         for (int p = 0; p < 4; p++) {
             for (int f = 0; f < 25; f++) {
                 int status = 0x80 | (f == 0 ? 1 : 0);
@@ -173,7 +174,7 @@ class ReplayTest {
             }
         }
         byte[] all = bytes.toByteArray();
-        Path capture = Files.write(dir.resolve("nonin.raw"), java.util.Arrays.copyOfRange(all, 60, all.length));
+        Path capture = Files.write(dir.resolve("nonin.raw"), Arrays.copyOfRange(all, 60, all.length));
 
         Result r = replay("--driver", "nonin-df13", capture.toString());
 
@@ -196,9 +197,12 @@ class ReplayTest {
 
         Result r = replay("--driver", "medibus", capture.toString());
 
+        // The device's own ICC is a frame of no readings: it opens the link, it carries no data.
         assertThat(r.exit()).isZero();
         assertThat(r.out()).hasSize(3);
+        assertThat(r.out().get(0)).contains("\"mdc\":150456").contains("\"value\":\"97\"");
+        assertThat(r.out().get(1)).contains("\"mdc\":149530").contains("\"value\":\"72\"");
         assertThat(r.out().get(2)).startsWith("{\"kind\":\"failure\",\"reason\":\"bad_checksum\"");
-        assertThat(r.err()).contains("2 frames, 2 readings, 1 failures {bad_checksum=1}");
+        assertThat(r.err()).contains("3 frames, 2 readings, 1 failures {bad_checksum=1}");
     }
 }
