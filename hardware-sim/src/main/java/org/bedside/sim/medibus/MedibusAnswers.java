@@ -53,8 +53,8 @@ public final class MedibusAnswers {
         return new Values(v, etco2, tv, peak, mv, List.copyOf(alarms));
     }
 
-    /** Measured data, code page 1. */
-    static byte[] measuredCp1(Values x) {
+    /** Measured data, code page 1: the data of the answer, without SOH, command, checksum and CR. */
+    public static byte[] measuredCp1(Values x) {
         StringBuilder b = new StringBuilder();
         record(b, 0xEB, x.vitals().spo2(), 4);
         record(b, 0xE1, x.vitals().pulseRate(), 4);
@@ -68,14 +68,15 @@ public final class MedibusAnswers {
     }
 
     /** Measured data, code page 2: expired and inspired tidal volumes. */
-    static byte[] measuredCp2(Values x) {
+    public static byte[] measuredCp2(Values x) {
         StringBuilder b = new StringBuilder();
         record(b, 0x21, x.tidalVolume() - 5, 4);
         record(b, 0x22, x.tidalVolume(), 4);
         return ascii(b);
     }
 
-    static byte[] settings(Values x) {
+    /** Device settings: FiO2, PEEP, frequency, tidal volume. */
+    public static byte[] settings(Values x) {
         StringBuilder b = new StringBuilder();
         record(b, 0x01, "40", 5);
         record(b, 0x0B, "5.0", 5);
@@ -84,7 +85,8 @@ public final class MedibusAnswers {
         return ascii(b);
     }
 
-    static byte[] alarmsCp1(Values x) {
+    /** Current alarms, code page 1 (none when the patient is well). */
+    public static byte[] alarmsCp1(Values x) {
         return ascii(new StringBuilder(String.join("", x.alarms())));
     }
 
@@ -103,7 +105,7 @@ public final class MedibusAnswers {
     }
 
     /** {@code ESC code data checksum CR} or {@code SOH ...}: the checksum sums start byte to last data byte. */
-    static byte[] message(int start, int code, byte[] data) {
+    public static byte[] message(int start, int code, byte[] data) {
         byte[] m = new byte[data.length + 5];
         m[0] = (byte) start;
         m[1] = (byte) code;
