@@ -44,7 +44,8 @@ import org.jspecify.annotations.Nullable;
  * per line, and answered on stdout with a line starting {@code ok} or {@code error}: {@code unplug NAME [SECONDS]},
  * {@code replug NAME}, {@code garbage NAME [BYTES] [between|inside]}, {@code silence NAME SECONDS}, {@code status},
  * {@code help}; for IntelliVue monitors also {@code abort NAME}, {@code refuse NAME [COUNT]}, {@code badfcs NAME} and
- * {@code truncate NAME}; for GE DRI monitors, Nonin oximeters and Medibus ventilators also {@code badsum NAME}. The end of stdin ends the commands, not the simulators.
+ * {@code truncate NAME}; for GE DRI monitors, Nonin oximeters and Medibus ventilators also {@code badsum NAME}. The
+ * end of stdin ends the commands, not the simulators.
  */
 public final class SimulatorMain {
     static final String USAGE = """
@@ -67,7 +68,7 @@ public final class SimulatorMain {
             commands on stdin: unplug NAME [SECONDS] | replug NAME | garbage NAME [BYTES] [between|inside]
                                | silence NAME SECONDS | status | help
                                | abort NAME | refuse NAME [COUNT] | badfcs NAME | truncate NAME  (IntelliVue)
-                               | badsum NAME  (GE DRI, Nonin, Medibus: the next frame has a bad checksum)""".formatted(MasimoSimulator.Builder.defaultPortDirectory());
+                               | badsum NAME  (GE DRI, Nonin, Medibus: a bad checksum)""".formatted(MasimoSimulator.Builder.defaultPortDirectory());
 
     static final int DEFAULT_GARBAGE_BYTES = 32;
 
