@@ -176,8 +176,7 @@ final class NoninPacketDecoder implements MessageDecoder {
                 add(DeviceStatus.Code.INTERFERENCE, text);
             }
             // Perfusion is per frame, during a pulse: red alone is low, red with green marginal ("yellow"). Over a
-            // packet
-            // the bits are ORed: red without any green frame is low, red with some green marginal at worst.
+            // packet the bits are ORed: red without any green frame is low, red with some green marginal at worst.
             boolean red = (statuses & NoninCodes.STATUS_RED_PERFUSION) != 0
                     && (statuses & NoninCodes.STATUS_GREEN_PERFUSION) == 0;
             boolean yellow = (statuses & NoninCodes.STATUS_RED_PERFUSION) != 0
