@@ -3,15 +3,25 @@ package org.bedside.drivers;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
+import org.bedside.drivers.gedri.GeDriDriver;
 import org.bedside.drivers.ivue.IntelliVueLanDriver;
 import org.bedside.drivers.ivue.IntelliVueSerialDriver;
 import org.bedside.drivers.masimo.MasimoDriver;
+import org.bedside.drivers.medibus.MedibusDriver;
+import org.bedside.drivers.nonin.NoninDf13Driver;
+import org.bedside.drivers.nonin.NoninDf2Driver;
 import org.bedside.drivers.spi.DeviceDriver;
 
 /** Every driver the gateway ships. A closed list: simpler than discovery while all drivers live in this project. */
 public final class Drivers {
-    private static final List<DeviceDriver> ALL =
-            List.of(new MasimoDriver(), new IntelliVueSerialDriver(), new IntelliVueLanDriver());
+    private static final List<DeviceDriver> ALL = List.of(
+            new MasimoDriver(),
+            new IntelliVueSerialDriver(),
+            new IntelliVueLanDriver(),
+            new GeDriDriver(),
+            new NoninDf13Driver(),
+            new NoninDf2Driver(),
+            new MedibusDriver());
 
     private Drivers() {}
 

@@ -45,5 +45,19 @@ public final class Metrics {
     /** Temperature: MDC_TEMP (2::19272), LOINC 8310-5 (body temperature). */
     public static final MetricCode TEMPERATURE = MetricCode.mdc(150344, "MDC_TEMP", "8310-5", "Temperature");
 
+    /**
+     * Respiration rate measured at the airway (capnography, ventilator flow): MDC_AWAY_RESP_RATE (2::20498). Kept apart
+     * from {@link #RESPIRATION_RATE} (thoracic impedance): a monitor reports both, and they can differ.
+     */
+    public static final MetricCode AIRWAY_RESPIRATION_RATE =
+            MetricCode.mdc(151570, "MDC_AWAY_RESP_RATE", null, "Airway respiration rate");
+
+    /**
+     * End-tidal CO2 as a partial pressure: MDC_AWAY_CO2_ET (2::20656, the Philips physio id 0x50B0 by the partition
+     * arithmetic of protocols.md 1.10), LOINC 19891-1 "Carbon dioxide [Partial pressure] in Exhaled gas --at end
+     * expiration".
+     */
+    public static final MetricCode END_TIDAL_CO2 = MetricCode.mdc(151728, "MDC_AWAY_CO2_ET", "19891-1", "EtCO2");
+
     private Metrics() {}
 }

@@ -16,9 +16,14 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import org.bedside.sim.gedri.GeDriSimulator;
 import org.bedside.sim.ivue.IntelliVueSimulator;
+import org.bedside.sim.medibus.MedibusSimulator;
+import org.bedside.sim.nonin.NoninPacketEncoder;
+import org.bedside.sim.nonin.NoninSimulator;
 import org.bedside.sim.scenario.Scenario;
 import org.bedside.sim.scenario.Scenarios;
+import org.bedside.sim.serial.SerialDeviceSimulator;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -26,33 +31,44 @@ import org.jspecify.annotations.Nullable;
  *
  * <pre>
  * java -cp 'hardware-sim/target/lib/*' org.bedside.sim.SimulatorMain \
- *     --masimo bed1:desaturation --masimo bed2:bidmc:01:250ms --intellivue bed3:steady:udp --dir /tmp/sim
+ *     --masimo bed1:desaturation --masimo bed2:bidmc:01:250ms --intellivue bed3:steady:udp \
+ *     --ge-dri bed4:desaturation --nonin bed5:steady:df2 --medibus bed6 --dir /tmp/sim
  * device bed1: /tmp/sim/usb-Masimo_Radical-7_1234567890-if00-port0
  * device bed2: /tmp/sim/usb-Masimo_Radical-7_0987654321-if00-port0
  * device bed3: udp://127.0.0.1:40123
+ * device bed4: /tmp/sim/usb-GE_CARESCAPE_...-if00-port0
+ * ...
  * </pre>
  *
  * <p>One {@code device NAME: PATH} line per device is printed once its port exists. Commands are read from stdin, one
  * per line, and answered on stdout with a line starting {@code ok} or {@code error}: {@code unplug NAME [SECONDS]},
  * {@code replug NAME}, {@code garbage NAME [BYTES] [between|inside]}, {@code silence NAME SECONDS}, {@code status},
  * {@code help}; for IntelliVue monitors also {@code abort NAME}, {@code refuse NAME [COUNT]}, {@code badfcs NAME} and
- * {@code truncate NAME}. The end of stdin ends the commands, not the simulators.
+ * {@code truncate NAME}; for GE DRI monitors, Nonin oximeters and Medibus ventilators also {@code badsum NAME}. The
+ * end of stdin ends the commands, not the simulators.
  */
 public final class SimulatorMain {
     static final String USAGE = """
             usage: SimulatorMain --masimo NAME[:SCENARIO[:PERIOD]] [--masimo ...]
                                  [--intellivue NAME[:SCENARIO][:serial|udp][:PERIOD]] [--intellivue ...]
-                                 [--dir DIR] [--zone ZONE] [--seed N]
+                                 [--ge-dri NAME[:SCENARIO[:PERIOD]]] [--nonin NAME[:SCENARIO][:df13|df2][:PERIOD]]
+                                 [--medibus NAME[:SCENARIO]] [--dir DIR] [--zone ZONE] [--seed N]
               --masimo  a Masimo Radical-7; SCENARIO is steady (default), desaturation, sensor-off or bidmc:NN;
                         PERIOD is the time between lines, such as 1s (default), 250ms or 0.05s
               --intellivue  a Philips IntelliVue with Data Export on its serial MIB port (default) or on UDP
                         (127.0.0.1, a free port); PERIOD is the time between numerics results (default 1s)
+              --ge-dri  a GE CARESCAPE / S/5 monitor's computer interface (DRI); it sends once the gateway asks;
+                        PERIOD is the time between records (default: the interval the gateway asks for)
+              --nonin   a Nonin oximeter streaming Data Format 13 (default) or 2; PERIOD is the time between
+                        packets (default a third of a second, as the device)
+              --medibus a Dräger ventilator's Medibus port; it answers the gateway's polls (19200 baud, even parity)
               --dir     where the ports' symlinks go (default %s)
               --zone    the devices' clock zone, such as Europe/Berlin (default: this machine's)
               --seed    seeds the scenarios' variation and the injected garbage (default 1)
             commands on stdin: unplug NAME [SECONDS] | replug NAME | garbage NAME [BYTES] [between|inside]
                                | silence NAME SECONDS | status | help
-                               | abort NAME | refuse NAME [COUNT] | badfcs NAME | truncate NAME  (IntelliVue)""".formatted(MasimoSimulator.Builder.defaultPortDirectory());
+                               | abort NAME | refuse NAME [COUNT] | badfcs NAME | truncate NAME  (IntelliVue)
+                               | badsum NAME  (GE DRI, Nonin, Medibus: a bad checksum)""".formatted(MasimoSimulator.Builder.defaultPortDirectory());
 
     static final int DEFAULT_GARBAGE_BYTES = 32;
 
@@ -62,23 +78,58 @@ public final class SimulatorMain {
     /** One {@code --intellivue} argument. */
     record MonitorSpec(String name, String scenario, IntelliVueSimulator.Transport transport, Duration period) {}
 
+    /** The devices that speak a serial protocol of their own, each with its simulator in {@code sim.<protocol>}. */
+    enum SerialKind {
+        GE_DRI("--ge-dri"),
+        NONIN("--nonin"),
+        MEDIBUS("--medibus");
+
+        final String option;
+
+        SerialKind(String option) {
+            this.option = option;
+        }
+    }
+
+    /**
+     * One {@code --ge-dri}, {@code --nonin} or {@code --medibus} argument. A null period leaves the pace to the device
+     * (GE DRI: the interval the gateway asks for; Nonin: three packets a second; Medibus: the gateway's polls).
+     */
+    record SerialSpec(
+            SerialKind kind,
+            String name,
+            String scenario,
+            @Nullable Duration period,
+            NoninPacketEncoder.Format noninFormat) {}
+
     /** The command line, parsed. */
-    record Options(List<DeviceSpec> devices, Path directory, ZoneId zone, long seed, List<MonitorSpec> monitors) {
+    record Options(
+            List<DeviceSpec> devices,
+            Path directory,
+            ZoneId zone,
+            long seed,
+            List<MonitorSpec> monitors,
+            List<SerialSpec> serial) {
         Options(List<DeviceSpec> devices, Path directory, ZoneId zone, long seed) {
-            this(devices, directory, zone, seed, List.of());
+            this(devices, directory, zone, seed, List.of(), List.of());
         }
     }
 
     private final Map<String, MasimoSimulator> devices;
     private final Map<String, IntelliVueSimulator> monitors;
+    private final Map<String, SerialDeviceSimulator<?>> serial;
 
     SimulatorMain(Map<String, MasimoSimulator> devices) {
-        this(devices, Map.of());
+        this(devices, Map.of(), Map.of());
     }
 
-    SimulatorMain(Map<String, MasimoSimulator> devices, Map<String, IntelliVueSimulator> monitors) {
+    SimulatorMain(
+            Map<String, MasimoSimulator> devices,
+            Map<String, IntelliVueSimulator> monitors,
+            Map<String, SerialDeviceSimulator<?>> serial) {
         this.devices = devices;
         this.monitors = monitors;
+        this.serial = serial;
     }
 
     public static void main(String[] args) throws InterruptedException {
@@ -114,6 +165,7 @@ public final class SimulatorMain {
         PrintStream out = System.out;
         main.devices.values().forEach(d -> out.println("device " + d.name() + ": " + d.portPath()));
         main.monitors.values().forEach(m -> out.println("device " + m.name() + ": " + m.endpoint()));
+        main.serial.values().forEach(d -> out.println("device " + d.name() + ": " + d.portPath()));
         out.flush();
         try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
             for (String line = in.readLine(); line != null; line = in.readLine()) {
@@ -133,6 +185,7 @@ public final class SimulatorMain {
     static SimulatorMain start(Options options) throws IOException {
         Map<String, MasimoSimulator> devices = new LinkedHashMap<>();
         Map<String, IntelliVueSimulator> monitors = new LinkedHashMap<>();
+        Map<String, SerialDeviceSimulator<?>> serial = new LinkedHashMap<>();
         try {
             for (MonitorSpec m : options.monitors()) {
                 monitors.put(
@@ -155,19 +208,53 @@ public final class SimulatorMain {
                         .build();
                 devices.put(d.name(), sim);
             }
+            for (SerialSpec d : options.serial()) {
+                serial.put(d.name(), serialSimulator(d, options));
+            }
         } catch (IOException | RuntimeException e) {
             devices.values().forEach(MasimoSimulator::stop);
             monitors.values().forEach(IntelliVueSimulator::stop);
+            serial.values().forEach(SimulatedDevice::stop);
             throw e;
         }
         devices.values().forEach(MasimoSimulator::start);
         monitors.values().forEach(IntelliVueSimulator::start);
-        return new SimulatorMain(devices, monitors);
+        serial.values().forEach(SimulatedDevice::start);
+        return new SimulatorMain(devices, monitors, serial);
+    }
+
+    private static SerialDeviceSimulator<?> serialSimulator(SerialSpec d, Options options) throws IOException {
+        Scenario scenario = Scenarios.parse(d.scenario(), options.seed());
+        Duration period = d.period();
+        return switch (d.kind()) {
+            case GE_DRI -> {
+                GeDriSimulator.Builder b = GeDriSimulator.builder(d.name(), scenario)
+                        .zone(options.zone())
+                        .seed(options.seed())
+                        .portDirectory(options.directory());
+                yield (period != null ? b.period(period) : b).build();
+            }
+            case NONIN -> {
+                NoninSimulator.Builder b = NoninSimulator.builder(d.name(), scenario)
+                        .format(d.noninFormat())
+                        .zone(options.zone())
+                        .seed(options.seed())
+                        .portDirectory(options.directory());
+                yield (period != null ? b.period(period) : b).build();
+            }
+            case MEDIBUS ->
+                MedibusSimulator.builder(d.name(), scenario)
+                        .zone(options.zone())
+                        .seed(options.seed())
+                        .portDirectory(options.directory())
+                        .build();
+        };
     }
 
     void stopAll() {
         devices.values().forEach(MasimoSimulator::stop);
         monitors.values().forEach(IntelliVueSimulator::stop);
+        serial.values().forEach(SimulatedDevice::stop);
     }
 
     /**
@@ -176,6 +263,7 @@ public final class SimulatorMain {
     static Options parse(String[] args) {
         List<DeviceSpec> devices = new ArrayList<>();
         List<MonitorSpec> monitors = new ArrayList<>();
+        List<SerialSpec> serial = new ArrayList<>();
         Path directory = MasimoSimulator.Builder.defaultPortDirectory();
         ZoneId zone = ZoneId.systemDefault();
         long seed = Scenarios.DEFAULT_SEED;
@@ -188,6 +276,9 @@ public final class SimulatorMain {
             switch (arg) {
                 case "--masimo" -> devices.add(device(value));
                 case "--intellivue" -> monitors.add(monitor(value));
+                case "--ge-dri" -> serial.add(serialDevice(SerialKind.GE_DRI, value));
+                case "--nonin" -> serial.add(serialDevice(SerialKind.NONIN, value));
+                case "--medibus" -> serial.add(serialDevice(SerialKind.MEDIBUS, value));
                 case "--dir" -> directory = Path.of(value);
                 case "--zone" -> {
                     try {
@@ -206,16 +297,48 @@ public final class SimulatorMain {
                 default -> throw new IllegalArgumentException("unknown option " + arg);
             }
         }
-        if (devices.isEmpty() && monitors.isEmpty()) {
-            throw new IllegalArgumentException("no device: give at least one --masimo or --intellivue");
+        if (devices.isEmpty() && monitors.isEmpty() && serial.isEmpty()) {
+            throw new IllegalArgumentException(
+                    "no device: give at least one --masimo, --intellivue, --ge-dri, --nonin or --medibus");
         }
         List<String> names = new ArrayList<>();
         devices.forEach(d -> names.add(d.name()));
         monitors.forEach(m -> names.add(m.name()));
+        serial.forEach(d -> names.add(d.name()));
         if (names.stream().distinct().count() != names.size()) {
             throw new IllegalArgumentException("two devices have the same name");
         }
-        return new Options(List.copyOf(devices), directory, zone, seed, List.copyOf(monitors));
+        return new Options(List.copyOf(devices), directory, zone, seed, List.copyOf(monitors), List.copyOf(serial));
+    }
+
+    /**
+     * {@code NAME[:SCENARIO][:PERIOD]} for GE DRI, {@code NAME[:SCENARIO][:df13|df2][:PERIOD]} for Nonin and {@code
+     * NAME[:SCENARIO]} for Medibus, whose pace is the gateway's polling; the scenario may contain a colon itself.
+     */
+    static SerialSpec serialDevice(SerialKind kind, String value) {
+        List<String> parts = new ArrayList<>(List.of(value.split(":", -1)));
+        String name = parts.remove(0);
+        Duration period = null;
+        NoninPacketEncoder.Format format = NoninPacketEncoder.Format.DF13;
+        if (kind != SerialKind.MEDIBUS && !parts.isEmpty()) {
+            period = periodOrNull(parts.get(parts.size() - 1));
+            if (period != null) {
+                parts.remove(parts.size() - 1);
+            }
+        }
+        if (kind == SerialKind.NONIN && !parts.isEmpty()) {
+            String last = parts.get(parts.size() - 1).toLowerCase(Locale.ROOT);
+            if (last.equals("df13") || last.equals("df2")) {
+                format = last.equals("df2") ? NoninPacketEncoder.Format.DF2 : NoninPacketEncoder.Format.DF13;
+                parts.remove(parts.size() - 1);
+            }
+        }
+        String scenario = parts.isEmpty() ? Scenarios.STEADY : String.join(":", parts);
+        Scenarios.parse(scenario); // fails early, naming the known scenarios
+        if (name.isEmpty()) {
+            throw new IllegalArgumentException(kind.option + " " + value + ": the device needs a name");
+        }
+        return new SerialSpec(kind, name, scenario, period, format);
     }
 
     /** {@code NAME[:SCENARIO][:serial|udp][:PERIOD]}; the scenario may contain a colon itself ({@code bidmc:01}). */
@@ -303,6 +426,7 @@ public final class SimulatorMain {
                     List<String> lines = new ArrayList<>();
                     devices.values().forEach(d -> lines.add("ok status " + d.status()));
                     monitors.values().forEach(m -> lines.add("ok status " + m.status()));
+                    serial.values().forEach(d -> lines.add("ok status " + d.status()));
                     yield lines;
                 }
                 case "help" -> USAGE.lines().map(l -> "ok " + l).toList();
@@ -313,9 +437,9 @@ public final class SimulatorMain {
                         m.faults().replug();
                         yield List.of("ok replugged " + m.name() + ": " + m.endpoint());
                     }
-                    MasimoSimulator d = device(words, 2, 2);
+                    SimulatedDevice d = device(words, 2, 2);
                     d.faults().replug();
-                    yield List.of("ok replugged " + d.name() + ": " + d.port());
+                    yield List.of("ok replugged " + d.name() + ": " + port(d));
                 }
                 case "garbage" -> garbage(words);
                 case "silence" -> {
@@ -347,10 +471,21 @@ public final class SimulatorMain {
                     m.faults().truncateNextFrame();
                     yield List.of("ok the next frame of " + m.name() + " is cut short");
                 }
+                case "badsum" -> {
+                    checkWords(words, 2, 2);
+                    SerialDeviceSimulator<?> d = serial.get(words[1]);
+                    if (d == null) {
+                        throw new IllegalArgumentException("no GE DRI, Nonin or Medibus device '" + words[1]
+                                + "'; those devices: "
+                                + (serial.isEmpty() ? "none" : String.join(", ", serial.keySet())));
+                    }
+                    d.faults().corruptNextChecksum();
+                    yield List.of("ok the next frame of " + d.name() + " has a bad checksum");
+                }
                 default ->
                     throw new IllegalArgumentException("unknown command '" + words[0]
                             + "'; commands: unplug, replug, garbage, silence, status, help, abort, refuse, badfcs,"
-                            + " truncate");
+                            + " truncate, badsum");
             };
         } catch (IllegalArgumentException | IllegalStateException | IOException e) {
             return List.of("error: " + e.getMessage());
@@ -367,7 +502,7 @@ public final class SimulatorMain {
             m.faults().unplug();
             return List.of("ok unplugged " + m.name());
         }
-        MasimoSimulator d = device(words, 2, 3);
+        SimulatedDevice d = device(words, 2, 3);
         if (words.length == 3) {
             d.faults().unplugFor(seconds(words[2]));
             return List.of("ok unplugged " + d.name() + " for " + words[2] + " s");
@@ -444,21 +579,37 @@ public final class SimulatorMain {
                         case "replug" -> "replug NAME";
                         case "garbage" -> "garbage NAME [BYTES] [between|inside]";
                         case "refuse" -> "refuse NAME [COUNT]";
-                        case "abort", "badfcs", "truncate" -> words[0] + " NAME";
+                        case "abort", "badfcs", "truncate", "badsum" -> words[0] + " NAME";
                         default -> "silence NAME SECONDS";
                     });
         }
     }
 
-    private MasimoSimulator device(String[] words, int minWords, int maxWords) {
+    /** The serial device (Masimo, GE DRI, Nonin or Medibus) the command names. */
+    private SimulatedDevice device(String[] words, int minWords, int maxWords) {
         checkWords(words, minWords, maxWords);
-        MasimoSimulator d = devices.get(words[1]);
+        SimulatedDevice d = devices.get(words[1]);
+        if (d == null) {
+            d = serial.get(words[1]);
+        }
         if (d == null) {
             List<String> all = new ArrayList<>(devices.keySet());
             all.addAll(monitors.keySet());
+            all.addAll(serial.keySet());
             throw new IllegalArgumentException("no device '" + words[1] + "'; devices: " + String.join(", ", all));
         }
         return d;
+    }
+
+    /** The port with the pseudo-terminal behind it, for the replug answer. */
+    private static Object port(SimulatedDevice d) {
+        if (d instanceof MasimoSimulator m) {
+            return m.port();
+        }
+        if (d instanceof SerialDeviceSimulator<?> s) {
+            return s.port();
+        }
+        return d.portPath();
     }
 
     private static Duration seconds(String text) {

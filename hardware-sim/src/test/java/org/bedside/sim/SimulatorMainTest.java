@@ -7,8 +7,25 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import org.bedside.drivers.Drivers;
+import org.bedside.drivers.pipeline.DevicePipeline;
+import org.bedside.drivers.spi.DeviceDriver;
+import org.bedside.drivers.spi.DriverOptions;
+import org.bedside.drivers.testing.Await;
+import org.bedside.drivers.transport.SerialTransport;
+import org.bedside.model.DeviceId;
+import org.bedside.model.Metrics;
+import org.bedside.model.NumericReading;
+import org.bedside.model.Reading;
+import org.bedside.sim.SimulatorMain.SerialKind;
+import org.bedside.sim.SimulatorMain.SerialSpec;
+import org.bedside.sim.nonin.NoninPacketEncoder.Format;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -83,6 +100,103 @@ class SimulatorMainTest {
     }
 
     @Test
+    void parsesGeDriNoninAndMedibusSpecifications() {
+        assertThat(SimulatorMain.serialDevice(SerialKind.GE_DRI, "bed4"))
+                .isEqualTo(new SerialSpec(SerialKind.GE_DRI, "bed4", "steady", null, Format.DF13));
+        assertThat(SimulatorMain.serialDevice(SerialKind.GE_DRI, "bed4:bidmc:01:250ms"))
+                .isEqualTo(new SerialSpec(SerialKind.GE_DRI, "bed4", "bidmc:01", Duration.ofMillis(250), Format.DF13));
+        assertThat(SimulatorMain.serialDevice(SerialKind.NONIN, "bed5:desaturation:df2:50ms"))
+                .isEqualTo(new SerialSpec(SerialKind.NONIN, "bed5", "desaturation", Duration.ofMillis(50), Format.DF2));
+        assertThat(SimulatorMain.serialDevice(SerialKind.NONIN, "bed5:df13"))
+                .isEqualTo(new SerialSpec(SerialKind.NONIN, "bed5", "steady", null, Format.DF13));
+        assertThat(SimulatorMain.serialDevice(SerialKind.MEDIBUS, "bed6:sensor-off"))
+                .isEqualTo(new SerialSpec(SerialKind.MEDIBUS, "bed6", "sensor-off", null, Format.DF13));
+
+        // A Medibus device answers polls: it has no period, and a format belongs to Nonin only.
+        assertThatThrownBy(() -> SimulatorMain.serialDevice(SerialKind.MEDIBUS, "bed6:steady:1s"))
+                .hasMessageContaining("unknown scenario");
+        assertThatThrownBy(() -> SimulatorMain.serialDevice(SerialKind.GE_DRI, "bed4:df2"))
+                .hasMessageContaining("unknown scenario");
+        assertThatThrownBy(() -> SimulatorMain.serialDevice(SerialKind.NONIN, ":steady"))
+                .hasMessageContaining("--nonin :steady: the device needs a name");
+        assertThatThrownBy(() -> SimulatorMain.parse(new String[] {"--nonin", "a", "--medibus", "a"}))
+                .hasMessageContaining("same name");
+        assertThat(SimulatorMain.parse(new String[] {"--medibus", "vent"}).serial())
+                .extracting(SerialSpec::name)
+                .containsExactly("vent");
+    }
+
+    @Test
+    void runsGeDriNoninAndMedibusDevicesThatTheGatewaysDriversRead() throws Exception {
+        SimulatorMain main = SimulatorMain.start(SimulatorMain.parse(new String[] {
+            "--ge-dri", "bed4:steady:100ms",
+            "--nonin", "bed5:steady:df2:50ms",
+            "--medibus", "bed6",
+            "--dir", dir.toString()
+        }));
+        List<DevicePipeline> pipelines = new ArrayList<>();
+        try {
+            List<String> status = main.handle("status");
+            assertThat(status).hasSize(3);
+            List<List<Reading>> readings = new ArrayList<>();
+            String[][] beds = {{"bed4", "ge-dri"}, {"bed5", "nonin-df2"}, {"bed6", "medibus"}};
+            for (int i = 0; i < beds.length; i++) {
+                assertThat(status.get(i)).startsWith("ok status " + beds[i][0] + " running plugged ");
+                Path port = Path.of(status.get(i).replaceAll(".* port=(\\S+) .*", "$1"));
+                assertThat(Files.isSymbolicLink(port)).as(port.toString()).isTrue();
+                DeviceDriver driver = Drivers.byCode(beds[i][1]).orElseThrow();
+                List<Reading> stored = Collections.synchronizedList(new ArrayList<>());
+                readings.add(stored);
+                DevicePipeline pipeline = new DevicePipeline(
+                        DeviceId.of(beds[i][0]),
+                        driver,
+                        DriverOptions.parse(
+                                driver.info(), beds[i][1].equals("nonin-df2") ? Map.of() : Map.of("interval", "1s")),
+                        new SerialTransport(port, driver.info().defaultSerial()),
+                        stored::addAll,
+                        InstantSource.system(),
+                        new DevicePipeline.Settings(
+                                Duration.ofSeconds(30), Duration.ofMillis(50), Duration.ofMillis(300)));
+                pipelines.add(pipeline);
+                pipeline.start();
+            }
+            for (int i = 0; i < beds.length; i++) {
+                List<Reading> stored = readings.get(i);
+                Await.until(beds[i][0] + " read by " + beds[i][1], Duration.ofSeconds(30), () -> {
+                    synchronized (stored) {
+                        return stored.stream()
+                                .anyMatch(r -> r instanceof NumericReading n
+                                        && n.metric().equals(Metrics.SPO2)
+                                        && n.quality().isValid());
+                    }
+                });
+            }
+
+            assertThat(main.handle("badsum bed4")).containsExactly("ok the next frame of bed4 has a bad checksum");
+            assertThat(main.handle("badsum bed6")).containsExactly("ok the next frame of bed6 has a bad checksum");
+            assertThat(main.handle("garbage bed5 8")).containsExactly("ok 8 bytes of garbage between lines of bed5");
+            assertThat(main.handle("silence bed5 0.5")).containsExactly("ok bed5 silent for 0.5 s");
+            assertThat(main.handle("status").get(1)).contains(" silent ");
+            assertThat(main.handle("unplug bed6")).containsExactly("ok unplugged bed6");
+            assertThat(main.handle("status").get(2)).contains(" unplugged ");
+            assertThat(main.handle("replug bed6")).singleElement().asString().startsWith("ok replugged bed6: ");
+            assertThat(main.handle("unplug bed4 0.2")).containsExactly("ok unplugged bed4 for 0.2 s");
+            assertThat(main.handle("badsum bed9"))
+                    .containsExactly(
+                            "error: no GE DRI, Nonin or Medibus device 'bed9'; those devices: bed4, bed5, bed6");
+            assertThat(main.handle("badsum")).containsExactly("error: usage: badsum NAME");
+            assertThat(main.handle("unplug bed9"))
+                    .containsExactly("error: no device 'bed9'; devices: bed4, bed5, bed6");
+        } finally {
+            pipelines.forEach(DevicePipeline::close);
+            main.stopAll();
+        }
+        try (var files = Files.list(dir)) {
+            assertThat(files).as("every port removed at exit").isEmpty();
+        }
+    }
+
+    @Test
     void parsesTheCommandLine() {
         SimulatorMain.Options o = SimulatorMain.parse(new String[] {
             "--masimo", "a:steady:50ms", "--masimo", "b", "--dir", "/tmp/x", "--zone", "Europe/Berlin", "--seed", "7"
@@ -92,7 +206,8 @@ class SimulatorMainTest {
         assertThat(o.directory()).isEqualTo(Path.of("/tmp/x"));
         assertThat(o.zone()).isEqualTo(ZoneId.of("Europe/Berlin"));
         assertThat(o.seed()).isEqualTo(7);
-        assertThatThrownBy(() -> SimulatorMain.parse(new String[] {})).hasMessageContaining("at least one --masimo");
+        assertThatThrownBy(() -> SimulatorMain.parse(new String[] {}))
+                .hasMessageContaining("at least one --masimo, --intellivue, --ge-dri");
         assertThatThrownBy(() -> SimulatorMain.parse(new String[] {"--masimo", "a", "--masimo", "a"}))
                 .hasMessageContaining("same name");
         assertThatThrownBy(() -> SimulatorMain.parse(new String[] {"--masimo", "a", "--zone", "Mars/Base"}))

@@ -51,6 +51,11 @@ record ChartedMetric(int mdc, String profile, List<Loinc> profileCodes, List<Par
                     new Loinc("61006-3", "Perfusion index Blood Tissue by Pulse oximetry")),
             simple(Metrics.RESPIRATION_RATE, RESPIRATORY_RATE, new Loinc("9279-1", "Respiratory rate")),
             simple(Metrics.TEMPERATURE, BODY_TEMPERATURE, new Loinc("8310-5", "Body temperature")),
+            // Not one of the core vital signs: the generic profile; the end-to-end test validates it on the server.
+            simple(
+                    Metrics.END_TIDAL_CO2,
+                    VITAL_SIGNS,
+                    new Loinc("19891-1", "Carbon dioxide [Partial pressure] in Exhaled gas --at end expiration")),
             new ChartedMetric(
                     Metrics.NIBP.mdc(),
                     BLOOD_PRESSURE,

@@ -5,6 +5,7 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import org.bedside.drivers.spi.DeviceSession;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -45,7 +46,10 @@ class ArchitectureTest {
     void framersAndDecodersDoNoIo() {
         noClasses()
                 .that()
-                .resideInAnyPackage("org.bedside.drivers.masimo..", "org.bedside.drivers.framing..")
+                .resideInAnyPackage(
+                        "org.bedside.drivers.masimo..", "org.bedside.drivers.gedri..", "org.bedside.drivers.framing..")
+                .and()
+                .doNotImplement(DeviceSession.class)
                 .should()
                 .dependOnClassesThat()
                 .resideInAnyPackage(
@@ -56,6 +60,22 @@ class ArchitectureTest {
                         "java.nio.file..",
                         "org.slf4j..")
                 .because("framers and decoders are pure: bytes in, frames and readings out")
+                .check(classes);
+    }
+
+    @Test
+    void sessionsTalkThroughTheirLinkOnly() {
+        noClasses()
+                .that()
+                .implement(DeviceSession.class)
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "org.bedside.drivers.transport..",
+                        "org.bedside.drivers.pipeline..",
+                        "java.net..",
+                        "java.nio.file..")
+                .because("a session writes through its SessionLink and is driven with a fake clock in tests")
                 .check(classes);
     }
 

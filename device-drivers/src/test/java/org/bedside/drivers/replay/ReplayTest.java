@@ -7,6 +7,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -104,5 +105,104 @@ class ReplayTest {
         Result r = replay("--driver", "masimo-ascii", "--option", "baud=9600", capture.toString());
         assertThat(r.exit()).isEqualTo(64);
         assertThat(r.err()).contains("option baud: unknown option; known options of masimo-ascii: device-time-zone");
+    }
+
+    private static Path copyOfResource(Path dir, String name) throws Exception {
+        try (var in = ReplayTest.class.getResourceAsStream(name)) {
+            Path p = dir.resolve(Path.of(name).getFileName().toString());
+            Files.write(p, in.readAllBytes());
+            return p;
+        }
+    }
+
+    @Test
+    void decodesTheRealGeCaptureCountingTheCutFrameAtItsStart() throws Exception {
+        Path capture = copyOfResource(dir, "/captures/ge-dri/db00.raw");
+
+        Result r = replay("--driver", "ge-dri", "--option", "device-time-zone=UTC", capture.toString());
+
+        assertThat(r.exit()).isZero();
+        assertThat(r.out().get(0))
+                .isEqualTo("{\"kind\":\"failure\",\"reason\":\"garbage\",\"detail\":\"419 bytes outside any frame"
+                        + " skipped while looking for a frame start\",\"length\":419}");
+        assertThat(r.out().get(1))
+                .isEqualTo("{\"kind\":\"numeric\",\"mdc\":147842,\"refId\":\"MDC_ECG_HEART_RATE\",\"label\":\"Heart"
+                        + " rate\",\"loinc\":\"8867-4\",\"value\":\"85\",\"unit\":\"/min\",\"deviceTime\":"
+                        + "\"2018-08-02T14:30:20Z\",\"status\":\"valid\",\"flags\":[]}");
+        assertThat(r.out().get(1 + 70))
+                .isEqualTo("{\"kind\":\"waveform\",\"mdc\":0,\"refId\":\"X_GE_WAVE_PLETH\",\"label\":\"Pleth\","
+                        + "\"unit\":\"1\",\"samples\":100,\"samplePeriod\":\"PT0.01S\",\"deviceTime\":"
+                        + "\"2018-08-02T14:30:21Z\",\"status\":\"valid\"}");
+        // 1,760 displayed-values records of 70 readings, 1,760 waveform records of two segments
+        assertThat(r.err()).contains("3520 frames, " + (1760 * 70 + 1760 * 2) + " readings, 1 failures {garbage=1}");
+    }
+
+    @Test
+    void countsEveryGeFrameThatFailsItsChecksumOrLengthAndCarriesOn() throws Exception {
+        byte[] bytes = Files.readAllBytes(copyOfResource(dir, "/captures/ge-dri/S5Rawoutput-no-patient.raw"));
+        // Damage three of the 21 frames: two checksums (a byte inside), one cut short (bytes removed).
+        int[] flags = java.util.stream.IntStream.range(0, bytes.length)
+                .filter(i -> bytes[i] == 0x7E)
+                .toArray();
+        bytes[flags[2] + 500] ^= 0x01;
+        bytes[flags[10] + 900] ^= 0x10;
+        byte[] cut = new byte[bytes.length - 100];
+        System.arraycopy(bytes, 0, cut, 0, flags[20] + 200);
+        System.arraycopy(bytes, flags[20] + 300, cut, flags[20] + 200, bytes.length - flags[20] - 300);
+        Path capture = Files.write(dir.resolve("damaged.raw"), cut);
+
+        Result r = replay("--driver", "ge-dri", capture.toString());
+
+        assertThat(r.exit()).isZero();
+        assertThat(r.err()).contains("21 frames, " + 18 * 70 + " readings, 3 failures {bad_checksum=3}");
+        assertThat(r.out())
+                .filteredOn(l -> l.startsWith("{\"kind\":\"failure\""))
+                .hasSize(3)
+                .allMatch(l -> l.contains("\"reason\":\"bad_checksum\""));
+    }
+
+    @Test
+    void decodesANoninCaptureCountingTheCutPacketAtItsStart() throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        for (int p = 0; p < 4; p++) {
+            for (int f = 0; f < 25; f++) {
+                int status = 0x80 | (f == 0 ? 1 : 0);
+                int data = f == 1 ? 72 : f == 2 ? 97 : 0;
+                byte[] frame = {(byte) status, 0x12, 0x34, (byte) data, 0};
+                frame[4] = (byte) (status + 0x12 + 0x34 + data);
+                bytes.writeBytes(frame);
+            }
+        }
+        byte[] all = bytes.toByteArray();
+        Path capture = Files.write(dir.resolve("nonin.raw"), Arrays.copyOfRange(all, 60, all.length));
+
+        Result r = replay("--driver", "nonin-df13", capture.toString());
+
+        assertThat(r.exit()).isZero();
+        assertThat(r.out().get(1))
+                .isEqualTo("{\"kind\":\"numeric\",\"mdc\":150456,\"refId\":\"MDC_PULS_OXIM_SAT_O2\",\"label\":\"SpO2\","
+                        + "\"loinc\":\"59408-5\",\"value\":\"97\",\"unit\":\"%\",\"status\":\"valid\",\"flags\":[]}");
+        assertThat(r.err()).contains("3 frames, 9 readings, 1 failures {garbage=1}");
+    }
+
+    @Test
+    void decodesTheDeviceSideOfAMedibusConversation() throws Exception {
+        String answer = "\u0001$EB  97E1  72";
+        int sum = 0;
+        for (char c : answer.toCharArray()) {
+            sum += c;
+        }
+        String stream = "\u001BQ6C\r" + answer + String.format("%02X", sum & 0xFF) + "\r" + answer + "00\r";
+        Path capture = Files.writeString(dir.resolve("medibus.raw"), stream, StandardCharsets.ISO_8859_1);
+
+        Result r = replay("--driver", "medibus", capture.toString());
+
+        // The device's own ICC is a frame of no readings: it opens the link, it carries no data.
+        assertThat(r.exit()).isZero();
+        assertThat(r.out()).hasSize(3);
+        assertThat(r.out().get(0)).contains("\"mdc\":150456").contains("\"value\":\"97\"");
+        assertThat(r.out().get(1)).contains("\"mdc\":149530").contains("\"value\":\"72\"");
+        assertThat(r.out().get(2)).startsWith("{\"kind\":\"failure\",\"reason\":\"bad_checksum\"");
+        assertThat(r.err()).contains("3 frames, 2 readings, 1 failures {bad_checksum=1}");
     }
 }

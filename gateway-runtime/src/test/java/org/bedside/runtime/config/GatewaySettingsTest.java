@@ -145,7 +145,7 @@ class GatewaySettingsTest {
                         "gateway.devices.bed 12: a device name is 1 to 64 letters, digits, '.', '_' or '-', starting with a"
                                 + " letter or digit; got 'bed 12'",
                         "gateway.devices.a.driver: unknown driver 'masimo'; known drivers: masimo-ascii,"
-                                + " intellivue-serial, intellivue-lan",
+                                + " intellivue-serial, intellivue-lan, ge-dri, nonin-df13, nonin-df2, medibus",
                         "gateway.devices.b.options.colour: unknown option; known options of masimo-ascii: device-time-zone",
                         "gateway.devices.b.serial: '9600 8Q1' is not like '9600 8N1' or '19200 8E1 rtscts'",
                         "gateway.devices.b.port: 'ttyUSB1' is neither an absolute serial device path such as"

@@ -19,6 +19,14 @@ interface LibC extends Library {
     int EINTR = 4;
     /** Bytes waiting to be read on a terminal ({@code TIOCINQ}); asm-generic, so the same on x86_64 and arm. */
     long FIONREAD = 0x541B;
+    /** Packet mode on a pseudo-terminal master: each read starts with a status byte ({@code TIOCPKT}). */
+    long TIOCPKT = 0x5420;
+    /** Status byte of a packet that carries data. */
+    int TIOCPKT_DATA = 0;
+    /** Status bits of a packet saying the terminal side flushed its input or output queue. */
+    int TIOCPKT_FLUSHREAD = 1;
+
+    int TIOCPKT_FLUSHWRITE = 2;
 
     /** glibc's struct termios is 60 bytes; a little more room costs nothing. */
     int TERMIOS_SIZE = 64;

@@ -25,8 +25,15 @@ public final class PseudoTerminal implements Closeable {
     private final int master;
     private final int terminal;
     private final Path devicePath;
+    /**
+     * Held (shared) while a read polls the master and exclusively by {@link #close()}: a descriptor closed during a
+     * poll could be reused by another open, and the read would then take that file's bytes.
+     */
+    private final java.util.concurrent.locks.ReadWriteLock closing =
+            new java.util.concurrent.locks.ReentrantReadWriteLock();
+
     private long droppedBytes;
-    private boolean closed;
+    private volatile boolean closed;
 
     private PseudoTerminal(int master, int terminal, Path devicePath) {
         this.master = master;
@@ -59,6 +66,8 @@ public final class PseudoTerminal implements Closeable {
             check(C.tcsetattr(terminal, LibC.TCSANOW, termios), "tcsetattr");
             int flags = C.fcntl(master, LibC.F_GETFL, 0);
             check(C.fcntl(master, LibC.F_SETFL, flags | LibC.O_NONBLOCK), "fcntl O_NONBLOCK");
+            // Packet mode: reads tell when the gateway flushes the line, which jSerialComm does when it closes it.
+            check(C.ioctl(master, new NativeLong(LibC.TIOCPKT), new int[] {1}), "ioctl TIOCPKT");
             return new PseudoTerminal(master, terminal, path);
         } catch (IOException | RuntimeException e) {
             C.close(master);
@@ -104,30 +113,76 @@ public final class PseudoTerminal implements Closeable {
      * @return the number of bytes read, 0 if nothing arrived in time
      */
     public int read(byte[] into, Duration timeout) throws IOException {
-        ensureOpen();
-        ByteBuffer pollfd = ByteBuffer.allocate(8).order(ByteOrder.nativeOrder());
-        pollfd.putInt(0, master).putShort(4, LibC.POLLIN);
-        byte[] fds = pollfd.array();
-        int ready = C.poll(fds, 1, (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
-        if (ready < 0) {
-            int errno = Native.getLastError();
-            if (errno == LibC.EINTR) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            // Short polls, so that a close waits at most one of them.
+            long left = Math.max(0, deadline - System.nanoTime());
+            int n = readOnce(
+                    into, (int) Math.min(MAX_POLL_MILLIS, Duration.ofNanos(left).toMillis()));
+            if (n != 0 || System.nanoTime() - deadline >= 0) {
+                return n;
+            }
+        }
+    }
+
+    private static final int MAX_POLL_MILLIS = 50;
+
+    private int readOnce(byte[] into, int timeoutMillis) throws IOException {
+        closing.readLock().lock();
+        try {
+            ensureOpen();
+            ByteBuffer pollfd = ByteBuffer.allocate(8).order(ByteOrder.nativeOrder());
+            pollfd.putInt(0, master).putShort(4, LibC.POLLIN);
+            byte[] fds = pollfd.array();
+            int ready = C.poll(fds, 1, timeoutMillis);
+            if (ready < 0) {
+                int errno = Native.getLastError();
+                if (errno == LibC.EINTR) {
+                    return 0;
+                }
+                throw new IOException("poll on " + devicePath + " failed: " + C.strerror(errno));
+            }
+            if (ready == 0) {
                 return 0;
             }
-            throw new IOException("poll on " + devicePath + " failed: " + C.strerror(errno));
-        }
-        if (ready == 0) {
-            return 0;
-        }
-        long n = C.read(master, into, into.length);
-        if (n < 0) {
-            int errno = Native.getLastError();
-            if (errno == LibC.EAGAIN || errno == LibC.EINTR) {
+            byte[] packet = new byte[into.length + 1];
+            long n = C.read(master, packet, packet.length);
+            if (n < 0) {
+                int errno = Native.getLastError();
+                if (errno == LibC.EAGAIN || errno == LibC.EINTR) {
+                    return 0;
+                }
+                throw new IOException("read from " + devicePath + " failed: " + C.strerror(errno));
+            }
+            if (n == 0) {
                 return 0;
             }
-            throw new IOException("read from " + devicePath + " failed: " + C.strerror(errno));
+            int status = packet[0] & 0xFF;
+            if (status != LibC.TIOCPKT_DATA) {
+                if ((status & (LibC.TIOCPKT_FLUSHREAD | LibC.TIOCPKT_FLUSHWRITE)) != 0) {
+                    resetLine();
+                }
+                return 0;
+            }
+            System.arraycopy(packet, 1, into, 0, (int) n - 1);
+            return (int) n - 1;
+        } finally {
+            closing.readLock().unlock();
         }
-        return (int) n;
+    }
+
+    /**
+     * Puts the terminal side back in raw mode without parity checks, as when it was made. The gateway's serial library
+     * leaves its line settings on the terminal when it closes it; with parity checks among them, its next open of the
+     * same pseudo-terminal fails (EINVAL from {@code tcsetattr}), which no real serial port does. Called when the
+     * gateway flushes the line, which jSerialComm does as it closes it; only readers of the port see that.
+     */
+    private void resetLine() {
+        byte[] termios = new byte[LibC.TERMIOS_SIZE];
+        if (C.tcgetattr(terminal, termios) == 0) {
+            C.cfmakeraw(termios);
+            C.tcsetattr(terminal, LibC.TCSANOW, termios);
+        }
     }
 
     /**
@@ -157,10 +212,15 @@ public final class PseudoTerminal implements Closeable {
     /** Closes both sides: the gateway's reads on the port now fail, as when a cable is pulled. */
     @Override
     public synchronized void close() {
-        if (!closed) {
-            closed = true;
-            C.close(master);
-            C.close(terminal);
+        closing.writeLock().lock();
+        try {
+            if (!closed) {
+                closed = true;
+                C.close(master);
+                C.close(terminal);
+            }
+        } finally {
+            closing.writeLock().unlock();
         }
     }
 

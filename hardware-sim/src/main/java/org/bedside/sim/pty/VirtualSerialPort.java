@@ -6,6 +6,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
@@ -131,34 +132,37 @@ public final class VirtualSerialPort implements Closeable {
     }
 
     /**
-     * Reads what the gateway wrote to the port (a request/response device's simulator reads its requests), waiting up
-     * to {@code timeout} for the first byte. While unplugged nothing can arrive: it waits out the timeout and returns 0.
+     * Reads what the gateway wrote to the port (its requests), waiting up to {@code timeout}. While unplugged nothing
+     * arrives: it waits and returns 0. Not synchronized: writes and unplugging go on while a read waits.
      *
-     * @return the number of bytes read, 0 if none arrived in time
+     * @return the number of bytes read, 0 if nothing arrived in time
      */
-    public int read(byte[] into, java.time.Duration timeout) throws IOException {
+    public int read(byte[] into, Duration timeout) throws IOException {
         PseudoTerminal t;
         synchronized (this) {
             t = terminal;
         }
         if (t == null) {
-            try {
-                Thread.sleep(Math.max(1, timeout.toMillis()));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            sleep(timeout);
             return 0;
         }
         try {
-            // Not under the lock: a read waits, and writes or an unplug must not wait for it.
             return t.read(into, timeout);
         } catch (IOException e) {
             synchronized (this) {
                 if (terminal != t) {
-                    return 0; // unplugged while reading: the old terminal is closed
+                    return 0; // unplugged while reading: the cable, not an error
                 }
             }
             throw e;
+        }
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(Math.max(1, d.toMillis()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
