@@ -1,14 +1,9 @@
 package org.bedside.sim.gedri;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.time.InstantSource;
 import java.time.LocalDateTime;
-import java.time.ZoneId;
-import java.time.temporal.ChronoUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.bedside.sim.MasimoSimulator;
 import org.bedside.sim.gedri.GeDriRequestReader.DisplayedValues;
 import org.bedside.sim.gedri.GeDriRequestReader.Request;
 import org.bedside.sim.gedri.GeDriRequestReader.Waveforms;
@@ -16,6 +11,7 @@ import org.bedside.sim.pty.VirtualSerialPort;
 import org.bedside.sim.scenario.MonitorVitals;
 import org.bedside.sim.scenario.Scenario;
 import org.bedside.sim.serial.SerialDeviceSimulator;
+import org.bedside.sim.serial.SerialSimulatorBuilder;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -57,10 +53,8 @@ public final class GeDriSimulator extends SerialDeviceSimulator<MonitorVitals> {
     private long waves;
 
     private GeDriSimulator(Builder b, VirtualSerialPort port) {
-        super(
-                new Settings(b.name, Duration.ofMillis(10), b.zone, b.wallClock, b.simulatedClockStart, b.seed, 10_000),
-                port);
-        this.scenario = b.scenario;
+        super(b.settings(Duration.ofMillis(10)), port);
+        this.scenario = b.scenario();
         this.encoder = new GeDriRecordEncoder(b.level);
         this.period = b.period;
     }
@@ -180,22 +174,17 @@ public final class GeDriSimulator extends SerialDeviceSimulator<MonitorVitals> {
     }
 
     /** Settings of a simulator; each has a default except the name and the scenario. */
-    public static final class Builder {
-        private final String name;
-        private final Scenario scenario;
+    public static final class Builder extends SerialSimulatorBuilder<Builder> {
         private int level = GeDriRecordEncoder.LEVEL_2015;
         private @Nullable Duration period;
-        private ZoneId zone = ZoneId.systemDefault();
-        private InstantSource wallClock = InstantSource.system();
-        private @Nullable LocalDateTime simulatedClockStart;
-        private long seed = 1;
-        private @Nullable Path link;
-        private Path portDirectory = Settings.defaultPortDirectory();
-        private int maxUnreadBytes = VirtualSerialPort.DEFAULT_MAX_UNREAD_BYTES;
 
         private Builder(String name, Scenario scenario) {
-            this.name = name;
-            this.scenario = scenario;
+            super(name, scenario);
+        }
+
+        @Override
+        protected Builder self() {
+            return this;
         }
 
         /** The DRI level of the records: {@link GeDriRecordEncoder#LEVEL_2015} by default. */
@@ -213,55 +202,9 @@ public final class GeDriSimulator extends SerialDeviceSimulator<MonitorVitals> {
             return this;
         }
 
-        public Builder zone(ZoneId zone) {
-            this.zone = zone;
-            return this;
-        }
-
-        public Builder wallClock(InstantSource clock) {
-            this.wallClock = clock;
-            return this;
-        }
-
-        /** Record {@code n} shows {@code start} plus {@code n × interval} seconds instead of the wall clock. */
-        public Builder simulatedClock(LocalDateTime start) {
-            this.simulatedClockStart = start.truncatedTo(ChronoUnit.SECONDS);
-            return this;
-        }
-
-        public Builder seed(long seed) {
-            this.seed = seed;
-            return this;
-        }
-
-        public Builder link(Path link) {
-            this.link = link;
-            return this;
-        }
-
-        public Builder portDirectory(Path directory) {
-            this.portDirectory = directory;
-            return this;
-        }
-
-        /**
-         * Unread bytes beyond which records are dropped whole as unheard ({@link
-         * VirtualSerialPort#DEFAULT_MAX_UNREAD_BYTES} by default, about three records): a gateway that stalls or
-         * connects late never sees a record cut in the middle.
-         */
-        public Builder maxUnreadBytes(int bytes) {
-            this.maxUnreadBytes = bytes;
-            return this;
-        }
-
         public GeDriSimulator build() throws IOException {
             new GeDriRecordEncoder(level); // checks the level before a port is made
-            Path l = link;
-            Path where = l != null
-                    ? l
-                    : VirtualSerialPort.byIdPath(
-                            portDirectory, "GE", "CARESCAPE-B650", MasimoSimulator.serialNumberFor(name));
-            return new GeDriSimulator(this, VirtualSerialPort.open(where, maxUnreadBytes));
+            return new GeDriSimulator(this, openPort("GE", "CARESCAPE-B650"));
         }
     }
 }

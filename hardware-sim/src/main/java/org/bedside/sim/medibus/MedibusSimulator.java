@@ -2,18 +2,14 @@ package org.bedside.sim.medibus;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.time.InstantSource;
 import java.time.LocalDateTime;
-import java.time.ZoneId;
-import java.time.temporal.ChronoUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.bedside.sim.MasimoSimulator;
 import org.bedside.sim.pty.VirtualSerialPort;
 import org.bedside.sim.scenario.MonitorVitals;
 import org.bedside.sim.scenario.Scenario;
 import org.bedside.sim.serial.SerialDeviceSimulator;
+import org.bedside.sim.serial.SerialSimulatorBuilder;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -44,10 +40,8 @@ public final class MedibusSimulator extends SerialDeviceSimulator<MedibusAnswers
     private MedibusAnswers.@Nullable Values current;
 
     private MedibusSimulator(Builder b, VirtualSerialPort port) {
-        super(
-                new Settings(b.name, Duration.ofMillis(5), b.zone, b.wallClock, b.simulatedClockStart, b.seed, 10_000),
-                port);
-        this.scenario = b.scenario;
+        super(b.settings(Duration.ofMillis(5)), port);
+        this.scenario = b.scenario();
         this.linkTimeout = b.linkTimeout;
     }
 
@@ -174,21 +168,16 @@ public final class MedibusSimulator extends SerialDeviceSimulator<MedibusAnswers
     }
 
     /** Settings of a simulator; each has a default except the name and the scenario. */
-    public static final class Builder {
-        private final String name;
-        private final Scenario scenario;
+    public static final class Builder extends SerialSimulatorBuilder<Builder> {
         private Duration linkTimeout = Duration.ofSeconds(10);
-        private ZoneId zone = ZoneId.systemDefault();
-        private InstantSource wallClock = InstantSource.system();
-        private @Nullable LocalDateTime simulatedClockStart;
-        private long seed = 1;
-        private @Nullable Path link;
-        private Path portDirectory = Settings.defaultPortDirectory();
-        private int maxUnreadBytes = VirtualSerialPort.DEFAULT_MAX_UNREAD_BYTES;
 
         private Builder(String name, Scenario scenario) {
-            this.name = name;
-            this.scenario = scenario;
+            super(name, scenario);
+        }
+
+        @Override
+        protected Builder self() {
+            return this;
         }
 
         /** Silence from the gateway after which the device drops the link; 10 s by default. */
@@ -197,48 +186,8 @@ public final class MedibusSimulator extends SerialDeviceSimulator<MedibusAnswers
             return this;
         }
 
-        public Builder zone(ZoneId zone) {
-            this.zone = zone;
-            return this;
-        }
-
-        public Builder wallClock(InstantSource clock) {
-            this.wallClock = clock;
-            return this;
-        }
-
-        public Builder simulatedClock(LocalDateTime start) {
-            this.simulatedClockStart = start.truncatedTo(ChronoUnit.SECONDS);
-            return this;
-        }
-
-        public Builder seed(long seed) {
-            this.seed = seed;
-            return this;
-        }
-
-        public Builder link(Path link) {
-            this.link = link;
-            return this;
-        }
-
-        public Builder portDirectory(Path directory) {
-            this.portDirectory = directory;
-            return this;
-        }
-
-        public Builder maxUnreadBytes(int bytes) {
-            this.maxUnreadBytes = bytes;
-            return this;
-        }
-
         public MedibusSimulator build() throws IOException {
-            Path l = link;
-            Path where = l != null
-                    ? l
-                    : VirtualSerialPort.byIdPath(
-                            portDirectory, "Draeger", "Evita4", MasimoSimulator.serialNumberFor(name));
-            return new MedibusSimulator(this, VirtualSerialPort.open(where, maxUnreadBytes));
+            return new MedibusSimulator(this, openPort("Draeger", "Evita4"));
         }
     }
 }

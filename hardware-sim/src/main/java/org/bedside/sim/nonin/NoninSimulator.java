@@ -1,18 +1,13 @@
 package org.bedside.sim.nonin;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.time.InstantSource;
 import java.time.LocalDateTime;
-import java.time.ZoneId;
-import java.time.temporal.ChronoUnit;
-import org.bedside.sim.MasimoSimulator;
 import org.bedside.sim.pty.VirtualSerialPort;
 import org.bedside.sim.scenario.Scenario;
 import org.bedside.sim.scenario.VitalSigns;
 import org.bedside.sim.serial.SerialDeviceSimulator;
-import org.jspecify.annotations.Nullable;
+import org.bedside.sim.serial.SerialSimulatorBuilder;
 
 /**
  * A Nonin oximeter streaming packets on a virtual serial port: three a second, as the device does (75 frames a second),
@@ -31,10 +26,8 @@ public final class NoninSimulator extends SerialDeviceSimulator<VitalSigns> {
     private long packets;
 
     private NoninSimulator(Builder b, VirtualSerialPort port) {
-        super(
-                new Settings(b.name, Duration.ofMillis(5), b.zone, b.wallClock, b.simulatedClockStart, b.seed, 10_000),
-                port);
-        this.scenario = b.scenario;
+        super(b.settings(Duration.ofMillis(5)), port);
+        this.scenario = b.scenario();
         this.encoder = new NoninPacketEncoder(b.format);
         this.periodNanos = b.period.toNanos();
     }
@@ -83,22 +76,17 @@ public final class NoninSimulator extends SerialDeviceSimulator<VitalSigns> {
     }
 
     /** Settings of a simulator; each has a default except the name and the scenario. */
-    public static final class Builder {
-        private final String name;
-        private final Scenario scenario;
+    public static final class Builder extends SerialSimulatorBuilder<Builder> {
         private NoninPacketEncoder.Format format = NoninPacketEncoder.Format.DF13;
         private Duration period = PACKET_PERIOD;
-        private ZoneId zone = ZoneId.systemDefault();
-        private InstantSource wallClock = InstantSource.system();
-        private @Nullable LocalDateTime simulatedClockStart;
-        private long seed = 1;
-        private @Nullable Path link;
-        private Path portDirectory = Settings.defaultPortDirectory();
-        private int maxUnreadBytes = VirtualSerialPort.DEFAULT_MAX_UNREAD_BYTES;
 
         private Builder(String name, Scenario scenario) {
-            this.name = name;
-            this.scenario = scenario;
+            super(name, scenario);
+        }
+
+        @Override
+        protected Builder self() {
+            return this;
         }
 
         /** Data Format 13 by default. */
@@ -116,52 +104,9 @@ public final class NoninSimulator extends SerialDeviceSimulator<VitalSigns> {
             return this;
         }
 
-        public Builder zone(ZoneId zone) {
-            this.zone = zone;
-            return this;
-        }
-
-        public Builder wallClock(InstantSource clock) {
-            this.wallClock = clock;
-            return this;
-        }
-
-        /** The times in the log: {@code start} plus the scenario second (the device itself has no clock). */
-        public Builder simulatedClock(LocalDateTime start) {
-            this.simulatedClockStart = start.truncatedTo(ChronoUnit.SECONDS);
-            return this;
-        }
-
-        public Builder seed(long seed) {
-            this.seed = seed;
-            return this;
-        }
-
-        public Builder link(Path link) {
-            this.link = link;
-            return this;
-        }
-
-        public Builder portDirectory(Path directory) {
-            this.portDirectory = directory;
-            return this;
-        }
-
-        public Builder maxUnreadBytes(int bytes) {
-            this.maxUnreadBytes = bytes;
-            return this;
-        }
-
         public NoninSimulator build() throws IOException {
-            Path l = link;
-            Path where = l != null
-                    ? l
-                    : VirtualSerialPort.byIdPath(
-                            portDirectory,
-                            "Nonin",
-                            format == NoninPacketEncoder.Format.DF13 ? "Onyx-II-9560" : "OEM-III",
-                            MasimoSimulator.serialNumberFor(name));
-            return new NoninSimulator(this, VirtualSerialPort.open(where, maxUnreadBytes));
+            return new NoninSimulator(
+                    this, openPort("Nonin", format == NoninPacketEncoder.Format.DF13 ? "Onyx-II-9560" : "OEM-III"));
         }
     }
 }
