@@ -10,9 +10,9 @@ import java.time.Duration;
 import java.time.InstantSource;
 import java.time.ZoneId;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.bedside.drivers.Drivers;
 import org.bedside.drivers.pipeline.DevicePipeline;
 import org.bedside.drivers.spi.DeviceDriver;
@@ -145,7 +145,7 @@ class SimulatorMainTest {
                 Path port = Path.of(status.get(i).replaceAll(".* port=(\\S+) .*", "$1"));
                 assertThat(Files.isSymbolicLink(port)).as(port.toString()).isTrue();
                 DeviceDriver driver = Drivers.byCode(beds[i][1]).orElseThrow();
-                List<Reading> stored = Collections.synchronizedList(new ArrayList<>());
+                List<Reading> stored = new CopyOnWriteArrayList<>();
                 readings.add(stored);
                 DevicePipeline pipeline = new DevicePipeline(
                         DeviceId.of(beds[i][0]),

@@ -14,12 +14,11 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -49,7 +48,7 @@ final class FaultProxy implements AutoCloseable {
     private final HttpClient client =
             HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private final Queue<Fault> faults = new ConcurrentLinkedQueue<>();
-    private final List<Instant> posts = Collections.synchronizedList(new ArrayList<>());
+    private final List<Instant> posts = new CopyOnWriteArrayList<>();
     private final AtomicInteger forwarded = new AtomicInteger();
     private volatile boolean open = true;
 

@@ -7,9 +7,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.bedside.drivers.masimo.MasimoDriver;
 import org.bedside.drivers.spi.DecodeFailure;
 import org.bedside.drivers.spi.DriverOptions;
@@ -31,7 +31,7 @@ class DevicePipelineTest {
     private static final DevicePipeline.Settings IDLE_SOON =
             new DevicePipeline.Settings(Duration.ofSeconds(1), Duration.ofMillis(10), Duration.ofMillis(50));
 
-    private final List<List<Reading>> stored = Collections.synchronizedList(new ArrayList<>());
+    private final List<List<Reading>> stored = new CopyOnWriteArrayList<>();
 
     private static byte[] line(int second) {
         return String.format("11/22/26 10:00:%02d SPO2=097%% BPM=072 PI=03.60%% ALARM=0000 EXC=000800\r\n", second)

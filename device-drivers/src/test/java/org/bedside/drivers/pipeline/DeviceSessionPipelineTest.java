@@ -9,11 +9,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.bedside.drivers.framing.LineFrameDecoder;
 import org.bedside.drivers.spi.DecodeResult;
 import org.bedside.drivers.spi.DeviceDriver;
@@ -144,7 +143,7 @@ class DeviceSessionPipelineTest {
 
     @Test
     void aSessionAssociatesPollsAndStartsAfreshAfterBeingLost() {
-        List<List<Reading>> stored = Collections.synchronizedList(new ArrayList<>());
+        List<List<Reading>> stored = new CopyOnWriteArrayList<>();
         ScriptedTransport transport =
                 new ScriptedTransport().link(List.of(ascii("OK\n"))).link(List.of(ascii("OK\n")));
         ToyDriver driver = new ToyDriver();

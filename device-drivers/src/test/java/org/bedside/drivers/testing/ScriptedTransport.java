@@ -20,7 +20,7 @@ import org.bedside.drivers.transport.Transport;
  */
 public final class ScriptedTransport implements Transport {
     private final Deque<Object> scripts = new ArrayDeque<>();
-    private final List<String> written = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+    private final List<String> written = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile ScriptedLink current;
     private int opens;
 

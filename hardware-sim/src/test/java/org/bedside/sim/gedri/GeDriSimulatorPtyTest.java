@@ -8,10 +8,9 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 import org.bedside.drivers.pipeline.DevicePipeline;
 import org.bedside.drivers.spi.DecodeFailure;
@@ -45,7 +44,7 @@ class GeDriSimulatorPtyTest {
 
     private GeDriSimulator sim;
     private DevicePipeline pipeline;
-    private final List<Reading> stored = Collections.synchronizedList(new ArrayList<>());
+    private final List<Reading> stored = new CopyOnWriteArrayList<>();
 
     @AfterEach
     void tearDown() {

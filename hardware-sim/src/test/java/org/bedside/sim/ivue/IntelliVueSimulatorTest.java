@@ -7,10 +7,9 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.bedside.drivers.ivue.IntelliVueLanDriver;
 import org.bedside.drivers.ivue.IntelliVueSerialDriver;
 import org.bedside.drivers.pipeline.DevicePipeline;
@@ -77,7 +76,7 @@ class IntelliVueSimulatorTest {
         Transport transport = sim.transport() == IntelliVueSimulator.Transport.SERIAL
                 ? new SerialTransport(sim.portPath(), SerialSettings.of8N1(115_200))
                 : new UdpTransport(new InetSocketAddress("127.0.0.1", sim.udpPort()));
-        List<Reading> readings = Collections.synchronizedList(new ArrayList<>());
+        List<Reading> readings = new CopyOnWriteArrayList<>();
         DevicePipeline p = new DevicePipeline(
                 DeviceId.of(sim.name()),
                 driver,

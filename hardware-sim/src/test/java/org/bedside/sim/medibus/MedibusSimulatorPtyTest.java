@@ -5,10 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.InstantSource;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.bedside.drivers.pipeline.DevicePipeline;
 import org.bedside.drivers.spi.DecodeFailure;
 import org.bedside.drivers.spi.DriverOptions;
@@ -36,7 +35,7 @@ class MedibusSimulatorPtyTest {
 
     private MedibusSimulator sim;
     private DevicePipeline pipeline;
-    private final List<Reading> stored = Collections.synchronizedList(new ArrayList<>());
+    private final List<Reading> stored = new CopyOnWriteArrayList<>();
 
     @AfterEach
     void tearDown() {

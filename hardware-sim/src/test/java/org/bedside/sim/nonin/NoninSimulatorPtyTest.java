@@ -5,9 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.InstantSource;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.bedside.drivers.pipeline.DevicePipeline;
 import org.bedside.drivers.spi.DecodeFailure;
 import org.bedside.drivers.spi.DeviceDriver;
@@ -34,7 +33,7 @@ class NoninSimulatorPtyTest {
 
     private NoninSimulator sim;
     private DevicePipeline pipeline;
-    private final List<Reading> stored = Collections.synchronizedList(new ArrayList<>());
+    private final List<Reading> stored = new CopyOnWriteArrayList<>();
 
     @AfterEach
     void tearDown() {
