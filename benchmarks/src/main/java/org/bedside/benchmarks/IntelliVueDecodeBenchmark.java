@@ -66,7 +66,7 @@ public class IntelliVueDecodeBenchmark {
         framer = driver.newFrameDecoder(options);
         sessionFramer = driver.newFrameDecoder(options);
         decoder = driver.newMessageDecoder(device, options);
-        session = driver.newSession(device, options).orElseThrow();
+        session = driver.newSession(device, options);
         receivedAt = Instant.now();
         frames = new byte[DISTINCT][];
         for (int i = 0; i < DISTINCT; i++) {

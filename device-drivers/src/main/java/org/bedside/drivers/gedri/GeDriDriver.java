@@ -5,7 +5,6 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -93,8 +92,8 @@ public final class GeDriDriver implements DeviceDriver {
     }
 
     @Override
-    public Optional<DeviceSession> newSession(DeviceId device, DriverOptions options) {
-        return Optional.of(new GeDriSession(newMessageDecoder(device, options), settings(options)));
+    public DeviceSession newSession(DeviceId device, DriverOptions options) {
+        return new GeDriSession(newMessageDecoder(device, options), settings(options));
     }
 
     static GeDriSettings settings(DriverOptions options) {

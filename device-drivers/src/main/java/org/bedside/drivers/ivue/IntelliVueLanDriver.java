@@ -1,6 +1,5 @@
 package org.bedside.drivers.ivue;
 
-import java.util.Optional;
 import java.util.Set;
 import java.util.function.UnaryOperator;
 import org.bedside.drivers.framing.DatagramFrameDecoder;
@@ -10,7 +9,6 @@ import org.bedside.drivers.spi.DriverInfo;
 import org.bedside.drivers.spi.DriverOptions;
 import org.bedside.drivers.spi.FrameDecoder;
 import org.bedside.drivers.spi.MessageDecoder;
-import org.bedside.drivers.spi.SerialSettings;
 import org.bedside.drivers.spi.TransportKind;
 import org.bedside.model.DeviceId;
 
@@ -31,8 +29,7 @@ public final class IntelliVueLanDriver implements DeviceDriver {
             "Philips",
             "Patient monitor",
             Set.of(TransportKind.UDP),
-            // Unused on UDP; DriverInfo asks every driver for line settings.
-            SerialSettings.of8N1(115_200),
+            null, // no serial line settings: UDP only
             MAX_DATAGRAM,
             IvueOptions.SPECS);
 
@@ -52,12 +49,12 @@ public final class IntelliVueLanDriver implements DeviceDriver {
     }
 
     @Override
-    public Optional<DeviceSession> newSession(DeviceId device, DriverOptions options) {
-        return Optional.of(new IvueSession(
+    public DeviceSession newSession(DeviceId device, DriverOptions options) {
+        return new IvueSession(
                 device,
                 IvueOptions.parse(options),
                 UnaryOperator.identity(),
                 "is the monitor's IP address right, its LAN interface set to Data Export, and UDP port "
-                        + IvueWire.DATA_EXPORT_PORT + " reachable?"));
+                        + IvueWire.DATA_EXPORT_PORT + " reachable?");
     }
 }

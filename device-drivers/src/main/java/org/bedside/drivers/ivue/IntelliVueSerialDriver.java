@@ -1,6 +1,5 @@
 package org.bedside.drivers.ivue;
 
-import java.util.Optional;
 import java.util.Set;
 import org.bedside.drivers.spi.DeviceDriver;
 import org.bedside.drivers.spi.DeviceSession;
@@ -52,11 +51,11 @@ public final class IntelliVueSerialDriver implements DeviceDriver {
     }
 
     @Override
-    public Optional<DeviceSession> newSession(DeviceId device, DriverOptions options) {
-        return Optional.of(new IvueSession(
+    public DeviceSession newSession(DeviceId device, DriverOptions options) {
+        return new IvueSession(
                 device,
                 IvueOptions.parse(options),
                 IvueSerialFrameDecoder::frame,
-                "is the monitor's MIB port set to Data Export at 115200 baud, and the cable a null-modem cable?"));
+                "is the monitor's MIB port set to Data Export at 115200 baud, and the cable a null-modem cable?");
     }
 }

@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -86,8 +85,8 @@ public final class MedibusDriver implements DeviceDriver {
     }
 
     @Override
-    public Optional<DeviceSession> newSession(DeviceId device, DriverOptions options) {
-        return Optional.of(new MedibusSession(newMessageDecoder(device, options), settings(options)));
+    public DeviceSession newSession(DeviceId device, DriverOptions options) {
+        return new MedibusSession(newMessageDecoder(device, options), settings(options));
     }
 
     static MedibusSession.Settings settings(DriverOptions options) {

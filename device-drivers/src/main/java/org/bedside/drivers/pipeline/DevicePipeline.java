@@ -19,7 +19,6 @@ import org.bedside.drivers.spi.DeviceSession;
 import org.bedside.drivers.spi.DriverOptions;
 import org.bedside.drivers.spi.FrameDecoder;
 import org.bedside.drivers.spi.FrameSink;
-import org.bedside.drivers.spi.MessageDecoder;
 import org.bedside.drivers.transport.Link;
 import org.bedside.drivers.transport.Transport;
 import org.bedside.model.DeviceId;
@@ -44,8 +43,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class DevicePipeline implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DevicePipeline.class);
-    private static final Duration READ_POLL = Duration.ofMillis(250);
-    /** With a session, reads return at least this often so that it can poll and time out requests. */
+    /** Reads return at least this often, so that the session can poll and time out requests. */
     private static final Duration SESSION_TICK = Duration.ofMillis(100);
 
     /** How a pipeline is set up. */
@@ -58,7 +56,6 @@ public final class DevicePipeline implements AutoCloseable {
     private final String driverCode;
     private final Transport transport;
     private final FrameDecoder framer;
-    private final MessageDecoder decoder;
     private final DeviceDriver driver;
     private final DriverOptions options;
     private final ReadingSink sink;
@@ -97,7 +94,6 @@ public final class DevicePipeline implements AutoCloseable {
         this.driverCode = driver.info().code();
         this.transport = transport;
         this.framer = driver.newFrameDecoder(options);
-        this.decoder = driver.newMessageDecoder(device, options);
         this.driver = driver;
         this.options = options;
         this.sink = sink;
@@ -215,31 +211,30 @@ public final class DevicePipeline implements AutoCloseable {
     /** Reads and decodes until the link is lost or the pipeline stops; returns why it ended. */
     private String readUntilLost(Link l) {
         framer.reset();
-        DeviceSession s = driver.newSession(device, options).orElse(null);
+        DeviceSession s;
+        try {
+            s = driver.newSession(device, options);
+        } catch (RuntimeException e) {
+            return "session not started: " + e.getMessage();
+        }
         session = s;
         try {
-            if (s != null) {
-                s.start(message -> l.write(ByteBuffer.wrap(message)), System.nanoTime());
-            }
+            s.start(message -> l.write(ByteBuffer.wrap(message)), System.nanoTime());
             return read(l, s);
         } catch (IOException | RuntimeException e) {
-            return (s == null ? "link lost: " : "session ended: ") + e.getMessage();
+            return "session ended: " + e.getMessage();
         } finally {
-            if (s != null) {
-                s.stop();
-            }
+            s.stop();
         }
     }
 
-    private String read(Link l, @Nullable DeviceSession s) throws IOException {
+    private String read(Link l, DeviceSession s) throws IOException {
         ByteBuffer buffer = ByteBuffer.allocate(4096);
         IOException[] sessionError = {null};
         FrameSink frameSink = new FrameSink() {
             @Override
             public void frame(ByteBuffer frame) {
-                if (s == null) {
-                    onFrame(frame);
-                } else if (sessionError[0] == null) {
+                if (sessionError[0] == null) {
                     try {
                         onSessionFrame(s, frame);
                     } catch (IOException e) {
@@ -261,7 +256,7 @@ public final class DevicePipeline implements AutoCloseable {
             buffer.clear();
             int n;
             try {
-                n = l.read(buffer, s == null ? READ_POLL : SESSION_TICK);
+                n = l.read(buffer, SESSION_TICK);
             } catch (IOException | RuntimeException e) {
                 return "link lost: " + e.getMessage();
             }
@@ -285,9 +280,7 @@ public final class DevicePipeline implements AutoCloseable {
                     }
                 }
             }
-            if (s != null) {
-                s.onTick(System.nanoTime());
-            }
+            s.onTick(System.nanoTime());
             if (!idleReported
                     && now - lastGoodFrameNanos > settings.idleTimeout().toNanos()) {
                 idleReported = true;
@@ -311,18 +304,7 @@ public final class DevicePipeline implements AutoCloseable {
         try {
             result = s.onFrame(frame, receivedAt, System.nanoTime());
         } catch (RuntimeException e) {
-            result = DecodeFailure.of(DecodeFailure.Reason.MALFORMED, "session error: " + e, frame);
-        }
-        handle(result, receivedAt);
-    }
-
-    private void onFrame(ByteBuffer frame) {
-        Instant receivedAt = stamp();
-        DecodeResult result;
-        try {
-            result = decoder.decode(frame, receivedAt);
-        } catch (RuntimeException e) {
-            // A decoder bug must not take the device down; the frame is counted as malformed.
+            // A decoder or session bug must not take the device down; the frame is counted as malformed.
             result = DecodeFailure.of(DecodeFailure.Reason.MALFORMED, "decoder error: " + e, frame);
         }
         handle(result, receivedAt);

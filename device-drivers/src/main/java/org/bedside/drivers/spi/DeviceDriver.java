@@ -1,6 +1,5 @@
 package org.bedside.drivers.spi;
 
-import java.util.Optional;
 import org.bedside.model.DeviceId;
 
 /**
@@ -22,10 +21,14 @@ public interface DeviceDriver {
     MessageDecoder newMessageDecoder(DeviceId device, DriverOptions options);
 
     /**
-     * For request/response protocols: a new conversation for one open link. Devices that stream on their own (Masimo,
-     * Nonin) have none, and their frames go straight to the {@link #newMessageDecoder message decoder}.
+     * A new conversation for one open link: the pipeline hands every frame to it, whatever the protocol. Request/response
+     * protocols (IntelliVue, GE DRI, Medibus) associate, poll and keep the link alive; a device that streams on its own
+     * (Masimo, Nonin) gets this default, a session that only decodes each frame with the {@link #newMessageDecoder
+     * message decoder}.
+     *
+     * @throws InvalidOptionException when an option's value is unusable
      */
-    default Optional<DeviceSession> newSession(DeviceId device, DriverOptions options) {
-        return Optional.empty();
+    default DeviceSession newSession(DeviceId device, DriverOptions options) {
+        return DeviceSession.decoding(newMessageDecoder(device, options));
     }
 }

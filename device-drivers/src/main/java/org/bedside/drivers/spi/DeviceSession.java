@@ -5,8 +5,10 @@ import java.nio.ByteBuffer;
 import java.time.Instant;
 
 /**
- * The conversation with a request/response device (IntelliVue, GE DRI, Medibus): associate, poll, keep the link alive,
- * time out. One session per open link, driven by the device pipeline on the link's thread, so it needs no locking:
+ * The conversation with a device over one open link: for a request/response device (IntelliVue, GE DRI, Medibus)
+ * associate, poll, keep the link alive, time out; for a device that streams on its own (Masimo, Nonin) just decode
+ * ({@link #decoding}). Every frame of every driver goes through a session: the pipeline has one path. One session per
+ * open link, driven by the device pipeline on the link's thread, so it needs no locking:
  *
  * <ol>
  *   <li>{@link #start} when the link opens (send the association request);
@@ -40,4 +42,31 @@ public interface DeviceSession {
      * other threads: return a snapshot (a volatile field), never block.
      */
     String state();
+
+    /**
+     * The session of a device that streams on its own: each frame is decoded by the driver's pure decoder, nothing is
+     * ever sent, nothing times out (the pipeline's idle timeout reports silence).
+     */
+    static DeviceSession decoding(MessageDecoder decoder) {
+        return new DeviceSession() {
+            @Override
+            public void start(SessionLink link, long nowNanos) {}
+
+            @Override
+            public DecodeResult onFrame(ByteBuffer frame, Instant receivedAt, long nowNanos) {
+                return decoder.decode(frame, receivedAt);
+            }
+
+            @Override
+            public void onTick(long nowNanos) {}
+
+            @Override
+            public void stop() {}
+
+            @Override
+            public String state() {
+                return "streaming";
+            }
+        };
+    }
 }

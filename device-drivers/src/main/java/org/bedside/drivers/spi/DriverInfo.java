@@ -3,6 +3,7 @@ package org.bedside.drivers.spi;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How a driver describes itself: a stable code used in configuration ({@code masimo-ascii}), names for people, the
@@ -11,7 +12,8 @@ import java.util.Set;
  * @param code the stable code used in {@code gateway.devices.<name>.driver}; never changes once released
  * @param deviceType what kind of device it reads, for the FHIR Device resource ("Pulse oximeter")
  * @param transports the kinds of link the driver speaks over
- * @param defaultSerial the line settings its devices use by default (for serial transports)
+ * @param serial the line settings its devices use by default; given exactly when the driver speaks over serial ports
+ *     (a UDP or MQTT driver has no line settings to declare)
  * @param maxFrameLength the largest frame the driver accepts; longer input is discarded and counted
  */
 public record DriverInfo(
@@ -20,7 +22,7 @@ public record DriverInfo(
         String manufacturer,
         String deviceType,
         Set<TransportKind> transports,
-        SerialSettings defaultSerial,
+        @Nullable SerialSettings serial,
         int maxFrameLength,
         List<OptionSpec> options) {
 
@@ -29,7 +31,23 @@ public record DriverInfo(
             throw new IllegalArgumentException("a driver speaks over at least one kind of transport");
         }
         transports = Set.copyOf(transports);
+        if (transports.contains(TransportKind.SERIAL) != (serial != null)) {
+            throw new IllegalArgumentException(
+                    "a driver gives default line settings exactly when it speaks over serial ports: " + code);
+        }
         options = List.copyOf(options);
+    }
+
+    /**
+     * The line settings of a serial driver's devices.
+     *
+     * @throws IllegalStateException if the driver does not speak over serial ports
+     */
+    public SerialSettings defaultSerial() {
+        if (serial == null) {
+            throw new IllegalStateException("the driver " + code + " does not speak over serial ports");
+        }
+        return serial;
     }
 
     public Optional<OptionSpec> option(String key) {

@@ -46,8 +46,7 @@ class IvueSessionTest {
 
     private static DeviceSession session(Map<String, String> options) {
         IntelliVueLanDriver driver = new IntelliVueLanDriver();
-        return driver.newSession(DEVICE, DriverOptions.parse(driver.info(), options))
-                .orElseThrow();
+        return driver.newSession(DEVICE, DriverOptions.parse(driver.info(), options));
     }
 
     @BeforeEach
@@ -521,8 +520,7 @@ class IvueSessionTest {
     @Test
     void theSerialDriversSessionFramesWhatItSends() throws IOException {
         IntelliVueSerialDriver driver = new IntelliVueSerialDriver();
-        DeviceSession serial =
-                driver.newSession(DEVICE, DriverOptions.defaults(driver.info())).orElseThrow();
+        DeviceSession serial = driver.newSession(DEVICE, DriverOptions.defaults(driver.info()));
         serial.start(link, now);
         byte[] aarq = HexFormat.of().parseHex(takeSent().get(0));
         assertThat(aarq[0]).isEqualTo((byte) 0xC0);

@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.bedside.drivers.framing.LineFrameDecoder;
@@ -132,8 +131,8 @@ class DeviceSessionPipelineTest {
         }
 
         @Override
-        public Optional<DeviceSession> newSession(DeviceId device, DriverOptions options) {
-            return Optional.of(new ToySession());
+        public DeviceSession newSession(DeviceId device, DriverOptions options) {
+            return new ToySession();
         }
     }
 

@@ -169,14 +169,14 @@ public record GatewaySettings(
         } else {
             try {
                 options = DriverOptions.parse(driver.info(), d.options());
-                driver.newMessageDecoder(id, options); // checks option values
+                driver.newSession(id, options); // checks option values
             } catch (InvalidOptionException e) {
                 problems.add(
                         key + ".options." + e.key(),
                         e.getMessage().substring(e.key().length() + 2));
                 ok = false;
             }
-            serial = driver.info().defaultSerial();
+            serial = driver.info().serial();
         }
         if (d.serial().isPresent()) {
             try {
@@ -227,7 +227,11 @@ public record GatewaySettings(
             problems.add(key + ".idle-timeout", "must be positive");
             ok = false;
         }
-        if (!ok || driver == null || options == null || serial == null) {
+        if (d.serial().isPresent() && kind != null && kind != TransportKind.SERIAL) {
+            problems.add(key + ".serial", "line settings are only for serial ports, not for " + d.port());
+            ok = false;
+        }
+        if (!ok || driver == null || options == null || (kind == TransportKind.SERIAL && serial == null)) {
             return null;
         }
         String patient = d.patient().isPresent()
@@ -240,7 +244,7 @@ public record GatewaySettings(
                 d.idleTimeout(), Duration.ofMillis(250), maxOf(Duration.ofMillis(250), d.reconnectMaxDelay()));
         Transport transport = kind == TransportKind.UDP
                 ? new UdpTransport(new InetSocketAddress(udp.getHostString(), udp.getPort()))
-                : new SerialTransport(Path.of(port), serial);
+                : new SerialTransport(Path.of(port), java.util.Objects.requireNonNull(serial));
         return new DeviceSettings(id, driver, options, transport, pipeline, context);
     }
 

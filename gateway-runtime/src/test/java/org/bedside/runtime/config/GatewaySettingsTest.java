@@ -156,6 +156,34 @@ class GatewaySettingsTest {
     }
 
     @Test
+    void aDeviceOnUdpHasNoLineSettingsAndMayNotBeGivenAny() {
+        GatewaySettings s = GatewaySettings.from(new Config(
+                "icu-gw-12",
+                Optional.empty(),
+                Map.of(
+                        "bed7-monitor",
+                        new Device("intellivue-lan", "udp://10.1.2.3:24105", Optional.empty(), Map.of())),
+                new Uplink("http://127.0.0.1:8090/fhir", "1m")));
+        assertThat(s.devices()).singleElement().satisfies(d -> {
+            assertThat(d.transport()).isInstanceOf(org.bedside.drivers.transport.UdpTransport.class);
+            assertThat(d.driver().info().serial()).isNull();
+        });
+        ConfigProblems e = catchThrowableOfType(
+                ConfigProblems.class,
+                () -> GatewaySettings.from(new Config(
+                        "icu-gw-12",
+                        Optional.empty(),
+                        Map.of(
+                                "bed7-monitor",
+                                new Device(
+                                        "intellivue-lan", "udp://10.1.2.3:24105", Optional.of("115200 8N1"), Map.of())),
+                        new Uplink("http://127.0.0.1:8090/fhir", "1m"))));
+        assertThat(e.problems())
+                .containsExactly("gateway.devices.bed7-monitor.serial: line settings are only for serial ports, not for"
+                        + " udp://10.1.2.3:24105");
+    }
+
+    @Test
     void parsesSerialLinesAndDurations() {
         assertThat(SerialLine.parse("19200 8E1 rtscts"))
                 .isEqualTo(new SerialSettings(

@@ -53,7 +53,7 @@ class MonitorRoundTripTest {
         Wire(Scenario scenario, Map<String, String> options, int nibpEvery) {
             IntelliVueSerialDriver driver = new IntelliVueSerialDriver();
             DriverOptions o = DriverOptions.parse(driver.info(), options);
-            session = driver.newSession(DeviceId.of("bed7"), o).orElseThrow();
+            session = driver.newSession(DeviceId.of("bed7"), o);
             hostFramer = driver.newFrameDecoder(o);
             monitorFramer = driver.newFrameDecoder(o); // the monitor's side reads our frames with the same framing
             monitor = new SimulatedMonitor(
