@@ -22,6 +22,12 @@ public sealed interface Reading permits NumericReading, CompoundReading, Wavefor
 
     Instant receivedAt();
 
+    /**
+     * The same reading with another receive time: for records stamped while the gateway's wall clock was not yet
+     * trustworthy, whose receive times are corrected once it is (the device's own time is never changed).
+     */
+    Reading withReceivedAt(Instant receivedAt);
+
     /** What this reading is about within its device: a metric code, {@code alarm:<code>} or {@code status:<code>}. */
     String subjectPart();
 

@@ -140,7 +140,11 @@ public final class Replay {
         return 64;
     }
 
-    static String json(Reading r) {
+    /**
+     * One reading as one JSON object, as {@code bedside replay} prints it: also how a consumer's dead letter keeps a
+     * record that it could not handle.
+     */
+    public static String json(Reading r) {
         String deviceTime = r.deviceTime() == null ? null : r.deviceTime().toString();
         if (r instanceof NumericReading n) {
             return Json.object(ordered(
