@@ -135,12 +135,13 @@ public final class MllpClient implements AutoCloseable {
         String user = get(t, "/.ERR-8");
         String code = get(t, "/.ERR-3-1");
         String text = get(t, "/.ERR-3-2");
+        String original = get(t, "/.ERR-3-9");
         String msa3 = get(t, "/.MSA-3");
         StringBuilder b = new StringBuilder();
         if (!code.isEmpty() || !text.isEmpty()) {
             b.append(" (").append(code).append(text.isEmpty() ? "" : " " + text).append(')');
         }
-        String detail = !user.isEmpty() ? user : msa3;
+        String detail = !user.isEmpty() ? user : !original.isEmpty() ? original : msa3;
         if (!detail.isEmpty()) {
             b.append(": ").append(detail.length() > 300 ? detail.substring(0, 300) + "..." : detail);
         }
