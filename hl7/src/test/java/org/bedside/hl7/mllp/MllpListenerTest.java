@@ -89,7 +89,11 @@ class MllpListenerTest {
         assertThat(stored.get(0).controlId()).isEqualTo("HP0122182658686QQ000CND119C0WS61");
         assertThat(stored.get(0).header().type()).isEqualTo("ORU^R01");
         assertThat(stored.get(0).source().getAddress().isLoopbackAddress()).isTrue();
-        assertThat(listener.stats().acksSent(AckCode.CA)).isEqualTo(1);
+        // The counter moves once the write returned, which may be just after HAPI's client read the answer.
+        Await.until(
+                "the acknowledgement to be counted",
+                WAIT,
+                () -> listener.stats().acksSent(AckCode.CA) == 1);
         assertThat(listener.stats().messagesAccepted()).isEqualTo(1);
     }
 
@@ -340,7 +344,10 @@ class MllpListenerTest {
                     "the idle close to be counted",
                     WAIT,
                     () -> impatient.stats().failures(FailureReason.IDLE_TIMEOUT) == 1);
-            assertThat(impatient.stats().connectionsOpen()).isZero();
+            Await.until(
+                    "the connection to be released",
+                    WAIT,
+                    () -> impatient.stats().connectionsOpen() == 0);
         }
     }
 
