@@ -449,7 +449,11 @@ public final class MllpListener implements AutoCloseable {
         }
 
         private void count(Hl7Failure failure) {
-            count(failure.reason(), failure.detail() + Hl7Location.describe(failure.location()));
+            // HAPI's own reasons may quote the message (patient data): they go back to the sender, not into the log.
+            String detail = failure.reason() == FailureReason.UNPARSEABLE
+                    ? "HAPI could not parse the message"
+                    : failure.detail();
+            count(failure.reason(), detail + Hl7Location.describe(failure.location()));
         }
 
         private void count(FailureReason reason, String detail) {
