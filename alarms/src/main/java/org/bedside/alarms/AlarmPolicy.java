@@ -461,11 +461,15 @@ public record AlarmPolicy(
             return otherwise;
         }
         try {
-            return AlertReport.Priority.valueOf(text.toUpperCase(Locale.ROOT));
+            AlertReport.Priority p = AlertReport.Priority.valueOf(text.toUpperCase(Locale.ROOT));
+            if (p != AlertReport.Priority.NONE) {
+                return p;
+            }
         } catch (IllegalArgumentException e) {
-            problems.add(prefix + key + ": '" + text + "' is not a priority (high, medium, low)");
-            return otherwise;
+            // reported below
         }
+        problems.add(prefix + key + ": '" + text + "' is not a priority for an alarm (high, medium, low)");
+        return otherwise;
     }
 
     private static void range(List<String> problems, String key, Duration d, Duration min, Duration max, String also) {

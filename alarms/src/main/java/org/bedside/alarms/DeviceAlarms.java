@@ -4,6 +4,7 @@ import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
@@ -41,6 +42,7 @@ final class DeviceAlarms {
     final DeviceId device;
     private final AlarmPolicy policy;
     private final TreeMap<String, Cond> conditions = new TreeMap<>();
+    private final Map<Parameter, List<LimitRule>> rules = new EnumMap<>(Parameter.class);
     private List<AlertReport> out = new ArrayList<>();
 
     /** The latest instant processed: a frame's receive time or a clock value passed to {@link #advance}. */
@@ -56,6 +58,9 @@ final class DeviceAlarms {
     DeviceAlarms(DeviceId device, AlarmPolicy policy) {
         this.device = device;
         this.policy = policy;
+        for (Parameter p : Parameter.values()) {
+            rules.put(p, policy.rules(p));
+        }
     }
 
     // ---- inputs ----------------------------------------------------------------------------------------------------
@@ -203,8 +208,8 @@ final class DeviceAlarms {
         if (p.isEmpty()) {
             return;
         }
-        List<LimitRule> rules = policy.rules(p.get());
-        if (rules.isEmpty()) {
+        List<LimitRule> limits = rules.get(p.get());
+        if (limits.isEmpty()) {
             return;
         }
         String noValueKey = n.metric().identityPart() + "-no-value";
@@ -227,7 +232,7 @@ final class DeviceAlarms {
                         at);
             }
         }
-        for (LimitRule rule : rules) {
+        for (LimitRule rule : limits) {
             String key = n.metric().identityPart() + '-' + rule.direction().key();
             Threshold t = (Threshold) conditions.get(key);
             if (t == null) {
@@ -894,17 +899,28 @@ final class DeviceAlarms {
         AlarmEvent latest;
         Instant lastSeen;
 
+        /** Why this alarm goes out at once and is never held back, or null when the policy's delay applies. */
+        @Nullable
+        String immediate;
+
         DeviceAlarm(String key, Instant onset, AlarmEvent first) {
             super(key, onset);
             this.latest = first;
             this.lastSeen = onset;
             this.deviceTime = first.deviceTime();
+            this.immediate = NeverDelay.reason(first).orElse(null);
         }
 
-        /** Why this alarm goes out at once and is never held back, or null when the policy's delay applies. */
         @Nullable
         String immediate() {
-            return NeverDelay.reason(latest).orElse(null);
+            return immediate;
+        }
+
+        private void latest(AlarmEvent e) {
+            if (!e.equals(latest)) {
+                latest = e;
+                immediate = NeverDelay.reason(e).orElse(null);
+            }
         }
 
         Duration delay() {
@@ -919,7 +935,7 @@ final class DeviceAlarms {
                 Optional<Parameter> p = Parameter.of(source);
                 if (p.isPresent()) {
                     Optional<Duration> shortest =
-                            policy.rules(p.get()).stream().map(LimitRule::delay).min(Duration::compareTo);
+                            rules.get(p.get()).stream().map(LimitRule::delay).min(Duration::compareTo);
                     if (shortest.isPresent()) {
                         return shortest.get();
                     }
@@ -932,7 +948,7 @@ final class DeviceAlarms {
             lastSeen = at;
             deviceTime = e.deviceTime();
             if (!notified) {
-                latest = e;
+                latest(e);
                 inactivation = inactivationOf(e, inactivation);
                 if (Duration.between(onset, at).compareTo(delay()) >= 0 && !held(this)) {
                     start(at);
@@ -943,7 +959,7 @@ final class DeviceAlarms {
             AlertReport.InactivationState inactivationBefore = inactivation;
             boolean newText = !e.text().equals(latest.text());
             boolean newDevicePriority = e.priority() != latest.priority();
-            latest = e;
+            latest(e);
             inactivation = inactivationOf(e, inactivation);
             AlertReport.Priority after = priority();
             if (rank(after) > rank(before)) {
