@@ -190,6 +190,29 @@ class DeviceInputsTest {
     }
 
     @Test
+    void aDeviceAlarmReportedForLessThanItsDelayIsNotNotified() {
+        List<List<Reading>> frames = new ArrayList<>();
+        for (int s = 0; s < 12; s++) { // Medibus: priority and kind not given, no parameter: the device-alarm delay
+            frames.add(List.of(alarm(
+                    MONITOR,
+                    "cp1-41",
+                    "Paw high",
+                    AlarmEvent.Kind.UNKNOWN,
+                    AlarmEvent.Priority.UNKNOWN,
+                    AlarmEvent.State.UNKNOWN,
+                    null,
+                    s)));
+        }
+        for (int s = 12; s < 60; s++) {
+            frames.add(List.of(value(MONITOR, Metrics.HEART_RATE_ECG, s, "80")));
+        }
+        assertThat(feed(engine, frames)).isEmpty();
+        assertThat(engine.rebuildPoint().devices().get(MONITOR).busySince())
+                .as("the pending alarm was dropped once not reported for more than 15 s")
+                .isNull();
+    }
+
+    @Test
     void changesInARepeatedAlarmAreUpdatesOfTheSameAlert() {
         List<List<Reading>> frames = new ArrayList<>();
         for (int s = 0; s < 60; s++) {
