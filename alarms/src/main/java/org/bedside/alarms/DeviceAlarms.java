@@ -270,6 +270,11 @@ final class DeviceAlarms {
                 return;
             }
             next.onDeadline(due);
+            if (conditions.get(next.key) == next && due.equals(next.deadline())) {
+                // every deadline action ends the condition or moves its deadline on; one that did neither would loop
+                throw new IllegalStateException("alarm condition " + next.alertId + " did not act on its deadline "
+                        + due + ": a defect in the engine");
+            }
             promote(due);
         }
     }
