@@ -11,7 +11,6 @@ import java.util.function.Function;
 import org.bedside.model.AlertReport;
 import org.bedside.model.DeviceId;
 import org.bedside.model.Reading;
-import org.jspecify.annotations.Nullable;
 
 /**
  * The alarm engine: readings in, alert notifications out. Pure — no threads, no clock reads, no I/O — so tests script
@@ -193,10 +192,5 @@ public final class AlarmEngine {
     /** Frames skipped by a {@linkplain #resuming resuming} engine as already accounted for. */
     public long skippedOnResume() {
         return skipped;
-    }
-
-    @Nullable
-    DeviceAlarms device(DeviceId id) {
-        return devices.get(id);
     }
 }
