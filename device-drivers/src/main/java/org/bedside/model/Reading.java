@@ -13,7 +13,8 @@ import org.jspecify.annotations.Nullable;
  * increases per device, so no two readings of a device share a key, and a reading read back from the buffer has the same
  * key it had when it was written: replaying it after a crash writes nothing new on the FHIR server.
  */
-public sealed interface Reading permits NumericReading, CompoundReading, WaveformSegment, AlarmEvent, DeviceStatus {
+public sealed interface Reading
+        permits NumericReading, CompoundReading, WaveformSegment, AlarmEvent, DeviceStatus, AlertReport {
 
     DeviceId device();
 
@@ -28,7 +29,10 @@ public sealed interface Reading permits NumericReading, CompoundReading, Wavefor
      */
     Reading withReceivedAt(Instant receivedAt);
 
-    /** What this reading is about within its device: a metric code, {@code alarm:<code>} or {@code status:<code>}. */
+    /**
+     * What this reading is about within its device: a metric code, {@code alarm:<code>}, {@code status:<code>} or, for
+     * the alarm engine's notifications, {@code alert:<condition>:<onset µs>:<update count>}.
+     */
     String subjectPart();
 
     default String key() {
