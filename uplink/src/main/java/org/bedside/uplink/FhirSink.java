@@ -61,7 +61,7 @@ final class FhirSink implements Sink<Chartable> {
         this.devices = Map.copyOf(devices);
         this.clock = clock;
         this.mapper = new ObservationMapper(settings);
-        this.uploader = new FhirUploader(settings, FhirContext.forR4Cached());
+        this.uploader = new FhirUploader(settings, UploadContext.FHIR);
     }
 
     @Override
@@ -244,6 +244,20 @@ final class FhirSink implements Sink<Chartable> {
     /** Charted more than {@value #BACKFILL_AFTER_MINUTES} minutes after it was measured: tagged as back-filled. */
     private boolean isBackfill(Chartable c) {
         return c.effective().isBefore(clock.instant().minus(Duration.ofMinutes(BACKFILL_AFTER_MINUTES)));
+    }
+
+    /**
+     * The FHIR context of uploads: HAPI's JSON encoding is nearly all of the gateway's own work per Bundle (profiled:
+     * docs/benchmarks.md), and its pass that looks for referenced resources to contain is wasted on Bundles whose
+     * references are all {@code urn:uuid} strings. A context of its own, so that no other user of the shared one is
+     * affected.
+     */
+    private static final class UploadContext {
+        static final FhirContext FHIR = FhirContext.forR4();
+
+        static {
+            FHIR.getParserOptions().setAutoContainReferenceTargetsWithNoId(false);
+        }
     }
 
     private static UUID uuid(String name) {
