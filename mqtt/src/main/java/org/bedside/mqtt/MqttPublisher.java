@@ -174,6 +174,10 @@ public final class MqttPublisher implements AutoCloseable {
         }
         published.addAndGet(batch.size() - refused.size());
         if (!refused.isEmpty()) {
+            // A broker may close the connection after refusing (HiveMQ does, under MQTT 5): the next batch starts on a
+            // fresh connection rather than on one that is about to go.
+            dropClient();
+            setState(false, refused.size() + " message(s) refused; reconnecting for the next batch");
             LOG.warn(
                     "MQTT egress: {} of {} messages refused, first: {}",
                     refused.size(),
