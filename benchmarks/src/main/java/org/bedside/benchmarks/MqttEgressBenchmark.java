@@ -130,7 +130,13 @@ public final class MqttEgressBenchmark {
                     if (e.getReasonCode() != MqttClientException.REASON_CODE_MAX_INFLIGHT) {
                         throw e;
                     }
-                    inFlight.removeFirst().waitForCompletion(10_000);
+                    IMqttToken oldest = inFlight.pollFirst();
+                    if (oldest != null && !oldest.isComplete()) {
+                        oldest.waitForCompletion(10_000);
+                    } else {
+                        // acknowledged, but Paho frees the slot a moment later on its callback thread
+                        java.util.concurrent.locks.LockSupport.parkNanos(200_000);
+                    }
                 }
             }
         }

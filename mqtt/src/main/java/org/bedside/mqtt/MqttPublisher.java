@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
 import org.eclipse.paho.mqttv5.client.MqttCallback;
@@ -139,10 +140,20 @@ public final class MqttPublisher implements AutoCloseable {
                         break;
                     } catch (MqttException e) {
                         // Paho refuses to exceed the broker's Receive Maximum: wait for the oldest to be acknowledged.
-                        if (e.getReasonCode() != MqttClientException.REASON_CODE_MAX_INFLIGHT || inFlight.isEmpty()) {
+                        if (e.getReasonCode() != MqttClientException.REASON_CODE_MAX_INFLIGHT) {
                             throw e;
                         }
-                        awaitToken(inFlight.removeFirst(), deadline);
+                        IMqttToken oldest = inFlight.pollFirst();
+                        if (oldest != null && !oldest.isComplete()) {
+                            awaitToken(oldest, deadline);
+                        } else {
+                            // Acknowledged, but Paho's callback thread has not yet freed its slot (it counts a
+                            // message in flight until after the token completes): a moment, within the deadline.
+                            if (System.nanoTime() - deadline > 0) {
+                                throw new TimedOut();
+                            }
+                            LockSupport.parkNanos(200_000);
+                        }
                     }
                 }
                 tokens.add(token);
