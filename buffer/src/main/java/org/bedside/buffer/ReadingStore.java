@@ -22,6 +22,13 @@ public interface ReadingStore extends Closeable {
      */
     long append(List<? extends Reading> readings) throws StoreException;
 
+    /**
+     * Calls {@code listener} after every record appended from now on, on the appending thread and outside the store's
+     * locks, so it must return at once (a consumer's wake-up). Appends fan out to the consumers this way: no device
+     * pipeline knows who reads the buffer. A listener that throws is logged and kept.
+     */
+    void addAppendListener(Runnable listener);
+
     /** Opens the named cursor, at the position it last committed (or the start of the store). */
     ReadingCursor cursor(String name) throws StoreException;
 

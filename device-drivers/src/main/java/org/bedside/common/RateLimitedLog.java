@@ -3,6 +3,7 @@ package org.bedside.common;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 
 /**
@@ -26,6 +27,11 @@ public final class RateLimitedLog {
     }
 
     public void warn(String key, String message) {
+        warn(key, message, null);
+    }
+
+    /** With the cause's stack trace, logged with the message (so once per interval per key too). */
+    public void warn(String key, String message, @Nullable Throwable cause) {
         Window w = windows.computeIfAbsent(key, k -> new Window());
         long now = System.nanoTime();
         synchronized (w) {
@@ -36,7 +42,12 @@ public final class RateLimitedLog {
             long suppressed = w.suppressed.getAndSet(0);
             w.logged = true;
             w.lastLoggedNanos = now;
-            logger.warn(suppressed == 0 ? message : message + " (" + suppressed + " more like it not logged)");
+            String text = suppressed == 0 ? message : message + " (" + suppressed + " more like it not logged)";
+            if (cause == null) {
+                logger.warn(text);
+            } else {
+                logger.warn(text, cause);
+            }
         }
     }
 }

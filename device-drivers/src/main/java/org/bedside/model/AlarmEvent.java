@@ -58,6 +58,11 @@ public record AlarmEvent(
     }
 
     @Override
+    public AlarmEvent withReceivedAt(Instant t) {
+        return new AlarmEvent(device, code, source, kind, priority, state, text, deviceTime, t);
+    }
+
+    @Override
     public String subjectPart() {
         return "alarm:" + code;
     }

@@ -45,6 +45,11 @@ public record CompoundReading(
     }
 
     @Override
+    public CompoundReading withReceivedAt(Instant t) {
+        return new CompoundReading(device, metric, components, deviceTime, t);
+    }
+
+    @Override
     public String subjectPart() {
         return metric.identityPart();
     }

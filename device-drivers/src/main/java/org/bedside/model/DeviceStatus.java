@@ -44,6 +44,11 @@ public record DeviceStatus(
     }
 
     @Override
+    public DeviceStatus withReceivedAt(Instant t) {
+        return new DeviceStatus(device, code, detail, deviceTime, t);
+    }
+
+    @Override
     public String subjectPart() {
         return "status:" + code.name().toLowerCase(java.util.Locale.ROOT);
     }

@@ -31,6 +31,11 @@ public record NumericReading(
     }
 
     @Override
+    public NumericReading withReceivedAt(Instant t) {
+        return new NumericReading(device, metric, value, unit, quality, deviceTime, t);
+    }
+
+    @Override
     public String subjectPart() {
         return metric.identityPart();
     }

@@ -13,7 +13,8 @@ import org.jspecify.annotations.Nullable;
  * increases per device, so no two readings of a device share a key, and a reading read back from the buffer has the same
  * key it had when it was written: replaying it after a crash writes nothing new on the FHIR server.
  */
-public sealed interface Reading permits NumericReading, CompoundReading, WaveformSegment, AlarmEvent, DeviceStatus {
+public sealed interface Reading
+        permits NumericReading, CompoundReading, WaveformSegment, AlarmEvent, DeviceStatus, AlertReport {
 
     DeviceId device();
 
@@ -22,7 +23,16 @@ public sealed interface Reading permits NumericReading, CompoundReading, Wavefor
 
     Instant receivedAt();
 
-    /** What this reading is about within its device: a metric code, {@code alarm:<code>} or {@code status:<code>}. */
+    /**
+     * The same reading with another receive time: for records stamped while the gateway's wall clock was not yet
+     * trustworthy, whose receive times are corrected once it is (the device's own time is never changed).
+     */
+    Reading withReceivedAt(Instant receivedAt);
+
+    /**
+     * What this reading is about within its device: a metric code, {@code alarm:<code>}, {@code status:<code>} or, for
+     * the alarm engine's notifications, {@code alert:<condition>:<onset µs>:<update count>}.
+     */
     String subjectPart();
 
     default String key() {

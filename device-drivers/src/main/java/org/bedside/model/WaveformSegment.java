@@ -38,6 +38,11 @@ public record WaveformSegment(
     }
 
     @Override
+    public WaveformSegment withReceivedAt(Instant t) {
+        return new WaveformSegment(device, metric, unit, samplePeriod, samples, quality, deviceTime, t);
+    }
+
+    @Override
     public String subjectPart() {
         return "wave:" + metric.identityPart();
     }

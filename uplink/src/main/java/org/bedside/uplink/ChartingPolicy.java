@@ -41,7 +41,7 @@ final class ChartingPolicy {
     private final UplinkSettings settings;
     private final Function<DeviceId, @Nullable DeviceContext> devices;
     private final Map<Series, Interval> open = new HashMap<>();
-    private final NotCharted notCharted = new NotCharted();
+    private final NotCharted notCharted;
 
     private record Series(DeviceId device, int mdc) {}
 
@@ -68,17 +68,25 @@ final class ChartingPolicy {
 
     /** Readings not charted, by reason, for metrics and the status page. */
     static final class NotCharted {
-        long noPatient;
-        long notChartedMetric;
-        long invalid;
-        long superseded;
-        long late;
-        long unreadableRecords;
+        // written by the uplink's thread only, read by health and metrics
+        volatile long noPatient;
+        volatile long notChartedMetric;
+        volatile long invalid;
+        volatile long superseded;
+        volatile long late;
+        volatile long unreadableRecords;
     }
 
     ChartingPolicy(UplinkSettings settings, Function<DeviceId, @Nullable DeviceContext> devices) {
+        this(settings, devices, new NotCharted());
+    }
+
+    /** Counting into {@code notCharted}, which outlives the policy (a new one after the uplink restarts). */
+    ChartingPolicy(
+            UplinkSettings settings, Function<DeviceId, @Nullable DeviceContext> devices, NotCharted notCharted) {
         this.settings = settings;
         this.devices = devices;
+        this.notCharted = notCharted;
     }
 
     NotCharted notCharted() {

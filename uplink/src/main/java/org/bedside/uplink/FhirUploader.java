@@ -22,7 +22,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * Posts transaction Bundles to the FHIR server's base URL and says what became of them. Status codes decide: 2xx
  * accepted; 408, 409 (HAPI answers two identical concurrent conditional creates with 409), 429 and 5xx are worth
- * retrying, honouring {@code Retry-After}; any other 4xx is a rejection with the server's own words.
+ * retrying, honouring {@code Retry-After}; a 1xx or 3xx is a configuration problem (redirects are not followed: a
+ * POST must not silently turn into something else); any other 4xx is a rejection with the server's own words.
  */
 final class FhirUploader {
     private static final String FHIR_JSON = "application/fhir+json";
@@ -75,6 +76,14 @@ final class FhirUploader {
         int status = response.statusCode();
         if (status >= 200 && status < 300) {
             return accepted(response.body());
+        }
+        if (status < 200 || (status >= 300 && status < 400)) {
+            String location = response.headers().firstValue("Location").orElse(null);
+            return new UploadResult.Misdirected("HTTP " + status + " from " + base
+                    + (location == null
+                            ? ": the server answers a transaction with a redirect"
+                            : ": the server redirects to " + location)
+                    + "; is gateway.uplink.base-url right?");
         }
         String reason = "HTTP " + status + " from " + base + outcome(response.body());
         if (status == 408 || status == 409 || status == 429 || status >= 500) {

@@ -38,6 +38,10 @@ public record UplinkStatus(
         RETRYING,
         /** The server refused the last Bundle (4xx); it is retried slowly until the cause is fixed. */
         REJECTED,
+        /** The server answers with a redirect (or refuses the credentials): the configuration must change. */
+        MISCONFIGURED,
+        /** An unexpected error; the uplink starts again from its committed position with back-off. */
+        FAILED,
         STOPPED
     }
 

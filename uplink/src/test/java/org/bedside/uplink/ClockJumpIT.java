@@ -24,6 +24,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.bedside.buffer.ClockStamp;
 import org.bedside.buffer.chronicle.ChronicleReadingStore;
+import org.bedside.buffer.consumer.DeadLetterStore;
+import org.bedside.buffer.consumer.TrustedClock;
 import org.bedside.drivers.testing.Await;
 import org.bedside.model.DeviceId;
 import org.bedside.model.Metrics;

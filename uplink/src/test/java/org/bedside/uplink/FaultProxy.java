@@ -29,7 +29,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class FaultProxy implements AutoCloseable {
 
-    sealed interface Fault permits Status, Hang, Slow, ResetAfterForward {}
+    sealed interface Fault permits Status, Redirect, Hang, Slow, ResetAfterForward {}
+
+    /** Answer with a redirect to {@code location} without forwarding, as a misconfigured proxy or base URL would. */
+    record Redirect(int code, String location) implements Fault {}
 
     /** Answer with this status (and Retry-After, if given) without forwarding. */
     record Status(int code, int retryAfterSeconds) implements Fault {}
@@ -127,6 +130,10 @@ final class FaultProxy implements AutoCloseable {
                             st.code(),
                             st.retryAfterSeconds() > 0 ? "Retry-After: " + st.retryAfterSeconds() + "\r\n" : "",
                             outcome.getBytes(StandardCharsets.UTF_8));
+                    continue;
+                }
+                if (fault instanceof Redirect rd) {
+                    respond(out, rd.code(), "Location: " + rd.location() + "\r\n", new byte[0]);
                     continue;
                 }
                 if (fault instanceof Hang h) {

@@ -23,6 +23,7 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.bedside.buffer.ReadingStore;
 import org.bedside.buffer.chronicle.ChronicleReadingStore;
+import org.bedside.buffer.consumer.DeadLetterStore;
 import org.bedside.drivers.testing.Await;
 import org.bedside.model.DeviceId;
 import org.bedside.model.Metrics;

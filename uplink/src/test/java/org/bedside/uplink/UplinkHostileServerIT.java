@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.bedside.buffer.chronicle.ChronicleReadingStore;
+import org.bedside.buffer.consumer.DeadLetterStore;
 import org.bedside.drivers.testing.Await;
 import org.bedside.model.DeviceId;
 import org.bedside.model.Metrics;
@@ -171,6 +172,66 @@ class UplinkHostileServerIT {
                 assertThat(deadLetters.list()).isEmpty();
                 assertThat(identifiers("hostile-orphan")).hasSize(10).doesNotHaveDuplicates();
             }
+        }
+    }
+
+    @Test
+    void aRedirectIsAConfigurationProblemRetriedNeverARefusalBisectedIntoDeadLetters() throws Exception {
+        createPatient("redirected");
+        try (FaultProxy proxy = new FaultProxy(sandbox.baseUrl());
+                ChronicleReadingStore store = ChronicleReadingStore.open(dir.resolve("buffer"))) {
+            List<String> expected = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                Instant t = T0.plusSeconds(i);
+                NumericReading r = new NumericReading(
+                        GOOD, Metrics.SPO2, BigDecimal.valueOf(95), UcumUnit.PERCENT, Quality.VALID, t, t);
+                store.append(List.of(r));
+                expected.add("redirect-gw/" + r.key());
+            }
+            String elsewhere = "https://fhir.elsewhere.example/fhir";
+            proxy.enqueue(
+                    new FaultProxy.Redirect(301, elsewhere),
+                    new FaultProxy.Redirect(308, elsewhere),
+                    new FaultProxy.Redirect(302, elsewhere));
+            UplinkSettings settings = new UplinkSettings(
+                    URI.create(proxy.baseUrl()),
+                    "redirect-gw",
+                    Duration.ZERO,
+                    20,
+                    Duration.ofSeconds(5),
+                    Duration.ofMillis(100),
+                    Duration.ofSeconds(1),
+                    Duration.ofMinutes(2),
+                    UplinkSettings.DEFAULT_IDENTIFIER_SYSTEM);
+            DeadLetterStore deadLetters = new DeadLetterStore(dir.resolve("dead-letters"));
+            Map<DeviceId, DeviceContext> devices =
+                    Map.of(GOOD, new DeviceContext(GOOD, "Bed 5", "Masimo", "Pulse oximeter", "Patient/redirected"));
+            try (UplinkWorker worker =
+                    new UplinkWorker(settings, store, devices, deadLetters, InstantSource.system())) {
+                worker.start();
+                Await.until(
+                        "the redirect named in the state",
+                        Duration.ofSeconds(60),
+                        () -> worker.status().state() == UplinkStatus.State.MISCONFIGURED);
+                assertThat(worker.status().detail())
+                        .contains("HTTP 301")
+                        .contains(elsewhere)
+                        .contains("gateway.uplink.base-url");
+                Await.until("everything charted", Duration.ofSeconds(120), () -> {
+                    try {
+                        return store.pendingRecords(UplinkWorker.CURSOR) == 0;
+                    } catch (Exception e) {
+                        return false;
+                    }
+                });
+                assertThat(worker.status().state()).isEqualTo(UplinkStatus.State.ONLINE);
+                assertThat(worker.status().deadLettered()).isZero();
+                assertThat(deadLetters.list()).isEmpty();
+                // one POST per redirect, then the Bundle went through whole: nothing was bisected
+                assertThat(proxy.posts()).hasSize(4);
+                assertThat(proxy.forwarded()).isEqualTo(1);
+            }
+            assertThat(identifiers("redirected")).containsExactlyInAnyOrderElementsOf(expected);
         }
     }
 }

@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.bedside.buffer.ReadingStore;
 import org.bedside.buffer.chronicle.ChronicleReadingStore;
+import org.bedside.buffer.consumer.DeadLetterStore;
 import org.bedside.drivers.testing.Await;
 import org.bedside.model.DeviceId;
 import org.bedside.model.Metrics;

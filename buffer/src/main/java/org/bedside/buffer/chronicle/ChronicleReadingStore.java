@@ -295,8 +295,27 @@ public final class ChronicleReadingStore implements ReadingStore {
         return directory;
     }
 
+    private final java.util.List<Runnable> appendListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    @Override
+    public void addAppendListener(Runnable listener) {
+        appendListeners.add(listener);
+    }
+
     @Override
     public long append(List<? extends Reading> readings) throws StoreException {
+        long position = appendLocked(readings);
+        for (Runnable l : appendListeners) {
+            try {
+                l.run();
+            } catch (RuntimeException e) {
+                LOG.warn("An append listener failed: {}", e.toString());
+            }
+        }
+        return position;
+    }
+
+    private long appendLocked(List<? extends Reading> readings) throws StoreException {
         synchronized (appendLock) {
             ensureOpen();
             int length = encoder.encode(readings, clockCheck.untrustedStamp());
@@ -477,7 +496,9 @@ public final class ChronicleReadingStore implements ReadingStore {
                 queue.close();
                 try {
                     Path clean = generation.resolve(Generations.CLEAN);
-                    Files.writeString(clean, "closed cleanly\n");
+                    try (java.io.FileOutputStream out = new java.io.FileOutputStream(clean.toFile())) {
+                        out.write("closed cleanly\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                    }
                     Generations.force(clean);
                     Generations.forceDirectory(generation);
                 } catch (IOException e) {

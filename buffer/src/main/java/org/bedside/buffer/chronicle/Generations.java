@@ -1,16 +1,15 @@
 package org.bedside.buffer.chronicle;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.Comparator;
 import java.util.stream.Stream;
+import org.bedside.buffer.DiskSync;
 
 /**
  * The buffer directory's layout: generations of a queue and its cursors, and which one is current.
@@ -53,7 +52,10 @@ final class Generations {
     static void makeCurrent(Path buffer, String generation) throws IOException {
         Files.createDirectories(buffer.resolve(generation));
         Path tmp = buffer.resolve(CURRENT + ".tmp");
-        Files.writeString(tmp, generation + "\n", StandardCharsets.US_ASCII);
+        // java.io, not Files.writeString (an NIO channel): see DiskSync
+        try (java.io.FileOutputStream out = new java.io.FileOutputStream(tmp.toFile())) {
+            out.write((generation + "\n").getBytes(StandardCharsets.US_ASCII));
+        }
         force(tmp);
         Files.move(tmp, buffer.resolve(CURRENT), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         forceDirectory(buffer);
@@ -81,18 +83,13 @@ final class Generations {
         }
     }
 
+    /** Interrupt-safe: see {@link DiskSync}. */
     static void force(Path file) throws IOException {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
-            ch.force(true);
-        }
+        DiskSync.force(file);
     }
 
     static void forceDirectory(Path dir) {
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
-        } catch (IOException e) {
-            // Some file systems cannot sync a directory; the rename is still atomic.
-        }
+        DiskSync.forceDirectory(dir);
     }
 
     static void forceTree(Path root) throws IOException {

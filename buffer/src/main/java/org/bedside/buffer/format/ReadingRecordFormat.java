@@ -13,6 +13,7 @@ import java.util.Objects;
 import java.util.zip.CRC32C;
 import org.bedside.buffer.ClockStamp;
 import org.bedside.model.AlarmEvent;
+import org.bedside.model.AlertReport;
 import org.bedside.model.CompoundReading;
 import org.bedside.model.DeviceId;
 import org.bedside.model.DeviceStatus;
@@ -46,12 +47,23 @@ import org.jspecify.annotations.Nullable;
  * kind 3 alarm    := code:str 0|1 metric kind:str priority:str state:str text:str
  * kind 4 status   := code:str detail:str
  * kind 5 compound := metric count:varint component{count}
+ * kind 6 alert    := alertId:str condition:str updateCount:varint phase:str kind:str priority:str
+ *                    devicePriority:str alarmState:str inactivationState:str origin:str 0|1 metric value 0|1 unit
+ *                    lowLimit:value highLimit:value text:str detail:str escalationLevel:varint onset:receivedAt
+ *                    0|1 conditionEnd:receivedAt                                       see {@link AlertReport}
  * component  := (code:varint&gt;0 | 0 metric unit) value quality
  * metric     := mdc:varint refId:str loinc:nstr label:str
  * unit       := code:str display:str
  * value      := 0 (none) | 1 unscaled:zigzag scale:zigzag | 2 decimal:str (beyond a long)
  * quality    := flagBits:varint reason:str
  * </pre>
+ *
+ * <p><b>Kinds are append-only.</b> A new kind of reading gets the next number (kind 6, the alarm engine's {@link
+ * AlertReport}, came after the first five; kind 7 is taken for {@code InfusionStatus}); a number is never reused or
+ * renumbered, and the version byte stays 1, because a record of an older layout still reads exactly as before. A
+ * release that meets a kind it does not know — a buffer written by a newer release, read by an older one after a
+ * downgrade — throws {@link MalformedRecordException} ("unknown reading kind 6") for that record, which the store hands
+ * to its consumer as unreadable, counted, never as a misread value: no byte of an unknown kind is interpreted.
  */
 public final class ReadingRecordFormat {
     public static final int VERSION_1 = 1;
@@ -62,6 +74,7 @@ public final class ReadingRecordFormat {
     private static final int ALARM = 3;
     private static final int STATUS = 4;
     private static final int COMPOUND = 5;
+    private static final int ALERT = 6;
 
     private static final int VALUE_NONE = 0;
     private static final int VALUE_UNSCALED = 1;
@@ -157,11 +170,23 @@ public final class ReadingRecordFormat {
     }
 
     private static void writeReading(Writer w, Reading r, Reading first) {
-        int kind = r instanceof NumericReading
-                ? NUMERIC
-                : r instanceof CompoundReading
-                        ? COMPOUND
-                        : r instanceof WaveformSegment ? WAVEFORM : r instanceof AlarmEvent ? ALARM : STATUS;
+        int kind;
+        if (r instanceof NumericReading) {
+            kind = NUMERIC;
+        } else if (r instanceof CompoundReading) {
+            kind = COMPOUND;
+        } else if (r instanceof WaveformSegment) {
+            kind = WAVEFORM;
+        } else if (r instanceof AlarmEvent) {
+            kind = ALARM;
+        } else if (r instanceof DeviceStatus) {
+            kind = STATUS;
+        } else if (r instanceof AlertReport) {
+            kind = ALERT;
+        } else {
+            throw new IllegalArgumentException(
+                    "no record kind for " + r.getClass().getName());
+        }
         w.u8(kind);
         if (r.receivedAt().equals(first.receivedAt()) && Objects.equals(r.deviceTime(), first.deviceTime())) {
             w.u8(0);
@@ -212,7 +237,44 @@ public final class ReadingRecordFormat {
         } else if (r instanceof DeviceStatus s) {
             w.str(s.code().name());
             w.str(s.detail());
+        } else if (r instanceof AlertReport a) {
+            writeAlert(w, a);
         }
+    }
+
+    private static void writeAlert(Writer w, AlertReport a) {
+        w.str(a.alertId());
+        w.str(a.condition());
+        w.varint(a.updateCount());
+        w.str(a.phase().name());
+        w.str(a.kind().name());
+        w.str(a.priority().name());
+        w.str(a.devicePriority().name());
+        w.str(a.alarmState().name());
+        w.str(a.inactivationState().name());
+        w.str(a.origin().name());
+        MetricCode source = a.source();
+        if (source == null) {
+            w.u8(0);
+        } else {
+            w.u8(1);
+            w.metric(source);
+        }
+        w.value(a.value());
+        UcumUnit unit = a.unit();
+        if (unit == null) {
+            w.u8(0);
+        } else {
+            w.u8(1);
+            w.unit(unit);
+        }
+        w.value(a.lowLimit());
+        w.value(a.highLimit());
+        w.str(a.text());
+        w.str(a.detail());
+        w.varint(a.escalationLevel());
+        w.instant(a.onset());
+        w.optionalInstant(a.conditionEnd());
     }
 
     /**
@@ -339,8 +401,70 @@ public final class ReadingRecordFormat {
                 DeviceStatus.Code code = DeviceStatus.Code.valueOf(r.str());
                 return new DeviceStatus(device, code, r.str(), deviceTime, receivedAt);
             }
-            default -> throw new MalformedRecordException("unknown reading kind " + kind);
+            case ALERT -> {
+                return readAlert(r, device, deviceTime, receivedAt);
+            }
+            default ->
+                throw new MalformedRecordException("unknown reading kind " + kind
+                        + ": was it written by a newer release? (kinds are append-only; this release reads 1 to "
+                        + ALERT + ")");
         }
+    }
+
+    private static AlertReport readAlert(Reader r, DeviceId device, @Nullable Instant deviceTime, Instant receivedAt)
+            throws MalformedRecordException {
+        String alertId = r.str();
+        String condition = r.str();
+        int updateCount = r.varint();
+        AlertReport.Phase phase = AlertReport.Phase.valueOf(r.str());
+        AlarmEvent.Kind kind = AlarmEvent.Kind.valueOf(r.str());
+        AlertReport.Priority priority = AlertReport.Priority.valueOf(r.str());
+        AlarmEvent.Priority devicePriority = AlarmEvent.Priority.valueOf(r.str());
+        AlertReport.AlarmState alarmState = AlertReport.AlarmState.valueOf(r.str());
+        AlertReport.InactivationState inactivation = AlertReport.InactivationState.valueOf(r.str());
+        AlertReport.Origin origin = AlertReport.Origin.valueOf(r.str());
+        MetricCode source = flag(r) ? r.metric() : null;
+        BigDecimal value = r.value();
+        UcumUnit unit = flag(r) ? r.unit() : null;
+        BigDecimal low = r.value();
+        BigDecimal high = r.value();
+        String text = r.str();
+        String detail = r.str();
+        int escalationLevel = r.varint();
+        Instant onset = r.instant();
+        Instant conditionEnd = r.optionalInstant();
+        return new AlertReport(
+                device,
+                alertId,
+                condition,
+                updateCount,
+                phase,
+                kind,
+                priority,
+                devicePriority,
+                alarmState,
+                inactivation,
+                origin,
+                source,
+                value,
+                unit,
+                low,
+                high,
+                text,
+                detail,
+                escalationLevel,
+                onset,
+                conditionEnd,
+                deviceTime,
+                receivedAt);
+    }
+
+    private static boolean flag(Reader r) throws MalformedRecordException {
+        int f = r.u8();
+        if (f > 1) {
+            throw new MalformedRecordException("bad presence flag " + f);
+        }
+        return f == 1;
     }
 
     private static final class Writer {

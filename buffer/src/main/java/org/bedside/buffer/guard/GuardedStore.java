@@ -213,6 +213,11 @@ public final class GuardedStore implements ReadingStore {
     }
 
     @Override
+    public void addAppendListener(Runnable listener) {
+        store.addAppendListener(listener);
+    }
+
+    @Override
     public ReadingCursor cursor(String name) throws StoreException {
         return store.cursor(name);
     }

@@ -3,15 +3,21 @@ package org.bedside.buffer.format;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.bedside.buffer.SampleReadings;
+import org.bedside.model.AlarmEvent;
+import org.bedside.model.AlertReport;
 import org.bedside.model.DeviceId;
 import org.bedside.model.DeviceStatus;
+import org.bedside.model.Metrics;
 import org.bedside.model.Reading;
+import org.bedside.model.UcumUnit;
 import org.junit.jupiter.api.Test;
 
 class ReadingRecordFormatTest {
@@ -36,9 +42,133 @@ class ReadingRecordFormatTest {
                 .isEqualTo(readings.stream().map(Reading::key).toList());
     }
 
+    /** An alert's start with every optional field set, and its end with none of them (a technical alert). */
+    private static List<Reading> alerts(Instant at) {
+        Instant onset = at.minusSeconds(15);
+        AlertReport start = new AlertReport(
+                SampleReadings.DEVICE,
+                "bed12-spo2/150456-low/" + Reading.epochMicros(onset),
+                "150456-low",
+                0,
+                AlertReport.Phase.START,
+                AlarmEvent.Kind.PHYSIOLOGICAL,
+                AlertReport.Priority.MEDIUM,
+                AlarmEvent.Priority.UNKNOWN,
+                AlertReport.AlarmState.ACTIVE,
+                AlertReport.InactivationState.ENABLED,
+                AlertReport.Origin.GATEWAY,
+                Metrics.SPO2,
+                new BigDecimal("88"),
+                UcumUnit.PERCENT,
+                new BigDecimal("90"),
+                null,
+                "SpO2 low (below 90 %)",
+                "SpO2 88 % below 90 % for 15 s — ünïcode",
+                0,
+                onset,
+                null,
+                at.minusMillis(300),
+                at);
+        AlertReport end = new AlertReport(
+                SampleReadings.DEVICE,
+                "bed12-spo2/status:sensor_off/" + Reading.epochMicros(onset),
+                "status:sensor_off",
+                3,
+                AlertReport.Phase.END,
+                AlarmEvent.Kind.TECHNICAL,
+                AlertReport.Priority.HIGH,
+                AlarmEvent.Priority.UNKNOWN,
+                AlertReport.AlarmState.INACTIVE,
+                AlertReport.InactivationState.AUDIO_PAUSED,
+                AlertReport.Origin.DEVICE,
+                null,
+                null,
+                null,
+                null,
+                null,
+                "Sensor off",
+                "ended: not reported for 15 s",
+                1,
+                onset,
+                at.minusSeconds(2),
+                null,
+                at.plusMillis(1));
+        return List.of(start, end);
+    }
+
+    private static List<Reading> everything(Instant at) {
+        List<Reading> all = new ArrayList<>(SampleReadings.frame(at));
+        all.addAll(alerts(at));
+        return all;
+    }
+
+    @Test
+    void alertReportsComeBackEqualAsKindSix() throws Exception {
+        List<Reading> readings = alerts(T);
+        byte[] bytes = encode(readings);
+        ReadingRecordFormat.Record r = ReadingRecordFormat.decode(ByteBuffer.wrap(bytes));
+        assertThat(r.readings()).isEqualTo(readings);
+        assertThat(r.readings()).extracting(Reading::key).containsExactlyElementsOf(keys(readings));
+        int firstKind = firstKindOffset();
+        assertThat(bytes[0]).as("the version byte stays 1").isEqualTo((byte) 1);
+        assertThat(bytes[firstKind]).as("alerts are kind 6").isEqualTo((byte) 6);
+    }
+
+    @Test
+    void aKindThisReleaseDoesNotKnowIsUnreadableNeverMisread() {
+        byte[] bytes = encode(alerts(T));
+        int firstKind = firstKindOffset();
+        bytes[firstKind] = 8; // a kind of a release newer than this one
+        fixCrc(bytes);
+        assertThatThrownBy(() -> ReadingRecordFormat.decode(ByteBuffer.wrap(bytes)))
+                .isInstanceOf(MalformedRecordException.class)
+                .hasMessageContaining("unknown reading kind 8")
+                .hasMessageContaining("newer release");
+    }
+
+    /** version, device, receivedAt, deviceTime (present), clock flag, count: then the first reading's kind byte. */
+    private static int firstKindOffset() {
+        return 1
+                + 1
+                + SampleReadings.DEVICE.value().length()
+                + instantLength(T)
+                + 1
+                + instantLength(T.minusMillis(300))
+                + 1
+                + 1;
+    }
+
+    private static List<String> keys(List<Reading> readings) {
+        return readings.stream().map(Reading::key).toList();
+    }
+
+    /** Bytes of an instant as the format writes it (zigzag seconds, varint nanos). */
+    private static int instantLength(Instant t) {
+        return varintLength(t.getEpochSecond() << 1 ^ t.getEpochSecond() >> 63) + varintLength(t.getNano());
+    }
+
+    private static int varintLength(long v) {
+        int n = 1;
+        while ((v & ~0x7FL) != 0) {
+            v >>>= 7;
+            n++;
+        }
+        return n;
+    }
+
+    private static void fixCrc(byte[] bytes) {
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(bytes, 0, bytes.length - 4);
+        int v = (int) crc.getValue();
+        bytes[bytes.length - 4] = (byte) (v >>> 24);
+        bytes[bytes.length - 3] = (byte) (v >>> 16);
+        bytes[bytes.length - 2] = (byte) (v >>> 8);
+        bytes[bytes.length - 1] = (byte) v;
+    }
+
     @Test
     void everyTruncationIsReportedAsMalformedNeverAnotherException() {
-        byte[] bytes = encode(SampleReadings.frame(T));
+        byte[] bytes = encode(everything(T));
         for (int n = 0; n < bytes.length; n++) {
             byte[] cut = Arrays.copyOf(bytes, n);
             assertThatThrownBy(() -> ReadingRecordFormat.decode(ByteBuffer.wrap(cut)))
@@ -49,7 +179,7 @@ class ReadingRecordFormatTest {
 
     @Test
     void corruptedBytesAreMalformedOrDecodeNeverAnythingElse() {
-        byte[] bytes = encode(SampleReadings.frame(T));
+        byte[] bytes = encode(everything(T));
         Random random = new Random(9);
         for (int i = 0; i < 20_000; i++) {
             byte[] bad = bytes.clone();

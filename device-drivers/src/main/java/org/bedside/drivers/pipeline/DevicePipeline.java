@@ -77,6 +77,9 @@ public final class DevicePipeline implements AutoCloseable {
     private volatile Instant since;
     private volatile @Nullable Instant lastFrameAt;
     private volatile boolean running;
+    /** {@link System#nanoTime()} when the pipeline's thread last went round its loop: a watchdog sees it turning. */
+    private volatile long lastTurnNanos = System.nanoTime();
+
     private volatile @Nullable Link link;
     private volatile @Nullable DeviceSession session;
     private @Nullable Thread thread;
@@ -146,6 +149,17 @@ public final class DevicePipeline implements AutoCloseable {
         setState(LinkState.STOPPED, "stopped");
     }
 
+    /** Whether the pipeline's thread runs (false before start, after close, or if it ended: it never should). */
+    public boolean alive() {
+        Thread t = thread;
+        return t != null && t.isAlive();
+    }
+
+    /** {@link System#nanoTime()} of the thread's last turn: at least every read timeout (100 ms) or back-off slice. */
+    public long lastTurnNanos() {
+        return lastTurnNanos;
+    }
+
     public PipelineStatus status() {
         Map<DecodeFailure.Reason, Long> counts = new EnumMap<>(DecodeFailure.Reason.class);
         failures.forEach((reason, count) -> counts.put(reason, count.get()));
@@ -170,6 +184,7 @@ public final class DevicePipeline implements AutoCloseable {
     private void run() {
         boolean reportedDown = false;
         while (running) {
+            lastTurnNanos = System.nanoTime();
             Link opened;
             try {
                 opened = transport.open();
@@ -255,6 +270,7 @@ public final class DevicePipeline implements AutoCloseable {
         boolean idleReported = false;
         long framesBefore = frames.get();
         while (running) {
+            lastTurnNanos = System.nanoTime();
             buffer.clear();
             int n;
             try {
@@ -371,10 +387,13 @@ public final class DevicePipeline implements AutoCloseable {
     }
 
     private void pause(Duration d) {
+        long deadline = System.nanoTime() + d.toNanos();
         synchronized (wakeUp) {
-            if (running) {
+            long left;
+            while (running && (left = deadline - System.nanoTime()) > 0) {
+                lastTurnNanos = System.nanoTime();
                 try {
-                    wakeUp.wait(Math.max(1, d.toMillis()));
+                    wakeUp.wait(Math.max(1, Math.min(1000, left / 1_000_000)));
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     running = false;

@@ -22,6 +22,7 @@ import org.bedside.drivers.spi.FrameSink;
 import org.bedside.drivers.spi.InvalidOptionException;
 import org.bedside.drivers.spi.MessageDecoder;
 import org.bedside.model.AlarmEvent;
+import org.bedside.model.AlertReport;
 import org.bedside.model.CompoundReading;
 import org.bedside.model.DeviceId;
 import org.bedside.model.DeviceStatus;
@@ -140,7 +141,11 @@ public final class Replay {
         return 64;
     }
 
-    static String json(Reading r) {
+    /**
+     * One reading as one JSON object, as {@code bedside replay} prints it: also how a consumer's dead letter keeps a
+     * record that it could not handle.
+     */
+    public static String json(Reading r) {
         String deviceTime = r.deviceTime() == null ? null : r.deviceTime().toString();
         if (r instanceof NumericReading n) {
             return Json.object(ordered(
@@ -205,7 +210,24 @@ public final class Replay {
                     "text", a.text(),
                     "deviceTime", deviceTime));
         }
-        DeviceStatus s = (DeviceStatus) r;
+        if (r instanceof AlertReport a) {
+            return Json.object(ordered(
+                    "kind", "alert",
+                    "alertId", a.alertId(),
+                    "update", a.updateCount(),
+                    "phase", a.phase().acmCode(),
+                    "alertKind", a.kind().name().toLowerCase(Locale.ROOT),
+                    "priority", a.priority().acmCode(),
+                    "state", a.alarmState().acmCode(),
+                    "mdc", a.source() == null ? null : a.source().mdc(),
+                    "value", a.value() == null ? null : a.value().toPlainString(),
+                    "text", a.text(),
+                    "onset", a.onset().toString()));
+        }
+        if (!(r instanceof DeviceStatus s)) {
+            throw new IllegalArgumentException(
+                    "no JSON form for " + r.getClass().getSimpleName());
+        }
         return Json.object(ordered(
                 "kind", "status",
                 "code", s.code().name().toLowerCase(Locale.ROOT),

@@ -13,8 +13,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.bedside.runtime.wiring.Gateway;
-import org.bedside.uplink.DeadLetterStore;
+import org.bedside.buffer.consumer.DeadLetterStore;
+import org.bedside.uplink.UplinkWorker;
 
 /**
  * The dead letters: Observations the FHIR server refused one by one. {@code bedside dead-letters} is a thin client of
@@ -24,7 +24,7 @@ import org.bedside.uplink.DeadLetterStore;
 @Produces(MediaType.APPLICATION_JSON)
 public class DeadLetterResource {
     @Inject
-    Gateway gateway;
+    UplinkWorker uplink;
 
     /** One dead letter without its Bundle, for the list. */
     public record Summary(String id, String identifier, String device, int status, String reason, Instant rejectedAt) {}
@@ -32,7 +32,7 @@ public class DeadLetterResource {
     @GET
     public List<Summary> list() throws IOException {
         List<Summary> out = new ArrayList<>();
-        for (DeadLetterStore.DeadLetter d : gateway.uplink().deadLetters().list()) {
+        for (DeadLetterStore.DeadLetter d : uplink.deadLetters().list()) {
             out.add(new Summary(d.id(), d.identifier(), d.device(), d.status(), d.reason(), d.rejectedAt()));
         }
         return out;
@@ -43,26 +43,26 @@ public class DeadLetterResource {
     @Produces(MediaType.APPLICATION_JSON)
     public String show(@PathParam("id") String id) throws IOException {
         DeadLetterStore.DeadLetter d =
-                gateway.uplink().deadLetters().get(id).orElseThrow(() -> new NotFoundException("no dead letter " + id));
+                uplink.deadLetters().get(id).orElseThrow(() -> new NotFoundException("no dead letter " + id));
         return "{\"id\":\"" + d.id() + "\",\"status\":" + d.status() + ",\"reason\":"
-                + com.fasterxml.jackson.databind.node.TextNode.valueOf(d.reason()) + ",\"bundle\":" + d.bundle() + "}";
+                + com.fasterxml.jackson.databind.node.TextNode.valueOf(d.reason()) + ",\"bundle\":" + d.payload() + "}";
     }
 
     @POST
     @Path("{id}/retry")
     public Map<String, String> retry(@PathParam("id") String id) throws IOException {
-        if (gateway.uplink().deadLetters().get(id).isEmpty()) {
+        if (uplink.deadLetters().get(id).isEmpty()) {
             throw new NotFoundException("no dead letter " + id);
         }
-        return Map.of("id", id, "result", gateway.uplink().retryDeadLetter(id));
+        return Map.of("id", id, "result", uplink.retryDeadLetter(id));
     }
 
     @POST
     @Path("retry")
     public List<Map<String, String>> retryAll() throws IOException {
         List<Map<String, String>> out = new ArrayList<>();
-        for (DeadLetterStore.DeadLetter d : gateway.uplink().deadLetters().list()) {
-            out.add(Map.of("id", d.id(), "result", gateway.uplink().retryDeadLetter(d.id())));
+        for (DeadLetterStore.DeadLetter d : uplink.deadLetters().list()) {
+            out.add(Map.of("id", d.id(), "result", uplink.retryDeadLetter(d.id())));
         }
         return out;
     }

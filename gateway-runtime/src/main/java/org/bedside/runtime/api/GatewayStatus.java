@@ -4,10 +4,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import org.bedside.buffer.guard.GuardedStore;
 import org.bedside.drivers.pipeline.DevicePipeline;
 import org.bedside.drivers.pipeline.PipelineStatus;
-import org.bedside.runtime.wiring.Gateway;
+import org.bedside.runtime.config.GatewaySettings;
+import org.bedside.runtime.wiring.BufferStats;
+import org.bedside.runtime.wiring.Devices;
 import org.bedside.uplink.UplinkStatus;
+import org.bedside.uplink.UplinkWorker;
 import org.jspecify.annotations.Nullable;
 
 /** What the status page shows, as served at {@code /api/status}. */
@@ -60,10 +64,21 @@ public record GatewayStatus(
             long backfilled,
             Map<String, Long> notCharted) {}
 
-    static GatewayStatus of(Gateway g) {
+    /** What the status page needs to see, injected into the resources that serve it. */
+    record Sources(
+            GatewaySettings settings,
+            Devices devices,
+            UplinkWorker uplink,
+            BufferStats bufferStats,
+            GuardedStore store,
+            Instant startedAt) {}
+
+    static GatewayStatus of(Sources g) {
         UplinkStatus u = g.uplink().status();
         Instant now = Instant.now();
-        List<Device> devices = g.pipelines().stream().map(p -> device(g, p, u)).toList();
+        List<Device> devices = g.devices().pipelines().stream()
+                .map(p -> device(g.settings(), p, u))
+                .toList();
         Long age = g.bufferStats()
                 .oldestPending()
                 .map(t -> Duration.between(t, now).toSeconds())
@@ -94,9 +109,9 @@ public record GatewayStatus(
         return new GatewayStatus(settings.gatewayId(), settings.bed(), now, g.startedAt(), devices, uplink, buffer);
     }
 
-    private static Device device(Gateway g, DevicePipeline p, UplinkStatus u) {
+    private static Device device(GatewaySettings settings, DevicePipeline p, UplinkStatus u) {
         PipelineStatus s = p.status();
-        var context = g.settings().deviceContexts().get(p.device());
+        var context = settings.deviceContexts().get(p.device());
         UplinkStatus.LastCharted last = u.lastCharted().get(p.device().value());
         Map<String, Long> failures = new java.util.TreeMap<>();
         s.decodeFailures().forEach((reason, n) -> {

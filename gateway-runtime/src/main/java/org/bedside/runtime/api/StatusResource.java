@@ -10,7 +10,12 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
-import org.bedside.runtime.wiring.Gateway;
+import org.bedside.buffer.guard.GuardedStore;
+import org.bedside.runtime.config.GatewaySettings;
+import org.bedside.runtime.wiring.BufferStats;
+import org.bedside.runtime.wiring.Devices;
+import org.bedside.runtime.wiring.GatewayLifecycle;
+import org.bedside.uplink.UplinkWorker;
 import org.jspecify.annotations.Nullable;
 
 /** The status page and its JSON. Plain server-rendered HTML that refreshes itself: nothing to install, no script. */
@@ -20,19 +25,39 @@ public class StatusResource {
             DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneId.systemDefault());
 
     @Inject
-    Gateway gateway;
+    GatewaySettings settings;
+
+    @Inject
+    Devices devices;
+
+    @Inject
+    UplinkWorker uplink;
+
+    @Inject
+    BufferStats bufferStats;
+
+    @Inject
+    GuardedStore store;
+
+    @Inject
+    GatewayLifecycle lifecycle;
+
+    private GatewayStatus snapshot() {
+        return GatewayStatus.of(
+                new GatewayStatus.Sources(settings, devices, uplink, bufferStats, store, lifecycle.startedAt()));
+    }
 
     @GET
     @Path("api/status")
     @Produces(MediaType.APPLICATION_JSON)
     public GatewayStatus status() {
-        return GatewayStatus.of(gateway);
+        return snapshot();
     }
 
     @GET
     @Produces(MediaType.TEXT_HTML)
     public String page() {
-        GatewayStatus s = GatewayStatus.of(gateway);
+        GatewayStatus s = snapshot();
         StringBuilder h = new StringBuilder();
         h.append("<!doctype html><html lang=en><head><meta charset=utf-8><meta http-equiv=refresh content=5>")
                 .append("<meta name=viewport content='width=device-width, initial-scale=1'>")

@@ -7,25 +7,60 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.bedside.buffer.chronicle.ChronicleReadingStore;
+import org.bedside.buffer.consumer.BufferConsumer;
+import org.bedside.buffer.consumer.ConsumerState;
+import org.bedside.buffer.consumer.ConsumerStatus;
 import org.bedside.buffer.guard.GuardStatus;
+import org.bedside.buffer.guard.GuardedStore;
 import org.bedside.drivers.pipeline.DevicePipeline;
 import org.bedside.drivers.pipeline.LinkState;
 import org.bedside.drivers.pipeline.PipelineStatus;
-import org.bedside.runtime.wiring.Gateway;
+import org.bedside.runtime.config.GatewaySettings;
+import org.bedside.runtime.wiring.BufferStats;
+import org.bedside.runtime.wiring.Consumers;
+import org.bedside.runtime.wiring.Devices;
+import org.bedside.runtime.wiring.GatewayLifecycle;
 import org.bedside.uplink.UplinkStatus;
+import org.bedside.uplink.UplinkWorker;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Liveness;
 import org.eclipse.microprofile.health.Readiness;
 
 /**
- * Registers the gateway's checks once it has started: {@code device <name>} per device (UP while frames decode) and
- * {@code uplink} (UP while the FHIR server accepts), both readiness checks; and {@code gateway} for liveness.
+ * Registers the gateway's checks once it has started: readiness {@code device <name>} per device (UP while frames
+ * decode), {@code uplink} (UP while the FHIR server accepts), {@code consumer <name>} for every other consumer of the
+ * buffer, and {@code buffer}; liveness {@code gateway}, DOWN when a pipeline's or a consumer's thread is not running
+ * (they never end on their own: that would be a bug worth a restart).
  */
 @ApplicationScoped
 public class HealthChecks {
     @Inject
-    Gateway gateway;
+    GatewaySettings settings;
+
+    @Inject
+    Devices devices;
+
+    @Inject
+    Consumers consumers;
+
+    @Inject
+    UplinkWorker uplink;
+
+    @Inject
+    BufferStats bufferStats;
+
+    @Inject
+    GuardedStore store;
+
+    @Inject
+    ChronicleReadingStore chronicle;
+
+    @Inject
+    GatewayLifecycle lifecycle;
 
     @Inject
     @Readiness
@@ -36,10 +71,15 @@ public class HealthChecks {
     HealthRegistry liveness;
 
     void register(@Observes StartupEvent event) {
-        for (DevicePipeline p : gateway.pipelines()) {
+        for (DevicePipeline p : devices.pipelines()) {
             readiness.register("device " + p.device(), () -> device(p.status()));
         }
         readiness.register("uplink", this::uplink);
+        for (BufferConsumer<?> c : consumers.all()) {
+            if (!c.name().equals(UplinkWorker.CURSOR)) {
+                readiness.register("consumer " + c.name(), () -> consumer(c.status()));
+            }
+        }
         readiness.register("buffer", this::buffer);
         liveness.register("gateway", this::gateway);
     }
@@ -67,15 +107,15 @@ public class HealthChecks {
     }
 
     private HealthCheckResponse uplink() {
-        UplinkStatus s = gateway.uplink().status();
+        UplinkStatus s = uplink.status();
         boolean up = s.state() == UplinkStatus.State.ONLINE || s.state() == UplinkStatus.State.STARTING;
         HealthCheckResponseBuilder b = HealthCheckResponse.named("uplink")
                 .status(up)
                 .withData("state", s.state().name())
                 .withData("detail", s.detail())
-                .withData("server", gateway.settings().uplink().baseUrl().toString())
-                .withData("pendingRecords", gateway.bufferStats().pendingRecords());
-        gateway.bufferStats()
+                .withData("server", settings.uplink().baseUrl().toString())
+                .withData("pendingRecords", bufferStats.pendingRecords());
+        bufferStats
                 .oldestPending()
                 .ifPresent(t -> b.withData(
                         "oldestPendingAgeSeconds",
@@ -88,7 +128,7 @@ public class HealthChecks {
 
     /** UP while everything is stored; DOWN, with state DEGRADED and the reason, while the guard thins the buffer. */
     private HealthCheckResponse buffer() {
-        GuardStatus g = gateway.store().status();
+        GuardStatus g = store.status();
         HealthCheckResponseBuilder b = HealthCheckResponse.named("buffer")
                 .status(g.level() == GuardStatus.Level.NORMAL)
                 .withData("state", g.level() == GuardStatus.Level.NORMAL ? "OK" : "DEGRADED")
@@ -98,21 +138,54 @@ public class HealthChecks {
         if (!g.reason().isEmpty()) {
             b.withData("reason", g.reason());
         }
-        if (gateway.chronicle().salvagedAtOpen()) {
+        if (chronicle.salvagedAtOpen()) {
             b.withData(
-                    "salvagedAtStart",
-                    "after an unclean shutdown; torn records dropped: "
-                            + gateway.chronicle().droppedAtOpen());
+                    "salvagedAtStart", "after an unclean shutdown; torn records dropped: " + chronicle.droppedAtOpen());
+        }
+        return b.build();
+    }
+
+    /** A consumer of the buffer: UP while its destination acknowledges (or there is nothing to deliver). */
+    static HealthCheckResponse consumer(ConsumerStatus s) {
+        boolean up = s.state() == ConsumerState.ONLINE || s.state() == ConsumerState.STARTING;
+        HealthCheckResponseBuilder b = HealthCheckResponse.named("consumer " + s.name())
+                .status(up)
+                .withData("state", s.state().name())
+                .withData("detail", s.detail())
+                .withData("since", s.since().toString())
+                .withData("delivered", s.delivered())
+                .withData("deadLettersWaiting", s.deadLettersWaiting())
+                .withData("failures", s.failures());
+        if (s.lastSuccessAt() != null) {
+            b.withData("lastSuccessAt", s.lastSuccessAt().toString());
+        }
+        if (s.lastFailure() != null) {
+            b.withData("lastFailure", s.lastFailure());
         }
         return b.build();
     }
 
     private HealthCheckResponse gateway() {
-        UplinkStatus s = gateway.uplink().status();
-        return HealthCheckResponse.named("gateway")
-                .status(s.state() != UplinkStatus.State.STOPPED)
-                .withData("id", gateway.settings().gatewayId())
-                .withData("startedAt", gateway.startedAt().toString())
-                .build();
+        List<String> stopped = new ArrayList<>();
+        if (lifecycle.started()) {
+            for (DevicePipeline p : devices.pipelines()) {
+                if (!p.alive()) {
+                    stopped.add("device " + p.device());
+                }
+            }
+            for (BufferConsumer<?> c : consumers.all()) {
+                if (!c.alive()) {
+                    stopped.add("consumer " + c.name());
+                }
+            }
+        }
+        HealthCheckResponseBuilder b = HealthCheckResponse.named("gateway")
+                .status(lifecycle.started() && stopped.isEmpty())
+                .withData("id", settings.gatewayId())
+                .withData("startedAt", lifecycle.startedAt().toString());
+        if (!stopped.isEmpty()) {
+            b.withData("threadsNotRunning", String.join(", ", stopped));
+        }
+        return b.build();
     }
 }

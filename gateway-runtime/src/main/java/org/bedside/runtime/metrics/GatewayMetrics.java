@@ -11,10 +11,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.function.ToDoubleFunction;
+import org.bedside.buffer.consumer.BufferConsumer;
+import org.bedside.buffer.guard.GuardedStore;
 import org.bedside.drivers.pipeline.DevicePipeline;
 import org.bedside.drivers.pipeline.LinkState;
 import org.bedside.drivers.spi.DecodeFailure;
-import org.bedside.runtime.wiring.Gateway;
+import org.bedside.runtime.wiring.BufferStats;
+import org.bedside.runtime.wiring.Consumers;
+import org.bedside.runtime.wiring.Devices;
 import org.bedside.uplink.UplinkStatus;
 import org.bedside.uplink.UplinkWorker;
 
@@ -30,18 +34,33 @@ import org.bedside.uplink.UplinkWorker;
  *   <li>{@code bedside_uploads_total{outcome=accepted|retried|rejected}}
  *   <li>{@code bedside_observations_total{result=created|matched}}
  *   <li>{@code bedside_readings_not_charted_total{reason}}
+ *   <li>per consumer of the buffer: {@code bedside_consumer_delivered_total{consumer}},
+ *       {@code bedside_consumer_retries_total{consumer}}, {@code bedside_consumer_failures_total{consumer}} (unexpected
+ *       errors it survived), {@code bedside_consumer_dead_letters_total{consumer}}, {@code bedside_consumer_online{consumer}}
  * </ul>
  */
 @ApplicationScoped
 public class GatewayMetrics {
     @Inject
-    Gateway gateway;
+    Devices devices;
+
+    @Inject
+    Consumers consumers;
+
+    @Inject
+    UplinkWorker uplink;
+
+    @Inject
+    BufferStats bufferStats;
+
+    @Inject
+    GuardedStore store;
 
     @Inject
     MeterRegistry registry;
 
     void register(@Observes StartupEvent event) {
-        for (DevicePipeline p : gateway.pipelines()) {
+        for (DevicePipeline p : devices.pipelines()) {
             String device = p.device().value();
             counter(
                     "bedside_readings_total",
@@ -74,17 +93,13 @@ public class GatewayMetrics {
                     .tag("device", device)
                     .register(registry);
         }
-        Gauge.builder(
-                        "bedside_buffer_pending_records",
-                        gateway,
-                        g -> g.bufferStats().pendingRecords())
+        Gauge.builder("bedside_buffer_pending_records", bufferStats, BufferStats::pendingRecords)
                 .description("Records not yet acknowledged by the FHIR server")
                 .register(registry);
         Gauge.builder(
                         "bedside_buffer_oldest_pending_age_seconds",
-                        gateway,
-                        g -> g.bufferStats()
-                                .oldestPending()
+                        bufferStats,
+                        b -> b.oldestPending()
                                 .map(t -> (double)
                                         Duration.between(t, Instant.now()).toSeconds())
                                 .orElse(0.0))
@@ -94,24 +109,20 @@ public class GatewayMetrics {
             counter(
                     "bedside_buffer_thinned_total",
                     "Readings not stored because the disk is nearly full, by kind",
-                    gateway,
-                    g -> g.store().status().thinned().getOrDefault(kind, 0L),
+                    store,
+                    g -> g.status().thinned().getOrDefault(kind, 0L),
                     "kind",
                     kind);
         }
-        Gauge.builder(
-                        "bedside_buffer_free_ratio",
-                        gateway,
-                        g -> g.store().status().freeShare())
+        Gauge.builder("bedside_buffer_free_ratio", store, g -> g.status().freeShare())
                 .description("Share of the buffer's file system that is free")
                 .register(registry);
         Gauge.builder(
                         "bedside_buffer_degraded",
-                        gateway,
-                        g -> g.store().status().level() == org.bedside.buffer.guard.GuardStatus.Level.NORMAL ? 0 : 1)
+                        store,
+                        g -> g.status().level() == org.bedside.buffer.guard.GuardStatus.Level.NORMAL ? 0 : 1)
                 .description("1 while the free-space guard thins the buffer")
                 .register(registry);
-        UplinkWorker uplink = gateway.uplink();
         counter(
                 "bedside_uploads_total",
                 "Transaction Bundles by outcome",
@@ -172,6 +183,44 @@ public class GatewayMetrics {
         Gauge.builder("bedside_uplink_online", uplink, u -> u.status().state() == UplinkStatus.State.ONLINE ? 1 : 0)
                 .description("1 while the FHIR server accepts uploads")
                 .register(registry);
+        for (BufferConsumer<?> c : consumers.all()) {
+            String name = c.name();
+            counter(
+                    "bedside_consumer_delivered_total",
+                    "Items a consumer's destination acknowledged",
+                    c,
+                    x -> x.status().delivered(),
+                    "consumer",
+                    name);
+            counter(
+                    "bedside_consumer_retries_total",
+                    "Deliveries a consumer had to try again",
+                    c,
+                    x -> x.status().retries(),
+                    "consumer",
+                    name);
+            counter(
+                    "bedside_consumer_failures_total",
+                    "Unexpected errors a consumer survived (it starts again from its committed position)",
+                    c,
+                    x -> x.status().failures(),
+                    "consumer",
+                    name);
+            counter(
+                    "bedside_consumer_dead_letters_total",
+                    "Items or records a consumer put into its dead letters",
+                    c,
+                    x -> x.status().deadLettered(),
+                    "consumer",
+                    name);
+            Gauge.builder(
+                            "bedside_consumer_online",
+                            c,
+                            x -> x.status().state() == org.bedside.buffer.consumer.ConsumerState.ONLINE ? 1 : 0)
+                    .description("1 while the consumer's destination acknowledges")
+                    .tag("consumer", name)
+                    .register(registry);
+        }
     }
 
     private <T> void counter(String name, String description, T source, ToDoubleFunction<T> f, String... tags) {

@@ -16,7 +16,7 @@ import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 import org.bedside.buffer.ClockCheck;
 import org.bedside.buffer.ClockStamp;
-import org.bedside.uplink.TrustedClock;
+import org.bedside.buffer.consumer.TrustedClock;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

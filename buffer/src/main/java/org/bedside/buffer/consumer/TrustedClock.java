@@ -1,9 +1,9 @@
-package org.bedside.uplink;
+package org.bedside.buffer.consumer;
 
 import java.util.OptionalLong;
 
 /**
- * What the uplink needs to chart records whose receive times were taken on an untrusted wall clock (see
+ * What a consumer needs to deliver records whose receive times were taken on an untrusted wall clock (see
  * {@link org.bedside.buffer.ClockStamp}): for a boot in which the wall clock became trustworthy, the wall-minus-monotonic
  * offset it had then.
  */

@@ -1,16 +1,15 @@
-package org.bedside.uplink;
+package org.bedside.buffer.consumer;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.FileOutputStream;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -20,12 +19,16 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import org.bedside.buffer.DiskSync;
 
 /**
- * Observations the FHIR server refused one by one (a 4xx for that entry alone), kept so that the line behind them keeps
- * moving and nothing is lost: one JSON file each in {@code <data-dir>/dead-letters}, with the server's reason and the
- * transaction Bundle that would chart it (its Device and the Observation). A person lists, reads and retries them
- * ({@code bedside dead-letters}); a retried one that the server accepts moves to {@code retried/}.
+ * What a consumer could not deliver, kept so that the line behind it keeps moving and nothing is lost: one JSON file
+ * each in the consumer's directory ({@code <data-dir>/dead-letters/<consumer>}), with the destination's reason (or the
+ * error that kept recurring) and the payload that would deliver it. A person lists, reads and retries them ({@code
+ * bedside dead-letters}); a retried one that the destination accepts moves to {@code retried/}.
+ *
+ * <p>Files are written through {@code java.io} streams and renamed into place: a consumer being stopped is interrupted,
+ * and an interrupt closes an NIO channel mid-write, which would lose the letter.
  */
 public final class DeadLetterStore {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -33,7 +36,12 @@ public final class DeadLetterStore {
     private static final DateTimeFormatter STAMP =
             DateTimeFormatter.ofPattern("yyyyMMddHHmmssSSS").withZone(ZoneOffset.UTC);
 
-    /** One refused Observation. */
+    /**
+     * One dead letter.
+     *
+     * @param status the destination's code (an HTTP status), 0 for an error of the gateway's own
+     * @param payload JSON that would deliver it (for the FHIR uplink, a transaction Bundle)
+     */
     public record DeadLetter(
             String id,
             String identifier,
@@ -41,7 +49,7 @@ public final class DeadLetterStore {
             int status,
             String reason,
             Instant rejectedAt,
-            String bundle) {}
+            String payload) {}
 
     private final Path directory;
 
@@ -54,8 +62,13 @@ public final class DeadLetterStore {
         return directory;
     }
 
-    synchronized DeadLetter add(
-            String identifier, String device, int status, String reason, Instant at, String bundleJson)
+    /**
+     * Keeps a letter, durably: when this returns, the file is on disk.
+     *
+     * @param payloadJson must be JSON
+     */
+    public synchronized DeadLetter add(
+            String identifier, String device, int status, String reason, Instant at, String payloadJson)
             throws IOException {
         String id = STAMP.format(at) + "-" + String.format(Locale.ROOT, "%08x", identifier.hashCode());
         ObjectNode node = JSON.createObjectNode()
@@ -65,16 +78,18 @@ public final class DeadLetterStore {
                 .put("status", status)
                 .put("reason", reason)
                 .put("rejectedAt", at.toString());
-        node.set("bundle", JSON.readTree(bundleJson));
+        node.set("payload", JSON.readTree(payloadJson));
         Path tmp = directory.resolve(id + ".json.tmp");
-        try (FileChannel ch = FileChannel.open(
-                tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
-            ch.write(java.nio.ByteBuffer.wrap(
-                    JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(node)));
-            ch.force(true);
+        try (FileOutputStream out = new FileOutputStream(tmp.toFile())) {
+            out.write(JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(node));
+            out.getFD().sync();
         }
-        Files.move(tmp, directory.resolve(id + ".json"), StandardCopyOption.ATOMIC_MOVE);
-        return read(directory.resolve(id + ".json"));
+        Path file = directory.resolve(id + ".json");
+        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        DiskSync.forceDirectory(directory);
+        // not read back: reading goes through a channel, which an interrupt would close
+        return new DeadLetter(
+                id, identifier, device, status, reason, at, JSON.writeValueAsString(node.path("payload")));
     }
 
     /** The dead letters not yet retried successfully, oldest first. */
@@ -89,6 +104,7 @@ public final class DeadLetterStore {
         return out;
     }
 
+    /** How many wait; -1 if the directory cannot be read. */
     public synchronized long count() {
         try (DirectoryStream<Path> files = Files.newDirectoryStream(directory, "*.json")) {
             long n = 0;
@@ -109,8 +125,8 @@ public final class DeadLetterStore {
         return Files.exists(f) ? Optional.of(read(f)) : Optional.empty();
     }
 
-    /** After the server accepted it: kept for the record under {@code retried/}, out of the list. */
-    synchronized void markRetried(String id) throws IOException {
+    /** After the destination accepted it: kept for the record under {@code retried/}, out of the list. */
+    public synchronized void markRetried(String id) throws IOException {
         Files.move(
                 directory.resolve(id + ".json"),
                 directory.resolve("retried").resolve(id + ".json"),
@@ -120,6 +136,8 @@ public final class DeadLetterStore {
 
     private static DeadLetter read(Path f) throws IOException {
         JsonNode n = JSON.readTree(Files.readString(f, StandardCharsets.UTF_8));
+        // "bundle": letters written by the FHIR uplink before dead letters were a consumer's
+        JsonNode payload = n.has("payload") ? n.path("payload") : n.path("bundle");
         return new DeadLetter(
                 n.path("id").asText(),
                 n.path("identifier").asText(),
@@ -127,6 +145,6 @@ public final class DeadLetterStore {
                 n.path("status").asInt(),
                 n.path("reason").asText(),
                 Instant.parse(n.path("rejectedAt").asText()),
-                JSON.writeValueAsString(n.path("bundle")));
+                JSON.writeValueAsString(payload));
     }
 }

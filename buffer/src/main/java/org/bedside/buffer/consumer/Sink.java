@@ -1,0 +1,33 @@
+package org.bedside.buffer.consumer;
+
+import java.util.List;
+
+/**
+ * A destination of the buffer's records, driven by a {@link BufferConsumer}: it never sees the cursor, the commit
+ * point or the retry schedule. A sink must be idempotent: after a crash, an unexpected error or while a backlog drains,
+ * items it already delivered are delivered again, each with the same identity.
+ *
+ * <p>{@link #deliver} returns a {@link Delivery} for every outcome it expects (the destination away, a refusal);
+ * throwing is an unexpected error: the consumer logs and counts it, restarts from its committed position, and a record
+ * that keeps failing goes to the dead letters.
+ */
+public interface Sink<T> {
+
+    /** A fresh translator of records into items for one lane. */
+    Translator<T> translator(Lane lane);
+
+    /** Delivers at most the consumer's batch size of items, in order, and says what became of them. */
+    Delivery<T> deliver(List<Item<T>> items);
+
+    /** What a dead letter of an item keeps: enough for a person to read it and deliver it again. */
+    Letter letter(Item<T> item);
+
+    /**
+     * The content of a dead letter.
+     *
+     * @param identifier the item's identity at the destination (an Observation identifier, a reading key)
+     * @param device the device the item is about
+     * @param payload what would deliver it, as JSON (a single-entry FHIR Bundle, an MQTT topic and message)
+     */
+    record Letter(String identifier, String device, String payload) {}
+}

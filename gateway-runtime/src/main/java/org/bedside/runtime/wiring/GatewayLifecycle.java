@@ -1,0 +1,114 @@
+package org.bedside.runtime.wiring;
+
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.time.Instant;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.bedside.buffer.StoreException;
+import org.bedside.buffer.guard.GuardedStore;
+import org.bedside.runtime.config.GatewaySettings;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Starts the gateway in order — the consumers of the buffer first, so that they hear of the first appends, then the
+ * device pipelines — and stops it in reverse: pipelines (nothing more is appended), consumers, and last the store (its
+ * disposer, after this). Its startup observer runs before the ones that register health checks and metrics.
+ */
+@ApplicationScoped
+public class GatewayLifecycle {
+    /** Before the observers of health and metrics, which observe what was started. */
+    public static final int STARTUP_PRIORITY = 1000;
+
+    private static final Logger LOG = LoggerFactory.getLogger(GatewayLifecycle.class);
+
+    @Inject
+    GatewaySettings settings;
+
+    @Inject
+    GuardedStore store;
+
+    @Inject
+    Devices devices;
+
+    @Inject
+    Consumers consumers;
+
+    private final Instant startedAt = Instant.now();
+    private @Nullable ScheduledExecutorService housekeeping;
+    private volatile boolean started;
+
+    void onStart(@Observes @Priority(STARTUP_PRIORITY) StartupEvent event) {
+        start();
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        stop();
+    }
+
+    synchronized void start() {
+        if (started) {
+            return;
+        }
+        consumers.start();
+        ScheduledExecutorService h = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "buffer-guard");
+            t.setDaemon(true);
+            return t;
+        });
+        // The guard holds the latest value of thinned series: stored when its interval ends.
+        h.scheduleWithFixedDelay(this::flushHeld, 2, 2, TimeUnit.SECONDS);
+        housekeeping = h;
+        devices.start();
+        started = true;
+        LOG.info(
+                "Bedside Gateway {} ({}): {} device(s), consumers {}, charting {} to {}",
+                settings.gatewayId(),
+                settings.bed(),
+                settings.devices().size(),
+                consumers.all().stream().map(c -> c.name()).toList(),
+                settings.uplink().everyReading()
+                        ? "every reading"
+                        : "every " + settings.uplink().chartingInterval().toSeconds() + " s",
+                settings.uplink().baseUrl());
+        if (settings.devices().isEmpty()) {
+            LOG.warn("No device is configured under gateway.devices: nothing will be read");
+        }
+    }
+
+    synchronized void stop() {
+        if (!started) {
+            return;
+        }
+        devices.close();
+        ScheduledExecutorService h = housekeeping;
+        if (h != null) {
+            h.shutdownNow();
+        }
+        consumers.close();
+        started = false;
+    }
+
+    private void flushHeld() {
+        try {
+            store.flush();
+        } catch (StoreException | RuntimeException e) {
+            LOG.warn("Cannot store the held latest values: {}", e.getMessage());
+        }
+    }
+
+    public Instant startedAt() {
+        return startedAt;
+    }
+
+    public boolean started() {
+        return started;
+    }
+}
