@@ -69,22 +69,37 @@ public final class MqttPublisher implements AutoCloseable {
         /** Every message of the batch was acknowledged. */
         record Delivered(int messages) implements Outcome {}
 
-        /** Nothing can be said for the batch: deliver all of it again after the pause (or the consumer's back-off). */
-        record RetryLater(String reason, Optional<Duration> pause) implements Outcome {}
+        /**
+         * Nothing can be said for the batch: deliver all of it again after the pause (or the consumer's back-off).
+         *
+         * @param misconfigured the broker refused the gateway's login (bad user name or password, not authorized, a
+         *     client id it does not take): only a person can fix it
+         */
+        record RetryLater(String reason, Optional<Duration> pause, boolean misconfigured) implements Outcome {
+            public RetryLater(String reason, Optional<Duration> pause) {
+                this(reason, pause, false);
+            }
+        }
 
         /**
-         * The broker refused these messages (by their index in the batch, with the reason); every other one was
-         * acknowledged.
+         * The broker refused these messages (by their index in the batch, with its reason code and words); every other
+         * one was acknowledged.
          */
-        record Refused(Map<Integer, String> refused) implements Outcome {
+        record Refused(Map<Integer, Rejection> refused) implements Outcome {
             public Refused {
                 refused = Map.copyOf(refused);
             }
         }
+
+        /** One refusal: the MQTT 5 reason code and what it means. */
+        record Rejection(int code, String reason) {}
     }
 
     /** Where the publisher stands, for health and the status page. */
     public record State(boolean connected, String detail, Instant since) {}
+
+    /** CONNACK codes that say the gateway's login is wrong, not that the broker is away. */
+    private static final java.util.Set<Integer> LOGIN_REFUSED = java.util.Set.of(0x85, 0x86, 0x87, 0x8A, 0x8C);
 
     private final MqttEndpoint endpoint;
     private final String statusTopic;
@@ -123,7 +138,11 @@ public final class MqttPublisher implements AutoCloseable {
         try {
             c = connected();
         } catch (IOException e) {
-            return retry(e.getMessage());
+            Throwable cause = e.getCause();
+            boolean login = cause instanceof MqttException m && LOGIN_REFUSED.contains(m.getReasonCode());
+            setState(false, e.getMessage());
+            dropClient();
+            return new Outcome.RetryLater(String.valueOf(e.getMessage()), Optional.empty(), login);
         }
         long deadline = System.nanoTime() + publishTimeout.toNanos();
         List<IMqttToken> tokens = new ArrayList<>(batch.size());
@@ -167,7 +186,7 @@ public final class MqttPublisher implements AutoCloseable {
         } catch (TimedOut e) {
             return retry("no acknowledgement from " + endpoint.describe() + " within " + publishTimeout);
         }
-        Map<Integer, String> refused = new LinkedHashMap<>();
+        Map<Integer, Outcome.Rejection> refused = new LinkedHashMap<>();
         String transientReason = null;
         for (int i = 0; i < tokens.size(); i++) {
             int[] codes = tokens.get(i).getReasonCodes();
@@ -176,7 +195,11 @@ public final class MqttPublisher implements AutoCloseable {
                 if (MqttFailures.isTransient(code)) {
                     transientReason = "the broker answered " + MqttFailures.reason(code);
                 } else {
-                    refused.put(i, "the broker refused " + batch.get(i).topic() + ": " + MqttFailures.reason(code));
+                    refused.put(
+                            i,
+                            new Outcome.Rejection(
+                                    code,
+                                    "the broker refused " + batch.get(i).topic() + ": " + MqttFailures.reason(code)));
                 }
             }
         }
@@ -193,7 +216,7 @@ public final class MqttPublisher implements AutoCloseable {
                     "MQTT egress: {} of {} messages refused, first: {}",
                     refused.size(),
                     batch.size(),
-                    refused.values().iterator().next());
+                    refused.values().iterator().next().reason());
             return new Outcome.Refused(refused);
         }
         return new Outcome.Delivered(batch.size());

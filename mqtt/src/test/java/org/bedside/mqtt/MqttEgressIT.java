@@ -68,7 +68,14 @@ class MqttEgressIT {
     /** A subscriber that queues what it gets. */
     static BlockingQueue<Received> subscribe(MqttAsyncClient c, String filter) throws MqttException {
         BlockingQueue<Received> q = new LinkedBlockingQueue<>();
-        c.setCallback(new MqttCallback() {
+        c.setCallback(collector(q));
+        c.subscribe(filter, 1).waitForCompletion(TestBroker.WAIT.toMillis());
+        return q;
+    }
+
+    /** A callback that queues what arrives. */
+    static MqttCallback collector(BlockingQueue<Received> q) {
+        return new MqttCallback() {
             @Override
             public void messageArrived(String topic, MqttMessage message) {
                 q.add(new Received(
@@ -89,9 +96,7 @@ class MqttEgressIT {
 
             @Override
             public void authPacketArrived(int code, MqttProperties p) {}
-        });
-        c.subscribe(filter, 1).waitForCompletion(TestBroker.WAIT.toMillis());
-        return q;
+        };
     }
 
     static List<Received> take(BlockingQueue<Received> q, int n) throws InterruptedException {
@@ -150,9 +155,10 @@ class MqttEgressIT {
             MqttPublisher.Outcome outcome = publisher.deliver(List.of(allowed, forbidden));
 
             assertThat(outcome).isInstanceOf(MqttPublisher.Outcome.Refused.class);
-            Map<Integer, String> refused = ((MqttPublisher.Outcome.Refused) outcome).refused();
+            Map<Integer, MqttPublisher.Outcome.Rejection> refused = ((MqttPublisher.Outcome.Refused) outcome).refused();
             assertThat(refused).containsOnlyKeys(1);
-            assertThat(refused.get(1)).contains("not authorized (reason code 0x87)");
+            assertThat(refused.get(1).code()).isEqualTo(0x87);
+            assertThat(refused.get(1).reason()).contains("not authorized (reason code 0x87)");
             // The broker closes the connection after a refusal; the next batch connects again.
             assertThat(publisher.deliver(List.of(allowed))).isEqualTo(new MqttPublisher.Outcome.Delivered(1));
         }

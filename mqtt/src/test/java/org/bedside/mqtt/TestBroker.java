@@ -87,7 +87,20 @@ final class TestBroker implements AutoCloseable {
 
     /** An independent Paho client (a sensor, a subscriber) connected as {@code user}. */
     MqttAsyncClient client(String clientId, String user, boolean cleanStart) throws Exception {
+        return client(clientId, user, cleanStart, null);
+    }
+
+    /** ... with its callback set before it connects, so that what a persistent session held is not missed. */
+    MqttAsyncClient client(
+            String clientId,
+            String user,
+            boolean cleanStart,
+            org.eclipse.paho.mqttv5.client.@org.jspecify.annotations.Nullable MqttCallback callback)
+            throws Exception {
         MqttAsyncClient c = new MqttAsyncClient(broker.tlsUri(), clientId, new MemoryPersistence());
+        if (callback != null) {
+            c.setCallback(callback);
+        }
         MqttConnectionOptions o = new MqttConnectionOptions();
         o.setUserName(user);
         o.setPassword(password(user).getBytes(StandardCharsets.UTF_8));
