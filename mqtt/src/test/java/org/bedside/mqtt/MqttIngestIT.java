@@ -72,8 +72,14 @@ class MqttIngestIT {
         if (pipeline != null) {
             pipeline.close();
         }
-        if (sensor != null && sensor.isConnected()) {
-            sensor.disconnect().waitForCompletion(5000);
+        if (sensor != null) {
+            try {
+                // Forcibly: after a refusal the broker has closed the sensor's connection already.
+                sensor.disconnectForcibly(0, 2000, false);
+            } catch (org.eclipse.paho.mqttv5.common.MqttException e) {
+                // already gone
+            }
+            sensor.close(true);
         }
         if (store != null) {
             store.close();
@@ -201,9 +207,14 @@ class MqttIngestIT {
         pipeline = pipeline(transport2, again);
         awaitConnected(pipeline);
         sensor.publish(TOPIC, qos1(same)).waitForCompletion(5000);
-        Await.until("the redelivery acknowledged", TestBroker.WAIT, () -> transport2.acknowledged() == 1);
+        // The broker may also deliver again one of the first two, if its PUBACK went down with the closed connection:
+        // that is a redelivery too, and recognised the same way.
+        Await.until(
+                "the redelivery recognised and acknowledged",
+                TestBroker.WAIT,
+                () -> again.duplicates() >= 1 && transport2.acknowledged() >= 1);
         assertThat(stored()).hasSize(1);
-        assertThat(again.duplicates()).isEqualTo(1);
+        assertThat(again.duplicates()).isPositive();
         again.close();
     }
 
