@@ -10,6 +10,7 @@ import org.bedside.drivers.masimo.MasimoDriver;
 import org.bedside.drivers.medibus.MedibusDriver;
 import org.bedside.drivers.nonin.NoninDf13Driver;
 import org.bedside.drivers.nonin.NoninDf2Driver;
+import org.bedside.drivers.senml.SenmlMqttDriver;
 import org.bedside.drivers.spi.DeviceDriver;
 
 /** Every driver the gateway ships. A closed list: simpler than discovery while all drivers live in this project. */
@@ -21,7 +22,8 @@ public final class Drivers {
             new GeDriDriver(),
             new NoninDf13Driver(),
             new NoninDf2Driver(),
-            new MedibusDriver());
+            new MedibusDriver(),
+            new SenmlMqttDriver());
 
     private Drivers() {}
 

@@ -244,7 +244,9 @@ public final class DevicePipeline implements AutoCloseable {
     }
 
     private String read(Link l, DeviceSession s) throws IOException {
-        ByteBuffer buffer = ByteBuffer.allocate(4096);
+        // Message transports (UDP, MQTT) hand over a whole message per read: one more byte than the longest frame lets
+        // the identity framer see, and report, a message that is too long.
+        ByteBuffer buffer = ByteBuffer.allocate(Math.max(4096, driver.info().maxFrameLength() + 1));
         IOException[] sessionError = {null};
         FrameSink frameSink = new FrameSink() {
             @Override
@@ -281,10 +283,13 @@ public final class DevicePipeline implements AutoCloseable {
                 bytes.addAndGet(n);
                 lastBytesNanos = now;
                 buffer.flip();
+                long storeFailuresBefore = storeFailures.get();
                 framer.feed(buffer, frameSink);
                 if (sessionError[0] != null) {
                     throw sessionError[0];
                 }
+                // Only now may an MQTT link acknowledge the message to its broker: its readings are in the store.
+                l.afterDelivery(storeFailures.get() == storeFailuresBefore);
                 long f = frames.get();
                 if (f != framesBefore) {
                     framesBefore = f;

@@ -5,5 +5,7 @@ public enum TransportKind {
     /** A serial port (RS-232, USB-serial): {@code port: /dev/serial/by-id/...}. */
     SERIAL,
     /** UDP datagrams, one message per datagram: {@code port: udp://host:port}. */
-    UDP
+    UDP,
+    /** MQTT: whole messages from subscribed topics of a broker: {@code port: mqtt://host:port/topic}. */
+    MQTT
 }

@@ -19,6 +19,20 @@ public interface Link extends Closeable {
     /** Writes all of {@code bytes}. */
     void write(ByteBuffer bytes) throws IOException;
 
+    /**
+     * Called by the device pipeline after the frames of one read were decoded and their readings handed to the sink,
+     * on the reading thread, before the next read. A link whose peer waits for an acknowledgement (an MQTT broker, for
+     * QoS 1) sends it here, and only when {@code stored} is true: the readings are then durably in the buffer. Byte
+     * streams need nothing here.
+     *
+     * @param stored true when the sink accepted every reading of those frames, or there were none (frames that failed
+     *     to decode are counted, not stored, and nothing is gained by having them sent again); false when an append
+     *     failed
+     * @throws IOException to end the link, for example because the message could not be acknowledged; the pipeline then
+     *     records why and reconnects after its back-off
+     */
+    default void afterDelivery(boolean stored) throws IOException {}
+
     /** Closes the link; idempotent, never throws. */
     @Override
     void close();

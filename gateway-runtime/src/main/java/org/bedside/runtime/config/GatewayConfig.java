@@ -72,7 +72,8 @@ public interface GatewayConfig {
         String driver();
 
         /**
-         * The serial port. Prefer a stable path ({@code /dev/serial/by-id/usb-FTDI_...} or a udev alias such as {@code
+         * The serial port, {@code udp://host:port}, or an MQTT subscription {@code mqtt://broker:1883/<topic filter>}
+         * ({@code mqtts://broker:8883/...} for TLS). Prefer a stable path ({@code /dev/serial/by-id/usb-FTDI_...} or a udev alias such as {@code
          * /dev/medgw/bed12}) to {@code /dev/ttyUSB0}, which can change after a replug.
          */
         String port();
@@ -99,6 +100,33 @@ public interface GatewayConfig {
 
         /** Driver options; each driver documents its own (docs/drivers). */
         Map<String, String> options();
+
+        /** For a device on {@code mqtt://} or {@code mqtts://}: how the gateway logs in to the broker (docs/mqtt.md). */
+        Optional<MqttConfig> mqtt();
+    }
+
+    /** The gateway's login to an MQTT broker, for one device's subscription. */
+    interface MqttConfig {
+        /** The broker user name of this gateway (per device, when each device has its own credentials). */
+        Optional<String> user();
+
+        /** A file whose first line is the password; never the password itself in this file. */
+        Optional<String> passwordFile();
+
+        /** For mqtts://: the CA certificate (PEM) that the broker's certificate must chain to. */
+        Optional<String> caFile();
+
+        /** For mqtts:// with client certificates: the gateway's certificate chain (PEM). */
+        Optional<String> clientCertificate();
+
+        /** The key of the client certificate (PKCS#8 PEM). */
+        Optional<String> clientKey();
+
+        /**
+         * The MQTT client id, under which the broker keeps the gateway's session and what it has not yet acknowledged;
+         * default {@code <gateway id>-<device>}. Never share one between two gateways or devices.
+         */
+        Optional<String> clientId();
     }
 
     /** The FHIR server. */

@@ -110,7 +110,7 @@ public record GatewaySettings(
 
         List<DeviceSettings> devices = new java.util.ArrayList<>();
         for (Map.Entry<String, GatewayConfig.DeviceConfig> e : new TreeMap<>(config.devices()).entrySet()) {
-            DeviceSettings d = device(problems, e.getKey(), e.getValue(), defaultPatient);
+            DeviceSettings d = device(problems, e.getKey(), e.getValue(), defaultPatient, gatewayId);
             if (d != null) {
                 devices.add(d);
             }
@@ -150,7 +150,8 @@ public record GatewaySettings(
             ConfigProblems.Collector problems,
             String name,
             GatewayConfig.DeviceConfig d,
-            @Nullable String defaultPatient) {
+            @Nullable String defaultPatient,
+            String gatewayId) {
         String key = "gateway.devices." + name;
         DeviceId id;
         try {
@@ -203,11 +204,21 @@ public record GatewaySettings(
                 problems.add(key + ".port", "'" + d.port() + "' is not like udp://10.1.2.3:24105");
                 ok = false;
             }
+        } else if (port.startsWith("mqtt://") || port.startsWith("mqtts://")) {
+            kind = TransportKind.MQTT;
         } else {
             problems.add(
                     key + ".port",
                     "'" + d.port() + "' is neither an absolute serial device path such as"
-                            + " /dev/serial/by-id/usb-FTDI_... nor udp://host:port");
+                            + " /dev/serial/by-id/usb-FTDI_... nor udp://host:port nor mqtt(s)://broker:port/topic");
+            ok = false;
+        }
+        Transport mqtt = null;
+        if (kind == TransportKind.MQTT) {
+            mqtt = MqttPort.transport(problems, key, port, d.mqtt().orElse(null), gatewayId, name);
+            ok &= mqtt != null;
+        } else if (d.mqtt().isPresent()) {
+            problems.add(key + ".mqtt", "MQTT settings are only for mqtt:// and mqtts:// ports, not for " + d.port());
             ok = false;
         }
         if (driver != null && kind != null && !driver.info().transports().contains(kind)) {
@@ -242,9 +253,11 @@ public record GatewaySettings(
                 id, display, driver.info().manufacturer(), driver.info().deviceType(), patient);
         DevicePipeline.Settings pipeline = new DevicePipeline.Settings(
                 d.idleTimeout(), Duration.ofMillis(250), maxOf(Duration.ofMillis(250), d.reconnectMaxDelay()));
-        Transport transport = kind == TransportKind.UDP
-                ? new UdpTransport(new InetSocketAddress(udp.getHostString(), udp.getPort()))
-                : new SerialTransport(Path.of(port), java.util.Objects.requireNonNull(serial));
+        Transport transport = kind == TransportKind.MQTT
+                ? java.util.Objects.requireNonNull(mqtt)
+                : kind == TransportKind.UDP
+                        ? new UdpTransport(new InetSocketAddress(udp.getHostString(), udp.getPort()))
+                        : new SerialTransport(Path.of(port), java.util.Objects.requireNonNull(serial));
         return new DeviceSettings(id, driver, options, transport, pipeline, context);
     }
 

@@ -33,6 +33,53 @@ class GatewaySettingsTest {
         public Duration reconnectMaxDelay() {
             return Duration.ofSeconds(5);
         }
+
+        @Override
+        public Optional<GatewayConfig.MqttConfig> mqtt() {
+            return Optional.empty();
+        }
+    }
+
+    record Mqtt(
+            Optional<String> user,
+            Optional<String> passwordFile,
+            Optional<String> caFile,
+            Optional<String> clientCertificate,
+            Optional<String> clientKey,
+            Optional<String> clientId)
+            implements GatewayConfig.MqttConfig {}
+
+    record MqttDevice(String port, Map<String, String> options, Optional<GatewayConfig.MqttConfig> mqtt)
+            implements GatewayConfig.DeviceConfig {
+        @Override
+        public String driver() {
+            return "senml-mqtt";
+        }
+
+        @Override
+        public Optional<String> serial() {
+            return Optional.empty();
+        }
+
+        @Override
+        public Optional<String> name() {
+            return Optional.empty();
+        }
+
+        @Override
+        public Optional<String> patient() {
+            return Optional.empty();
+        }
+
+        @Override
+        public Duration idleTimeout() {
+            return Duration.ofSeconds(10);
+        }
+
+        @Override
+        public Duration reconnectMaxDelay() {
+            return Duration.ofSeconds(5);
+        }
     }
 
     record Uplink(String baseUrl, String charting) implements GatewayConfig.UplinkConfig {
@@ -145,11 +192,11 @@ class GatewaySettingsTest {
                         "gateway.devices.bed 12: a device name is 1 to 64 letters, digits, '.', '_' or '-', starting with a"
                                 + " letter or digit; got 'bed 12'",
                         "gateway.devices.a.driver: unknown driver 'masimo'; known drivers: masimo-ascii,"
-                                + " intellivue-serial, intellivue-lan, ge-dri, nonin-df13, nonin-df2, medibus",
+                                + " intellivue-serial, intellivue-lan, ge-dri, nonin-df13, nonin-df2, medibus, senml-mqtt",
                         "gateway.devices.b.options.colour: unknown option; known options of masimo-ascii: device-time-zone",
                         "gateway.devices.b.serial: '9600 8Q1' is not like '9600 8N1' or '19200 8E1 rtscts'",
                         "gateway.devices.b.port: 'ttyUSB1' is neither an absolute serial device path such as"
-                                + " /dev/serial/by-id/usb-FTDI_... nor udp://host:port",
+                                + " /dev/serial/by-id/usb-FTDI_... nor udp://host:port nor mqtt(s)://broker:port/topic",
                         "gateway.devices.d.port: the driver masimo-ascii does not speak over udp (it speaks over [serial])",
                         "gateway.devices.c.options.device-time-zone: 'Mars/Olympus' is not a time zone such as Europe/Berlin,"
                                 + " UTC or 'system'");
@@ -194,5 +241,73 @@ class GatewaySettingsTest {
                         SerialSettings.FlowControl.RTS_CTS));
         assertThat(GatewaySettings.parseDuration("1m")).isEqualTo(Duration.ofMinutes(1));
         assertThat(GatewaySettings.parseDuration("PT30S")).isEqualTo(Duration.ofSeconds(30));
+    }
+
+    @Test
+    void anMqttDeviceSubscribesToTheTopicOfItsPortWithTheGatewaysLogin(
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path password = java.nio.file.Files.writeString(dir.resolve("pw"), "secret\n");
+        java.nio.file.Path ca = java.nio.file.Files.writeString(dir.resolve("ca.pem"), "");
+        var login = new Mqtt(
+                Optional.of("gateway"),
+                Optional.of(password.toString()),
+                Optional.of(ca.toString()),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty());
+        GatewaySettings s = GatewaySettings.from(new Config(
+                "icu-gw-12",
+                Optional.empty(),
+                Map.of(
+                        "bed12-hub",
+                        new MqttDevice(
+                                "mqtts://broker.ward.local/bedside/ingest/bed12-hub/#",
+                                Map.of("names", "o2sat=MDC_PULS_OXIM_SAT_O2"),
+                                Optional.of(login))),
+                new Uplink("http://127.0.0.1:8090/fhir", "1m")));
+        assertThat(s.devices()).singleElement().satisfies(d -> {
+            var t = (org.bedside.mqtt.MqttIngestTransport) d.transport();
+            assertThat(t.topics()).containsExactly("bedside/ingest/bed12-hub/#");
+            assertThat(t.endpoint().serverUri()).hasToString("ssl://broker.ward.local:8883");
+            assertThat(t.endpoint().clientId()).isEqualTo("icu-gw-12-bed12-hub");
+            assertThat(t.endpoint().username()).isEqualTo("gateway");
+            assertThat(d.driver().info().serial()).isNull();
+        });
+    }
+
+    @Test
+    void namesEveryMqttProblemWithItsKey() {
+        Map<String, GatewayConfig.DeviceConfig> devices = new LinkedHashMap<>();
+        devices.put("a", new MqttDevice("mqtt://broker:1883", Map.of(), Optional.empty()));
+        devices.put(
+                "b",
+                new MqttDevice(
+                        "mqtts://broker/x",
+                        Map.of(),
+                        Optional.of(new Mqtt(
+                                Optional.of("gw"),
+                                Optional.empty(),
+                                Optional.empty(),
+                                Optional.of("/nonexistent/cert.pem"),
+                                Optional.empty(),
+                                Optional.empty()))));
+        devices.put("c", new MqttDevice("mqtt://broker/a/#/b", Map.of(), Optional.empty()));
+        devices.put("d", masimo("mqtt://broker/x", Map.of()));
+        ConfigProblems e = catchThrowableOfType(
+                ConfigProblems.class,
+                () -> GatewaySettings.from(new Config(
+                        "icu-gw-12", Optional.empty(), devices, new Uplink("http://127.0.0.1:8090/fhir", "1m"))));
+        assertThat(e.problems())
+                .containsExactlyInAnyOrder(
+                        "gateway.devices.a.port: 'mqtt://broker:1883' names no topic: mqtt://broker:1883/bedside/ingest/a",
+                        "gateway.devices.b.mqtt.password-file: a user needs a password file and a password file a user",
+                        "gateway.devices.b.mqtt.ca-file: mqtts:// needs the CA certificate (PEM) that the broker's"
+                                + " certificate chains to",
+                        "gateway.devices.b.mqtt.client-key: a client certificate needs its key and a key its certificate",
+                        "gateway.devices.b.mqtt.client-certificate: cannot read /nonexistent/cert.pem: no such file, or no"
+                                + " permission",
+                        "gateway.devices.c.port: 'a/#/b' is not an MQTT topic filter ('#' only last, after a '/')",
+                        "gateway.devices.d.port: the driver masimo-ascii does not speak over mqtt (it speaks over"
+                                + " [serial])");
     }
 }

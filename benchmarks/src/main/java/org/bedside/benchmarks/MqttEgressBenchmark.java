@@ -1,0 +1,195 @@
+package org.bedside.benchmarks;
+
+import java.math.BigDecimal;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Locale;
+import org.bedside.broker.MqttBrokerProcess;
+import org.bedside.model.DeviceId;
+import org.bedside.model.Metrics;
+import org.bedside.model.NumericReading;
+import org.bedside.model.Quality;
+import org.bedside.model.Reading;
+import org.bedside.model.UcumUnit;
+import org.bedside.mqtt.EgressMessages;
+import org.bedside.mqtt.EgressTopics;
+import org.bedside.mqtt.MqttEndpoint;
+import org.bedside.mqtt.MqttPublisher;
+import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
+import org.eclipse.paho.mqttv5.client.MqttClientException;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.eclipse.paho.mqttv5.common.MqttException;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+
+/**
+ * MQTT egress at QoS 1 to the local broker (a benchmark command, not a test): the gateway's publishing side
+ * ({@code EgressMessages} encoding each reading as SenML, {@code MqttPublisher} delivering batches of 100 and waiting
+ * for every PUBACK) against a bare Paho publisher (the same payloads encoded beforehand, as many in flight as the broker
+ * allows), taking turns A B A B, at least five pairs, each turn {@code N} messages; prints each turn and the median and
+ * range of each side's rate and of their ratio.
+ *
+ * <p>What it does not include yet: the buffer consumer (its cursor, reads and commits), which drives the publisher in
+ * the gateway; when it exists, side B becomes the consumer reading a filled buffer.
+ *
+ * <p>{@code java -cp 'benchmarks/target/benchmarks.jar' org.bedside.benchmarks.MqttEgressBenchmark [N] [PAIRS]}
+ */
+public final class MqttEgressBenchmark {
+    private MqttEgressBenchmark() {}
+
+    public static void main(String[] args) throws Exception {
+        int n = args.length > 0 ? Integer.parseInt(args[0]) : 5_000;
+        int pairs = Math.max(5, args.length > 1 ? Integer.parseInt(args[1]) : 5);
+        Path dir = Files.createTempDirectory("mqtt-bench");
+        try (MqttBrokerProcess broker =
+                MqttBrokerProcess.start(MqttBrokerProcess.Options.in(dir).withMaxQueuedMessages(1_000_000))) {
+            System.out.printf(
+                    "broker booted in %d ms; %d messages a turn, %d pairs%n",
+                    broker.lastBootTime().toMillis(), n, pairs);
+            URI uri = URI.create(broker.tcpUri());
+            EgressTopics topics = new EgressTopics(EgressTopics.DEFAULT_PREFIX, "bench-gw");
+            List<Reading> readings = readings(n);
+            // Warm both sides.
+            bare(uri, prepared(topics, readings));
+            gateway(uri, topics, readings);
+            List<Double> a = new ArrayList<>();
+            List<Double> b = new ArrayList<>();
+            List<Double> ratio = new ArrayList<>();
+            for (int i = 0; i < pairs; i++) {
+                double bareRate = bare(uri, prepared(topics, readings));
+                double gatewayRate = gateway(uri, topics, readings);
+                a.add(bareRate);
+                b.add(gatewayRate);
+                ratio.add(gatewayRate / bareRate);
+                System.out.printf(
+                        Locale.ROOT,
+                        "pair %d: bare Paho %.0f msg/s, gateway publisher %.0f msg/s (%.0f %%)%n",
+                        i + 1,
+                        bareRate,
+                        gatewayRate,
+                        100 * gatewayRate / bareRate);
+            }
+            System.out.printf(
+                    Locale.ROOT, "bare Paho:         median %.0f msg/s (%.0f..%.0f)%n", median(a), min(a), max(a));
+            System.out.printf(
+                    Locale.ROOT, "gateway publisher: median %.0f msg/s (%.0f..%.0f)%n", median(b), min(b), max(b));
+            System.out.printf(
+                    Locale.ROOT,
+                    "ratio:             median %.0f %% (%.0f..%.0f %%)%n",
+                    100 * median(ratio),
+                    100 * min(ratio),
+                    100 * max(ratio));
+        }
+    }
+
+    private static List<Reading> readings(int n) {
+        List<Reading> out = new ArrayList<>(n);
+        Instant t = Instant.parse("2026-12-02T00:00:00Z");
+        DeviceId device = DeviceId.of("bed12-spo2");
+        for (int i = 0; i < n; i++) {
+            Instant at = t.plusMillis(1000L * i);
+            out.add(new NumericReading(
+                    device, Metrics.SPO2, BigDecimal.valueOf(90 + i % 10), UcumUnit.PERCENT, Quality.VALID, at, at));
+        }
+        return out;
+    }
+
+    private static List<MqttPublisher.Message> prepared(EgressTopics topics, List<Reading> readings) {
+        EgressMessages m = new EgressMessages(topics, Duration.ZERO);
+        List<MqttPublisher.Message> out = new ArrayList<>(readings.size());
+        for (Reading r : readings) {
+            out.addAll(m.messages(List.of(r)));
+        }
+        return out;
+    }
+
+    /** A: the bare Paho publisher, payloads ready, as many in flight as the broker's Receive Maximum allows. */
+    private static double bare(URI uri, List<MqttPublisher.Message> messages) throws Exception {
+        MqttAsyncClient c = new MqttAsyncClient(uri.toString(), "bench-bare", new MemoryPersistence());
+        MqttConnectionOptions o = new MqttConnectionOptions();
+        o.setCleanStart(true);
+        c.connect(o).waitForCompletion(10_000);
+        long start = System.nanoTime();
+        Deque<IMqttToken> inFlight = new ArrayDeque<>();
+        for (MqttPublisher.Message m : messages) {
+            MqttMessage message = new MqttMessage(m.payload());
+            message.setQos(1);
+            while (true) {
+                try {
+                    inFlight.add(c.publish(m.topic(), message));
+                    break;
+                } catch (MqttException e) {
+                    if (e.getReasonCode() != MqttClientException.REASON_CODE_MAX_INFLIGHT) {
+                        throw e;
+                    }
+                    IMqttToken oldest = inFlight.pollFirst();
+                    if (oldest != null && !oldest.isComplete()) {
+                        oldest.waitForCompletion(10_000);
+                    } else {
+                        // acknowledged, but Paho frees the slot a moment later on its callback thread
+                        java.util.concurrent.locks.LockSupport.parkNanos(200_000);
+                    }
+                }
+            }
+        }
+        for (IMqttToken t : inFlight) {
+            t.waitForCompletion(10_000);
+        }
+        double rate = messages.size() / ((System.nanoTime() - start) / 1e9);
+        c.disconnect().waitForCompletion(10_000);
+        c.close();
+        return rate;
+    }
+
+    /** B: the gateway's publishing side: encode each reading, deliver batches of 100, wait for every PUBACK. */
+    private static double gateway(URI uri, EgressTopics topics, List<Reading> readings) {
+        try (MqttPublisher publisher = new MqttPublisher(
+                MqttEndpoint.plain(uri, "bench-gateway"), topics.gatewayStatus(), Duration.ofSeconds(30))) {
+            EgressMessages m = new EgressMessages(topics, Duration.ZERO);
+            // Connect (and set the gateway online) before the clock starts, as the bare side does.
+            check(publisher.deliver(new EgressMessages(topics, Duration.ZERO).messages(List.of(readings.get(0)))));
+            long start = System.nanoTime();
+            List<MqttPublisher.Message> batch = new ArrayList<>(100);
+            for (Reading r : readings) {
+                batch.addAll(m.messages(List.of(r)));
+                if (batch.size() == 100) {
+                    check(publisher.deliver(batch));
+                    batch.clear();
+                }
+            }
+            if (!batch.isEmpty()) {
+                check(publisher.deliver(batch));
+            }
+            return readings.size() / ((System.nanoTime() - start) / 1e9);
+        }
+    }
+
+    private static void check(MqttPublisher.Outcome outcome) {
+        if (!(outcome instanceof MqttPublisher.Outcome.Delivered)) {
+            throw new IllegalStateException("a batch was not delivered: " + outcome);
+        }
+    }
+
+    private static double median(List<Double> v) {
+        List<Double> s = new ArrayList<>(v);
+        s.sort(null);
+        int k = s.size() / 2;
+        return s.size() % 2 == 1 ? s.get(k) : (s.get(k - 1) + s.get(k)) / 2;
+    }
+
+    private static double min(List<Double> v) {
+        return v.stream().mapToDouble(Double::doubleValue).min().orElse(0);
+    }
+
+    private static double max(List<Double> v) {
+        return v.stream().mapToDouble(Double::doubleValue).max().orElse(0);
+    }
+}

@@ -1,0 +1,204 @@
+package org.bedside.drivers.senml;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import org.bedside.model.AlarmEvent;
+import org.bedside.model.CompoundReading;
+import org.bedside.model.DeviceId;
+import org.bedside.model.DeviceStatus;
+import org.bedside.model.MetricCode;
+import org.bedside.model.NumericReading;
+import org.bedside.model.Quality;
+import org.bedside.model.QualityFlag;
+import org.bedside.model.Reading;
+import org.bedside.model.UcumUnit;
+import org.bedside.model.WaveformSegment;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Readings of one device as one SenML JSON pack, for the MQTT egress. Pure; thread-safe.
+ *
+ * <pre>
+ * [{"bn":"icu-gw-12/bed12-spo2/","n":"spo2","u":"%","v":97,"t":1763788800.123456,
+ *   "ucum":"%","mdc":150456,"mdc_ref":"MDC_PULS_OXIM_SAT_O2","rt":1763788800.2,
+ *   "id":"bed12-spo2/150456/1763788800200000"}]
+ * </pre>
+ *
+ * <p>Standard SenML fields: {@code bn} (gateway and device), {@code n} (the names table's name, or the MDC reference id
+ * of a metric outside it), {@code u} only where SenML's unit registry has the unit ({@code u} is not UCUM), {@code v},
+ * {@code vs} and {@code t} (absolute seconds: the device's time when it has a clock, else the gateway's receive time).
+ * Extension fields, none ending in {@code _}, so that any SenML reader may ignore them (RFC 8428 section 4.4):
+ *
+ * <ul>
+ *   <li>{@code ucum}: the UCUM unit code; {@code mdc}, {@code mdc_ref}: the IEEE 11073 code and reference id;
+ *   <li>{@code rt}: the gateway's receive time, seconds with microseconds;
+ *   <li>{@code q}, {@code qr}: the quality flags (lower case) and their reason, when the device flagged the value;
+ *   <li>{@code id}: the reading's identity ({@link Reading#key()}); a redelivered message carries the same {@code id},
+ *       so a subscriber drops what it has seen (for a blood pressure, the components share one {@code id} and differ by
+ *       {@code n});
+ *   <li>{@code compound}: on the components of a compound measurement (NIBP), the compound's MDC reference id;
+ *   <li>alarms ({@code n: "alarm"}, the text in {@code vs}): {@code alarm} (the device's code), {@code kind}, {@code
+ *       priority}, {@code state}, {@code src_mdc_ref}; device status ({@code n: "status"}, the code in {@code vs}):
+ *       {@code detail}.
+ * </ul>
+ *
+ * Waveforms are not published (they are for the live view and alarms); {@link #encode} refuses them.
+ */
+public final class SenmlEncoder {
+    private static final JsonFactory JSON = new JsonFactory();
+
+    private final String gatewayId;
+
+    /** @param gatewayId the gateway's name, the first part of every base name */
+    public SenmlEncoder(String gatewayId) {
+        this.gatewayId = gatewayId;
+    }
+
+    /** The base name of a device's packs: {@code <gateway>/<device>/}. */
+    public String baseName(DeviceId device) {
+        return gatewayId + "/" + device.value() + "/";
+    }
+
+    /**
+     * @param readings one or more readings, all of one device; no waveforms
+     * @throws IllegalArgumentException for an empty list, several devices or a waveform
+     */
+    public byte[] encode(List<? extends Reading> readings) {
+        if (readings.isEmpty()) {
+            throw new IllegalArgumentException("a pack needs at least one reading");
+        }
+        DeviceId device = readings.get(0).device();
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256 * readings.size());
+        try (JsonGenerator g = JSON.createGenerator(out)) {
+            g.writeStartArray();
+            boolean first = true;
+            for (Reading r : readings) {
+                if (!r.device().equals(device)) {
+                    throw new IllegalArgumentException(
+                            "a pack holds one device's readings: " + device + " and " + r.device());
+                }
+                first = write(g, r, first ? baseName(device) : null);
+            }
+            g.writeEndArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing JSON to memory failed", e);
+        }
+        return out.toByteArray();
+    }
+
+    /** Writes one reading's record(s); returns false (the base name was written). */
+    private boolean write(JsonGenerator g, Reading r, @Nullable String bn) throws IOException {
+        if (r instanceof NumericReading n) {
+            g.writeStartObject();
+            common(g, bn, name(n.metric()), n.deviceTime(), n.receivedAt(), n.key());
+            measurement(g, n.metric(), n.unit(), n.value(), n.quality());
+            g.writeEndObject();
+        } else if (r instanceof CompoundReading c) {
+            String written = bn;
+            for (CompoundReading.Component part : c.components()) {
+                g.writeStartObject();
+                common(g, written, name(part.metric()), c.deviceTime(), c.receivedAt(), c.key());
+                written = null;
+                measurement(g, part.metric(), part.unit(), part.value(), part.quality());
+                g.writeStringField("compound", c.metric().refId());
+                g.writeEndObject();
+            }
+        } else if (r instanceof AlarmEvent a) {
+            g.writeStartObject();
+            common(g, bn, "alarm", a.deviceTime(), a.receivedAt(), a.key());
+            g.writeStringField("vs", a.text());
+            g.writeStringField("alarm", a.code());
+            g.writeStringField("kind", lower(a.kind()));
+            g.writeStringField("priority", lower(a.priority()));
+            g.writeStringField("state", lower(a.state()));
+            MetricCode source = a.source();
+            if (source != null) {
+                g.writeStringField("src_mdc_ref", source.refId());
+            }
+            g.writeEndObject();
+        } else if (r instanceof DeviceStatus s) {
+            g.writeStartObject();
+            common(g, bn, "status", s.deviceTime(), s.receivedAt(), s.key());
+            g.writeStringField("vs", lower(s.code()));
+            g.writeStringField("detail", s.detail());
+            g.writeEndObject();
+        } else if (r instanceof WaveformSegment) {
+            throw new IllegalArgumentException("waveforms are not published over MQTT: " + r);
+        }
+        return false;
+    }
+
+    private static void common(
+            JsonGenerator g,
+            @Nullable String bn,
+            String name,
+            @Nullable Instant deviceTime,
+            Instant receivedAt,
+            String key)
+            throws IOException {
+        if (bn != null) {
+            g.writeStringField("bn", bn);
+        }
+        g.writeStringField("n", name);
+        g.writeFieldName("t");
+        g.writeNumber(seconds(deviceTime != null ? deviceTime : receivedAt));
+        g.writeFieldName("rt");
+        g.writeNumber(seconds(receivedAt));
+        g.writeStringField("id", key);
+    }
+
+    private static void measurement(
+            JsonGenerator g, MetricCode metric, UcumUnit unit, @Nullable BigDecimal value, Quality quality)
+            throws IOException {
+        String senmlUnit = SENML_UNIT.get(unit.code());
+        if (senmlUnit != null) {
+            g.writeStringField("u", senmlUnit);
+        }
+        if (value != null) {
+            g.writeFieldName("v");
+            g.writeNumber(value.toPlainString());
+        }
+        g.writeStringField("ucum", unit.code());
+        if (metric.isStandard()) {
+            g.writeNumberField("mdc", metric.mdc());
+        }
+        g.writeStringField("mdc_ref", metric.refId());
+        if (!quality.flags().isEmpty()) {
+            g.writeArrayFieldStart("q");
+            for (QualityFlag f : quality.flags()) {
+                g.writeString(lower(f));
+            }
+            g.writeEndArray();
+            g.writeStringField("qr", quality.reason());
+        }
+    }
+
+    /** SenML's registered units for the UCUM codes the gateway's readings use (RFC 8428 section 12.1). */
+    private static final java.util.Map<String, String> SENML_UNIT = java.util.Map.of(
+            "%", "%",
+            "/min", "1/min",
+            "Cel", "Cel",
+            "1", "/");
+
+    private static String name(MetricCode metric) {
+        return SenmlNames.forMetric(metric).map(SenmlNames.Entry::name).orElse(metric.refId());
+    }
+
+    private static String lower(Enum<?> e) {
+        return e.name().toLowerCase(Locale.ROOT);
+    }
+
+    /** Seconds since 1970 with microseconds, as SenML times are written: {@code 1763788800.123456}. */
+    static String seconds(Instant t) {
+        return BigDecimal.valueOf(Reading.epochMicros(t), 6)
+                .stripTrailingZeros()
+                .toPlainString();
+    }
+}

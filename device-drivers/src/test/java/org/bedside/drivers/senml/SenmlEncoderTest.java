@@ -1,0 +1,118 @@
+package org.bedside.drivers.senml;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import org.bedside.model.AlarmEvent;
+import org.bedside.model.DeviceId;
+import org.bedside.model.DeviceStatus;
+import org.bedside.model.MetricCode;
+import org.bedside.model.Metrics;
+import org.bedside.model.NumericReading;
+import org.bedside.model.Quality;
+import org.bedside.model.QualityFlag;
+import org.bedside.model.UcumUnit;
+import org.bedside.model.WaveformSegment;
+import org.junit.jupiter.api.Test;
+
+class SenmlEncoderTest {
+    private static final DeviceId DEVICE = DeviceId.of("bed12-spo2");
+    private static final Instant RECEIVED = Instant.parse("2026-11-22T10:00:00.200001Z");
+    private static final Instant MEASURED = Instant.parse("2026-11-22T10:00:00.123456Z");
+    private final SenmlEncoder encoder = new SenmlEncoder("icu-gw-12");
+
+    private String json(List<? extends org.bedside.model.Reading> readings) {
+        return new String(encoder.encode(readings), StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void writesANumericWithSenmlAndUcumUnitsCodesTimesAndIdentity() {
+        var spo2 = new NumericReading(
+                DEVICE, Metrics.SPO2, new BigDecimal("97"), UcumUnit.PERCENT, Quality.VALID, MEASURED, RECEIVED);
+        assertThat(json(List.of(spo2)))
+                .isEqualTo("[{\"bn\":\"icu-gw-12/bed12-spo2/\",\"n\":\"spo2\",\"t\":1795341600.123456,"
+                        + "\"rt\":1795341600.200001,\"id\":\"bed12-spo2/150456/1795341600200001\",\"u\":\"%\",\"v\":97,"
+                        + "\"ucum\":\"%\",\"mdc\":150456,\"mdc_ref\":\"MDC_PULS_OXIM_SAT_O2\"}]");
+    }
+
+    @Test
+    void leavesOutUWhereSenmlHasNoUnitAndWritesQualityWithoutInventingAValue() {
+        var etco2 = new NumericReading(
+                DEVICE,
+                Metrics.END_TIDAL_CO2,
+                null,
+                UcumUnit.MM_HG,
+                new Quality(Set.of(QualityFlag.NOT_AVAILABLE), "sampling line blocked"),
+                null,
+                RECEIVED);
+        String json = json(List.of(etco2));
+        assertThat(json)
+                .doesNotContain("\"u\":")
+                .doesNotContain("\"v\":")
+                .contains("\"ucum\":\"mm[Hg]\"")
+                .contains("\"t\":1795341600.200001") // no device clock: the receive time
+                .contains("\"q\":[\"not_available\"],\"qr\":\"sampling line blocked\"");
+    }
+
+    @Test
+    void namesAVendorMetricByItsReferenceIdWithoutAnMdcCode() {
+        var pvi = new NumericReading(
+                DEVICE,
+                MetricCode.vendor("X_MASIMO_PVI", "PVI"),
+                new BigDecimal("12"),
+                UcumUnit.PERCENT,
+                Quality.VALID,
+                null,
+                RECEIVED);
+        assertThat(json(List.of(pvi)))
+                .contains("\"n\":\"X_MASIMO_PVI\"")
+                .contains("\"mdc_ref\":\"X_MASIMO_PVI\"")
+                .doesNotContain("\"mdc\":");
+    }
+
+    @Test
+    void writesAlarmsAndDeviceStatus() {
+        var alarm = new AlarmEvent(
+                DEVICE,
+                "spo2-low",
+                Metrics.SPO2,
+                AlarmEvent.Kind.PHYSIOLOGICAL,
+                AlarmEvent.Priority.HIGH,
+                AlarmEvent.State.ACTIVE,
+                "SpO2 low",
+                null,
+                RECEIVED);
+        var status = new DeviceStatus(DEVICE, DeviceStatus.Code.SENSOR_OFF, "EXC 0x000020 sensor off", null, RECEIVED);
+        String json = json(List.of(alarm, status));
+        assertThat(json)
+                .startsWith("[{\"bn\":\"icu-gw-12/bed12-spo2/\",\"n\":\"alarm\"")
+                .contains("\"vs\":\"SpO2 low\",\"alarm\":\"spo2-low\",\"kind\":\"physiological\","
+                        + "\"priority\":\"high\",\"state\":\"active\",\"src_mdc_ref\":\"MDC_PULS_OXIM_SAT_O2\"")
+                .contains("{\"n\":\"status\",")
+                .contains("\"vs\":\"sensor_off\",\"detail\":\"EXC 0x000020 sensor off\"")
+                .contains("\"id\":\"bed12-spo2/status:sensor_off/1795341600200001\"");
+    }
+
+    @Test
+    void refusesWaveformsAndMixedDevices() {
+        var wave = new WaveformSegment(
+                DEVICE,
+                Metrics.SPO2,
+                UcumUnit.DIMENSIONLESS,
+                Duration.ofMillis(8),
+                new double[] {1, 2},
+                Quality.VALID,
+                null,
+                RECEIVED);
+        assertThatThrownBy(() -> encoder.encode(List.of(wave))).hasMessageContaining("waveforms");
+        var a = new DeviceStatus(DEVICE, DeviceStatus.Code.CONNECTED, "up", null, RECEIVED);
+        var b = new DeviceStatus(DeviceId.of("other"), DeviceStatus.Code.CONNECTED, "up", null, RECEIVED);
+        assertThatThrownBy(() -> encoder.encode(List.of(a, b))).hasMessageContaining("one device");
+    }
+}

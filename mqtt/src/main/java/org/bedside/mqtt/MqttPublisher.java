@@ -1,0 +1,373 @@
+package org.bedside.mqtt;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
+import org.eclipse.paho.mqttv5.client.MqttCallback;
+import org.eclipse.paho.mqttv5.client.MqttClientException;
+import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
+import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.eclipse.paho.mqttv5.common.MqttException;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The egress's delivery: publishes a batch of messages at QoS 1 and returns only when the broker has acknowledged every
+ * one (PUBACK), or says why not. The consumer that drives it commits its cursor only after {@link Outcome.Delivered}.
+ *
+ * <ul>
+ *   <li>{@link Outcome.Delivered}: every PUBACK arrived with a success code (0x00, or 0x10 "no matching subscribers");
+ *   <li>{@link Outcome.RetryLater}: the broker is away, the connection broke, a PUBACK did not come in time, or the
+ *       broker answered "not now" (quota exceeded, server busy...): the whole batch again later; a subscriber may then
+ *       see some messages twice, with the same {@code id};
+ *   <li>{@link Outcome.Refused}: the broker refused these messages with a reason code at or above 0x80 that waiting
+ *       will not change (not authorized, topic invalid, packet too large): the consumer dead-letters them and moves on.
+ * </ul>
+ *
+ * <p>The gateway's presence: the connection carries a last will, {@code offline} retained on the gateway's status topic,
+ * which the broker publishes when the gateway disappears without saying goodbye (a SIGKILL, a pulled plug, a lost
+ * network); after every connect the publisher sets {@code online} retained; {@link #close} sets {@code offline} itself.
+ *
+ * <p>Paho keeps nothing: memory persistence, no offline buffer, no automatic reconnect. {@link #deliver} connects when
+ * needed, so a broker that comes back is used at the next delivery. Used by one consumer thread; {@link #state} may be
+ * read from any.
+ */
+public final class MqttPublisher implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(MqttPublisher.class);
+    static final byte[] ONLINE = "online".getBytes(StandardCharsets.UTF_8);
+    static final byte[] OFFLINE = "offline".getBytes(StandardCharsets.UTF_8);
+
+    /** One message to publish. */
+    public record Message(String topic, byte[] payload, boolean retained) {
+        public Message {
+            payload = payload.clone();
+        }
+
+        @Override
+        public byte[] payload() {
+            return payload.clone();
+        }
+    }
+
+    /** What became of a batch. */
+    public sealed interface Outcome permits Outcome.Delivered, Outcome.RetryLater, Outcome.Refused {
+        /** Every message of the batch was acknowledged. */
+        record Delivered(int messages) implements Outcome {}
+
+        /**
+         * Nothing can be said for the batch: deliver all of it again after the pause (or the consumer's back-off).
+         *
+         * @param misconfigured the broker refused the gateway's login (bad user name or password, not authorized, a
+         *     client id it does not take): only a person can fix it
+         */
+        record RetryLater(String reason, Optional<Duration> pause, boolean misconfigured) implements Outcome {
+            public RetryLater(String reason, Optional<Duration> pause) {
+                this(reason, pause, false);
+            }
+        }
+
+        /**
+         * The broker refused these messages (by their index in the batch, with its reason code and words); every other
+         * one was acknowledged.
+         */
+        record Refused(Map<Integer, Rejection> refused) implements Outcome {
+            public Refused {
+                refused = Map.copyOf(refused);
+            }
+        }
+
+        /** One refusal: the MQTT 5 reason code and what it means. */
+        record Rejection(int code, String reason) {}
+    }
+
+    /** Where the publisher stands, for health and the status page. */
+    public record State(boolean connected, String detail, Instant since) {}
+
+    /** CONNACK codes that say the gateway's login is wrong, not that the broker is away. */
+    private static final java.util.Set<Integer> LOGIN_REFUSED = java.util.Set.of(0x85, 0x86, 0x87, 0x8A, 0x8C);
+
+    private final MqttEndpoint endpoint;
+    private final String statusTopic;
+    private final Duration publishTimeout;
+    private final AtomicLong published = new AtomicLong();
+    private @Nullable MqttAsyncClient client;
+    private volatile State state;
+    private volatile @Nullable String lostBecause;
+
+    /**
+     * @param statusTopic the gateway's status topic ({@link EgressTopics#gatewayStatus()}), for the last will
+     * @param publishTimeout how long a batch may wait for its acknowledgements
+     */
+    public MqttPublisher(MqttEndpoint endpoint, String statusTopic, Duration publishTimeout) {
+        this.endpoint = endpoint;
+        this.statusTopic = statusTopic;
+        this.publishTimeout = publishTimeout;
+        this.state = new State(false, "not connected yet", Instant.now());
+    }
+
+    public State state() {
+        return state;
+    }
+
+    /** Messages acknowledged by the broker since start. */
+    public long published() {
+        return published.get();
+    }
+
+    /** Publishes the batch and waits for every acknowledgement. Never throws for what the broker or network does. */
+    public Outcome deliver(List<Message> batch) {
+        if (batch.isEmpty()) {
+            return new Outcome.Delivered(0);
+        }
+        MqttAsyncClient c;
+        try {
+            c = connected();
+        } catch (IOException e) {
+            Throwable cause = e.getCause();
+            boolean login = cause instanceof MqttException m && LOGIN_REFUSED.contains(m.getReasonCode());
+            setState(false, e.getMessage());
+            dropClient();
+            return new Outcome.RetryLater(String.valueOf(e.getMessage()), Optional.empty(), login);
+        }
+        long deadline = System.nanoTime() + publishTimeout.toNanos();
+        List<IMqttToken> tokens = new ArrayList<>(batch.size());
+        Deque<IMqttToken> inFlight = new ArrayDeque<>();
+        try {
+            for (Message m : batch) {
+                MqttMessage message = new MqttMessage(m.payload());
+                message.setQos(1);
+                message.setRetained(m.retained());
+                IMqttToken token;
+                while (true) {
+                    try {
+                        token = c.publish(m.topic(), message);
+                        break;
+                    } catch (MqttException e) {
+                        // Paho refuses to exceed the broker's Receive Maximum: wait for the oldest to be acknowledged.
+                        if (e.getReasonCode() != MqttClientException.REASON_CODE_MAX_INFLIGHT) {
+                            throw e;
+                        }
+                        IMqttToken oldest = inFlight.pollFirst();
+                        if (oldest != null && !oldest.isComplete()) {
+                            awaitToken(oldest, deadline);
+                        } else {
+                            // Acknowledged, but Paho's callback thread has not yet freed its slot (it counts a
+                            // message in flight until after the token completes): a moment, within the deadline.
+                            if (System.nanoTime() - deadline > 0) {
+                                throw new TimedOut();
+                            }
+                            LockSupport.parkNanos(200_000);
+                        }
+                    }
+                }
+                tokens.add(token);
+                inFlight.addLast(token);
+            }
+            for (IMqttToken token : tokens) {
+                awaitToken(token, deadline);
+            }
+        } catch (MqttException e) {
+            return retry(MqttFailures.describe(e));
+        } catch (TimedOut e) {
+            return retry("no acknowledgement from " + endpoint.describe() + " within " + publishTimeout);
+        }
+        Map<Integer, Outcome.Rejection> refused = new LinkedHashMap<>();
+        String transientReason = null;
+        for (int i = 0; i < tokens.size(); i++) {
+            int[] codes = tokens.get(i).getReasonCodes();
+            int code = codes == null || codes.length == 0 ? 0 : codes[0];
+            if (code >= 0x80) {
+                if (MqttFailures.isTransient(code)) {
+                    transientReason = "the broker answered " + MqttFailures.reason(code);
+                } else {
+                    refused.put(
+                            i,
+                            new Outcome.Rejection(
+                                    code,
+                                    "the broker refused " + batch.get(i).topic() + ": " + MqttFailures.reason(code)));
+                }
+            }
+        }
+        if (transientReason != null) {
+            return retry(transientReason);
+        }
+        published.addAndGet(batch.size() - refused.size());
+        if (!refused.isEmpty()) {
+            // A broker may close the connection after refusing (HiveMQ does, under MQTT 5): the next batch starts on a
+            // fresh connection rather than on one that is about to go.
+            dropClient();
+            setState(false, refused.size() + " message(s) refused; reconnecting for the next batch");
+            LOG.warn(
+                    "MQTT egress: {} of {} messages refused, first: {}",
+                    refused.size(),
+                    batch.size(),
+                    refused.values().iterator().next().reason());
+            return new Outcome.Refused(refused);
+        }
+        return new Outcome.Delivered(batch.size());
+    }
+
+    private static final class TimedOut extends Exception {
+        TimedOut() {
+            super(null, null, false, false);
+        }
+    }
+
+    private static void awaitToken(IMqttToken token, long deadline) throws MqttException, TimedOut {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+            throw new TimedOut();
+        }
+        token.waitForCompletion(Math.max(1, left / 1_000_000));
+        if (!token.isComplete()) {
+            throw new TimedOut();
+        }
+        MqttException e = token.getException();
+        if (e != null) {
+            throw e;
+        }
+    }
+
+    private Outcome retry(String reason) {
+        setState(false, reason);
+        dropClient();
+        return new Outcome.RetryLater(reason, Optional.empty());
+    }
+
+    private MqttAsyncClient connected() throws IOException {
+        MqttAsyncClient c = client;
+        if (c != null && c.isConnected()) {
+            return c;
+        }
+        dropClient();
+        try {
+            c = new MqttAsyncClient(endpoint.serverUri().toString(), endpoint.clientId(), new MemoryPersistence());
+        } catch (MqttException e) {
+            throw new IOException("cannot create an MQTT client: " + e.getMessage(), e);
+        }
+        MqttAsyncClient created = c;
+        c.setCallback(new Callbacks());
+        try {
+            var options = endpoint.connectionOptions();
+            MqttMessage will = new MqttMessage(OFFLINE);
+            will.setQos(1);
+            will.setRetained(true);
+            options.setWill(statusTopic, will);
+            lostBecause = null;
+            c.connect(options).waitForCompletion(endpoint.connectTimeout().toMillis() + 1000);
+            MqttMessage online = new MqttMessage(ONLINE);
+            online.setQos(1);
+            online.setRetained(true);
+            IMqttToken t = c.publish(statusTopic, online);
+            t.waitForCompletion(endpoint.connectTimeout().toMillis());
+            int[] codes = t.getReasonCodes();
+            if (codes != null && codes.length > 0 && codes[0] >= 0x80) {
+                throw new IOException("the broker refused the gateway's status " + statusTopic + ": "
+                        + MqttFailures.reason(codes[0]));
+            }
+        } catch (MqttException e) {
+            closeQuietly(created);
+            throw new IOException("cannot connect to " + endpoint.describe() + ": " + MqttFailures.describe(e), e);
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(created);
+            throw e;
+        }
+        client = c;
+        setState(true, "connected to " + endpoint.describe());
+        LOG.info("MQTT egress connected to {}", endpoint.describe());
+        return c;
+    }
+
+    private void setState(boolean connected, String detail) {
+        State old = state;
+        state = new State(connected, detail, old.connected() == connected ? old.since() : Instant.now());
+        if (old.connected() && !connected) {
+            LOG.warn("MQTT egress to {}: {}", endpoint.describe(), detail);
+        }
+    }
+
+    private void dropClient() {
+        MqttAsyncClient c = client;
+        client = null;
+        if (c != null) {
+            closeQuietly(c);
+        }
+    }
+
+    private static void closeQuietly(MqttAsyncClient c) {
+        try {
+            if (c.isConnected()) {
+                c.disconnectForcibly(0, 1000, false);
+            }
+        } catch (MqttException | RuntimeException e) {
+            // going anyway
+        }
+        try {
+            c.close(true);
+        } catch (MqttException | RuntimeException e) {
+            // nothing more to release
+        }
+    }
+
+    /** Says {@code offline} (retained), then disconnects normally, so the broker does not publish the will. */
+    @Override
+    public void close() {
+        MqttAsyncClient c = client;
+        if (c != null && c.isConnected()) {
+            try {
+                MqttMessage offline = new MqttMessage(OFFLINE);
+                offline.setQos(1);
+                offline.setRetained(true);
+                c.publish(statusTopic, offline).waitForCompletion(2000);
+                c.disconnect().waitForCompletion(2000);
+            } catch (MqttException | RuntimeException e) {
+                LOG.info("MQTT egress: could not say offline before closing: {}", MqttFailures.describe(e));
+            }
+        }
+        dropClient();
+        setState(false, "closed");
+    }
+
+    private final class Callbacks implements MqttCallback {
+        @Override
+        public void disconnected(MqttDisconnectResponse response) {
+            String why = response.getException() != null
+                    ? MqttFailures.describe(response.getException())
+                    : "the broker disconnected the gateway: " + MqttFailures.reason(response.getReturnCode());
+            lostBecause = why;
+            setState(false, "connection lost: " + why);
+        }
+
+        @Override
+        public void mqttErrorOccurred(MqttException exception) {
+            setState(false, MqttFailures.describe(exception));
+        }
+
+        @Override
+        public void messageArrived(String topic, MqttMessage message) {}
+
+        @Override
+        public void deliveryComplete(IMqttToken token) {}
+
+        @Override
+        public void connectComplete(boolean reconnect, String serverURI) {}
+
+        @Override
+        public void authPacketArrived(int reasonCode, MqttProperties properties) {}
+    }
+}

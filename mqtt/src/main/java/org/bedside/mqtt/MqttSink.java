@@ -1,0 +1,127 @@
+package org.bedside.mqtt;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.bedside.buffer.StoredRecord;
+import org.bedside.buffer.consumer.Delivery;
+import org.bedside.buffer.consumer.Item;
+import org.bedside.buffer.consumer.Lane;
+import org.bedside.buffer.consumer.Sink;
+import org.bedside.buffer.consumer.Translator;
+
+/**
+ * The MQTT egress as a sink of the buffer's consumer ({@code org.bedside.buffer.consumer.BufferConsumer}): the
+ * consumer owns the cursor ({@code mqtt}), batches, back-off, live-first draining and dead letters; this sink turns
+ * records into SenML messages ({@link EgressMessages}) and hands each batch to the {@link MqttPublisher}, which
+ * returns once every PUBACK arrived:
+ *
+ * <ul>
+ *   <li>all acknowledged: delivered (the consumer commits);
+ *   <li>the broker away, the connection broken, no PUBACK in time, a "not now" reason code: retry, the same batch later;
+ *   <li>the broker refuses the gateway's login: misconfigured (retried slowly, the state says so);
+ *   <li>messages refused with a reason code that waiting will not change (not authorized for that topic, packet too
+ *       large): those go to the consumer's dead letters with the code and reason, the rest count as delivered.
+ * </ul>
+ *
+ * <p>Idempotent as the consumer requires: a record delivered again (after a crash, or by the main lane after the live
+ * lane) gives the same messages with the same {@code id}s, which a subscriber uses to drop what it has seen. Each lane
+ * has its own sampler, so per-interval sampling is not shared between the live lane and the backlog.
+ */
+public final class MqttSink implements Sink<EgressMessages.Outgoing> {
+    private final MqttPublisher publisher;
+    private final EgressTopics topics;
+    private final Duration interval;
+    private final Duration retainWithin;
+    private final InstantSource clock;
+
+    /**
+     * @param interval {@link Duration#ZERO} to publish every reading, else the sampling interval of numerics
+     * @param retainWithin device statuses received longer ago than this (a backlog) are published but not retained
+     */
+    public MqttSink(
+            MqttPublisher publisher,
+            EgressTopics topics,
+            Duration interval,
+            Duration retainWithin,
+            InstantSource clock) {
+        this.publisher = publisher;
+        this.topics = topics;
+        this.interval = interval;
+        this.retainWithin = retainWithin;
+        this.clock = clock;
+    }
+
+    public MqttPublisher publisher() {
+        return publisher;
+    }
+
+    @Override
+    public Translator<EgressMessages.Outgoing> translator(Lane lane) {
+        EgressMessages messages = new EgressMessages(topics, interval, retainWithin, clock);
+        return record -> items(messages, record);
+    }
+
+    private static List<Item<EgressMessages.Outgoing>> items(EgressMessages messages, StoredRecord record) {
+        if (!record.isReadable()) {
+            return List.of();
+        }
+        List<Item<EgressMessages.Outgoing>> out = new ArrayList<>();
+        for (EgressMessages.Outgoing o : messages.outgoing(record.readings())) {
+            out.add(new Item<>(o, record.position()));
+        }
+        return out;
+    }
+
+    @Override
+    public Delivery<EgressMessages.Outgoing> deliver(List<Item<EgressMessages.Outgoing>> items) {
+        List<MqttPublisher.Message> batch = new ArrayList<>(items.size());
+        items.forEach(i -> batch.add(i.value().message()));
+        MqttPublisher.Outcome outcome = publisher.deliver(batch);
+        if (outcome instanceof MqttPublisher.Outcome.Delivered) {
+            return Delivery.delivered();
+        }
+        if (outcome instanceof MqttPublisher.Outcome.RetryLater r) {
+            return r.misconfigured()
+                    ? Delivery.misconfigured(r.reason())
+                    : Delivery.retry(r.reason(), r.pause().orElse(null));
+        }
+        Map<Integer, MqttPublisher.Outcome.Rejection> refused = ((MqttPublisher.Outcome.Refused) outcome).refused();
+        List<Delivery.Refusal<EgressMessages.Outgoing>> refusals = new ArrayList<>();
+        refused.forEach((index, rejection) ->
+                refusals.add(new Delivery.Refusal<>(items.get(index), rejection.code(), rejection.reason())));
+        return new Delivery.Refused<>(items.size() - refused.size(), refusals);
+    }
+
+    @Override
+    public Letter letter(Item<EgressMessages.Outgoing> item) {
+        MqttPublisher.Message m = item.value().message();
+        String payload = "{\"topic\":" + quote(m.topic()) + ",\"retained\":" + m.retained() + ",\"payload\":"
+                + quote(new String(m.payload(), StandardCharsets.UTF_8)) + "}";
+        return new Letter(item.value().identity(), item.value().device().value(), payload);
+    }
+
+    private static String quote(String s) {
+        StringBuilder sb = new StringBuilder("\"");
+        for (char c : s.toCharArray()) {
+            switch (c) {
+                case '"' -> sb.append("\\\"");
+                case '\\' -> sb.append("\\\\");
+                case '\n' -> sb.append("\\n");
+                case '\r' -> sb.append("\\r");
+                case '\t' -> sb.append("\\t");
+                default -> {
+                    if (c < 0x20) {
+                        sb.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        sb.append(c);
+                    }
+                }
+            }
+        }
+        return sb.append('"').toString();
+    }
+}
