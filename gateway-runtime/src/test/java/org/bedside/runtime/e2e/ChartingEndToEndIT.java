@@ -33,7 +33,7 @@ class ChartingEndToEndIT {
             scene.startGateway("every-reading");
             Await.until("90 observations on the server", Duration.ofSeconds(60), () -> count(scene) >= 90);
             scene.simulator.stop();
-            scene.awaitDrained(Duration.ofSeconds(30));
+            scene.awaitDrained(Duration.ofSeconds(120));
             scene.gateway.stop();
 
             List<Observation> observations = scene.fhir.observations(scene.patient());

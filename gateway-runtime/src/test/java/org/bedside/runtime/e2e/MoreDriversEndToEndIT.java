@@ -149,7 +149,7 @@ class MoreDriversEndToEndIT {
                     Duration.ofSeconds(90),
                     () -> count(scene) >= c.observations());
             scene.device.stop();
-            scene.awaitDrained(Duration.ofSeconds(30));
+            scene.awaitDrained(Duration.ofSeconds(120));
             scene.gateway.stop();
 
             List<Observation> observations = scene.fhir.observations(scene.patient());
