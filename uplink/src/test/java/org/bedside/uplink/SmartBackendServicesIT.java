@@ -8,6 +8,7 @@ import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
@@ -30,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 import org.bedside.authserver.JavaRuntimes;
 import org.bedside.authserver.KeycloakProcess;
 import org.bedside.authserver.KeycloakRealm;
@@ -80,17 +82,20 @@ class SmartBackendServicesIT {
 
     @BeforeAll
     static void start(@TempDir Path work) throws Exception {
-        Optional<Path> java = KeycloakProcess.java();
-        if (java.isEmpty()) {
+        Optional<Path> javaHome = KeycloakProcess.java();
+        if (javaHome.isEmpty()) {
             System.err.println("SKIPPED SmartBackendServicesIT: " + JavaRuntimes.missing(KeycloakProcess.JAVA_FEATURE));
         }
-        assumeTrue(java.isPresent(), () -> JavaRuntimes.missing(KeycloakProcess.JAVA_FEATURE));
+        assumeTrue(javaHome.isPresent(), () -> JavaRuntimes.missing(KeycloakProcess.JAVA_FEATURE));
         keys = Files.createDirectories(work.resolve("keys"));
-        rs384 = new RSAKeyGenerator(2048).keyIDFromThumbprint(true).generate();
-        es384 = new ECKeyGenerator(Curve.P_384).keyIDFromThumbprint(true).generate();
-        shortLived = new RSAKeyGenerator(2048).keyIDFromThumbprint(true).generate();
-        revoked = new RSAKeyGenerator(2048).keyIDFromThumbprint(true).generate();
-        replacement = new RSAKeyGenerator(2048).keyIDFromThumbprint(true).generate();
+        rs384 = rsa();
+        es384 = new ECKeyGenerator(Curve.P_384)
+                .keyUse(KeyUse.SIGNATURE)
+                .keyIDFromThumbprint(true)
+                .generate();
+        shortLived = rsa();
+        revoked = rsa();
+        replacement = rsa();
         secretFile = secret(keys.resolve("client-secret"), "s3cret-" + Long.toHexString(System.nanoTime()));
 
         keycloak = KeycloakProcess.start(KeycloakProcess.Options.in(work.resolve("keycloak")));
@@ -102,9 +107,7 @@ class SmartBackendServicesIT {
                 .secretClient(
                         "gw-secret",
                         Files.readString(secretFile).trim(),
-                        java.util.stream.Stream.concat(
-                                        KeycloakRealm.SMART_SCOPES.stream(),
-                                        java.util.stream.Stream.of("system/Observation.rs"))
+                        Stream.concat(KeycloakRealm.SMART_SCOPES.stream(), Stream.of("system/Observation.rs"))
                                 .toList())
                 .privateKeyJwtClient("gw-narrow", jwks(rs384), "RS384", List.of("system/Patient.rs"))
                 .tokenLifetime(Duration.ofSeconds(10))
@@ -113,6 +116,7 @@ class SmartBackendServicesIT {
                 .tokenLifetime(Duration.ofMinutes(5))
                 .json());
         sandbox = FhirSandboxProcess.start(FhirSandboxProcess.Options.in(work.resolve("sandbox"))
+                .withStartTimeout(Duration.ofMinutes(5)) // beside a running Keycloak on two busy cores
                 .withSeedPatients("kc-rs", "kc-long", "kc-revoked", "kc-down")
                 .withServerArgs(
                         "--jwks-url", keycloak.jwksUrl(REALM),
@@ -129,6 +133,14 @@ class SmartBackendServicesIT {
         if (keycloak != null) {
             keycloak.close();
         }
+    }
+
+    /** Keycloak takes only keys marked for signatures ("use": "sig") from a client's JWKS. */
+    private static RSAKey rsa() throws Exception {
+        return new RSAKeyGenerator(2048)
+                .keyUse(KeyUse.SIGNATURE)
+                .keyIDFromThumbprint(true)
+                .generate();
     }
 
     private static String jwks(JWK key) {

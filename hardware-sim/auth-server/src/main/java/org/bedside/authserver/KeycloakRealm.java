@@ -53,7 +53,10 @@ public final class KeycloakRealm {
         return this;
     }
 
-    /** A client authenticated by a JWT signed with one of the keys in {@code jwks} (public keys only). */
+    /**
+     * A client authenticated by a JWT signed with one of the keys in {@code jwks} (public keys only). Keycloak takes
+     * only keys marked {@code "use": "sig"}; others make it answer {@code invalid_client (Unable to load public key)}.
+     */
     public KeycloakRealm privateKeyJwtClient(
             String clientId, String jwks, String algorithm, List<String> clientScopes) {
         Map<String, Object> c = client(clientId, clientScopes);
