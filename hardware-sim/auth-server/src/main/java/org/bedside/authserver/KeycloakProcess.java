@@ -52,7 +52,7 @@ public final class KeycloakProcess implements AutoCloseable {
     public record Options(
             Path workDir, @Nullable Path home, @Nullable Path javaHome, Duration startTimeout) {
         public static Options in(Path workDir) {
-            return new Options(workDir, null, null, Duration.ofMinutes(6));
+            return new Options(workDir, null, null, Duration.ofMinutes(10));
         }
     }
 
