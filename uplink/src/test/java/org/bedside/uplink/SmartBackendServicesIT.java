@@ -50,7 +50,10 @@ import org.bedside.uplink.auth.AuthStatus;
 import org.hl7.fhir.r4.model.Bundle;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -62,6 +65,7 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>Keycloak needs Java 21+: without one, this suite is skipped and says so (the assertion, the token cache and the
  * 401/403 handling are proven without it by AssertionSignerTest, ClientCredentialsTest and SecureSandboxIT).
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SmartBackendServicesIT {
     private static final String REALM = "bedside";
     private static final String AUDIENCE = "urn:bedside:fhir-sandbox";
@@ -369,6 +373,7 @@ class SmartBackendServicesIT {
     }
 
     @Test
+    @Order(99) // last: it stops Keycloak
     void theAuthorizationServerDownForAWhileLosesNothing() throws Exception {
         UplinkSecurity s = security(quick(AuthSettings.privateKeyJwt("gw-short", keyFile("down.pem", shortLived))));
         try (ChronicleReadingStore store = ChronicleReadingStore.open(dir.resolve("down"));
@@ -383,17 +388,27 @@ class SmartBackendServicesIT {
             Await.until("charted", Duration.ofSeconds(60), () -> count("kc-down") == 1);
 
             keycloak.stop();
-            append(store, 4);
-            Await.until(
-                    "the outage named",
-                    Duration.ofSeconds(60),
-                    () -> s.authorization().status().state() == AuthStatus.State.UNREACHABLE);
-            assertThat(worker.status().detail())
-                    .contains("cannot reach the authorization server " + keycloak.tokenEndpoint(REALM));
-            assertThat(store.pendingRecords(UplinkWorker.CURSOR)).isEqualTo(4);
+            try {
+                // Readings that need a new token: the 10 s one has run out.
+                Instant ends = s.authorization().status().tokenExpiresAt();
+                Await.until(
+                        "the token to run out",
+                        Duration.ofSeconds(30),
+                        () -> ends == null || Instant.now().isAfter(ends));
+                append(store, 4);
+                Await.until(
+                        "the outage named",
+                        Duration.ofSeconds(60),
+                        () -> s.authorization().status().state() == AuthStatus.State.UNREACHABLE);
+                assertThat(worker.status().detail())
+                        .contains("cannot reach the authorization server " + keycloak.tokenEndpoint(REALM));
+                assertThat(store.pendingRecords(UplinkWorker.CURSOR)).isEqualTo(4);
 
-            // Back, with new signing keys (an in-memory realm made again): the sandbox fetches them for the new kid.
-            keycloak.restart();
+            } finally {
+                // Back, with new signing keys (an in-memory realm made again): the sandbox fetches them for the new
+                // kid.
+                keycloak.restart();
+            }
             Await.until(
                     "charted once it is back: " + worker.status().detail(),
                     Duration.ofSeconds(120),
