@@ -139,7 +139,7 @@ final class FhirSink implements Sink<Chartable> {
             return new Attempt(0, List.of(), Delivery.retry(r.reason(), r.retryAfter()));
         }
         if (result instanceof UploadResult.Misdirected m) {
-            return new Attempt(0, List.of(), Delivery.misconfigured(m.reason()));
+            return new Attempt(0, List.of(), Delivery.misconfigured(m.reason(), m.retryAfter()));
         }
         UploadResult.Rejected rejected = (UploadResult.Rejected) result;
         if (part.size() == 1) {

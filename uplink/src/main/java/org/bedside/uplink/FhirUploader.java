@@ -14,6 +14,11 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Optional;
+import org.bedside.common.tls.TlsClient;
+import org.bedside.uplink.auth.AuthStatus;
+import org.bedside.uplink.auth.Challenge;
+import org.bedside.uplink.auth.Credential;
+import org.bedside.uplink.auth.FhirAuthorization;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Resource;
@@ -24,6 +29,11 @@ import org.jspecify.annotations.Nullable;
  * accepted; 408, 409 (HAPI answers two identical concurrent conditional creates with 409), 429 and 5xx are worth
  * retrying, honouring {@code Retry-After}; a 1xx or 3xx is a configuration problem (redirects are not followed: a
  * POST must not silently turn into something else); any other 4xx is a rejection with the server's own words.
+ *
+ * <p>Each request carries the credential of {@link UplinkSecurity#authorization()}. A 401 renews it once and retries at
+ * once; a 401 that persists, a 403 (a missing scope) and no credential to be had are retries after the authorization's
+ * wait, never rejections: the readings stay in the buffer until the cause is fixed. A connection that TLS refused is
+ * explained in one sentence (the certificate, its validity and why).
  */
 final class FhirUploader {
     private static final String FHIR_JSON = "application/fhir+json";
@@ -32,13 +42,17 @@ final class FhirUploader {
     private final Duration timeout;
     private final HttpClient http;
     private final IParser parser;
+    private final UplinkSecurity security;
+    private final FhirAuthorization auth;
 
     FhirUploader(UplinkSettings settings, FhirContext fhir) {
         this.base = settings.baseUrl();
         this.timeout = settings.requestTimeout();
-        this.http = HttpClient.newBuilder()
-                .connectTimeout(settings.requestTimeout())
-                .version(HttpClient.Version.HTTP_1_1)
+        this.security = settings.security();
+        this.auth = security.authorization();
+        this.http = security.configure(HttpClient.newBuilder()
+                        .connectTimeout(settings.requestTimeout())
+                        .version(HttpClient.Version.HTTP_1_1))
                 .build();
         this.parser = fhir.newJsonParser();
     }
@@ -58,23 +72,48 @@ final class FhirUploader {
     }
 
     UploadResult send(String body) {
-        HttpRequest request = HttpRequest.newBuilder(base)
-                .timeout(timeout)
-                .header("Content-Type", FHIR_JSON + "; charset=UTF-8")
-                .header("Accept", FHIR_JSON)
-                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
-                .build();
+        TlsClient tls = security.tls();
+        if (tls != null) {
+            tls.refreshIfDue(); // changed certificate files, coming expiry
+        }
+        Credential credential = auth.credential();
+        if (credential instanceof Credential.Unavailable u) {
+            return authProblem(u.reason(), u.retryAfter());
+        }
         HttpResponse<String> response;
         try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            response = post(body, credential);
+            if (response.statusCode() == 401) {
+                Duration wait = auth.unauthorized(credential, challenge(response));
+                if (!wait.isZero()) {
+                    return authProblem(auth.status().detail(), wait);
+                }
+                credential = auth.credential(); // renewed: one retry, at once
+                if (credential instanceof Credential.Unavailable u) {
+                    return authProblem(u.reason(), u.retryAfter());
+                }
+                response = post(body, credential);
+                if (response.statusCode() == 401) {
+                    wait = auth.unauthorized(credential, challenge(response));
+                    return authProblem(auth.status().detail(), wait.isZero() ? null : wait);
+                }
+            }
         } catch (IOException e) {
-            return new UploadResult.Retry("cannot reach " + base + ": " + describe(e), null);
+            String explained = tls == null ? null : tls.explain(e, UplinkSecurity.peer(base));
+            return new UploadResult.Retry(
+                    "cannot reach " + base + ": " + (explained != null ? explained : describe(e)), null);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new UploadResult.Retry("interrupted", null);
         }
         int status = response.statusCode();
+        if (status == 403) {
+            // A missing scope or permission: the readings are not at fault, and must not be dead-lettered.
+            Duration wait = auth.forbidden(credential, challenge(response));
+            return authProblem(auth.status().detail(), wait);
+        }
         if (status >= 200 && status < 300) {
+            auth.accepted(credential);
             return accepted(response.body());
         }
         if (status < 200 || (status >= 300 && status < 400)) {
@@ -90,6 +129,39 @@ final class FhirUploader {
             return new UploadResult.Retry(reason, retryAfter(response).orElse(null));
         }
         return new UploadResult.Rejected(status, reason);
+    }
+
+    private HttpResponse<String> post(String body, Credential credential) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(base)
+                .timeout(timeout)
+                .header("Content-Type", FHIR_JSON + "; charset=UTF-8")
+                .header("Accept", FHIR_JSON)
+                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+        if (credential instanceof Credential.Bearer bearer) {
+            request.header("Authorization", bearer.header());
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    }
+
+    private Challenge challenge(HttpResponse<String> response) {
+        String outcome = outcome(response.body());
+        return Challenge.of(
+                response.statusCode(),
+                response.headers().firstValue("WWW-Authenticate").orElse(null),
+                outcome.isEmpty() ? null : outcome.substring(2));
+    }
+
+    /**
+     * A credentials problem is a retry, never a rejection (the readings are not at fault and must not be
+     * dead-lettered): for the uplink's state, a server that cannot be reached is {@code RETRYING}; a refusal that only a
+     * person can fix (the client refused, the token refused, a scope missing) is {@code MISCONFIGURED}.
+     */
+    private UploadResult authProblem(String detail, @Nullable Duration wait) {
+        AuthStatus.State state = auth.status().state();
+        boolean refused = state == AuthStatus.State.CLIENT_REFUSED
+                || state == AuthStatus.State.TOKEN_REFUSED
+                || state == AuthStatus.State.FORBIDDEN;
+        return refused ? new UploadResult.Misdirected(detail, wait) : new UploadResult.Retry(detail, wait);
     }
 
     private UploadResult accepted(String body) {

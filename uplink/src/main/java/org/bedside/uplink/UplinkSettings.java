@@ -12,6 +12,7 @@ import java.time.Duration;
  *     charts every reading
  * @param maxBundleEntries the most Observations in one transaction Bundle
  * @param maxClockSkew how far a device's clock may be from the gateway's before its time is not used for charting
+ * @param security TLS and authorization for the FHIR server ({@link UplinkSecurity#none()} by default)
  */
 public record UplinkSettings(
         URI baseUrl,
@@ -22,7 +23,8 @@ public record UplinkSettings(
         Duration retryInitialDelay,
         Duration retryMaxDelay,
         Duration maxClockSkew,
-        String identifierSystem) {
+        String identifierSystem,
+        UplinkSecurity security) {
 
     public static final String DEFAULT_IDENTIFIER_SYSTEM = "urn:bedside:observation";
     public static final String DEVICE_IDENTIFIER_SYSTEM = "urn:bedside:device";
@@ -37,6 +39,30 @@ public record UplinkSettings(
         if (maxBundleEntries < 1) {
             throw new IllegalArgumentException("bundle size must be at least 1: " + maxBundleEntries);
         }
+    }
+
+    /** Without TLS settings or credentials ({@link UplinkSecurity#none()}). */
+    public UplinkSettings(
+            URI baseUrl,
+            String gatewayId,
+            Duration chartingInterval,
+            int maxBundleEntries,
+            Duration requestTimeout,
+            Duration retryInitialDelay,
+            Duration retryMaxDelay,
+            Duration maxClockSkew,
+            String identifierSystem) {
+        this(
+                baseUrl,
+                gatewayId,
+                chartingInterval,
+                maxBundleEntries,
+                requestTimeout,
+                retryInitialDelay,
+                retryMaxDelay,
+                maxClockSkew,
+                identifierSystem,
+                UplinkSecurity.none());
     }
 
     public static UplinkSettings defaults(URI baseUrl, String gatewayId) {
@@ -66,6 +92,21 @@ public record UplinkSettings(
                 retryInitialDelay,
                 retryMaxDelay,
                 maxClockSkew,
-                identifierSystem);
+                identifierSystem,
+                security);
+    }
+
+    public UplinkSettings withSecurity(UplinkSecurity newSecurity) {
+        return new UplinkSettings(
+                baseUrl,
+                gatewayId,
+                chartingInterval,
+                maxBundleEntries,
+                requestTimeout,
+                retryInitialDelay,
+                retryMaxDelay,
+                maxClockSkew,
+                identifierSystem,
+                newSecurity);
     }
 }

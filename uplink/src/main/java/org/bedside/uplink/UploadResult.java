@@ -17,9 +17,15 @@ sealed interface UploadResult
     record Rejected(int status, String reason) implements UploadResult {}
 
     /**
-     * The server answered, but not with a result: a redirect (3xx) or an interim answer (1xx) to a POST. A configuration
-     * problem (the base URL is wrong, or a proxy in front of the server redirects), never a refusal of the Bundle:
-     * nothing is dead-lettered, the Bundle is tried again slowly.
+     * A problem only a person can fix, never a refusal of the Bundle: a redirect (3xx) or an interim answer (1xx) to a
+     * POST (the base URL is wrong, or a proxy in front of the server redirects), or credentials the servers refuse (a
+     * refused client, a token the FHIR server rejects, a missing scope). Nothing is dead-lettered; the Bundle is tried
+     * again slowly, never sooner than {@code retryAfter} (the authorization's own pause, so that neither server is
+     * hammered).
      */
-    record Misdirected(String reason) implements UploadResult {}
+    record Misdirected(String reason, @Nullable Duration retryAfter) implements UploadResult {
+        Misdirected(String reason) {
+            this(reason, null);
+        }
+    }
 }

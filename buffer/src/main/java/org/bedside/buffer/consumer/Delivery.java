@@ -65,4 +65,8 @@ public sealed interface Delivery<T> permits Delivery.Delivered, Delivery.Retry, 
     static <T> Delivery<T> misconfigured(String reason) {
         return new Retry<>(reason, null, Retry.Kind.MISCONFIGURED);
     }
+
+    static <T> Delivery<T> misconfigured(String reason, @Nullable Duration retryAfter) {
+        return new Retry<>(reason, retryAfter, Retry.Kind.MISCONFIGURED);
+    }
 }

@@ -161,5 +161,98 @@ public interface GatewayConfig {
         @WithName("identifier-system")
         @WithDefault("urn:bedside:observation")
         String identifierSystem();
+
+        /** TLS towards the FHIR server and its authorization server (docs/security.md). */
+        TlsConfig tls();
+
+        /** How the gateway proves who it is to the FHIR server (docs/security.md). */
+        AuthConfig auth();
+    }
+
+    /** TLS of an outgoing connection; every file is PEM. */
+    interface TlsConfig {
+        /** The CA certificates that may issue the server's certificate; without it, the JDK's public CAs. */
+        Optional<String> trustFile();
+
+        /** This box's certificate chain for mutual TLS (the end entity first). */
+        Optional<String> certificateFile();
+
+        /** The private key of the client certificate: PKCS#8, RSA or EC, readable by its owner only. */
+        Optional<String> keyFile();
+
+        /** The password of an encrypted key file, in a file readable by its owner only. */
+        Optional<String> keyPasswordFile();
+
+        /** {@code none}, {@code crl-files} (local lists only) or {@code ocsp} (asks the responder online). */
+        @WithDefault("none")
+        String revocation();
+
+        /** PEM revocation lists for {@code revocation: crl-files}. */
+        Optional<java.util.List<String>> revocationLists();
+
+        /** A certificate ending within this long is warned about (log, status). */
+        @WithDefault("720h")
+        Duration expiryWarning();
+
+        /** How often the files are looked at for changes (taken without a restart) and coming expiry. */
+        @WithDefault("1m")
+        Duration checkInterval();
+    }
+
+    /** Authorization towards the FHIR server. */
+    interface AuthConfig {
+        /**
+         * {@code none}, {@code private-key-jwt} (SMART Backend Services), {@code client-secret-basic}, {@code
+         * client-secret-post} or {@code bearer-file}.
+         */
+        @WithDefault("none")
+        String method();
+
+        /** The gateway's client id at the authorization server. */
+        Optional<String> clientId();
+
+        /** The token endpoint; without it, read from {@code <base-url>/.well-known/smart-configuration}. */
+        Optional<String> tokenEndpoint();
+
+        /** The scopes asked for, separated by spaces; default the SMART v2 scopes the gateway needs. */
+        Optional<String> scopes();
+
+        /** The key that signs the private_key_jwt assertion: PKCS#8 PEM, RSA or EC P-384, owner-only. */
+        Optional<String> keyFile();
+
+        /** RS384, ES384, RS256 or PS256; default RS384 for an RSA key, ES384 for an EC key. */
+        Optional<String> algorithm();
+
+        /** The kid the key was registered with; default its RFC 7638 thumbprint. */
+        Optional<String> keyId();
+
+        /** The key's certificate, for the x5t or x5t#S256 header (Microsoft Entra ID). */
+        Optional<String> certificateFile();
+
+        /** {@code none}, {@code x5t} or {@code x5t#S256}. */
+        @WithDefault("none")
+        String thumbprint();
+
+        /** The client secret for the client-secret methods, in a file readable by its owner only. */
+        Optional<String> clientSecretFile();
+
+        /** The bearer token for {@code bearer-file}, in a file readable by its owner only (re-read when it changes). */
+        Optional<String> tokenFile();
+
+        /** How long an assertion is valid: at most 5 minutes. */
+        @WithDefault("4m")
+        Duration assertionLifetime();
+
+        /** A token is renewed this long before it expires (or at three quarters of a short lifetime). */
+        @WithDefault("60s")
+        Duration renewBefore();
+
+        /** The longest wait between attempts while the authorization server cannot be reached. */
+        @WithDefault("60s")
+        Duration retryMaxDelay();
+
+        /** The first wait after a refusal (unknown client, missing scope); it doubles up to 15 minutes. */
+        @WithDefault("30s")
+        Duration refusedRetryDelay();
     }
 }

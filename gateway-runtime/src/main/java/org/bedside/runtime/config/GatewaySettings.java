@@ -26,6 +26,7 @@ import org.bedside.drivers.transport.Transport;
 import org.bedside.drivers.transport.UdpTransport;
 import org.bedside.model.DeviceId;
 import org.bedside.uplink.DeviceContext;
+import org.bedside.uplink.UplinkSecurity;
 import org.bedside.uplink.UplinkSettings;
 import org.jspecify.annotations.Nullable;
 
@@ -131,6 +132,7 @@ public record GatewaySettings(
         } catch (IllegalArgumentException e) {
             problems.add("gateway.buffer.sync-interval", e.getMessage());
         }
+        UplinkSecurity security = baseUrl == null ? null : UplinkSecuritySettings.open(problems, baseUrl, u);
         problems.throwIfAny();
         UplinkSettings uplink = new UplinkSettings(
                 baseUrl,
@@ -141,7 +143,8 @@ public record GatewaySettings(
                 Duration.ofSeconds(1),
                 u.retryMaxDelay(),
                 u.maxClockSkew(),
-                u.identifierSystem());
+                u.identifierSystem(),
+                java.util.Objects.requireNonNull(security));
         return new GatewaySettings(
                 gatewayId, config.bed().orElse(gatewayId), dataDirectory, List.copyOf(devices), uplink, store, guard);
     }

@@ -33,7 +33,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class SystemClock implements ClockCheck, TrustedClock {
     private static final Logger LOG = LoggerFactory.getLogger(SystemClock.class);
-    static final Instant NOT_BEFORE = Instant.parse("2026-11-01T00:00:00Z");
+    /** The release date: a wall clock reading earlier is certainly wrong (also told to the TLS code). */
+    public static final Instant NOT_BEFORE = Instant.parse("2026-11-01T00:00:00Z");
+
     private static final long RECHECK_NANOS = 1_000_000_000L;
     private static final int BOOTS_KEPT = 100;
 

@@ -3,12 +3,16 @@ package org.bedside.runtime.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import org.bedside.drivers.spi.SerialSettings;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class GatewaySettingsTest {
 
@@ -82,7 +86,102 @@ class GatewaySettingsTest {
         }
     }
 
-    record Uplink(String baseUrl, String charting) implements GatewayConfig.UplinkConfig {
+    record Tls(Optional<String> trustFile, Optional<String> certificateFile, Optional<String> keyFile)
+            implements GatewayConfig.TlsConfig {
+        static final Tls NONE = new Tls(Optional.empty(), Optional.empty(), Optional.empty());
+
+        @Override
+        public Optional<String> keyPasswordFile() {
+            return Optional.empty();
+        }
+
+        @Override
+        public String revocation() {
+            return "none";
+        }
+
+        @Override
+        public Optional<java.util.List<String>> revocationLists() {
+            return Optional.empty();
+        }
+
+        @Override
+        public Duration expiryWarning() {
+            return Duration.ofDays(30);
+        }
+
+        @Override
+        public Duration checkInterval() {
+            return Duration.ofMinutes(1);
+        }
+    }
+
+    record Auth(String method, Optional<String> clientId, Optional<String> keyFile, Optional<String> tokenFile)
+            implements GatewayConfig.AuthConfig {
+        static final Auth NONE = new Auth("none", Optional.empty(), Optional.empty(), Optional.empty());
+
+        @Override
+        public Optional<String> tokenEndpoint() {
+            return Optional.empty();
+        }
+
+        @Override
+        public Optional<String> scopes() {
+            return Optional.empty();
+        }
+
+        @Override
+        public Optional<String> algorithm() {
+            return Optional.empty();
+        }
+
+        @Override
+        public Optional<String> keyId() {
+            return Optional.empty();
+        }
+
+        @Override
+        public Optional<String> certificateFile() {
+            return Optional.empty();
+        }
+
+        @Override
+        public String thumbprint() {
+            return "none";
+        }
+
+        @Override
+        public Optional<String> clientSecretFile() {
+            return Optional.empty();
+        }
+
+        @Override
+        public Duration assertionLifetime() {
+            return Duration.ofMinutes(4);
+        }
+
+        @Override
+        public Duration renewBefore() {
+            return Duration.ofSeconds(60);
+        }
+
+        @Override
+        public Duration retryMaxDelay() {
+            return Duration.ofSeconds(60);
+        }
+
+        @Override
+        public Duration refusedRetryDelay() {
+            return Duration.ofSeconds(30);
+        }
+    }
+
+    record Uplink(String baseUrl, String charting, GatewayConfig.TlsConfig tls, GatewayConfig.AuthConfig auth)
+            implements GatewayConfig.UplinkConfig {
+        Uplink(String baseUrl, String charting) {
+            this(baseUrl, charting, Tls.NONE, Auth.NONE);
+        }
+
         @Override
         public int bundleSize() {
             return 100;
@@ -228,6 +327,106 @@ class GatewaySettingsTest {
         assertThat(e.problems())
                 .containsExactly("gateway.devices.bed7-monitor.serial: line settings are only for serial ports, not for"
                         + " udp://10.1.2.3:24105");
+    }
+
+    private static Config withUplink(Uplink uplink) {
+        return new Config("icu-gw-12", Optional.empty(), Map.of(), uplink);
+    }
+
+    /** An RSA key as PKCS#8 PEM, mode 0600 (or as given). */
+    private static Path rsaKey(Path dir, String mode) throws Exception {
+        var g = java.security.KeyPairGenerator.getInstance("RSA");
+        g.initialize(2048);
+        Path p = dir.resolve("gateway-key.pem");
+        Files.writeString(
+                p,
+                "-----BEGIN PRIVATE KEY-----\n"
+                        + java.util.Base64.getMimeEncoder()
+                                .encodeToString(g.generateKeyPair().getPrivate().getEncoded())
+                        + "\n-----END PRIVATE KEY-----\n");
+        Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(mode));
+        return p;
+    }
+
+    @Test
+    void smartBackendServicesOverHttpsBecomeTheUplinksSecurity(@TempDir Path dir) throws Exception {
+        GatewaySettings s = GatewaySettings.from(withUplink(new Uplink(
+                "https://fhir.hospital.example/fhir",
+                "1m",
+                Tls.NONE,
+                new Auth(
+                        "private-key-jwt",
+                        Optional.of("bedside-icu-gw-12"),
+                        Optional.of(rsaKey(dir, "rw-------").toString()),
+                        Optional.empty()))));
+        // https without a trust file: the JDK's CAs, TLS 1.2+ and host names verified all the same.
+        assertThat(s.uplink().security().tls()).isNotNull();
+        assertThat(s.uplink().security().tls().sslParameters().getProtocols()).containsExactly("TLSv1.3", "TLSv1.2");
+        assertThat(s.uplink().security().authorization().status().method()).isEqualTo("private_key_jwt");
+    }
+
+    @Test
+    void securityProblemsNameTheirKeysAndTheFix(@TempDir Path dir) throws Exception {
+        Path key = rsaKey(dir, "rw-r--r--");
+        ConfigProblems open = catchThrowableOfType(
+                ConfigProblems.class,
+                () -> GatewaySettings.from(withUplink(new Uplink(
+                        "https://fhir.hospital.example/fhir",
+                        "1m",
+                        Tls.NONE,
+                        new Auth(
+                                "private-key-jwt",
+                                Optional.of("gw"),
+                                Optional.of(key.toString()),
+                                Optional.empty())))));
+        assertThat(open.problems())
+                .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+                .startsWith("gateway.uplink.auth.key-file: ")
+                .contains("chmod 600 " + key);
+
+        ConfigProblems tlsOverHttp = catchThrowableOfType(
+                ConfigProblems.class,
+                () -> GatewaySettings.from(withUplink(new Uplink(
+                        "http://127.0.0.1:8090/fhir",
+                        "1m",
+                        new Tls(Optional.of("/etc/bedside/ca.pem"), Optional.empty(), Optional.empty()),
+                        Auth.NONE))));
+        assertThat(tlsOverHttp.problems())
+                .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+                .startsWith(
+                        "gateway.uplink.tls.trust-file: TLS settings are given, but gateway.uplink.base-url is not https");
+
+        ConfigProblems noClient = catchThrowableOfType(
+                ConfigProblems.class,
+                () -> GatewaySettings.from(withUplink(new Uplink(
+                        "https://fhir.hospital.example/fhir",
+                        "1m",
+                        Tls.NONE,
+                        new Auth("private-key-jwt", Optional.empty(), Optional.empty(), Optional.empty())))));
+        assertThat(noClient.problems())
+                .containsExactly("gateway.uplink.auth.client-id: private_key_jwt needs the client id");
+
+        ConfigProblems clear = catchThrowableOfType(
+                ConfigProblems.class,
+                () -> GatewaySettings.from(withUplink(new Uplink(
+                        "http://fhir.hospital.example/fhir",
+                        "1m",
+                        Tls.NONE,
+                        new Auth("bearer-file", Optional.empty(), Optional.empty(), Optional.of("/etc/token"))))));
+        assertThat(clear.problems())
+                .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+                .startsWith("gateway.uplink.auth.method: bearer token file would send credentials in clear");
+
+        ConfigProblems unknown = catchThrowableOfType(
+                ConfigProblems.class,
+                () -> GatewaySettings.from(withUplink(new Uplink(
+                        "https://fhir.hospital.example/fhir",
+                        "1m",
+                        Tls.NONE,
+                        new Auth("kerberos", Optional.empty(), Optional.empty(), Optional.empty())))));
+        assertThat(unknown.problems())
+                .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+                .startsWith("gateway.uplink.auth.method: 'kerberos' is not none, private-key-jwt");
     }
 
     @Test

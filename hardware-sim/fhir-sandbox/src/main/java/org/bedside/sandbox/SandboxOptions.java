@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The sandbox's command line, parsed.
@@ -14,8 +15,10 @@ import java.util.regex.Pattern;
  * @param database where H2 keeps the data
  * @param readyFile written with the base URL once the server answers; empty to skip
  * @param seedPatients ids of the demo Patients to create (or update) before the server reports ready
+ * @param security HTTPS and the token check; {@link Security#NONE} (plain HTTP, no tokens) by default
  */
-public record SandboxOptions(int port, Database database, Optional<Path> readyFile, List<String> seedPatients) {
+public record SandboxOptions(
+        int port, Database database, Optional<Path> readyFile, List<String> seedPatients, Security security) {
 
     public static final int DEFAULT_PORT = 8090;
 
@@ -26,12 +29,66 @@ public record SandboxOptions(int port, Database database, Optional<Path> readyFi
               --db file:PATH       H2 file database at PATH (kept across restarts)
               --ready-file PATH    write the FHIR base URL to PATH once the server answers
               --seed-patient ID    create Patient/ID for the demo (repeatable; ID must not be all digits)
+              --https-cert PEM     listen on HTTPS with this certificate chain (TLS 1.2/1.3 only)
+              --https-key PEM      ... and its PKCS#8 private key
+              --client-ca PEM      demand client certificates issued by these CAs (mutual TLS)
+              --jwks-url URL       check bearer tokens: signatures by this JWKS (the authorization server's)
+              --jwks-file PATH     ... or by the keys in this JWKS file
+              --audience URI       the aud a token must carry (default: the FHIR base URL)
+              --issuer URI         the iss a token must carry (default: not checked)
+              --token-endpoint URL published in /fhir/.well-known/smart-configuration
             """;
 
     /** FHIR logical ids: 1-64 of [A-Za-z0-9-.]. */
     private static final Pattern FHIR_ID = Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
 
     private static final Pattern DIGITS = Pattern.compile("[0-9]+");
+
+    /** The options as before HTTPS and tokens: plain HTTP, no token check. */
+    public SandboxOptions(int port, Database database, Optional<Path> readyFile, List<String> seedPatients) {
+        this(port, database, readyFile, seedPatients, Security.NONE);
+    }
+
+    /**
+     * HTTPS and the bearer-token check of a hospital's FHIR server. Each part is off when null.
+     *
+     * @param certificate the server's PEM certificate chain; with {@code key}, the server listens on HTTPS only
+     * @param clientCa PEM CA certificates whose client certificates are demanded (mutual TLS)
+     * @param jwksUrl where the authorization server publishes its signing keys; tokens are checked when this or
+     *     {@code jwksFile} is given
+     * @param audience the {@code aud} a token must carry; null for the base URL
+     */
+    public record Security(
+            @Nullable Path certificate,
+            @Nullable Path key,
+            @Nullable Path clientCa,
+            @Nullable String jwksUrl,
+            @Nullable Path jwksFile,
+            @Nullable String audience,
+            @Nullable String issuer,
+            @Nullable String tokenEndpoint) {
+        public static final Security NONE = new Security(null, null, null, null, null, null, null, null);
+
+        public Security {
+            if ((certificate == null) != (key == null)) {
+                throw new IllegalArgumentException("--https-cert and --https-key go together");
+            }
+            if (clientCa != null && certificate == null) {
+                throw new IllegalArgumentException("--client-ca needs HTTPS (--https-cert, --https-key)");
+            }
+            if (jwksUrl != null && jwksFile != null) {
+                throw new IllegalArgumentException("--jwks-url or --jwks-file, not both");
+            }
+        }
+
+        public boolean https() {
+            return certificate != null;
+        }
+
+        public boolean checksTokens() {
+            return jwksUrl != null || jwksFile != null;
+        }
+    }
 
     public SandboxOptions {
         if (port < 0 || port > 65535) {
@@ -52,6 +109,14 @@ public record SandboxOptions(int port, Database database, Optional<Path> readyFi
         Database database = Database.inMemory();
         Path readyFile = null;
         List<String> patients = new ArrayList<>();
+        Path cert = null;
+        Path key = null;
+        Path clientCa = null;
+        String jwksUrl = null;
+        Path jwksFile = null;
+        String audience = null;
+        String issuer = null;
+        String tokenEndpoint = null;
         for (int i = 0; i < args.length; i++) {
             String option = args[i];
             if (i + 1 >= args.length) {
@@ -64,10 +129,23 @@ public record SandboxOptions(int port, Database database, Optional<Path> readyFi
                 case "--db" -> database = Database.parse(value);
                 case "--ready-file" -> readyFile = Path.of(value);
                 case "--seed-patient" -> patients.add(value);
+                case "--https-cert" -> cert = Path.of(value);
+                case "--https-key" -> key = Path.of(value);
+                case "--client-ca" -> clientCa = Path.of(value);
+                case "--jwks-url" -> jwksUrl = value;
+                case "--jwks-file" -> jwksFile = Path.of(value);
+                case "--audience" -> audience = value;
+                case "--issuer" -> issuer = value;
+                case "--token-endpoint" -> tokenEndpoint = value;
                 default -> throw new IllegalArgumentException("unknown option: " + option);
             }
         }
-        return new SandboxOptions(port, database, Optional.ofNullable(readyFile), patients);
+        return new SandboxOptions(
+                port,
+                database,
+                Optional.ofNullable(readyFile),
+                patients,
+                new Security(cert, key, clientCa, jwksUrl, jwksFile, audience, issuer, tokenEndpoint));
     }
 
     private static int parsePort(String value) {

@@ -1,16 +1,21 @@
 package org.bedside.sandbox;
 
+import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.server.RestfulServer;
+import jakarta.servlet.DispatcherType;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.EnumSet;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.LocalConnector;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.hl7.fhir.r4.model.Identifier;
@@ -47,20 +52,45 @@ public final class SandboxServer implements AutoCloseable {
             spring.refresh();
 
             jetty = new Server();
-            var connector = new ServerConnector(jetty);
+            SandboxOptions.Security security = options.security();
+            var connector = security.https() ? SandboxHttps.connector(jetty, security) : new ServerConnector(jetty);
             connector.setHost("127.0.0.1"); // Jetty listens on every interface unless told otherwise
             connector.setPort(options.port());
             jetty.addConnector(connector);
+            // In-memory requests for the warm-up over HTTPS, where the server would want our client certificate.
+            var local = new LocalConnector(jetty);
+            jetty.addConnector(local);
             var handler = new ServletContextHandler();
             handler.setContextPath("/");
             var servlet = new ServletHolder(spring.getBean(RestfulServer.class));
             servlet.setInitOrder(1); // initialise with Jetty, not on the first request
             handler.addServlet(servlet, "/fhir/*");
+            if (security.tokenEndpoint() != null) {
+                handler.addServlet(
+                        new ServletHolder(new SmartConfiguration(security.tokenEndpoint())),
+                        "/fhir/.well-known/smart-configuration");
+            }
+            TokenCheck tokenCheck = null;
+            if (security.checksTokens()) {
+                tokenCheck = new TokenCheck(
+                        SandboxHttps.keys(security), security.issuer(), spring.getBean(FhirContext.class));
+                handler.addFilter(new FilterHolder(tokenCheck), "/fhir/*", EnumSet.of(DispatcherType.REQUEST));
+            }
             jetty.setHandler(handler);
             jetty.start();
 
-            var server = new SandboxServer(spring, jetty, "http://127.0.0.1:" + connector.getLocalPort() + "/fhir");
-            server.warmUp();
+            String baseUrl =
+                    (security.https() ? "https" : "http") + "://127.0.0.1:" + connector.getLocalPort() + "/fhir";
+            if (tokenCheck != null) {
+                // The audience defaults to the base URL, known only now that the port is.
+                tokenCheck.expect(security.audience() != null ? security.audience() : baseUrl);
+            }
+            var server = new SandboxServer(spring, jetty, baseUrl);
+            if (security.https()) {
+                server.warmUpInMemory(local);
+            } else {
+                server.warmUp();
+            }
             options.seedPatients().forEach(server::seedPatient);
             return server;
         } catch (Exception | Error e) {
@@ -96,6 +126,21 @@ public final class SandboxServer implements AutoCloseable {
         HttpResponse<Void> response = http.send(request, HttpResponse.BodyHandlers.discarding());
         if (response.statusCode() != 200) {
             throw new IllegalStateException("GET " + request.uri() + " answered " + response.statusCode());
+        }
+    }
+
+    /** The warm-up through Jetty's in-memory connector: the same handlers and servlet, no TLS. */
+    private void warmUpInMemory(LocalConnector local) throws Exception {
+        String response = local.getResponse(
+                "GET /fhir/metadata HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: application/fhir+json\r\n"
+                        + "Connection: close\r\n\r\n",
+                60,
+                java.util.concurrent.TimeUnit.SECONDS);
+        if (response == null || !response.startsWith("HTTP/1.1 200")) {
+            throw new IllegalStateException("GET /fhir/metadata (in memory) answered "
+                    + (response == null
+                            ? "nothing"
+                            : response.lines().findFirst().orElse("")));
         }
     }
 

@@ -6,4 +6,7 @@
  * {@code $validate} against the R4 core and vital-signs profiles (offline) and an H2 file database that survives
  * restarts are what the gateway's tests rely on.
  */
+@NullMarked
 package org.bedside.sandbox;
+
+import org.jspecify.annotations.NullMarked;

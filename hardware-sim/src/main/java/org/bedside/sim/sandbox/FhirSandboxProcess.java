@@ -44,6 +44,8 @@ public final class FhirSandboxProcess implements AutoCloseable {
      * @param seedPatients Patient ids created at start; not all digits
      * @param jvmArgs JVM options, by default a 512 MiB heap and C1-only JIT (faster boot, no loss for short runs)
      * @param startTimeout how long to wait for the ready file
+     * @param serverArgs further options of the sandbox itself, such as {@code --https-cert PEM --https-key PEM
+     *     --jwks-url URL} (HTTPS and the token check; see {@code SandboxOptions})
      */
     public record Options(
             Path workDir,
@@ -52,7 +54,8 @@ public final class FhirSandboxProcess implements AutoCloseable {
             @Nullable Path database,
             List<String> seedPatients,
             List<String> jvmArgs,
-            Duration startTimeout) {
+            Duration startTimeout,
+            List<String> serverArgs) {
 
         public static final List<String> DEFAULT_JVM_ARGS = List.of("-Xmx512m", "-XX:TieredStopAtLevel=1");
         public static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(120);
@@ -60,35 +63,41 @@ public final class FhirSandboxProcess implements AutoCloseable {
         public Options {
             seedPatients = List.copyOf(seedPatients);
             jvmArgs = List.copyOf(jvmArgs);
+            serverArgs = List.copyOf(serverArgs);
         }
 
         /** Any free port, an in-memory database, no Patients, default JVM options and timeout. */
         public static Options in(Path workDir) {
-            return new Options(workDir, null, 0, null, List.of(), DEFAULT_JVM_ARGS, DEFAULT_START_TIMEOUT);
+            return new Options(workDir, null, 0, null, List.of(), DEFAULT_JVM_ARGS, DEFAULT_START_TIMEOUT, List.of());
         }
 
         public Options withLibDir(Path dir) {
-            return new Options(workDir, dir, port, database, seedPatients, jvmArgs, startTimeout);
+            return new Options(workDir, dir, port, database, seedPatients, jvmArgs, startTimeout, serverArgs);
         }
 
         public Options withPort(int newPort) {
-            return new Options(workDir, libDir, newPort, database, seedPatients, jvmArgs, startTimeout);
+            return new Options(workDir, libDir, newPort, database, seedPatients, jvmArgs, startTimeout, serverArgs);
         }
 
         public Options withFileDatabase(Path path) {
-            return new Options(workDir, libDir, port, path, seedPatients, jvmArgs, startTimeout);
+            return new Options(workDir, libDir, port, path, seedPatients, jvmArgs, startTimeout, serverArgs);
         }
 
         public Options withSeedPatients(String... ids) {
-            return new Options(workDir, libDir, port, database, List.of(ids), jvmArgs, startTimeout);
+            return new Options(workDir, libDir, port, database, List.of(ids), jvmArgs, startTimeout, serverArgs);
         }
 
         public Options withJvmArgs(String... args) {
-            return new Options(workDir, libDir, port, database, seedPatients, List.of(args), startTimeout);
+            return new Options(workDir, libDir, port, database, seedPatients, List.of(args), startTimeout, serverArgs);
+        }
+
+        /** Options of the sandbox itself (HTTPS, token check), after the launcher's own. */
+        public Options withServerArgs(String... args) {
+            return new Options(workDir, libDir, port, database, seedPatients, jvmArgs, startTimeout, List.of(args));
         }
 
         public Options withStartTimeout(Duration timeout) {
-            return new Options(workDir, libDir, port, database, seedPatients, jvmArgs, timeout);
+            return new Options(workDir, libDir, port, database, seedPatients, jvmArgs, timeout, serverArgs);
         }
     }
 
@@ -228,6 +237,7 @@ public final class FhirSandboxProcess implements AutoCloseable {
         for (String id : options.seedPatients()) {
             cmd.addAll(List.of("--seed-patient", id));
         }
+        cmd.addAll(options.serverArgs());
         return cmd;
     }
 
