@@ -2,6 +2,9 @@ package org.bedside.uplink;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.parser.IParser;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -36,6 +39,7 @@ import org.jspecify.annotations.Nullable;
  * explained in one sentence (the certificate, its validity and why).
  */
 final class FhirUploader {
+    private static final JsonFactory JSON_FACTORY = new JsonFactory();
     private static final String FHIR_JSON = "application/fhir+json";
 
     private final URI base;
@@ -164,27 +168,69 @@ final class FhirUploader {
         return refused ? new UploadResult.Misdirected(detail, wait) : new UploadResult.Retry(detail, wait);
     }
 
-    private UploadResult accepted(String body) {
+    /**
+     * Counts the Observations the server created and the ones it matched (already there), from the transaction
+     * response's entries ({@code response.status}, {@code response.location}). Read with a streaming JSON parser rather
+     * than HAPI's: building the response Bundle's model costs as much as encoding the request, and only two fields of
+     * each entry are needed.
+     */
+    static UploadResult.Accepted accepted(String body) {
         int created = 0;
         int matched = 0;
-        try {
-            Bundle response = parser.parseResource(Bundle.class, body);
-            for (Bundle.BundleEntryComponent e : response.getEntry()) {
-                String location = e.getResponse().getLocation();
-                if (location == null || !location.startsWith("Observation/")) {
-                    continue; // the Device entries
+        try (JsonParser json = JSON_FACTORY.createParser(body)) {
+            if (json.nextToken() != JsonToken.START_OBJECT) {
+                return new UploadResult.Accepted(0, 0);
+            }
+            while (json.nextToken() == JsonToken.FIELD_NAME) {
+                String field = json.currentName();
+                JsonToken value = json.nextToken();
+                if (!"entry".equals(field) || value != JsonToken.START_ARRAY) {
+                    json.skipChildren();
+                    continue;
                 }
-                String s = e.getResponse().getStatus();
-                if (s != null && s.startsWith("201")) {
-                    created++;
-                } else if (s != null && s.startsWith("200")) {
-                    matched++;
+                while (json.nextToken() == JsonToken.START_OBJECT) {
+                    String[] statusAndLocation = entryResponse(json);
+                    String status = statusAndLocation[0];
+                    String location = statusAndLocation[1];
+                    if (location == null || !location.startsWith("Observation/") || status == null) {
+                        continue; // the Device entries
+                    }
+                    if (status.startsWith("201")) {
+                        created++;
+                    } else if (status.startsWith("200")) {
+                        matched++;
+                    }
                 }
             }
-        } catch (RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             // The transaction was committed (2xx); only the counts are unknown.
         }
         return new UploadResult.Accepted(created, matched);
+    }
+
+    /** Within one entry object: its {@code response.status} and {@code response.location}; leaves the entry's end. */
+    private static String[] entryResponse(JsonParser json) throws IOException {
+        String[] out = new String[2];
+        while (json.nextToken() == JsonToken.FIELD_NAME) {
+            String field = json.currentName();
+            JsonToken value = json.nextToken();
+            if (!"response".equals(field) || value != JsonToken.START_OBJECT) {
+                json.skipChildren();
+                continue;
+            }
+            while (json.nextToken() == JsonToken.FIELD_NAME) {
+                String name = json.currentName();
+                json.nextToken();
+                if ("status".equals(name)) {
+                    out[0] = json.getValueAsString();
+                } else if ("location".equals(name)) {
+                    out[1] = json.getValueAsString();
+                } else {
+                    json.skipChildren();
+                }
+            }
+        }
+        return out;
     }
 
     private String outcome(@Nullable String body) {

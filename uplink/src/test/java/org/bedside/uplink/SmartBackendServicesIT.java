@@ -350,6 +350,12 @@ class SmartBackendServicesIT {
 
             // The hospital revokes the key (replaces the client's JWKS); the 10 s token runs out.
             keycloak.setClientAttribute(REALM, "gw-revoked", "jwks.string", jwks(replacement));
+            // A reading that needs a new token: the cached one (10 s) must have run out first.
+            Instant ends = s.authorization().status().tokenExpiresAt();
+            Await.until(
+                    "the token to run out",
+                    Duration.ofSeconds(30),
+                    () -> ends == null || Instant.now().isAfter(ends));
             append(store, 2);
             Await.until(
                     "the refusal named",
