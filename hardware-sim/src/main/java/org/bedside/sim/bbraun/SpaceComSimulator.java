@@ -40,6 +40,7 @@ public final class SpaceComSimulator extends SerialDeviceSimulator<String> {
     private SpaceComRack.@Nullable Conversation serial;
     private long startNanos;
     private long frames;
+    private volatile List<String> pumps = List.of();
 
     private SpaceComSimulator(Builder b, VirtualSerialPort port) throws IOException {
         super(b.settings(Duration.ofMillis(5)), port);
@@ -113,6 +114,7 @@ public final class SpaceComSimulator extends SerialDeviceSimulator<String> {
     @Override
     protected void onTick(Output<String> output, long nowNanos) {
         rack.advanceTo(seconds(nowNanos));
+        pumps = rack.pumps();
         serveTcp();
     }
 
@@ -172,7 +174,7 @@ public final class SpaceComSimulator extends SerialDeviceSimulator<String> {
 
     /** The pumps in their slots now: {@code 1-1 infusing 5.00 mL/h Noradrenalin...}. */
     public List<String> pumps() {
-        return rack.pumps();
+        return pumps;
     }
 
     @Override
