@@ -13,6 +13,7 @@ import java.util.function.Function;
 import org.bedside.buffer.StoredRecord;
 import org.bedside.model.CompoundReading;
 import org.bedside.model.DeviceId;
+import org.bedside.model.InfusionStatus;
 import org.bedside.model.MetricCode;
 import org.bedside.model.NumericReading;
 import org.bedside.model.Reading;
@@ -75,6 +76,11 @@ final class ChartingPolicy {
         volatile long superseded;
         volatile long late;
         volatile long unreadableRecords;
+        /**
+         * Pump readings ({@link InfusionStatus}): buffered, but not charted until their FHIR mapping exists
+         * (docs/drivers/bbraun-bcc.md, "What is charted").
+         */
+        volatile long infusionNotMapped;
     }
 
     ChartingPolicy(UplinkSettings settings, Function<DeviceId, @Nullable DeviceContext> devices) {
@@ -105,6 +111,8 @@ final class ChartingPolicy {
                 accept(n, n.metric(), record.position(), out);
             } else if (r instanceof CompoundReading c) {
                 accept(c, c.metric(), record.position(), out);
+            } else if (r instanceof InfusionStatus) {
+                notCharted.infusionNotMapped++;
             }
         }
         return out;

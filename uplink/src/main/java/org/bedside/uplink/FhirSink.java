@@ -303,6 +303,7 @@ final class FhirSink implements Sink<Chartable> {
         m.put("superseded", n.superseded);
         m.put("late", n.late);
         m.put("unreadable-record", n.unreadableRecords);
+        m.put("infusion-not-mapped", n.infusionNotMapped);
         m.put("clock-never-trusted", clockNeverTrusted);
         return m;
     }

@@ -10,7 +10,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.bedside.buffer.StoredRecord;
+import org.bedside.model.CompoundReading;
 import org.bedside.model.DeviceId;
+import org.bedside.model.InfusionMetrics;
+import org.bedside.model.InfusionStatus;
 import org.bedside.model.MetricCode;
 import org.bedside.model.Metrics;
 import org.bedside.model.NumericReading;
@@ -154,6 +157,24 @@ class ChartingPolicyTest {
                 T0);
         assertThat(p.accept(record(pvi))).isEmpty();
         assertThat(p.notCharted().notChartedMetric).isEqualTo(1);
+    }
+
+    @Test
+    void aPumpsInfusionStatusIsNeverChartedAndIsCountedUnderItsOwnReason() {
+        ChartingPolicy p = new ChartingPolicy(settings(Duration.ZERO), DEVICES::get);
+        InfusionStatus pump = new InfusionStatus(
+                DEVICE,
+                "1-1",
+                InfusionStatus.State.INFUSING,
+                "Dopamine",
+                "36248",
+                List.of(new CompoundReading.Component(
+                        InfusionMetrics.RATE, new BigDecimal("15.4"), InfusionMetrics.ML_PER_HOUR, Quality.VALID)),
+                null,
+                T0);
+        assertThat(p.accept(record(pump, spo2(DEVICE, 0, "97")))).hasSize(1);
+        assertThat(p.notCharted().infusionNotMapped).isEqualTo(1);
+        assertThat(p.notCharted().notChartedMetric).isZero();
     }
 
     @Test

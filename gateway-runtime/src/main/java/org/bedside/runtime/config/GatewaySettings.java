@@ -22,6 +22,7 @@ import org.bedside.drivers.spi.InvalidOptionException;
 import org.bedside.drivers.spi.SerialSettings;
 import org.bedside.drivers.spi.TransportKind;
 import org.bedside.drivers.transport.SerialTransport;
+import org.bedside.drivers.transport.TcpTransport;
 import org.bedside.drivers.transport.Transport;
 import org.bedside.drivers.transport.UdpTransport;
 import org.bedside.model.DeviceId;
@@ -195,8 +196,8 @@ public record GatewaySettings(
         InetSocketAddress udp = null;
         if (port.startsWith("/")) {
             kind = TransportKind.SERIAL;
-        } else if (port.startsWith("udp://")) {
-            kind = TransportKind.UDP;
+        } else if (port.startsWith("udp://") || port.startsWith("tcp://")) {
+            kind = port.startsWith("udp://") ? TransportKind.UDP : TransportKind.TCP;
             try {
                 URI uri = new URI(port);
                 if (uri.getHost() == null || uri.getPort() < 1) {
@@ -204,7 +205,10 @@ public record GatewaySettings(
                 }
                 udp = InetSocketAddress.createUnresolved(uri.getHost(), uri.getPort());
             } catch (URISyntaxException e) {
-                problems.add(key + ".port", "'" + d.port() + "' is not like udp://10.1.2.3:24105");
+                problems.add(
+                        key + ".port",
+                        "'" + d.port() + "' is not like " + port.substring(0, 6) + "10.1.2.3:"
+                                + (kind == TransportKind.UDP ? "24105" : "4001"));
                 ok = false;
             }
         } else if (port.startsWith("mqtt://") || port.startsWith("mqtts://")) {
@@ -213,7 +217,8 @@ public record GatewaySettings(
             problems.add(
                     key + ".port",
                     "'" + d.port() + "' is neither an absolute serial device path such as"
-                            + " /dev/serial/by-id/usb-FTDI_... nor udp://host:port nor mqtt(s)://broker:port/topic");
+                            + " /dev/serial/by-id/usb-FTDI_... nor udp://host:port, tcp://host:port or"
+                            + " mqtt(s)://broker:port/topic");
             ok = false;
         }
         Transport mqtt = null;
@@ -260,7 +265,9 @@ public record GatewaySettings(
                 ? java.util.Objects.requireNonNull(mqtt)
                 : kind == TransportKind.UDP
                         ? new UdpTransport(new InetSocketAddress(udp.getHostString(), udp.getPort()))
-                        : new SerialTransport(Path.of(port), java.util.Objects.requireNonNull(serial));
+                        : kind == TransportKind.TCP
+                                ? new TcpTransport(udp.getHostString(), udp.getPort())
+                                : new SerialTransport(Path.of(port), java.util.Objects.requireNonNull(serial));
         return new DeviceSettings(id, driver, options, transport, pipeline, context);
     }
 
