@@ -81,8 +81,8 @@ public final class AdtCommand {
                 Instant.now(),
                 o.get("--family"),
                 o.get("--given"));
-        Message message = AdtMessages.build(spec);
         try (HapiContext context = Hl7Parser.newContext()) {
+            Message message = AdtMessages.build(spec, context);
             Connection c = context.newClient(host, port, false);
             try {
                 c.getInitiator().setTimeout(10, TimeUnit.SECONDS);

@@ -1,6 +1,7 @@
 package org.bedside.patients.tools;
 
 import ca.uhn.hl7v2.HL7Exception;
+import ca.uhn.hl7v2.HapiContext;
 import ca.uhn.hl7v2.model.AbstractMessage;
 import ca.uhn.hl7v2.model.Message;
 import ca.uhn.hl7v2.model.v26.message.ADT_A01;
@@ -37,18 +38,23 @@ public final class AdtMessages {
             @Nullable String familyName,
             @Nullable String givenName) {}
 
-    public static Message build(Spec s) throws HL7Exception, IOException {
-        AbstractMessage m = switch (s.trigger()) {
-            case A01, A04, A08, A13 -> new ADT_A01();
-            case A02 -> new ADT_A02();
-            case A03 -> new ADT_A03();
-            case A11 -> new ADT_A09();
-            case A12 -> new ADT_A12();
-            case A21, A22 -> new ADT_A21();
+    /**
+     * @param context makes the message, so that its control-id generator is the context's (HAPI's default one writes an
+     *     {@code id_file} into the working directory)
+     */
+    public static Message build(Spec s, HapiContext context) throws HL7Exception, IOException {
+        Class<? extends AbstractMessage> type = switch (s.trigger()) {
+            case A01, A04, A08, A13 -> ADT_A01.class;
+            case A02 -> ADT_A02.class;
+            case A03 -> ADT_A03.class;
+            case A11 -> ADT_A09.class;
+            case A12 -> ADT_A12.class;
+            case A21, A22 -> ADT_A21.class;
             default ->
                 throw new IllegalArgumentException(
                         "this tool sends A01, A02, A03, A04, A08, A11, A12, A13, A21 and A22, not " + s.trigger());
         };
+        AbstractMessage m = context.newMessage(type);
         m.initQuickstart("ADT", s.trigger().name(), "P");
         Terser t = new Terser(m);
         t.set("MSH-3-1", "BEDSIDE_ADT");
