@@ -339,8 +339,9 @@ public final class MqttPublisher implements AutoCloseable {
                 LOG.info("MQTT egress: could not say offline before closing: {}", MqttFailures.describe(e));
             }
         }
+        // A stop asked for is not a lost connection: the state changes without the warning setState gives.
+        state = new State(false, "closed", Instant.now());
         dropClient();
-        setState(false, "closed");
     }
 
     private final class Callbacks implements MqttCallback {

@@ -10,9 +10,12 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
+import java.util.Optional;
 import org.bedside.buffer.guard.GuardedStore;
+import org.bedside.mqtt.MqttEgress;
 import org.bedside.runtime.config.GatewaySettings;
 import org.bedside.runtime.wiring.BufferStats;
+import org.bedside.runtime.wiring.Consumers;
 import org.bedside.runtime.wiring.Devices;
 import org.bedside.runtime.wiring.GatewayLifecycle;
 import org.bedside.uplink.UplinkWorker;
@@ -42,9 +45,15 @@ public class StatusResource {
     @Inject
     GatewayLifecycle lifecycle;
 
+    @Inject
+    Consumers consumers;
+
+    @Inject
+    Optional<MqttEgress> mqttEgress;
+
     private GatewayStatus snapshot() {
-        return GatewayStatus.of(
-                new GatewayStatus.Sources(settings, devices, uplink, bufferStats, store, lifecycle.startedAt()));
+        return GatewayStatus.of(new GatewayStatus.Sources(
+                settings, devices, uplink, bufferStats, store, consumers, mqttEgress, lifecycle.startedAt()));
     }
 
     @GET
