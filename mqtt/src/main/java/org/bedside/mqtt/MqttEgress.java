@@ -15,14 +15,16 @@ import org.bedside.buffer.consumer.TrustedClock;
  */
 public final class MqttEgress implements AutoCloseable {
     public static final String CURSOR = "mqtt";
-    /** The main cursor this far behind the present means a backlog: live readings first. */
-    public static final Duration LIVE_LAG = Duration.ofSeconds(30);
+    /** By default, the main cursor this far behind the present means a backlog: live readings first. */
+    public static final Duration DEFAULT_LIVE_LAG = Duration.ofSeconds(30);
 
     /**
      * @param interval {@link Duration#ZERO} to publish every reading, else the sampling interval of numerics
      * @param batchSize the most messages per batch (each batch waits for all its PUBACKs, then commits)
      * @param publishTimeout how long a batch may wait for its acknowledgements
      * @param retryMaxDelay the longest back-off while the broker is away
+     * @param liveLag the main cursor this far behind the present (plus two intervals) means a backlog: live readings go
+     *     first, and device statuses older than this are published without the retained flag
      */
     public record Settings(
             MqttEndpoint endpoint,
@@ -30,7 +32,8 @@ public final class MqttEgress implements AutoCloseable {
             Duration interval,
             int batchSize,
             Duration publishTimeout,
-            Duration retryMaxDelay) {
+            Duration retryMaxDelay,
+            Duration liveLag) {
 
         public Settings {
             if (interval.isNegative()) {
@@ -38,6 +41,9 @@ public final class MqttEgress implements AutoCloseable {
             }
             if (batchSize < 1) {
                 throw new IllegalArgumentException("batch size must be at least 1");
+            }
+            if (liveLag.compareTo(Duration.ofSeconds(1)) < 0) {
+                throw new IllegalArgumentException("the live lag must be at least 1 s");
             }
         }
 
@@ -60,14 +66,14 @@ public final class MqttEgress implements AutoCloseable {
         this.publisher =
                 new MqttPublisher(settings.endpoint(), settings.topics().gatewayStatus(), settings.publishTimeout());
         // A device status older than the live lag belongs to a backlog: published, not retained (docs/mqtt.md).
-        MqttSink sink = new MqttSink(publisher, settings.topics(), settings.interval(), LIVE_LAG, clock);
+        MqttSink sink = new MqttSink(publisher, settings.topics(), settings.interval(), settings.liveLag(), clock);
         this.consumer = new BufferConsumer<>(
                 ConsumerSettings.of(
                         CURSOR,
                         settings.batchSize(),
                         Duration.ofMillis(500),
                         settings.retryMaxDelay(),
-                        LIVE_LAG.plus(settings.interval().multipliedBy(2))),
+                        settings.liveLag().plus(settings.interval().multipliedBy(2))),
                 store,
                 sink,
                 deadLetters,

@@ -72,6 +72,13 @@ public interface GatewayConfig {
         /** The longest wait between attempts while the broker is away. */
         @WithDefault("30s")
         Duration retryMaxDelay();
+
+        /**
+         * Publishing this far behind the present (after an outage) is a backlog: what arrives live is published
+         * first, the backlog in between.
+         */
+        @WithDefault("30s")
+        Duration liveLag();
     }
 
     /** The durable buffer: durability and the free-space guard. */

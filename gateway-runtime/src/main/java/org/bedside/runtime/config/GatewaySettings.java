@@ -210,6 +210,10 @@ public record GatewaySettings(
             problems.add(key + ".retry-max-delay", "must be at least 1s");
             ok = false;
         }
+        if (e.liveLag().compareTo(Duration.ofSeconds(1)) < 0) {
+            problems.add(key + ".live-lag", "must be at least 1s");
+            ok = false;
+        }
         if (!ok || endpoint == null || interval == null) {
             return null;
         }
@@ -219,7 +223,8 @@ public record GatewaySettings(
                 interval,
                 e.batchSize(),
                 e.publishTimeout(),
-                e.retryMaxDelay());
+                e.retryMaxDelay(),
+                e.liveLag());
     }
 
     private static @Nullable DeviceSettings device(

@@ -540,6 +540,11 @@ class GatewaySettingsTest {
         public Duration retryMaxDelay() {
             return Duration.ofSeconds(30);
         }
+
+        @Override
+        public Duration liveLag() {
+            return Duration.ofSeconds(30);
+        }
     }
 
     private static GatewaySettings withEgress(Egress egress) {
