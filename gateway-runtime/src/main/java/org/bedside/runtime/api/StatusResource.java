@@ -10,10 +10,13 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
+import java.util.Optional;
 import org.bedside.buffer.guard.GuardedStore;
+import org.bedside.mqtt.MqttEgress;
 import org.bedside.runtime.config.GatewaySettings;
 import org.bedside.runtime.wiring.BedAssociations;
 import org.bedside.runtime.wiring.BufferStats;
+import org.bedside.runtime.wiring.Consumers;
 import org.bedside.runtime.wiring.Devices;
 import org.bedside.runtime.wiring.GatewayLifecycle;
 import org.bedside.uplink.UplinkWorker;
@@ -46,9 +49,15 @@ public class StatusResource {
     @Inject
     BedAssociations beds;
 
+    @Inject
+    Consumers consumers;
+
+    @Inject
+    Optional<MqttEgress> mqttEgress;
+
     private GatewayStatus snapshot() {
-        return GatewayStatus.of(
-                new GatewayStatus.Sources(settings, devices, uplink, bufferStats, store, lifecycle.startedAt(), beds));
+        return GatewayStatus.of(new GatewayStatus.Sources(
+                settings, devices, uplink, bufferStats, store, lifecycle.startedAt(), beds, consumers, mqttEgress));
     }
 
     @GET

@@ -84,6 +84,48 @@ public interface GatewayConfig {
         Optional<String> hospitalZone();
     }
 
+    /**
+     * Publishing what the buffer holds to an MQTT broker (docs/mqtt.md): readings, alarms and device status as SenML, at
+     * QoS 1, from a cursor of its own. Absent: nothing is published.
+     */
+    Optional<MqttEgressConfig> mqttEgress();
+
+    /** The MQTT egress: the broker, the gateway's login (the keys of {@link MqttConfig}), topics and sampling. */
+    interface MqttEgressConfig extends MqttConfig {
+        /** The broker: {@code mqtt://host:1883}, or {@code mqtts://host:8883} for TLS (then {@code ca-file}). */
+        Optional<String> broker();
+
+        /** The first level of every topic: {@code <topic-root>/<gateway id>/<device>/readings}. */
+        @WithDefault("bedside")
+        String topicRoot();
+
+        /**
+         * {@code every-reading}, or an interval such as {@code 10s}: per device and metric, the first valid value of
+         * each interval. Alarms and device status are always published.
+         */
+        @WithDefault("every-reading")
+        String publish();
+
+        /** The most messages in one batch, each batch committed after all its PUBACKs. */
+        @WithDefault("100")
+        int batchSize();
+
+        /** How long a batch may wait for its acknowledgements before it is sent again. */
+        @WithDefault("10s")
+        Duration publishTimeout();
+
+        /** The longest wait between attempts while the broker is away. */
+        @WithDefault("30s")
+        Duration retryMaxDelay();
+
+        /**
+         * Publishing this far behind the present (after an outage) is a backlog: what arrives live is published
+         * first, the backlog in between.
+         */
+        @WithDefault("30s")
+        Duration liveLag();
+    }
+
     /** The durable buffer: durability and the free-space guard. */
     interface BufferConfig {
         /**

@@ -26,6 +26,9 @@ import org.bedside.drivers.transport.TcpTransport;
 import org.bedside.drivers.transport.Transport;
 import org.bedside.drivers.transport.UdpTransport;
 import org.bedside.model.DeviceId;
+import org.bedside.mqtt.EgressTopics;
+import org.bedside.mqtt.MqttEgress;
+import org.bedside.mqtt.MqttEndpoint;
 import org.bedside.uplink.DeviceContext;
 import org.bedside.uplink.UplinkSecurity;
 import org.bedside.uplink.UplinkSettings;
@@ -43,7 +46,8 @@ public record GatewaySettings(
         UplinkSettings uplink,
         StoreOptions store,
         GuardSettings guard,
-        BedSettings beds) {
+        BedSettings beds,
+        MqttEgress.@Nullable Settings mqttEgress) {
 
     private static final Pattern GATEWAY_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     private static final Pattern REFERENCE = Pattern.compile("Patient/[A-Za-z0-9\\-.]{1,64}");
@@ -143,6 +147,8 @@ public record GatewaySettings(
             problems.add("gateway.buffer.sync-interval", e.getMessage());
         }
         UplinkSecurity security = baseUrl == null ? null : UplinkSecuritySettings.open(problems, baseUrl, u);
+        MqttEgress.Settings egress =
+                config.mqttEgress().map(e -> mqttEgress(problems, e, gatewayId)).orElse(null);
         problems.throwIfAny();
         UplinkSettings uplink = new UplinkSettings(
                 baseUrl,
@@ -163,7 +169,73 @@ public record GatewaySettings(
                 uplink,
                 store,
                 guard,
-                beds);
+                beds,
+                egress);
+    }
+
+    private static final Pattern TOPIC_ROOT = Pattern.compile("[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*");
+
+    private static MqttEgress.@Nullable Settings mqttEgress(
+            ConfigProblems.Collector problems, GatewayConfig.MqttEgressConfig e, String gatewayId) {
+        String key = "gateway.mqtt-egress";
+        boolean ok = true;
+        MqttEndpoint endpoint = MqttPort.egress(problems, key, e, gatewayId);
+        String root = e.topicRoot().trim();
+        if (!TOPIC_ROOT.matcher(root).matches()) {
+            problems.add(
+                    key + ".topic-root",
+                    "'" + e.topicRoot() + "' must be topic levels of letters, digits, '.', '_' or '-' separated by"
+                            + " '/', without wildcards or a '/' at either end, such as bedside or hospital/icu");
+            ok = false;
+        }
+        Duration interval = null;
+        String publish = e.publish().trim();
+        if (publish.equals("every-reading")) {
+            interval = Duration.ZERO;
+        } else {
+            try {
+                interval = parseDuration(publish);
+                if (interval.isZero() || interval.isNegative() || interval.toMillis() % 1000 != 0) {
+                    interval = null;
+                }
+            } catch (IllegalArgumentException ex) {
+                interval = null;
+            }
+            if (interval == null) {
+                problems.add(
+                        key + ".publish",
+                        "'" + publish + "' is not 'every-reading' or a whole number of seconds or minutes, such as"
+                                + " 10s or 1m");
+                ok = false;
+            }
+        }
+        if (e.batchSize() < 1 || e.batchSize() > 1000) {
+            problems.add(key + ".batch-size", e.batchSize() + " is not between 1 and 1000");
+            ok = false;
+        }
+        if (e.publishTimeout().isNegative() || e.publishTimeout().isZero()) {
+            problems.add(key + ".publish-timeout", "must be positive");
+            ok = false;
+        }
+        if (e.retryMaxDelay().compareTo(Duration.ofSeconds(1)) < 0) {
+            problems.add(key + ".retry-max-delay", "must be at least 1s");
+            ok = false;
+        }
+        if (e.liveLag().compareTo(Duration.ofSeconds(1)) < 0) {
+            problems.add(key + ".live-lag", "must be at least 1s");
+            ok = false;
+        }
+        if (!ok || endpoint == null || interval == null) {
+            return null;
+        }
+        return new MqttEgress.Settings(
+                endpoint,
+                new EgressTopics(root, gatewayId),
+                interval,
+                e.batchSize(),
+                e.publishTimeout(),
+                e.retryMaxDelay(),
+                e.liveLag());
     }
 
     private static @Nullable DeviceSettings device(

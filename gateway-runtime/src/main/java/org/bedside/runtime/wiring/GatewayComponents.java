@@ -15,12 +15,19 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.bedside.buffer.StoreException;
 import org.bedside.buffer.chronicle.ChronicleReadingStore;
+import org.bedside.buffer.consumer.BufferConsumer;
 import org.bedside.buffer.consumer.DeadLetterStore;
 import org.bedside.buffer.guard.FreeSpace;
 import org.bedside.buffer.guard.GuardedStore;
 import org.bedside.drivers.pipeline.DevicePipeline;
+import org.bedside.drivers.pipeline.ReadingSink;
+import org.bedside.model.DeviceId;
+import org.bedside.mqtt.MqttEgress;
+import org.bedside.mqtt.MqttIngestTransport;
+import org.bedside.mqtt.RedeliveryFilter;
 import org.bedside.patients.AuditLog;
 import org.bedside.patients.PatientAssociations;
 import org.bedside.runtime.config.BedSettings;
@@ -97,18 +104,27 @@ public class GatewayComponents {
     @Singleton
     Devices devices(GatewaySettings s, GuardedStore store) {
         List<DevicePipeline> pipelines = new ArrayList<>();
+        Map<DeviceId, RedeliveryFilter> filters = new LinkedHashMap<>();
         for (GatewaySettings.DeviceSettings d : s.devices()) {
             // The pipeline only appends: consumers hear of it through the store's append listener.
+            ReadingSink sink = store::append;
+            if (d.transport() instanceof MqttIngestTransport) {
+                // A broker delivers a message again when its PUBACK was lost: recognised by what it says, not stored
+                // twice (docs/mqtt.md, "Acknowledgement and redelivery").
+                try {
+                    RedeliveryFilter filter = RedeliveryFilter.open(store, d.id());
+                    filters.put(d.id(), filter);
+                    sink = filter;
+                } catch (StoreException e) {
+                    filters.values().forEach(RedeliveryFilter::close);
+                    throw dataDirectory(
+                            "cannot read back the redelivery bookmark of " + d.id() + ": " + e.getMessage(), e);
+                }
+            }
             pipelines.add(new DevicePipeline(
-                    d.id(),
-                    d.driver(),
-                    d.options(),
-                    d.transport(),
-                    store::append,
-                    InstantSource.system(),
-                    d.pipeline()));
+                    d.id(), d.driver(), d.options(), d.transport(), sink, InstantSource.system(), d.pipeline()));
         }
-        return new Devices(pipelines);
+        return new Devices(pipelines, filters);
     }
 
     /**
@@ -156,10 +172,33 @@ public class GatewayComponents {
                 clock);
     }
 
+    /**
+     * The MQTT egress, when {@code gateway.mqtt-egress} is configured: a consumer of its own (cursor {@value
+     * MqttEgress#CURSOR}, dead letters in {@code dead-letters/mqtt}), woken by the store's append listener like the
+     * uplink.
+     */
     @Produces
     @Singleton
-    Consumers consumers(UplinkWorker uplink) {
-        return new Consumers(List.of(uplink.consumer()));
+    Optional<MqttEgress> mqttEgress(GatewaySettings s, GuardedStore store, SystemClock clock) {
+        MqttEgress.Settings e = s.mqttEgress();
+        if (e == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new MqttEgress(
+                e, store, deadLetters(s.dataDirectory(), MqttEgress.CURSOR), InstantSource.system(), clock));
+    }
+
+    @Produces
+    @Singleton
+    Consumers consumers(UplinkWorker uplink, Optional<MqttEgress> mqttEgress, GuardedStore store) {
+        List<BufferConsumer<?>> all = new ArrayList<>();
+        List<AutoCloseable> afterStop = new ArrayList<>();
+        all.add(uplink.consumer());
+        mqttEgress.ifPresent(e -> {
+            all.add(e.consumer());
+            afterStop.add(e.publisher());
+        });
+        return new Consumers(all, afterStop, store);
     }
 
     /** How much waits for the uplink, computed at most every 2 s however often it is asked. */

@@ -58,6 +58,11 @@ class BedSettingsTest {
         public BufferConfig buffer() {
             return base.buffer();
         }
+
+        @Override
+        public Optional<MqttEgressConfig> mqttEgress() {
+            return base.mqttEgress();
+        }
     }
 
     static GatewayConfig config(Map<String, GatewayConfig.BedConfig> beds, Optional<GatewayConfig.AdtConfig> adt) {

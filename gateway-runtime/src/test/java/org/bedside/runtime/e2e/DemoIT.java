@@ -12,10 +12,16 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.bedside.drivers.testing.Await;
+import org.eclipse.paho.mqttv5.client.MqttClient;
+import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The README's first command works as written: {@code ./bedside demo} prints its two URLs and charts data. */
+/**
+ * The README's first command works as written: {@code ./bedside demo} prints its two URLs and charts data; it prints
+ * its MQTT broker and the topic of a device of its own, on which a reading published by hand is charted.
+ */
 class DemoIT {
     @TempDir
     Path dir;
@@ -25,11 +31,13 @@ class DemoIT {
         Path root = repositoryRoot();
         int httpPort = freePort();
         int fhirPort = freePort();
+        int mqttPort = freePort();
         ProcessBuilder pb = new ProcessBuilder(root.resolve("bedside").toString(), "demo")
                 .directory(root.toFile())
                 .redirectError(dir.resolve("demo.err").toFile());
         pb.environment().put("BEDSIDE_HTTP_PORT", Integer.toString(httpPort));
         pb.environment().put("BEDSIDE_FHIR_PORT", Integer.toString(fhirPort));
+        pb.environment().put("BEDSIDE_MQTT_PORT", Integer.toString(mqttPort));
         pb.environment().put("BEDSIDE_DEMO_DIR", dir.resolve("demo").toString());
         pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
         Process demo = pb.start();
@@ -43,10 +51,42 @@ class DemoIT {
                     .isEqualTo("gateway: http://127.0.0.1:" + httpPort);
             assertThat(fhir).isEqualTo("fhir: http://127.0.0.1:" + fhirPort + "/fhir");
 
+            String mqtt = out.readLine();
+            String ingest = out.readLine();
+            assertThat(mqtt).isEqualTo("mqtt: tcp://127.0.0.1:" + mqttPort);
+            assertThat(ingest).isEqualTo("mqtt-ingest: bedside/ingest/bed12-manual");
+
             FhirServer server = new FhirServer(fhir.substring("fhir: ".length()));
             Await.until("an Observation of the demo patient", Duration.ofSeconds(90), () -> {
                 try {
                     return server.countObservations("demo-bed-12") > 0;
+                } catch (Exception e) {
+                    return false;
+                }
+            });
+
+            // What a user does with the printed lines: publish a SenML reading on the topic, see it charted.
+            long now = System.currentTimeMillis() / 1000;
+            String pack = "[{\"bn\":\"urn:dev:demo:\",\"bt\":" + now + ",\"n\":\"spo2\",\"u\":\"%\",\"v\":93}]";
+            MqttClient user = new MqttClient(mqtt.substring("mqtt: ".length()), "demo-it", new MemoryPersistence());
+            try {
+                user.connect();
+                MqttMessage m = new MqttMessage(pack.getBytes(StandardCharsets.UTF_8));
+                m.setQos(1);
+                user.publish(ingest.substring("mqtt-ingest: ".length()), m);
+                user.disconnect();
+            } finally {
+                user.close(true);
+            }
+            Await.until("the published SpO2 93 charted, and the simulated sensor hub", Duration.ofSeconds(90), () -> {
+                try {
+                    var all = server.observations("demo-bed-12");
+                    boolean manual = all.stream()
+                            .anyMatch(o -> o.getIdentifierFirstRep().getValue().contains("/bed12-manual/")
+                                    && o.getValueQuantity().getValue().intValue() == 93);
+                    boolean hub = all.stream()
+                            .anyMatch(o -> o.getIdentifierFirstRep().getValue().contains("/bed12-hub/"));
+                    return manual && hub;
                 } catch (Exception e) {
                     return false;
                 }
@@ -56,7 +96,10 @@ class DemoIT {
             assertThat(demo.waitFor(60, TimeUnit.SECONDS)).as("the demo stops").isTrue();
         }
         // everything it started is gone: both ports are free again
-        Await.until("ports released", Duration.ofSeconds(30), () -> !listening(httpPort) && !listening(fhirPort));
+        Await.until(
+                "ports released",
+                Duration.ofSeconds(30),
+                () -> !listening(httpPort) && !listening(fhirPort) && !listening(mqttPort));
     }
 
     private static boolean listening(int port) {
