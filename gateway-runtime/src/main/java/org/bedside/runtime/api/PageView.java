@@ -122,8 +122,9 @@ public record PageView(
                             l.series(),
                             l.label(),
                             l.value() == null ? "—" : l.value(),
-                            l.unit(),
-                            l.ucum(),
+                            // A count or a ratio (UCUM "1"): a "1" after the number would read as part of it.
+                            l.ucum().equals("1") ? "" : l.unit(),
+                            l.ucum().equals("1") ? "1 (dimensionless)" : l.ucum(),
                             l.value() != null,
                             l.quality(),
                             ago(age),
@@ -142,7 +143,8 @@ public record PageView(
                     d.lastFrameAt() == null
                             ? "no frame yet"
                             : "last frame " + ago(Duration.between(d.lastFrameAt(), now)),
-                    d.patient() == null ? "no patient: not charted" : "charted to " + d.patient(),
+                    // Which patient is /api/status's business: the page shows only whether there is one.
+                    d.patient() == null ? "no patient: not charted" : "charted to the FHIR server",
                     values));
         }
 
