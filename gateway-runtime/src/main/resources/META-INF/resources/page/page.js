@@ -43,7 +43,15 @@
       legend: { show: false },
       cursor: { show: false },
       scales: {
-        x: { time: true, range: function () { return [(serverNow - WINDOW_MS) / 1000, serverNow / 1000]; } }
+        x: { time: true, range: function () { return [(serverNow - WINDOW_MS) / 1000, serverNow / 1000]; } },
+        // A steady value gets a band around it, not an axis from zero: the line stays in view.
+        y: {
+          range: function (u, min, max) {
+            if (min == null || max == null) { return [0, 1]; }
+            var pad = Math.max((max - min) * 0.1, Math.abs(max) * 0.02, 0.5);
+            return [min - pad, max + pad];
+          }
+        }
       },
       axes: [Object.assign({}, axis, { values: '{HH}:{mm}' }), Object.assign({}, axis, { size: 38 })],
       series: [{}, { stroke: '#1d4ed8', width: 1.5, spanGaps: false, points: { show: false } }]

@@ -113,7 +113,7 @@ class BedsidePageIT {
 
     private static void awaitLiveDeviceTile(Browser browser, String device) throws Exception {
         browser.awaitTrue(
-                "the device tile says Connected (word and symbol) and shows SpO2 with its unit %",
+                "the device tile says Connected (word and symbol) and shows SpO2 with its unit % and its age",
                 PAGE_TIMEOUT, """
                 (() => {
                   const tile = document.querySelector('.device[data-device="%s"]');
@@ -123,7 +123,8 @@ class BedsidePageIT {
                   return state.querySelector('.word').textContent === 'Connected'
                       && state.querySelector('.symbol').textContent.trim() !== ''
                       && spo2 !== undefined && /^\\d+(\\.\\d+)?$/.test(spo2.querySelector('.number').textContent)
-                      && spo2.querySelector('.unit').textContent === '%%';
+                      && spo2.querySelector('.unit').textContent === '%%'
+                      && /ago|just now/.test(spo2.querySelector('.age').textContent);
                 })()
                 """.formatted(device));
         browser.awaitTrue(
