@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import org.bedside.model.AlarmEvent;
+import org.bedside.model.AlertReport;
 import org.bedside.model.DeviceId;
 import org.bedside.model.DeviceStatus;
 import org.bedside.model.MetricCode;
@@ -166,5 +167,47 @@ class RecentReadingsTest {
         assertThat(r.state().toLowerCase(Locale.ROOT)).isEqualTo("active");
         assertThat(r.firstSeen()).isEqualTo(T0);
         assertThat(r.lastSeen()).isEqualTo(T0.plusSeconds(4));
+    }
+
+    private static AlertReport alert(AlertReport.Phase phase, int update, Instant at) {
+        return new AlertReport(
+                BED,
+                "bed12-spo2/150456-low/1796212800000000",
+                "150456-low",
+                update,
+                phase,
+                AlarmEvent.Kind.PHYSIOLOGICAL,
+                AlertReport.Priority.HIGH,
+                AlarmEvent.Priority.UNKNOWN,
+                phase == AlertReport.Phase.END ? AlertReport.AlarmState.INACTIVE : AlertReport.AlarmState.ACTIVE,
+                AlertReport.InactivationState.ENABLED,
+                AlertReport.Origin.GATEWAY,
+                Metrics.SPO2,
+                new BigDecimal("85"),
+                UcumUnit.PERCENT,
+                new BigDecimal("90"),
+                null,
+                "SpO2 low (below 90 %)",
+                "SpO2 85 % below 90 % for 15 s",
+                0,
+                T0,
+                phase == AlertReport.Phase.END ? at : null,
+                null,
+                at);
+    }
+
+    @Test
+    void anAlertOfTheAlarmEngineIsShownWithItsPriorityUntilItsEnd() {
+        RecentReadings recent = new RecentReadings(RecentReadings.Settings.DEFAULT);
+        recent.accept(List.of(alert(AlertReport.Phase.START, 0, T0.plusSeconds(15))));
+        recent.accept(List.of(alert(AlertReport.Phase.ESCALATE, 1, T0.plusSeconds(45))));
+        List<RecentReadings.Report> open = recent.reports(T0.plusSeconds(50));
+        assertThat(open).hasSize(1);
+        assertThat(open.get(0).kind()).isEqualTo("alert");
+        assertThat(open.get(0).priority()).isEqualTo("HIGH");
+        assertThat(open.get(0).state()).isEqualTo("ACTIVE · escalate");
+        assertThat(open.get(0).firstSeen()).isEqualTo(T0);
+        recent.accept(List.of(alert(AlertReport.Phase.END, 2, T0.plusSeconds(60))));
+        assertThat(recent.reports(T0.plusSeconds(61))).isEmpty();
     }
 }
