@@ -170,7 +170,8 @@ class PageTemplateTest {
                 .contains(
                         "title=\"/dev/serial/by-id/usb-Masimo_Radical-7_1234567890-if00-port0-a-very-long-path-indeed\"")
                 .contains("Not a primary alarm display.")
-                .contains("Live updates: connecting…");
+                .contains("Live updates: connecting…")
+                .contains("<noscript><meta http-equiv=\"refresh\" content=\"5\"></noscript>");
         assertThat(html).doesNotContain("http://").doesNotContain("https://cdn");
     }
 
