@@ -41,7 +41,9 @@ public record PageView(
             String since,
             String lastFrame,
             String charting,
-            List<Value> values) {}
+            List<Value> values,
+            String unmeasured,
+            String unmeasuredReason) {}
 
     /**
      * A latest value. {@code value} is the device's number as it sent it, or a dash when it sent none usable ({@code
@@ -115,8 +117,15 @@ public record PageView(
         List<DeviceTile> devices = new ArrayList<>();
         for (GatewayStatus.Device d : s.devices()) {
             List<Value> values = new ArrayList<>();
+            List<String> unmeasured = new ArrayList<>();
+            String unmeasuredReason = "";
             for (RecentReadings.Latest l : latest) {
-                if (l.device().equals(d.id())) {
+                if (l.device().equals(d.id()) && l.value() == null && l.lastValidAt() == null) {
+                    // Never a valid value in the window (a monitor lists every channel it has, measured or not): a
+                    // name in a list, not a tile with a dash and an empty trend.
+                    unmeasured.add(l.label());
+                    unmeasuredReason = unmeasuredReason.isEmpty() ? l.quality() : unmeasuredReason;
+                } else if (l.device().equals(d.id())) {
                     Duration age = Duration.between(l.at(), now);
                     values.add(new Value(
                             l.series(),
@@ -145,7 +154,9 @@ public record PageView(
                             : "last frame " + ago(Duration.between(d.lastFrameAt(), now)),
                     // Which patient is /api/status's business: the page shows only whether there is one.
                     d.patient() == null ? "no patient: not charted" : "charted to the FHIR server",
-                    values));
+                    values,
+                    String.join(", ", unmeasured),
+                    unmeasuredReason));
         }
 
         List<Alert> alerts = new ArrayList<>();

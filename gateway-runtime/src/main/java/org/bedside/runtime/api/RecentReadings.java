@@ -59,7 +59,10 @@ final class RecentReadings {
         }
     }
 
-    /** The latest value of one numeric. {@code value} is null when the device sent none or marked it invalid. */
+    /**
+     * The latest value of one numeric. {@code value} is null when the device sent none or marked it invalid; {@code
+     * lastValidAt} is when it last sent a valid one within the window, or null if it did not.
+     */
     record Latest(
             String series,
             String device,
@@ -68,7 +71,8 @@ final class RecentReadings {
             String unit,
             String ucum,
             String quality,
-            Instant at) {}
+            Instant at,
+            @Nullable Instant lastValidAt) {}
 
     /**
      * An alarm, device status or alert the readings carried.
@@ -197,7 +201,8 @@ final class RecentReadings {
                 unit.display(),
                 unit.code(),
                 shown == null ? invalidReason(value, quality) : quality.reason(),
-                at);
+                at,
+                null);
         Series s = series.get(key);
         if (s == null) {
             if (series.size() >= settings.maxSeries()) {
@@ -205,6 +210,9 @@ final class RecentReadings {
             }
             s = new Series(settings.pointsPerSeries(), latest);
             series.put(key, s);
+        }
+        if (shown != null) {
+            s.lastValidAt = at;
         }
         s.latest = latest;
         s.add(at.toEpochMilli(), shown == null ? Double.NaN : shown.doubleValue(), spacingMillis);
@@ -257,7 +265,21 @@ final class RecentReadings {
     synchronized List<Latest> latest(Instant now) {
         expire(now);
         List<Latest> out = new ArrayList<>(series.size());
-        series.values().forEach(s -> out.add(s.latest));
+        long cutoff = now.toEpochMilli() - windowMillis;
+        for (Series s : series.values()) {
+            Instant valid = s.lastValidAt;
+            Latest l = s.latest;
+            out.add(new Latest(
+                    l.series(),
+                    l.device(),
+                    l.label(),
+                    l.value(),
+                    l.unit(),
+                    l.ucum(),
+                    l.quality(),
+                    l.at(),
+                    valid == null || valid.toEpochMilli() < cutoff ? null : valid));
+        }
         out.sort(Comparator.comparing(Latest::device).thenComparing(Latest::series));
         return out;
     }
@@ -321,6 +343,9 @@ final class RecentReadings {
         int head;
         int size;
         Latest latest;
+
+        @Nullable
+        Instant lastValidAt;
 
         Series(int capacity, Latest first) {
             this.times = new long[capacity];

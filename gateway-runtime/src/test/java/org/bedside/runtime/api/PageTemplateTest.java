@@ -86,6 +86,22 @@ class PageTemplateTest {
                 new NumericReading(
                         spo2,
                         Metrics.PULSE_RATE_OXIMETRY,
+                        new BigDecimal("72"),
+                        UcumUnit.BEATS_PER_MINUTE,
+                        Quality.VALID,
+                        null,
+                        NOW.minusSeconds(20)),
+                new NumericReading(
+                        spo2,
+                        Metrics.PERFUSION_INDEX,
+                        null,
+                        UcumUnit.PERCENT,
+                        Quality.notAvailable("no sensor"),
+                        null,
+                        NOW.minusSeconds(2)),
+                new NumericReading(
+                        spo2,
+                        Metrics.PULSE_RATE_OXIMETRY,
                         null,
                         UcumUnit.BEATS_PER_MINUTE,
                         Quality.notAvailable("pulse search"),
@@ -133,6 +149,14 @@ class PageTemplateTest {
                 .contains("<span class=\"number\">—</span>")
                 .contains("<span class=\"quality\">pulse search</span>")
                 .contains("data-series=\"bed12-spo2/150456\"");
+    }
+
+    @Test
+    void numericsWithNoValidValueInTheWindowAreANameInAListNotATile() {
+        assertThat(html())
+                .contains("<p class=\"unmeasured\" title=\"no sensor\"><span class=\"label\">No valid value in the"
+                        + " last 30 minutes:</span> Perfusion index</p>")
+                .doesNotContain("data-label=\"Perfusion index\"");
     }
 
     @Test

@@ -115,6 +115,7 @@ class RecentReadingsTest {
         assertThat(invalid.value()).isNull();
         assertThat(invalid.quality()).isEqualTo("sensor off (EXC 0x000020)");
         assertThat(invalid.unit()).isEqualTo("%");
+        assertThat(invalid.lastValidAt()).isEqualTo(T0.plusSeconds(4));
     }
 
     @Test
