@@ -45,11 +45,10 @@ final class RecentReadings {
      * @param pointsPerSeries the most points of one trend
      * @param maxSeries the most numerics (of all devices) kept
      * @param maxReports the most alarms, statuses and alerts (of all devices) kept
-     * @param current a report not repeated for longer than this is shown as no longer reported
      */
-    record Settings(Duration window, int pointsPerSeries, int maxSeries, int maxReports, Duration current) {
-        /** 30 minutes, one point every 2 s at most, 256 numerics, 64 reports, current for 10 s. */
-        static final Settings DEFAULT = new Settings(Duration.ofMinutes(30), 900, 256, 64, Duration.ofSeconds(10));
+    record Settings(Duration window, int pointsPerSeries, int maxSeries, int maxReports) {
+        /** 30 minutes, one point every 2 s at most, 256 numerics, 64 reports. */
+        static final Settings DEFAULT = new Settings(Duration.ofMinutes(30), 900, 256, 64);
 
         Settings {
             if (window.isNegative() || window.isZero() || pointsPerSeries < 2 || maxSeries < 1 || maxReports < 1) {

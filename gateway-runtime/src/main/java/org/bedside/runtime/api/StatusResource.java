@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.bedside.buffer.guard.GuardedStore;
 import org.bedside.runtime.config.GatewaySettings;
+import org.bedside.runtime.wiring.BedAssociations;
 import org.bedside.runtime.wiring.BufferStats;
 import org.bedside.runtime.wiring.Devices;
 import org.bedside.runtime.wiring.GatewayLifecycle;
@@ -57,6 +58,9 @@ public class StatusResource {
     GatewayLifecycle lifecycle;
 
     @Inject
+    BedAssociations beds;
+
+    @Inject
     PageFeed feed;
 
     @Inject
@@ -65,7 +69,7 @@ public class StatusResource {
 
     private GatewayStatus snapshot() {
         return GatewayStatus.of(
-                new GatewayStatus.Sources(settings, devices, uplink, bufferStats, store, lifecycle.startedAt()));
+                new GatewayStatus.Sources(settings, devices, uplink, bufferStats, store, lifecycle.startedAt(), beds));
     }
 
     @GET

@@ -22,6 +22,7 @@ import org.bedside.drivers.spi.InvalidOptionException;
 import org.bedside.drivers.spi.SerialSettings;
 import org.bedside.drivers.spi.TransportKind;
 import org.bedside.drivers.transport.SerialTransport;
+import org.bedside.drivers.transport.TcpTransport;
 import org.bedside.drivers.transport.Transport;
 import org.bedside.drivers.transport.UdpTransport;
 import org.bedside.model.DeviceId;
@@ -41,7 +42,8 @@ public record GatewaySettings(
         List<DeviceSettings> devices,
         UplinkSettings uplink,
         StoreOptions store,
-        GuardSettings guard) {
+        GuardSettings guard,
+        BedSettings beds) {
 
     private static final Pattern GATEWAY_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     private static final Pattern REFERENCE = Pattern.compile("Patient/[A-Za-z0-9\\-.]{1,64}");
@@ -109,9 +111,17 @@ public record GatewaySettings(
             problems.add("gateway.uplink.bundle-size", u.bundleSize() + " is not between 1 and 1000");
         }
 
+        BedSettings beds = BedSettings.from(problems, config, name -> {
+            GatewayConfig.DeviceConfig d = config.devices().get(name);
+            return d == null ? null : d.patient().orElse(null);
+        });
         List<DeviceSettings> devices = new java.util.ArrayList<>();
         for (Map.Entry<String, GatewayConfig.DeviceConfig> e : new TreeMap<>(config.devices()).entrySet()) {
-            DeviceSettings d = device(problems, e.getKey(), e.getValue(), defaultPatient, gatewayId);
+            // A device at a bed takes its patient from the bed, never from gateway.patient.
+            boolean atBed = beds.beds().stream()
+                    .anyMatch(
+                            b -> b.devices().stream().anyMatch(id -> id.value().equals(e.getKey())));
+            DeviceSettings d = device(problems, e.getKey(), e.getValue(), atBed ? null : defaultPatient, gatewayId);
             if (d != null) {
                 devices.add(d);
             }
@@ -146,7 +156,14 @@ public record GatewaySettings(
                 u.identifierSystem(),
                 java.util.Objects.requireNonNull(security));
         return new GatewaySettings(
-                gatewayId, config.bed().orElse(gatewayId), dataDirectory, List.copyOf(devices), uplink, store, guard);
+                gatewayId,
+                config.bed().orElse(gatewayId),
+                dataDirectory,
+                List.copyOf(devices),
+                uplink,
+                store,
+                guard,
+                beds);
     }
 
     private static @Nullable DeviceSettings device(
@@ -195,8 +212,8 @@ public record GatewaySettings(
         InetSocketAddress udp = null;
         if (port.startsWith("/")) {
             kind = TransportKind.SERIAL;
-        } else if (port.startsWith("udp://")) {
-            kind = TransportKind.UDP;
+        } else if (port.startsWith("udp://") || port.startsWith("tcp://")) {
+            kind = port.startsWith("udp://") ? TransportKind.UDP : TransportKind.TCP;
             try {
                 URI uri = new URI(port);
                 if (uri.getHost() == null || uri.getPort() < 1) {
@@ -204,7 +221,10 @@ public record GatewaySettings(
                 }
                 udp = InetSocketAddress.createUnresolved(uri.getHost(), uri.getPort());
             } catch (URISyntaxException e) {
-                problems.add(key + ".port", "'" + d.port() + "' is not like udp://10.1.2.3:24105");
+                problems.add(
+                        key + ".port",
+                        "'" + d.port() + "' is not like " + port.substring(0, 6) + "10.1.2.3:"
+                                + (kind == TransportKind.UDP ? "24105" : "4001"));
                 ok = false;
             }
         } else if (port.startsWith("mqtt://") || port.startsWith("mqtts://")) {
@@ -213,7 +233,8 @@ public record GatewaySettings(
             problems.add(
                     key + ".port",
                     "'" + d.port() + "' is neither an absolute serial device path such as"
-                            + " /dev/serial/by-id/usb-FTDI_... nor udp://host:port nor mqtt(s)://broker:port/topic");
+                            + " /dev/serial/by-id/usb-FTDI_... nor udp://host:port, tcp://host:port or"
+                            + " mqtt(s)://broker:port/topic");
             ok = false;
         }
         Transport mqtt = null;
@@ -260,7 +281,9 @@ public record GatewaySettings(
                 ? java.util.Objects.requireNonNull(mqtt)
                 : kind == TransportKind.UDP
                         ? new UdpTransport(new InetSocketAddress(udp.getHostString(), udp.getPort()))
-                        : new SerialTransport(Path.of(port), java.util.Objects.requireNonNull(serial));
+                        : kind == TransportKind.TCP
+                                ? new TcpTransport(udp.getHostString(), udp.getPort())
+                                : new SerialTransport(Path.of(port), java.util.Objects.requireNonNull(serial));
         return new DeviceSettings(id, driver, options, transport, pipeline, context);
     }
 
@@ -268,7 +291,7 @@ public record GatewaySettings(
         return a.compareTo(b) >= 0 ? a : b;
     }
 
-    private static @Nullable String patient(ConfigProblems.Collector problems, String key, @Nullable String value) {
+    static @Nullable String patient(ConfigProblems.Collector problems, String key, @Nullable String value) {
         if (value == null) {
             return null;
         }

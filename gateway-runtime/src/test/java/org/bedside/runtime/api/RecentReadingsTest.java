@@ -46,8 +46,7 @@ class RecentReadingsTest {
 
     @Test
     void aDeviceInventingMetricsOrAlarmsCannotGrowTheWindowPastItsBounds() {
-        RecentReadings.Settings small =
-                new RecentReadings.Settings(Duration.ofMinutes(30), 10, 16, 8, Duration.ofSeconds(10));
+        RecentReadings.Settings small = new RecentReadings.Settings(Duration.ofMinutes(30), 10, 16, 8);
         RecentReadings recent = new RecentReadings(small);
         for (int i = 0; i < 10_000; i++) {
             Instant at = T0.plusMillis(i);

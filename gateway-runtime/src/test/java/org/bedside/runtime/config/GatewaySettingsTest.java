@@ -221,6 +221,16 @@ class GatewaySettingsTest {
         }
 
         @Override
+        public Map<String, BedConfig> beds() {
+            return Map.of();
+        }
+
+        @Override
+        public Optional<AdtConfig> adt() {
+            return Optional.empty();
+        }
+
+        @Override
         public BufferConfig buffer() {
             return new BufferConfig() {
                 @Override
@@ -291,11 +301,13 @@ class GatewaySettingsTest {
                         "gateway.devices.bed 12: a device name is 1 to 64 letters, digits, '.', '_' or '-', starting with a"
                                 + " letter or digit; got 'bed 12'",
                         "gateway.devices.a.driver: unknown driver 'masimo'; known drivers: masimo-ascii,"
-                                + " intellivue-serial, intellivue-lan, ge-dri, nonin-df13, nonin-df2, medibus, senml-mqtt",
+                                + " intellivue-serial, intellivue-lan, ge-dri, nonin-df13, nonin-df2, medibus, bbraun-bcc,"
+                                + " senml-mqtt",
                         "gateway.devices.b.options.colour: unknown option; known options of masimo-ascii: device-time-zone",
                         "gateway.devices.b.serial: '9600 8Q1' is not like '9600 8N1' or '19200 8E1 rtscts'",
                         "gateway.devices.b.port: 'ttyUSB1' is neither an absolute serial device path such as"
-                                + " /dev/serial/by-id/usb-FTDI_... nor udp://host:port nor mqtt(s)://broker:port/topic",
+                                + " /dev/serial/by-id/usb-FTDI_... nor udp://host:port, tcp://host:port or"
+                                + " mqtt(s)://broker:port/topic",
                         "gateway.devices.d.port: the driver masimo-ascii does not speak over udp (it speaks over [serial])",
                         "gateway.devices.c.options.device-time-zone: 'Mars/Olympus' is not a time zone such as Europe/Berlin,"
                                 + " UTC or 'system'");
@@ -327,6 +339,37 @@ class GatewaySettingsTest {
         assertThat(e.problems())
                 .containsExactly("gateway.devices.bed7-monitor.serial: line settings are only for serial ports, not for"
                         + " udp://10.1.2.3:24105");
+    }
+
+    @Test
+    void aSpaceComOnItsTcpPortGetsATcpTransportAndABadAddressNamesTheKey() {
+        GatewaySettings s = GatewaySettings.from(new Config(
+                "icu-gw-12",
+                Optional.empty(),
+                Map.of(
+                        "bed12-pumps",
+                        new Device("bbraun-bcc", "tcp://192.168.100.41:4001", Optional.empty(), Map.of())),
+                new Uplink("http://127.0.0.1:8090/fhir", "1m")));
+        assertThat(s.devices()).singleElement().satisfies(d -> {
+            assertThat(d.transport()).isInstanceOf(org.bedside.drivers.transport.TcpTransport.class);
+            assertThat(d.transport().describe()).isEqualTo("tcp://192.168.100.41:4001");
+        });
+        ConfigProblems e = catchThrowableOfType(
+                ConfigProblems.class,
+                () -> GatewaySettings.from(new Config(
+                        "icu-gw-12",
+                        Optional.empty(),
+                        Map.of(
+                                "bed12-pumps",
+                                new Device("bbraun-bcc", "tcp://192.168.100.41", Optional.empty(), Map.of()),
+                                "bed12-spo2",
+                                masimo("tcp://10.0.0.5:4001", Map.of())),
+                        new Uplink("http://127.0.0.1:8090/fhir", "1m"))));
+        assertThat(e.problems())
+                .containsExactlyInAnyOrder(
+                        "gateway.devices.bed12-pumps.port: 'tcp://192.168.100.41' is not like tcp://10.1.2.3:4001",
+                        "gateway.devices.bed12-spo2.port: the driver masimo-ascii does not speak over tcp (it speaks"
+                                + " over [serial])");
     }
 
     private static Config withUplink(Uplink uplink) {
