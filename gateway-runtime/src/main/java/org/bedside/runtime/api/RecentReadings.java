@@ -12,6 +12,7 @@ import org.bedside.model.AlarmEvent;
 import org.bedside.model.AlertReport;
 import org.bedside.model.CompoundReading;
 import org.bedside.model.DeviceStatus;
+import org.bedside.model.InfusionStatus;
 import org.bedside.model.MetricCode;
 import org.bedside.model.NumericReading;
 import org.bedside.model.Quality;
@@ -117,17 +118,34 @@ final class RecentReadings {
     synchronized void accept(List<? extends Reading> readings) {
         for (Reading r : readings) {
             if (r instanceof NumericReading n) {
-                numeric(n.device().value(), n.metric(), null, n.value(), n.unit(), n.quality(), n.receivedAt());
+                numeric(n.device().value(), "", "", n.metric(), n.value(), n.unit(), n.quality(), n.receivedAt());
             } else if (r instanceof CompoundReading c) {
                 for (CompoundReading.Component part : c.components()) {
                     numeric(
                             c.device().value(),
+                            c.metric().identityPart() + ":",
+                            part.metric().label().startsWith(c.metric().label())
+                                    ? ""
+                                    : c.metric().label() + " ",
                             part.metric(),
-                            c.metric(),
                             part.value(),
                             part.unit(),
                             part.quality(),
                             c.receivedAt());
+                }
+            } else if (r instanceof InfusionStatus p) {
+                // A pump channel's numbers (rate, volumes, time left) are numerics of the pump's device, one series
+                // per channel; the drug label is the pump's to show, not the page's.
+                for (CompoundReading.Component part : p.values()) {
+                    numeric(
+                            p.device().value(),
+                            "channel-" + p.channel() + ":",
+                            "Channel " + p.channel() + " ",
+                            part.metric(),
+                            part.value(),
+                            part.unit(),
+                            part.quality(),
+                            p.receivedAt());
                 }
             } else if (r instanceof AlarmEvent a) {
                 report(new Report(
@@ -179,19 +197,25 @@ final class RecentReadings {
         };
     }
 
+    /**
+     * One numeric value.
+     *
+     * @param keyPart what tells the series apart within the device besides the metric (a compound's code, a pump's
+     *     channel), or nothing
+     * @param labelPart the same for people, or nothing
+     */
     private void numeric(
             String device,
+            String keyPart,
+            String labelPart,
             MetricCode metric,
-            @Nullable MetricCode of,
             @Nullable BigDecimal value,
             UcumUnit unit,
             Quality quality,
             Instant at) {
-        String key = device + "/" + (of == null ? "" : of.identityPart() + ":") + metric.identityPart();
+        String key = device + "/" + keyPart + metric.identityPart();
         @Nullable BigDecimal shown = value != null && quality.isValid() ? value : null;
-        String label = of == null || metric.label().startsWith(of.label())
-                ? metric.label()
-                : of.label() + " " + metric.label();
+        String label = labelPart + metric.label();
         Latest latest = new Latest(
                 key,
                 device,

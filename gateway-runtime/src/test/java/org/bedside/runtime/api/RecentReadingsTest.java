@@ -9,8 +9,11 @@ import java.util.List;
 import java.util.Locale;
 import org.bedside.model.AlarmEvent;
 import org.bedside.model.AlertReport;
+import org.bedside.model.CompoundReading;
 import org.bedside.model.DeviceId;
 import org.bedside.model.DeviceStatus;
+import org.bedside.model.InfusionMetrics;
+import org.bedside.model.InfusionStatus;
 import org.bedside.model.MetricCode;
 import org.bedside.model.Metrics;
 import org.bedside.model.NumericReading;
@@ -209,5 +212,33 @@ class RecentReadingsTest {
         assertThat(open.get(0).firstSeen()).isEqualTo(T0);
         recent.accept(List.of(alert(AlertReport.Phase.END, 2, T0.plusSeconds(60))));
         assertThat(recent.reports(T0.plusSeconds(61))).isEmpty();
+    }
+
+    @Test
+    void aPumpsChannelsAreNumericsOfTheirOwnWithoutTheDrugLabel() {
+        RecentReadings recent = new RecentReadings(RecentReadings.Settings.DEFAULT);
+        DeviceId rack = DeviceId.of("bed12-rack");
+        UcumUnit mlPerHour = new UcumUnit("mL/h", "mL/h");
+        for (String channel : List.of("1-1", "1-2")) {
+            recent.accept(List.of(new InfusionStatus(
+                    rack,
+                    channel,
+                    InfusionStatus.State.INFUSING,
+                    "Heparin",
+                    null,
+                    List.of(new CompoundReading.Component(
+                            InfusionMetrics.RATE, new BigDecimal("12.5"), mlPerHour, Quality.VALID)),
+                    null,
+                    T0)));
+        }
+        List<RecentReadings.Latest> latest = recent.latest(T0);
+        assertThat(latest)
+                .extracting(RecentReadings.Latest::label)
+                .containsExactly("Channel 1-1 Infusion rate", "Channel 1-2 Infusion rate");
+        assertThat(latest).allSatisfy(l -> {
+            assertThat(l.value()).isEqualTo("12.5");
+            assertThat(l.ucum()).isEqualTo("mL/h");
+            assertThat(l.toString()).doesNotContain("Heparin");
+        });
     }
 }
