@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.bedside.runtime.wiring.BedAssociations;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -26,7 +27,8 @@ public record PageView(
         List<DeviceTile> devices,
         AlertsTile alerts,
         UplinkTile uplink,
-        BufferTile buffer) {
+        BufferTile buffer,
+        List<BedTile> beds) {
 
     /** A state in words, with a symbol that tells it apart without colour, and the style class that colours it. */
     public record Look(String word, String symbol, String css) {}
@@ -98,6 +100,13 @@ public record PageView(
     public record Charted(String device, String value, String at) {}
 
     public record BufferTile(Look level, String free, String reason, long waiting, String thinned) {}
+
+    /**
+     * A bed's patient association, without the patient: whether readings are charted, from which source, and why
+     * they are held.
+     */
+    public record BedTile(
+            String name, String location, String devices, Look state, String source, String since, String held) {}
 
     /** A report repeated within this is shown as current; values older than this are shown as old. */
     static final Duration CURRENT = Duration.ofSeconds(10);
@@ -227,8 +236,34 @@ public record PageView(
                         ? "nothing thinned"
                         : "thinned (not stored): " + b.thinned());
 
+        List<BedTile> beds = new ArrayList<>();
+        List<BedAssociations.BedStatus> bedStatus = s.beds();
+        for (BedAssociations.BedStatus bed : bedStatus == null ? List.<BedAssociations.BedStatus>of() : bedStatus) {
+            Instant since = bed.since();
+            String held = bed.held();
+            beds.add(new BedTile(
+                    bed.name(),
+                    bed.location(),
+                    String.join(
+                            ", ",
+                            bed.devices().stream()
+                                    .map(id -> names.getOrDefault(id, id))
+                                    .toList()),
+                    association(bed.state()),
+                    bed.source().equals("adt") ? "ADT" : "the configuration",
+                    since == null ? "" : dated.format(since),
+                    held == null ? "" : held));
+        }
+
         return new PageView(
-                s.bed(), s.gateway(), dated.format(now), devices, new AlertsTile(summary, alerts), uplink, buffer);
+                s.bed(),
+                s.gateway(),
+                dated.format(now),
+                devices,
+                new AlertsTile(summary, alerts),
+                uplink,
+                buffer,
+                beds);
     }
 
     static Look link(String state) {
@@ -261,6 +296,16 @@ public record PageView(
             case "THINNING" -> new Look("Thinning: disk nearly full", "◒", "link-down");
             case "CRITICAL" -> new Look("Critical: disk full", "✕", "link-down");
             default -> new Look(level, "?", "link-down");
+        };
+    }
+
+    static Look association(String state) {
+        return switch (state) {
+            case "ASSOCIATED" -> new Look("Patient associated: charted", "●", "link-connected");
+            case "UNCERTAIN" -> new Look("Uncertain: readings held", "◐", "link-nodata");
+            case "NOT_ASSOCIATED" -> new Look("No patient: not charted", "○", "link-down");
+            case "NO_SOURCE" -> new Look("No patient source: not charted", "○", "link-down");
+            default -> new Look(state, "?", "link-down");
         };
     }
 

@@ -51,7 +51,11 @@ class PageTemplateTest {
                "charting":"latest valid value every 60 s","since":"2026-12-02T09:59:00Z","pendingRecords":4213,
                "oldestPendingAgeSeconds":3723,"observationsCreated":10,"observationsMatched":2,"retries":5,
                "rejections":0,"deadLettersWaiting":3,"backfilled":0,"notCharted":{}},
-             "buffer":{"level":"NORMAL","reason":"","freePercent":81.5,"thinned":{}}}
+             "buffer":{"level":"NORMAL","reason":"","freePercent":81.5,"thinned":{}},
+             "beds":[{"name":"12","location":"ICU^12^1","devices":["bed12-spo2","bed12-vent"],"source":"adt",
+               "state":"UNCERTAIN","patients":[{"mrn":"MRN-4711","authority":"HOSP","since":"2026-12-02T08:00:00Z"},
+               {"mrn":"MRN-4712","authority":"HOSP","since":"2026-12-02T09:00:00Z"}],"since":"2026-12-02T09:00:00Z",
+               "held":"two admissions to ICU^12^1 and no discharge or transfer of either: readings held until resolved"}]}
             """;
 
     private static Template page;
@@ -197,6 +201,18 @@ class PageTemplateTest {
                 .contains("Live updates: connecting…")
                 .contains("<noscript><meta http-equiv=\"refresh\" content=\"5\"></noscript>");
         assertThat(html).doesNotContain("http://").doesNotContain("https://cdn");
+    }
+
+    @Test
+    void aBedTileSaysWhetherReadingsAreChartedAndWhyTheyAreHeldButNotWhoThePatientIs() {
+        assertThat(html())
+                .contains("<h2 class=\"tile-title\">Bed 12</h2>")
+                .contains("<span class=\"word\">Uncertain: readings held</span>")
+                .contains("two admissions to ICU^12^1 and no discharge or transfer of either")
+                .contains("<dd>Bed 12 oximeter, Bed 12 ventilator</dd>")
+                .contains("ADT <span class=\"since\">(changed 2026-12-02 09:00:00)</span>")
+                .doesNotContain("MRN-4711")
+                .doesNotContain("MRN-4712");
     }
 
     @Test
