@@ -65,6 +65,9 @@ final class ChartingPolicy {
 
         Subjects.Subject.@Nullable Charted heldSubject;
 
+        @Nullable
+        String heldPreliminary;
+
         long heldPosition;
         Instant closeAt;
 
@@ -88,6 +91,8 @@ final class ChartingPolicy {
          * (docs/drivers/bbraun-bcc.md, "What is charted").
          */
         volatile long infusionNotMapped;
+        /** Valid, but outside the configured plausible range, with {@code out-of-range: not-charted}. */
+        volatile long implausible;
         /** Held in quarantine: the bed's association is uncertain now (counted each time one is read). */
         volatile long quarantined;
     }
@@ -180,9 +185,27 @@ final class ChartingPolicy {
             notCharted.noPatient++; // no Device to name: not a configured device
             return;
         }
+        String preliminary = null;
+        ChartingValidation validation = settings.validation();
+        if (n instanceof NumericReading numeric && numeric.isValid()) {
+            preliminary = validation.implausible(numeric.metric(), numeric.value());
+            if (preliminary != null && validation.outOfRange() == ChartingValidation.OutOfRange.NOT_CHARTED) {
+                notCharted.implausible++;
+                return;
+            }
+        }
+        if (preliminary == null && validation.allPreliminary()) {
+            preliminary = "charted unvalidated; nurses validate vital signs in the EHR";
+        }
         if (settings.everyReading()) {
             out.add(new Chartable(
-                    n, metric.get(), effective, settings.gatewayId() + "/" + n.key(), position, to.reference()));
+                    n,
+                    metric.get(),
+                    effective,
+                    settings.gatewayId() + "/" + n.key(),
+                    position,
+                    to.reference(),
+                    preliminary));
             return;
         }
         long seconds = settings.chartingInterval().toSeconds();
@@ -212,6 +235,7 @@ final class ChartingPolicy {
         interval.heldMetric = metric.get();
         interval.heldEffective = effective;
         interval.heldSubject = to;
+        interval.heldPreliminary = preliminary;
         interval.heldPosition = position;
         interval.closeAt = closeAt(n, effective, start + seconds);
     }
@@ -253,7 +277,13 @@ final class ChartingPolicy {
                 + Instant.ofEpochSecond(interval.start)
                 + (to == null || to.association() == null ? "" : "/" + to.association());
         out.add(new Chartable(
-                held, heldMetric, effective, id, interval.heldPosition, to == null ? null : to.reference()));
+                held,
+                heldMetric,
+                effective,
+                id,
+                interval.heldPosition,
+                to == null ? null : to.reference(),
+                interval.heldPreliminary));
     }
 
     /** The earliest store position holding a value not yet charted, if any: the cursor must not commit past it. */

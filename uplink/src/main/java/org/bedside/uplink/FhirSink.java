@@ -310,6 +310,7 @@ final class FhirSink implements Sink<Chartable> {
         Map<String, Long> m = new LinkedHashMap<>();
         m.put("no-patient", n.noPatient);
         m.put("held-uncertain-association", n.quarantined);
+        m.put("implausible", n.implausible);
         m.put("not-charted-metric", n.notChartedMetric);
         m.put("invalid", n.invalid);
         m.put("superseded", n.superseded);

@@ -265,4 +265,40 @@ class ChartingPolicyTest {
                 .satisfies(c -> assertThat(c.subject()).isEqualTo("Patient/ben"));
         assertThat(fresh.earliestHeldPosition()).isEmpty();
     }
+
+    @Test
+    void aValueOutsideItsPlausibleRangeIsChartedAsPreliminaryOrNotAtAllAsConfigured() {
+        ChartingValidation ranges = new ChartingValidation(
+                Map.of(Metrics.SPO2.mdc(), ChartingValidation.Range.parse("50..100")),
+                ChartingValidation.OutOfRange.PRELIMINARY,
+                false);
+        ChartingPolicy p = new ChartingPolicy(settings(Duration.ZERO).withValidation(ranges), DEVICES::get);
+        assertThat(p.accept(record(spo2(DEVICE, 1, "97"))))
+                .singleElement()
+                .satisfies(c -> assertThat(c.preliminary()).isNull());
+        assertThat(p.accept(record(spo2(DEVICE, 2, "12")))).singleElement().satisfies(c -> {
+            assertThat(c.preliminary()).contains("outside the plausible range 50..100");
+            assertThat(c.displayValue()).as("the device's value, unchanged").isEqualTo("12");
+        });
+
+        ChartingPolicy strict = new ChartingPolicy(
+                settings(Duration.ZERO)
+                        .withValidation(new ChartingValidation(
+                                ranges.ranges(), ChartingValidation.OutOfRange.NOT_CHARTED, false)),
+                DEVICES::get);
+        assertThat(strict.accept(record(spo2(DEVICE, 3, "12")))).isEmpty();
+        assertThat(strict.notCharted().implausible).isEqualTo(1);
+    }
+
+    @Test
+    void everythingCanBeChartedAsPreliminary() {
+        ChartingPolicy p = new ChartingPolicy(
+                settings(Duration.ZERO)
+                        .withValidation(
+                                new ChartingValidation(Map.of(), ChartingValidation.OutOfRange.PRELIMINARY, true)),
+                DEVICES::get);
+        assertThat(p.accept(record(spo2(DEVICE, 1, "97"))))
+                .singleElement()
+                .satisfies(c -> assertThat(c.preliminary()).contains("nurses validate"));
+    }
 }

@@ -252,8 +252,25 @@ public interface GatewayConfig {
         /** TLS towards the FHIR server and its authorization server (docs/security.md). */
         TlsConfig tls();
 
+        /** Checks before charting (docs/patients.md): plausible ranges, preliminary charting. */
+        ValidationConfig validation();
+
         /** How the gateway proves who it is to the FHIR server (docs/security.md). */
         AuthConfig auth();
+    }
+
+    /** Checks before charting. */
+    interface ValidationConfig {
+        /** Chart everything as {@code preliminary}: for units whose nurses validate vital signs in the EHR. */
+        @WithDefault("false")
+        boolean preliminary();
+
+        /** What becomes of a value outside its range: {@code preliminary} (charted so, with the reason) or {@code not-charted}. */
+        @WithDefault("preliminary")
+        String outOfRange();
+
+        /** Plausible ranges by MDC reference id, such as {@code MDC_PULS_OXIM_SAT_O2: 50..100}. */
+        Map<String, String> ranges();
     }
 
     /** TLS of an outgoing connection; every file is PEM. */

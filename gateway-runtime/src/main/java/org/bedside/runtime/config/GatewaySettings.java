@@ -149,6 +149,7 @@ public record GatewaySettings(
         UplinkSecurity security = baseUrl == null ? null : UplinkSecuritySettings.open(problems, baseUrl, u);
         MqttEgress.Settings egress =
                 config.mqttEgress().map(e -> mqttEgress(problems, e, gatewayId)).orElse(null);
+        org.bedside.uplink.ChartingValidation validation = validation(problems, u.validation());
         problems.throwIfAny();
         UplinkSettings uplink = new UplinkSettings(
                 baseUrl,
@@ -160,7 +161,8 @@ public record GatewaySettings(
                 u.retryMaxDelay(),
                 u.maxClockSkew(),
                 u.identifierSystem(),
-                java.util.Objects.requireNonNull(security));
+                java.util.Objects.requireNonNull(security),
+                validation);
         return new GatewaySettings(
                 gatewayId,
                 config.bed().orElse(gatewayId),
@@ -373,6 +375,41 @@ public record GatewaySettings(
             return null;
         }
         return v;
+    }
+
+    private static org.bedside.uplink.ChartingValidation validation(
+            ConfigProblems.Collector problems, GatewayConfig.ValidationConfig v) {
+        org.bedside.uplink.ChartingValidation.OutOfRange mode =
+                switch (v.outOfRange().strip()) {
+                    case "preliminary" -> org.bedside.uplink.ChartingValidation.OutOfRange.PRELIMINARY;
+                    case "not-charted" -> org.bedside.uplink.ChartingValidation.OutOfRange.NOT_CHARTED;
+                    default -> {
+                        problems.add(
+                                "gateway.uplink.validation.out-of-range",
+                                "'" + v.outOfRange() + "' is not preliminary or not-charted");
+                        yield org.bedside.uplink.ChartingValidation.OutOfRange.PRELIMINARY;
+                    }
+                };
+        Map<Integer, org.bedside.uplink.ChartingValidation.Range> ranges = new LinkedHashMap<>();
+        new TreeMap<>(v.ranges()).forEach((refId, text) -> {
+            String key = "gateway.uplink.validation.ranges." + refId;
+            var metric = org.bedside.uplink.ChartingValidation.metric(refId);
+            if (metric.isEmpty()) {
+                problems.add(
+                        key,
+                        "not a metric a range can be set for; one of "
+                                + org.bedside.uplink.ChartingValidation.RANGED.stream()
+                                        .map(m -> m.refId())
+                                        .toList());
+                return;
+            }
+            try {
+                ranges.put(metric.get().mdc(), org.bedside.uplink.ChartingValidation.Range.parse(text));
+            } catch (IllegalArgumentException e) {
+                problems.add(key, e.getMessage());
+            }
+        });
+        return new org.bedside.uplink.ChartingValidation(ranges, mode, v.preliminary());
     }
 
     /** {@code 10%} as 0.10. */

@@ -183,6 +183,26 @@ class GatewaySettingsTest {
         }
 
         @Override
+        public GatewayConfig.ValidationConfig validation() {
+            return new GatewayConfig.ValidationConfig() {
+                @Override
+                public boolean preliminary() {
+                    return false;
+                }
+
+                @Override
+                public String outOfRange() {
+                    return "preliminary";
+                }
+
+                @Override
+                public Map<String, String> ranges() {
+                    return Map.of();
+                }
+            };
+        }
+
+        @Override
         public int bundleSize() {
             return 100;
         }

@@ -50,6 +50,9 @@ class DemoIT {
                     .as(Files.readString(dir.resolve("demo.err")))
                     .isEqualTo("gateway: http://127.0.0.1:" + httpPort);
             assertThat(fhir).isEqualTo("fhir: http://127.0.0.1:" + fhirPort + "/fhir");
+            // The demo admitted its bed over ADT and names the second patient to admit (docs/patients.md).
+            assertThat(out.readLine())
+                    .matches("adt: mllp://127\\.0\\.0\\.1:\\d+ bed=ICU\\^12\\^1 mrn=demo-next aa=DEMO");
 
             String mqtt = out.readLine();
             String ingest = out.readLine();
