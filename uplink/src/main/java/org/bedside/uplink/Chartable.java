@@ -12,8 +12,20 @@ import org.bedside.model.Reading;
  *
  * @param reading a {@link NumericReading} or a {@link CompoundReading}
  * @param position the store position of the record the reading came from
+ * @param subject the Observation's subject; null for the device's configured patient
  */
-record Chartable(Reading reading, ChartedMetric metric, Instant effective, String identifier, long position) {
+record Chartable(
+        Reading reading,
+        ChartedMetric metric,
+        Instant effective,
+        String identifier,
+        long position,
+        @org.jspecify.annotations.Nullable String subject) {
+
+    /** Charted to the device's configured patient. */
+    Chartable(Reading reading, ChartedMetric metric, Instant effective, String identifier, long position) {
+        this(reading, metric, effective, identifier, position, null);
+    }
 
     MetricCode metricCode() {
         return reading instanceof CompoundReading c ? c.metric() : ((NumericReading) reading).metric();

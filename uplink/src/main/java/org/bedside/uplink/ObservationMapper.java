@@ -76,7 +76,7 @@ final class ObservationMapper {
         code.setText(metric.label());
         o.setCode(code);
 
-        o.setSubject(new Reference(device.patientReference()));
+        o.setSubject(new Reference(c.subject() != null ? c.subject() : device.patientReference()));
         o.setEffective(new DateTimeType(Date.from(c.effective()), TemporalPrecisionEnum.MILLI, UTC));
         o.setDevice(deviceReference);
 

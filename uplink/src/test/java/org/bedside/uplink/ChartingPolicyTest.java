@@ -192,4 +192,77 @@ class ChartingPolicyTest {
                 .singleElement()
                 .satisfies(c -> assertThat(c.effective()).isEqualTo(T0));
     }
+
+    /** An association that changes at {@code T0 + 60 s}: nobody before, Anna from then on, uncertain after 120 s. */
+    static final class ChangingSubjects implements Subjects {
+        long version;
+
+        @Override
+        public Subject subjectAt(DeviceId device, Instant time, DeviceContext context) {
+            if (time.isBefore(T0.plusSeconds(60))) {
+                return new Subject.NotCharted("no patient");
+            }
+            if (time.isBefore(T0.plusSeconds(120))) {
+                return new Subject.Charted("Patient?identifier=urn:mrn|1001", "a1");
+            }
+            return version == 0 ? new Subject.Held("two admissions") : new Subject.Charted("Patient/ben", "b2");
+        }
+
+        @Override
+        public long version() {
+            return version;
+        }
+    }
+
+    @Test
+    void aReadingIsChartedToThePatientOfTheTimeItWasTaken() {
+        ChangingSubjects subjects = new ChangingSubjects();
+        ChartingPolicy p =
+                new ChartingPolicy(settings(Duration.ZERO), DEVICES::get, subjects, new ChartingPolicy.NotCharted());
+        assertThat(p.accept(record(spo2(DEVICE, 59, "97")))).isEmpty();
+        assertThat(p.accept(record(spo2(DEVICE, 61, "96"))))
+                .singleElement()
+                .satisfies(c -> assertThat(c.subject()).isEqualTo("Patient?identifier=urn:mrn|1001"));
+        assertThat(p.notCharted().noPatient).isEqualTo(1);
+    }
+
+    @Test
+    void twoPatientsInOneIntervalGetAnObservationEach() {
+        ChangingSubjects subjects = new ChangingSubjects();
+        subjects.version = 1;
+        ChartingPolicy p = new ChartingPolicy(
+                settings(Duration.ofMinutes(5)), DEVICES::get, subjects, new ChartingPolicy.NotCharted());
+        p.accept(record(spo2(DEVICE, 100, "97")));
+        p.accept(record(spo2(DEVICE, 130, "96")));
+        List<Chartable> out = p.flushDue(T0.plusSeconds(1000));
+        assertThat(out)
+                .extracting(Chartable::identifier)
+                .containsExactlyInAnyOrder(
+                        "icu-gw-1/bed12-spo2/150456/300s/2026-11-22T10:00:00Z/a1",
+                        "icu-gw-1/bed12-spo2/150456/300s/2026-11-22T10:00:00Z/b2");
+    }
+
+    @Test
+    void aReadingOfAnUncertainAssociationIsHeldUntilTheAssociationChanges() {
+        ChangingSubjects subjects = new ChangingSubjects();
+        ChartingPolicy p =
+                new ChartingPolicy(settings(Duration.ZERO), DEVICES::get, subjects, new ChartingPolicy.NotCharted());
+        assertThat(p.accept(record(spo2(DEVICE, 61, "97")))).hasSize(1);
+        assertThat(p.accept(record(spo2(DEVICE, 130, "96")))).isEmpty();
+        assertThat(p.accept(record(spo2(DEVICE, 131, "95")))).isEmpty();
+        assertThat(p.earliestHeldPosition())
+                .as("the cursor stops at the first held record")
+                .hasValue(2);
+        assertThat(p.wantsReread()).isFalse();
+        subjects.version = 1;
+        assertThat(p.wantsReread()).isTrue();
+
+        ChartingPolicy fresh =
+                new ChartingPolicy(settings(Duration.ZERO), DEVICES::get, subjects, new ChartingPolicy.NotCharted());
+        position = 1;
+        assertThat(fresh.accept(record(spo2(DEVICE, 130, "96"))))
+                .singleElement()
+                .satisfies(c -> assertThat(c.subject()).isEqualTo("Patient/ben"));
+        assertThat(fresh.earliestHeldPosition()).isEmpty();
+    }
 }

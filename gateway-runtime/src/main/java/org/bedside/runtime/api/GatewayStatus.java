@@ -8,6 +8,7 @@ import org.bedside.buffer.guard.GuardedStore;
 import org.bedside.drivers.pipeline.DevicePipeline;
 import org.bedside.drivers.pipeline.PipelineStatus;
 import org.bedside.runtime.config.GatewaySettings;
+import org.bedside.runtime.wiring.BedAssociations;
 import org.bedside.runtime.wiring.BufferStats;
 import org.bedside.runtime.wiring.Devices;
 import org.bedside.uplink.UplinkStatus;
@@ -22,7 +23,15 @@ public record GatewayStatus(
         Instant startedAt,
         List<Device> devices,
         Uplink uplink,
-        Buffer buffer) {
+        Buffer buffer,
+        List<BedAssociations.BedStatus> beds,
+        @Nullable Adt adt) {
+
+    /**
+     * The ADT listener: where it listens and its messages by outcome (recorded, duplicate, not_ours, and refusal
+     * reasons).
+     */
+    public record Adt(String listen, Map<String, Long> messages) {}
 
     /** The buffer's disk: NORMAL, or THINNING / CRITICAL with the reason. */
     public record Buffer(String level, String reason, double freePercent, Map<String, Long> thinned) {}
@@ -71,7 +80,8 @@ public record GatewayStatus(
             UplinkWorker uplink,
             BufferStats bufferStats,
             GuardedStore store,
-            Instant startedAt) {}
+            Instant startedAt,
+            BedAssociations beds) {}
 
     static GatewayStatus of(Sources g) {
         UplinkStatus u = g.uplink().status();
@@ -106,7 +116,22 @@ public record GatewayStatus(
         var guard = g.store().status();
         Buffer buffer = new Buffer(
                 guard.level().name(), guard.reason(), Math.round(guard.freeShare() * 1000) / 10.0, guard.thinned());
-        return new GatewayStatus(settings.gatewayId(), settings.bed(), now, g.startedAt(), devices, uplink, buffer);
+        var listen = g.beds().adtAddress();
+        Adt adt = listen == null
+                ? null
+                : new Adt(
+                        "mllp://" + listen.getHostString() + ":" + listen.getPort(),
+                        g.beds().adtCounts());
+        return new GatewayStatus(
+                settings.gatewayId(),
+                settings.bed(),
+                now,
+                g.startedAt(),
+                devices,
+                uplink,
+                buffer,
+                g.beds().status(now),
+                adt);
     }
 
     private static Device device(GatewaySettings settings, DevicePipeline p, UplinkStatus u) {

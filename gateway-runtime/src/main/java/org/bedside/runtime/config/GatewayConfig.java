@@ -39,6 +39,51 @@ public interface GatewayConfig {
 
     BufferConfig buffer();
 
+    /**
+     * The beds this gateway serves, keyed by a name ({@code bed12}): each bed's location and its devices. A bed's
+     * patient comes from ADT ({@code gateway.adt}), or is fixed with {@code patient:} (a lab bench, a demo).
+     */
+    Map<String, BedConfig> beds();
+
+    /** The ADT feed over MLLP that associates patients with the beds (docs/patients.md). */
+    Optional<AdtConfig> adt();
+
+    /** One bed. */
+    interface BedConfig {
+        /** The bed as HL7 v2 names it in PV1-3: point of care^room^bed, such as {@code ICU^12^1}. */
+        String location();
+
+        /** The names of the devices at this bed (keys of {@code gateway.devices}). */
+        Optional<java.util.List<String>> devices();
+
+        /**
+         * A fixed patient for this bed ({@code Patient/123}) instead of ADT: for a lab bench or a demo only. The status
+         * page says so loudly.
+         */
+        Optional<String> patient();
+    }
+
+    /** The ADT listener. */
+    interface AdtConfig {
+        /** The address to listen on (default {@code 127.0.0.1}); {@code 0.0.0.0} for every interface. */
+        Optional<String> host();
+
+        /** The MLLP port; {@code 0} picks a free one (the log and the status say which). */
+        int port();
+
+        /** Addresses and CIDR ranges that may connect (the interface engine); without it, any. */
+        Optional<java.util.List<String>> allowedSources();
+
+        /**
+         * The assigning authorities (PID-3.4) whose MR identifiers name patients, each mapped to the FHIR identifier
+         * system of those MRNs on the FHIR server: {@code HOSP: urn:oid:1.2.3.4}.
+         */
+        Map<String, String> assigningAuthorities();
+
+        /** The zone of the feed's times without an offset; default the gateway's zone. */
+        Optional<String> hospitalZone();
+    }
+
     /** The durable buffer: durability and the free-space guard. */
     interface BufferConfig {
         /**

@@ -42,7 +42,8 @@ public record GatewaySettings(
         List<DeviceSettings> devices,
         UplinkSettings uplink,
         StoreOptions store,
-        GuardSettings guard) {
+        GuardSettings guard,
+        BedSettings beds) {
 
     private static final Pattern GATEWAY_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     private static final Pattern REFERENCE = Pattern.compile("Patient/[A-Za-z0-9\\-.]{1,64}");
@@ -110,9 +111,17 @@ public record GatewaySettings(
             problems.add("gateway.uplink.bundle-size", u.bundleSize() + " is not between 1 and 1000");
         }
 
+        BedSettings beds = BedSettings.from(problems, config, name -> {
+            GatewayConfig.DeviceConfig d = config.devices().get(name);
+            return d == null ? null : d.patient().orElse(null);
+        });
         List<DeviceSettings> devices = new java.util.ArrayList<>();
         for (Map.Entry<String, GatewayConfig.DeviceConfig> e : new TreeMap<>(config.devices()).entrySet()) {
-            DeviceSettings d = device(problems, e.getKey(), e.getValue(), defaultPatient, gatewayId);
+            // A device at a bed takes its patient from the bed, never from gateway.patient.
+            boolean atBed = beds.beds().stream()
+                    .anyMatch(
+                            b -> b.devices().stream().anyMatch(id -> id.value().equals(e.getKey())));
+            DeviceSettings d = device(problems, e.getKey(), e.getValue(), atBed ? null : defaultPatient, gatewayId);
             if (d != null) {
                 devices.add(d);
             }
@@ -147,7 +156,14 @@ public record GatewaySettings(
                 u.identifierSystem(),
                 java.util.Objects.requireNonNull(security));
         return new GatewaySettings(
-                gatewayId, config.bed().orElse(gatewayId), dataDirectory, List.copyOf(devices), uplink, store, guard);
+                gatewayId,
+                config.bed().orElse(gatewayId),
+                dataDirectory,
+                List.copyOf(devices),
+                uplink,
+                store,
+                guard,
+                beds);
     }
 
     private static @Nullable DeviceSettings device(
@@ -275,7 +291,7 @@ public record GatewaySettings(
         return a.compareTo(b) >= 0 ? a : b;
     }
 
-    private static @Nullable String patient(ConfigProblems.Collector problems, String key, @Nullable String value) {
+    static @Nullable String patient(ConfigProblems.Collector problems, String key, @Nullable String value) {
         if (value == null) {
             return null;
         }

@@ -12,13 +12,18 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.bedside.buffer.StoreException;
 import org.bedside.buffer.chronicle.ChronicleReadingStore;
 import org.bedside.buffer.consumer.DeadLetterStore;
 import org.bedside.buffer.guard.FreeSpace;
 import org.bedside.buffer.guard.GuardedStore;
 import org.bedside.drivers.pipeline.DevicePipeline;
+import org.bedside.patients.AuditLog;
+import org.bedside.patients.PatientAssociations;
+import org.bedside.runtime.config.BedSettings;
 import org.bedside.runtime.config.ConfigProblems;
 import org.bedside.runtime.config.GatewayConfig;
 import org.bedside.runtime.config.GatewaySettings;
@@ -106,13 +111,46 @@ public class GatewayComponents {
         return new Devices(pipelines);
     }
 
+    /**
+     * The beds' patients: the audit log ({@code <data-dir>/audit/audit.jsonl}), the ADT journal ({@code
+     * <data-dir>/patients/adt-events.jsonl}) replayed, and the ADT listener (started by the lifecycle).
+     */
     @Produces
     @Singleton
-    UplinkWorker uplink(GatewaySettings s, GuardedStore store, SystemClock clock) {
+    BedAssociations bedAssociations(GatewaySettings s) {
+        try {
+            AuditLog audit = new AuditLog(s.dataDirectory().resolve("audit/audit.jsonl"), InstantSource.system());
+            Map<String, Object> loaded = new LinkedHashMap<>();
+            loaded.put("gateway", s.gatewayId());
+            loaded.put("devices", s.devices().size());
+            for (BedSettings.Bed b : s.beds().beds()) {
+                loaded.put("bed " + b.name(), b.location() + (b.fixedPatient() == null ? " adt" : " configured"));
+            }
+            audit.record("configuration-loaded", loaded);
+            PatientAssociations associations = s.beds().adt() == null
+                    ? null
+                    : PatientAssociations.open(
+                            s.dataDirectory().resolve("patients/adt-events.jsonl"),
+                            BedAssociations.adtBeds(s.beds()),
+                            audit);
+            return new BedAssociations(s.beds(), associations, audit);
+        } catch (IOException e) {
+            throw dataDirectory("cannot open the audit log or the ADT journal: " + e.getMessage(), e);
+        }
+    }
+
+    void closeBedAssociations(@Disposes BedAssociations beds) {
+        beds.close();
+    }
+
+    @Produces
+    @Singleton
+    UplinkWorker uplink(GatewaySettings s, GuardedStore store, SystemClock clock, BedAssociations beds) {
         return new UplinkWorker(
                 s.uplink(),
                 store,
                 s.deviceContexts(),
+                beds,
                 deadLetters(s.dataDirectory(), UplinkWorker.CURSOR),
                 InstantSource.system(),
                 clock);

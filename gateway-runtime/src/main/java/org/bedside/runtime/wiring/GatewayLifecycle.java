@@ -41,6 +41,9 @@ public class GatewayLifecycle {
     @Inject
     Consumers consumers;
 
+    @Inject
+    BedAssociations beds;
+
     private final Instant startedAt = Instant.now();
     private @Nullable ScheduledExecutorService housekeeping;
     private volatile boolean started;
@@ -56,6 +59,11 @@ public class GatewayLifecycle {
     synchronized void start() {
         if (started) {
             return;
+        }
+        try {
+            beds.start(); // the ADT listener: associations can arrive before the first reading
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("gateway.adt: cannot listen: " + e.getMessage(), e);
         }
         consumers.start();
         ScheduledExecutorService h = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -93,6 +101,7 @@ public class GatewayLifecycle {
             h.shutdownNow();
         }
         consumers.close();
+        beds.close();
         started = false;
     }
 

@@ -221,6 +221,16 @@ class GatewaySettingsTest {
         }
 
         @Override
+        public Map<String, BedConfig> beds() {
+            return Map.of();
+        }
+
+        @Override
+        public Optional<AdtConfig> adt() {
+            return Optional.empty();
+        }
+
+        @Override
         public BufferConfig buffer() {
             return new BufferConfig() {
                 @Override
