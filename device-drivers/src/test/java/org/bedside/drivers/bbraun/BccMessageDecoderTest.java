@@ -188,6 +188,30 @@ class BccMessageDecoderTest {
     }
 
     @Test
+    void everySingleBitFlipOfTheRealFrameIsAFailureNeverReadingsAndTheNextFrameIsRead() {
+        byte[] real = BccTestFrames.capture("bcc_rack_response_part1.bin");
+        byte[] next = BccTestFrames.answer("ComSystem", true, "300,50112,INRT,1.00");
+        int runs = 0;
+        for (int i = 0; i < real.length; i++) {
+            for (int bit = 0; bit < 8; bit++) {
+                byte[] stream = java.util.Arrays.copyOf(real, real.length + next.length);
+                System.arraycopy(next, 0, stream, real.length, next.length);
+                stream[i] ^= (byte) (1 << bit);
+                DecoderHarness.Output out =
+                        DecoderHarness.run(new BccFrameDecoder(BccCodes.MAX_FRAME), decoder, stream);
+                assertThat(out.readings())
+                        .as("byte %d bit %d: only the next frame's pump", i, bit)
+                        .singleElement()
+                        .satisfies(
+                                r -> assertThat(((InfusionStatus) r).channel()).isEqualTo("1-2"));
+                assertThat(out.failures()).as("byte %d bit %d", i, bit).isNotEmpty();
+                runs++;
+            }
+        }
+        assertThat(runs).isEqualTo(real.length * 8);
+    }
+
+    @Test
     void aLengthThatDoesNotMatchIsAFailureNamingBoth() {
         byte[] frame = BccTestFrames.capture("bcc_rack_response_part1.bin");
         byte[] cut = new byte[frame.length - 100];
