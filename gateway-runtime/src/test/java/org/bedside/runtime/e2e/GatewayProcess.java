@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -25,21 +26,33 @@ final class GatewayProcess implements AutoCloseable {
     private final Path config;
     private final Path log;
     private final int port;
+    private final Map<String, String> environment;
     private Process process;
     private int starts;
 
     private GatewayProcess(Path config, Path log, int port) {
+        this(config, log, port, Map.of());
+    }
+
+    private GatewayProcess(Path config, Path log, int port, Map<String, String> environment) {
         this.config = config;
         this.log = log;
         this.port = port;
+        this.environment = Map.copyOf(environment);
     }
 
     /** Writes {@code yaml} (which must not set the HTTP port) as the config file and starts the gateway. */
     static GatewayProcess start(Path workDir, String yaml) throws IOException, InterruptedException {
+        return start(workDir, yaml, Map.of());
+    }
+
+    /** As {@link #start(Path, String)}, with more environment variables (systemd's NOTIFY_SOCKET...). */
+    static GatewayProcess start(Path workDir, String yaml, Map<String, String> environment)
+            throws IOException, InterruptedException {
         int port = freePort();
         Path config = workDir.resolve("gateway.yaml");
         Files.writeString(config, yaml + "\nquarkus:\n  http:\n    port: " + port + "\n");
-        GatewayProcess g = new GatewayProcess(config, workDir.resolve("gateway.log"), port);
+        GatewayProcess g = new GatewayProcess(config, workDir.resolve("gateway.log"), port, environment);
         g.launch();
         g.awaitLive(Duration.ofSeconds(60));
         return g;
@@ -71,8 +84,9 @@ final class GatewayProcess implements AutoCloseable {
         cmd.add(jar().toString());
         cmd.removeIf(String::isBlank);
         starts++;
-        process = new ProcessBuilder(cmd)
-                .directory(config.getParent().toFile())
+        ProcessBuilder builder = new ProcessBuilder(cmd);
+        builder.environment().putAll(environment);
+        process = builder.directory(config.getParent().toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .start();
