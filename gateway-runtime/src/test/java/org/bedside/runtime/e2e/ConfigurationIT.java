@@ -47,4 +47,21 @@ class ConfigurationIT {
         assertThat(exited.code()).isNotZero();
         assertThat(exited.output()).contains("gateway.uplink.base-url");
     }
+
+    @Test
+    void aYamlSyntaxErrorIsOneLineWithFileLineAndColumn() throws Exception {
+        GatewayProcess.Exited exited = GatewayProcess.startExpectingFailure(dir, """
+                gateway:
+                  id: icu-gw-1
+                  devices:
+                    bed12-spo2: {driver: masimo-ascii, port: /dev/ttyUSB0
+                  uplink:
+                    base-url: http://127.0.0.1:1/fhir
+                """);
+        assertThat(exited.code()).isNotZero();
+        assertThat(exited.output())
+                .containsPattern("(?m)^The gateway does not start: .*bad\\.yaml:\\d+:\\d+: YAML syntax error: .+$")
+                .doesNotContain("at org.yaml")
+                .doesNotContain("Exception");
+    }
 }

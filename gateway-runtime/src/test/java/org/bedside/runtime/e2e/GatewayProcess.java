@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -27,33 +28,47 @@ final class GatewayProcess implements AutoCloseable {
     private final int port;
     /** Put before the java command, e.g. a tracer; empty for a plain start. */
     private final List<String> prefix;
+    /** Added to the gateway's environment (systemd's NOTIFY_SOCKET...). */
+    private final Map<String, String> environment;
 
     private Process process;
     private int starts;
 
     private GatewayProcess(Path config, Path log, int port) {
-        this(config, log, port, List.of());
+        this(config, log, port, List.of(), Map.of());
     }
 
-    private GatewayProcess(Path config, Path log, int port, List<String> prefix) {
+    private GatewayProcess(Path config, Path log, int port, List<String> prefix, Map<String, String> environment) {
         this.config = config;
         this.log = log;
         this.port = port;
         this.prefix = List.copyOf(prefix);
+        this.environment = Map.copyOf(environment);
     }
 
     /** Writes {@code yaml} (which must not set the HTTP port) as the config file and starts the gateway. */
     static GatewayProcess start(Path workDir, String yaml) throws IOException, InterruptedException {
-        return start(workDir, yaml, List.of());
+        return start(workDir, yaml, List.of(), Map.of());
     }
 
     /** As {@link #start(Path, String)}, the java command run under {@code prefix} (a tracer such as strace). */
     static GatewayProcess start(Path workDir, String yaml, List<String> prefix)
             throws IOException, InterruptedException {
+        return start(workDir, yaml, prefix, Map.of());
+    }
+
+    /** As {@link #start(Path, String)}, with more environment variables (systemd's NOTIFY_SOCKET...). */
+    static GatewayProcess start(Path workDir, String yaml, Map<String, String> environment)
+            throws IOException, InterruptedException {
+        return start(workDir, yaml, List.of(), environment);
+    }
+
+    private static GatewayProcess start(Path workDir, String yaml, List<String> prefix, Map<String, String> environment)
+            throws IOException, InterruptedException {
         int port = freePort();
         Path config = workDir.resolve("gateway.yaml");
         Files.writeString(config, yaml + "\nquarkus:\n  http:\n    port: " + port + "\n");
-        GatewayProcess g = new GatewayProcess(config, workDir.resolve("gateway.log"), port, prefix);
+        GatewayProcess g = new GatewayProcess(config, workDir.resolve("gateway.log"), port, prefix, environment);
         g.launch();
         g.awaitLive(Duration.ofSeconds(60));
         return g;
@@ -85,8 +100,9 @@ final class GatewayProcess implements AutoCloseable {
         cmd.add(jar().toString());
         cmd.removeIf(String::isBlank);
         starts++;
-        process = new ProcessBuilder(cmd)
-                .directory(config.getParent().toFile())
+        ProcessBuilder builder = new ProcessBuilder(cmd);
+        builder.environment().putAll(environment);
+        process = builder.directory(config.getParent().toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .start();

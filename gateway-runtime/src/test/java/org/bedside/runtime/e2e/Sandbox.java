@@ -20,8 +20,10 @@ final class Sandbox {
         if (process == null) {
             try {
                 Path dir = Files.createTempDirectory("bedside-e2e-sandbox");
+                // Five minutes: on a two-core machine shared with other builds the server took more than two to boot.
                 process = FhirSandboxProcess.start(FhirSandboxProcess.Options.in(dir)
-                        .withFileDatabase(dir.resolve("db").resolve("fhir")));
+                        .withFileDatabase(dir.resolve("db").resolve("fhir"))
+                        .withStartTimeout(java.time.Duration.ofMinutes(5)));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             } catch (InterruptedException e) {

@@ -1,0 +1,173 @@
+package org.bedside.runtime.doctor;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.IntSupplier;
+import java.util.function.Predicate;
+import org.bedside.drivers.transport.SerialTransport;
+import org.bedside.mqtt.MqttIngestTransport;
+import org.bedside.runtime.config.ConfigFile;
+import org.bedside.runtime.config.ConfigProblems;
+import org.bedside.runtime.config.GatewaySettings;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * {@code bedside doctor [--config FILE] [--listen SECONDS]}: checks a box and prints one line per check, OK or what to
+ * do; exits 1 when a check failed, 2 for a usage error. {@code bedside check-config FILE}: the configuration only.
+ * When the gateway answers on its HTTP port it holds the serial ports: the doctor asks it (its health) rather than
+ * opening them.
+ */
+public final class Doctor {
+    static final Path DEFAULT_CONFIG = Path.of("/etc/bedside/gateway.yaml");
+
+    /** What the checks look at, replaceable in tests for what a real part cannot do here (a user without rights). */
+    record Environment(Predicate<Path> access, IntSupplier clock, Duration listen, Duration timeout) {
+        static Environment real(Duration listen) {
+            return new Environment(Checks.READ_WRITE, Clock::kernelState, listen, Duration.ofSeconds(10));
+        }
+    }
+
+    private Doctor() {}
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out));
+    }
+
+    public static int run(String[] args, PrintStream out) {
+        if (args.length == 0) {
+            out.println("usage: bedside doctor [--config FILE] [--listen SECONDS] | bedside check-config FILE");
+            return 2;
+        }
+        Path config = DEFAULT_CONFIG;
+        Duration listen = Duration.ofSeconds(3);
+        boolean configOnly = "check-config".equals(args[0]);
+        if (!configOnly && !"doctor".equals(args[0])) {
+            out.println("bedside: unknown command '" + args[0] + "' (doctor, check-config)");
+            return 2;
+        }
+        for (int i = 1; i < args.length; i++) {
+            String a = args[i];
+            if (configOnly && i == 1 && !a.startsWith("--")) {
+                config = Path.of(a);
+            } else if ("--config".equals(a) && i + 1 < args.length) {
+                config = Path.of(args[++i]);
+            } else if ("--listen".equals(a) && i + 1 < args.length) {
+                try {
+                    listen = Duration.ofSeconds(Long.parseLong(args[++i]));
+                } catch (NumberFormatException e) {
+                    out.println("bedside: --listen takes whole seconds, not '" + args[i] + "'");
+                    return 2;
+                }
+            } else {
+                out.println("bedside: unexpected argument '" + a + "'");
+                return 2;
+            }
+        }
+        List<Finding> findings = check(config, configOnly, Environment.real(listen));
+        findings.forEach(f -> out.println(f.line()));
+        long failed =
+                findings.stream().filter(f -> f.status() == Finding.Status.FAIL).count();
+        long warned =
+                findings.stream().filter(f -> f.status() == Finding.Status.WARN).count();
+        out.println(
+                failed == 0
+                        ? "bedside: "
+                                + (warned == 0 ? "all checks passed" : "no check failed, " + warned + " warning(s)")
+                        : "bedside: " + failed + " check(s) failed");
+        return failed == 0 ? 0 : 1;
+    }
+
+    /** Every finding, the configuration's first; nothing more when the configuration cannot be used. */
+    static List<Finding> check(Path file, boolean configOnly, Environment env) {
+        List<Finding> findings = new ArrayList<>();
+        ConfigFile.Loaded loaded;
+        try {
+            loaded = ConfigFile.load(file);
+        } catch (ConfigFile.Unusable e) {
+            e.problems().forEach(p -> findings.add(Finding.fail("config", p)));
+            return findings;
+        } catch (ConfigProblems e) {
+            e.problems().forEach(p -> findings.add(Finding.fail("config", file + ": " + p)));
+            return findings;
+        }
+        GatewaySettings s = loaded.settings();
+        findings.add(Finding.ok(
+                "config",
+                file + ": gateway " + s.gatewayId() + ", " + s.devices().size() + " device(s), charting to "
+                        + s.uplink().baseUrl()));
+        if (configOnly) {
+            return findings;
+        }
+        @Nullable String health = runningGatewayHealth(loaded.httpPort());
+        if (health != null) {
+            findings.add(Finding.ok(
+                    "gateway",
+                    "running (port " + loaded.httpPort() + "): serial ports are checked through it, not opened"));
+        } else {
+            findings.add(Finding.ok("gateway", "not running on port " + loaded.httpPort()));
+        }
+        for (Check c : checks(s, health, env)) {
+            findings.add(c.run());
+        }
+        return findings;
+    }
+
+    static List<Check> checks(GatewaySettings s, @Nullable String runningHealth, Environment env) {
+        List<Check> checks = new ArrayList<>();
+        checks.add(Checks.clock(env.clock()));
+        checks.add(Checks.bufferDisk(s.dataDirectory(), s.guard(), env.access()));
+        Set<String> brokers = new LinkedHashSet<>();
+        for (GatewaySettings.DeviceSettings d : s.devices()) {
+            String name = d.id().value();
+            if (d.transport() instanceof SerialTransport serial) {
+                checks.add(
+                        runningHealth != null
+                                ? Checks.serialPortOfRunningGateway(name, runningHealth)
+                                : Checks.serialPort(name, serial, env.access(), env.listen()));
+            } else if (d.transport() instanceof MqttIngestTransport mqtt) {
+                URI broker = mqtt.endpoint().serverUri();
+                if (brokers.add(broker.getHost() + ":" + broker.getPort())) {
+                    checks.add(Checks.tcp("mqtt " + name, broker.getHost(), broker.getPort(), env.timeout()));
+                }
+            }
+        }
+        String patient = s.devices().stream()
+                .map(d -> d.context().patientReference())
+                .filter(p -> p != null)
+                .findFirst()
+                .orElse(null);
+        checks.add(Checks.fhir(s.uplink().baseUrl(), s.uplink().security(), patient, env.timeout()));
+        // No MLLP endpoint is part of the configuration yet (docs/hl7.md): nothing to connect to.
+        return checks;
+    }
+
+    /** The gateway's {@code /q/health} on this box, or null when nothing answers on its port. */
+    static @Nullable String runningGatewayHealth(int port) {
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        try {
+            HttpResponse<String> r = http.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health"))
+                            .timeout(Duration.ofSeconds(5))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            // 503 is a gateway that answers with something DOWN: still the gateway.
+            return r.body().contains("\"checks\"") ? r.body() : null;
+        } catch (IOException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+}
