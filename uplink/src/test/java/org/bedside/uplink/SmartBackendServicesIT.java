@@ -405,12 +405,13 @@ class SmartBackendServicesIT {
                         Duration.ofSeconds(30),
                         () -> ends == null || Instant.now().isAfter(ends));
                 append(store, 4);
+                // The authorization's state changes first; the consumer's detail follows when its attempt returns.
+                String named = "cannot reach the authorization server " + keycloak.tokenEndpoint(REALM);
                 Await.until(
                         "the outage named",
                         Duration.ofSeconds(60),
-                        () -> s.authorization().status().state() == AuthStatus.State.UNREACHABLE);
-                assertThat(worker.status().detail())
-                        .contains("cannot reach the authorization server " + keycloak.tokenEndpoint(REALM));
+                        () -> s.authorization().status().state() == AuthStatus.State.UNREACHABLE
+                                && worker.status().detail().contains(named));
                 assertThat(store.pendingRecords(UplinkWorker.CURSOR)).isEqualTo(4);
 
             } finally {
