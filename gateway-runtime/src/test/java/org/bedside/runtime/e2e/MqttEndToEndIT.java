@@ -97,252 +97,283 @@ class MqttEndToEndIT {
                         BrokerUsers.User.withPassword(HUB, "hub-pw", List.of("bedside/ingest/" + HUB), List.of()),
                         BrokerUsers.User.withPassword("reader", "reader-pw", List.of(), List.of("bedside/#"))));
         String tls = "127.0.0.1:" + broker.tlsPort();
-
-        List<MasimoSimulator> simulators = new ArrayList<>();
-        StringBuilder devices = new StringBuilder();
-        for (int i = 0; i < 2; i++) {
-            MasimoSimulator sim = MasimoSimulator.builder("mq" + i + "-spo2", Scenarios.parse("desaturation"))
-                    .period(Duration.ofMillis(200))
-                    .portDirectory(dir.resolve("serial"))
-                    .build();
-            simulators.add(sim);
-            devices.append("""
-                        %s:
-                          driver: masimo-ascii
-                          port: %s
-                          reconnect-max-delay: 1s
-                    """.formatted(sim.name(), sim.portPath()));
-        }
-        String login = "user: gateway\npassword-file: " + gatewayPassword + "\nca-file: " + pki.caFile()
-                + "\nclient-certificate: " + gatewayCert.certificateFile() + "\nclient-key: "
-                + gatewayCert.keyFile() + "\n";
-        Path data = dir.resolve("data");
-        String config = """
-                gateway:
-                  id: %s
-                  patient: Patient/%s
-                  data-dir: %s
-                  devices:
-                %s
-                    %s:
-                      driver: senml-mqtt
-                      port: mqtts://%s/bedside/ingest/%s
-                      reconnect-max-delay: 1s
-                      mqtt:
-                %s
-                  mqtt-egress:
-                    broker: mqtts://%s
-                    batch-size: 20
-                    retry-max-delay: 2s
-                    live-lag: 3s
-                %s
-                  uplink:
-                    base-url: %s
-                    charting: every-reading
-                    retry-max-delay: 2s
-                """.formatted(
-                GATEWAY, PATIENT, data, devices, HUB, tls, HUB, login.indent(8), tls, login.indent(4), fhir.base());
-        Files.createDirectories(dir);
-
-        // The reconciling subscriber: persistent session, QoS 1, reconnecting by itself (its session is on the
-        // broker's disk, so it misses nothing while either is away).
-        List<Received> received = new CopyOnWriteArrayList<>();
-        List<String> gatewayStatus = new CopyOnWriteArrayList<>();
-        AtomicLong seq = new AtomicLong();
-        MqttAsyncClient reader = new MqttAsyncClient("ssl://" + tls, "e2e-reader", new MemoryPersistence());
-        reader.setCallback(new Collector(received, gatewayStatus, seq));
-        MqttConnectionOptions ro = options("reader", "reader-pw", pki, readerCert);
-        ro.setAutomaticReconnect(true);
-        ro.setAutomaticReconnectDelay(1, 2);
-        reader.connect(ro).waitForCompletion(20_000);
-        reader.subscribe(
-                        new String[] {"bedside/" + GATEWAY + "/+/readings", "bedside/" + GATEWAY + "/status"},
-                        new int[] {1, 1})
-                .waitForCompletion(20_000);
-
-        // The sensor: one SenML pack every 100 ms with its own absolute time; what the broker acknowledged counts.
-        Set<Instant> acknowledged = ConcurrentHashMap.newKeySet();
-        Set<Instant> attempted = ConcurrentHashMap.newKeySet();
-        AtomicBoolean sensing = new AtomicBoolean(true);
-        Thread sensor = new Thread(() -> sense(tls, pki, attempted, acknowledged, sensing), "sensor");
-
-        Random random = new Random(20261202L);
-        simulators.forEach(MasimoSimulator::start);
-        GatewayProcess gateway = GatewayProcess.start(dir, config);
-        sensor.start();
-        Instant outageStart;
-        Instant outageEnd;
+        GatewayProcess toStop = null;
+        MqttAsyncClient toClose = null;
         try {
-            for (int k = 0; k < KILLS; k++) {
-                int target = received.size() + 40;
-                Await.until(
-                        "readings published before kill " + (k + 1) + "\n" + gateway.get("/api/status"),
-                        Duration.ofSeconds(60),
-                        () -> received.size() >= target);
-                Thread.sleep(random.nextInt(1000)); // a random moment under load, not a synchronisation
-                gateway.kill();
-                gateway.restart();
+
+            List<MasimoSimulator> simulators = new ArrayList<>();
+            StringBuilder devices = new StringBuilder();
+            for (int i = 0; i < 2; i++) {
+                MasimoSimulator sim = MasimoSimulator.builder("mq" + i + "-spo2", Scenarios.parse("desaturation"))
+                        .period(Duration.ofMillis(200))
+                        .portDirectory(dir.resolve("serial"))
+                        .build();
+                simulators.add(sim);
+                devices.append("""
+                            %s:
+                              driver: masimo-ascii
+                              port: %s
+                              reconnect-max-delay: 1s
+                        """.formatted(sim.name(), sim.portPath()));
             }
-            // The broker away for a compressed long outage (the live lag is 3 s here, 30 s by default): killed, its
-            // queued messages for the gateway's ingest session on disk, then started again.
-            int before = received.size() + 40;
-            Await.until(
-                    "readings published before the outage", Duration.ofSeconds(60), () -> received.size() >= before);
-            outageStart = Instant.now();
-            broker.kill();
-            Thread.sleep(OUTAGE.toMillis()); // the outage's length is what is tested, not a synchronisation
-            broker.restart();
-            outageEnd = Instant.now();
-            Instant liveAfter = outageEnd.plusSeconds(2);
-            Await.until(
-                    "readings received live after the outage",
-                    Duration.ofSeconds(60),
-                    () -> received.stream().anyMatch(r -> r.rt().isAfter(liveAfter)));
-        } finally {
-            sensing.set(false);
-            sensor.join(10_000);
-            simulators.forEach(MasimoSimulator::stop);
-        }
-        try {
-            // As long as the crash loop's: on a loaded machine the sandbox, not the gateway, sets the FHIR drain's
-            // pace.
-            Await.until("both consumers drained", Duration.ofSeconds(300), () -> {
-                String status = gateway.get("/api/status");
-                if (status == null) {
-                    return false;
-                }
-                JsonNode consumers;
-                try {
-                    consumers = JSON.readTree(status).path("consumers");
-                } catch (java.io.IOException e) {
-                    return false;
-                }
-                boolean all = consumers.size() == 2;
-                for (JsonNode c : consumers) {
-                    all &= c.path("pendingRecords").asLong(-1) == 0;
-                }
-                return all;
-            });
-        } catch (AssertionError e) {
-            throw new AssertionError(
-                    e.getMessage() + "\nstatus: " + gateway.get("/api/status") + "\nlog:\n" + gateway.tail(), e);
-        }
-        String metrics = gateway.get("/q/metrics");
-        String health = gateway.get("/q/health");
-        gateway.stop();
-        reader.disconnect().waitForCompletion(5000);
-        reader.close();
-        broker.close();
+            String login = "user: gateway\npassword-file: " + gatewayPassword + "\nca-file: " + pki.caFile()
+                    + "\nclient-certificate: " + gatewayCert.certificateFile() + "\nclient-key: "
+                    + gatewayCert.keyFile() + "\n";
+            Path data = dir.resolve("data");
+            String config = """
+                    gateway:
+                      id: %s
+                      patient: Patient/%s
+                      data-dir: %s
+                      devices:
+                    %s
+                        %s:
+                          driver: senml-mqtt
+                          port: mqtts://%s/bedside/ingest/%s
+                          reconnect-max-delay: 1s
+                          mqtt:
+                    %s
+                      mqtt-egress:
+                        broker: mqtts://%s
+                        batch-size: 20
+                        retry-max-delay: 2s
+                        live-lag: 3s
+                    %s
+                      uplink:
+                        base-url: %s
+                        charting: every-reading
+                        retry-max-delay: 2s
+                    """.formatted(
+                    GATEWAY, PATIENT, data, devices, HUB, tls, HUB, login.indent(8), tls, login.indent(4), fhir.base());
+            Files.createDirectories(dir);
 
-        // What the gateway accepted, from its own buffer.
-        Set<String> accepted = new HashSet<>();
-        Map<Instant, Integer> sensorStored = new HashMap<>();
-        try (ChronicleReadingStore store = ChronicleReadingStore.open(data.resolve("buffer"))) {
-            for (StoredRecord r : store.readAll()) {
-                assertThat(r.isReadable()).as(r.unreadable()).isTrue();
-                for (Reading reading : r.readings()) {
-                    if (reading instanceof NumericReading || reading instanceof CompoundReading) {
-                        accepted.add(reading.key());
-                        if (reading.device().value().equals(HUB)) {
-                            sensorStored.merge(toMillis(reading.deviceTime()), 1, Integer::sum);
+            // The reconciling subscriber: persistent session, QoS 1, reconnecting by itself (its session is on the
+            // broker's disk, so it misses nothing while either is away).
+            List<Received> received = new CopyOnWriteArrayList<>();
+            List<String> gatewayStatus = new CopyOnWriteArrayList<>();
+            AtomicLong seq = new AtomicLong();
+            MqttAsyncClient reader = new MqttAsyncClient("ssl://" + tls, "e2e-reader", new MemoryPersistence());
+            toClose = reader;
+            reader.setCallback(new Collector(received, gatewayStatus, seq));
+            MqttConnectionOptions ro = options("reader", "reader-pw", pki, readerCert);
+            ro.setAutomaticReconnect(true);
+            ro.setAutomaticReconnectDelay(1, 2);
+            reader.connect(ro).waitForCompletion(20_000);
+            reader.subscribe(
+                            new String[] {"bedside/" + GATEWAY + "/+/readings", "bedside/" + GATEWAY + "/status"},
+                            new int[] {1, 1})
+                    .waitForCompletion(20_000);
+
+            // The sensor: one SenML pack every 100 ms with its own absolute time; what the broker acknowledged counts.
+            Set<Instant> acknowledged = ConcurrentHashMap.newKeySet();
+            Set<Instant> attempted = ConcurrentHashMap.newKeySet();
+            AtomicBoolean sensing = new AtomicBoolean(true);
+            Thread sensor = new Thread(() -> sense(tls, pki, attempted, acknowledged, sensing), "sensor");
+
+            Random random = new Random(20261202L);
+            simulators.forEach(MasimoSimulator::start);
+            GatewayProcess gateway = GatewayProcess.start(dir, config);
+            toStop = gateway;
+            sensor.start();
+            Instant outageStart;
+            Instant outageEnd;
+            try {
+                for (int k = 0; k < KILLS; k++) {
+                    int target = received.size() + 40;
+                    Await.until(
+                            "readings published before kill " + (k + 1) + "\n" + gateway.get("/api/status"),
+                            Duration.ofSeconds(60),
+                            () -> received.size() >= target);
+                    Thread.sleep(random.nextInt(1000)); // a random moment under load, not a synchronisation
+                    gateway.kill();
+                    gateway.restart();
+                }
+                // The broker away for a compressed long outage (the live lag is 3 s here, 30 s by default): killed, its
+                // queued messages for the gateway's ingest session on disk, then started again.
+                int before = received.size() + 40;
+                Await.until(
+                        "readings published before the outage",
+                        Duration.ofSeconds(60),
+                        () -> received.size() >= before);
+                outageStart = Instant.now();
+                broker.kill();
+                Thread.sleep(OUTAGE.toMillis()); // the outage's length is what is tested, not a synchronisation
+                broker.restart();
+                outageEnd = Instant.now();
+                Instant liveAfter = outageEnd.plusSeconds(2);
+                Await.until(
+                        "readings received live after the outage",
+                        Duration.ofSeconds(60),
+                        () -> received.stream().anyMatch(r -> r.rt().isAfter(liveAfter)));
+            } finally {
+                sensing.set(false);
+                sensor.join(10_000);
+                simulators.forEach(MasimoSimulator::stop);
+            }
+            try {
+                // As long as the crash loop's: on a loaded machine the sandbox, not the gateway, sets the FHIR drain's
+                // pace.
+                Await.until("both consumers drained", Duration.ofSeconds(300), () -> {
+                    String status = gateway.get("/api/status");
+                    if (status == null) {
+                        return false;
+                    }
+                    JsonNode consumers;
+                    try {
+                        consumers = JSON.readTree(status).path("consumers");
+                    } catch (java.io.IOException e) {
+                        return false;
+                    }
+                    boolean all = consumers.size() == 2;
+                    for (JsonNode c : consumers) {
+                        all &= c.path("pendingRecords").asLong(-1) == 0;
+                    }
+                    return all;
+                });
+            } catch (AssertionError e) {
+                throw new AssertionError(
+                        e.getMessage() + "\nstatus: " + gateway.get("/api/status") + "\nlog:\n" + gateway.tail(), e);
+            }
+            String metrics = gateway.get("/q/metrics");
+            String health = gateway.get("/q/health");
+            gateway.stop();
+            reader.disconnect().waitForCompletion(5000);
+            broker.close();
+
+            // What the gateway accepted, from its own buffer.
+            Set<String> accepted = new HashSet<>();
+            Map<Instant, Integer> sensorStored = new HashMap<>();
+            try (ChronicleReadingStore store = ChronicleReadingStore.open(data.resolve("buffer"))) {
+                for (StoredRecord r : store.readAll()) {
+                    assertThat(r.isReadable()).as(r.unreadable()).isTrue();
+                    for (Reading reading : r.readings()) {
+                        if (reading instanceof NumericReading || reading instanceof CompoundReading) {
+                            accepted.add(reading.key());
+                            if (reading.device().value().equals(HUB)) {
+                                sensorStored.merge(toMillis(reading.deviceTime()), 1, Integer::sum);
+                            }
                         }
                     }
                 }
             }
-        }
 
-        // Egress: every accepted reading published at least once; a duplicate is the same record again.
-        Map<String, Set<String>> contents = new HashMap<>();
-        for (Received r : received) {
-            contents.computeIfAbsent(r.id() + "|" + r.name(), x -> new HashSet<>())
-                    .add(r.content());
-        }
-        Set<String> publishedIds = new HashSet<>();
-        received.forEach(r -> publishedIds.add(r.id()));
-        Set<String> missing = new HashSet<>(accepted);
-        missing.removeAll(publishedIds);
-        long duplicates = received.size() - contents.size();
-        long ambiguous = contents.values().stream().filter(c -> c.size() > 1).count();
-        Set<String> unexpected = new HashSet<>(publishedIds);
-        unexpected.removeAll(accepted);
-
-        // Ingest: everything the broker acknowledged to the sensor is stored, nothing twice.
-        Set<Instant> lostFromSensor = new HashSet<>(acknowledged);
-        lostFromSensor.removeAll(sensorStored.keySet());
-        long storedTwice = sensorStored.values().stream().filter(n -> n > 1).count();
-        Set<Instant> inventedFromSensor = new HashSet<>(sensorStored.keySet());
-        inventedFromSensor.removeAll(attempted);
-
-        // Live first: after the broker came back, a reading received live went out before the backlog was through.
-        Instant liveFrom = outageEnd.plusSeconds(1);
-        Instant start = outageStart;
-        Instant end = outageEnd;
-        long firstLive = received.stream()
-                .filter(r -> r.rt().isAfter(liveFrom))
-                .mapToLong(Received::seq)
-                .min()
-                .orElse(Long.MAX_VALUE);
-        long lastBacklog = received.stream()
-                .filter(r -> r.rt().isAfter(start) && r.rt().isBefore(end))
-                .mapToLong(Received::seq)
-                .max()
-                .orElse(-1);
-        System.out.printf(
-                "mqtt end to end: %d kills and a %d s broker outage; %d readings accepted, %d messages' records"
-                        + " received (%d duplicates, %d ambiguous), %d missing, %d unexpected; sensor %d acknowledged,"
-                        + " %d stored, %d lost, %d stored twice; first live #%d, last backlog #%d%n",
-                KILLS,
-                OUTAGE.toSeconds(),
-                accepted.size(),
-                received.size(),
-                duplicates,
-                ambiguous,
-                missing.size(),
-                unexpected.size(),
-                acknowledged.size(),
-                sensorStored.size(),
-                lostFromSensor.size(),
-                storedTwice,
-                firstLive,
-                lastBacklog);
-
-        assertThat(gateway.starts()).isEqualTo(KILLS + 1);
-        assertThat(accepted).hasSizeGreaterThan(KILLS * 40);
-        assertThat(missing).as("accepted but never published").isEmpty();
-        assertThat(unexpected).as("published but never accepted").isEmpty();
-        assertThat(ambiguous).as("one id and name with two different contents").isZero();
-        assertThat(acknowledged).hasSizeGreaterThan(50);
-        assertThat(lostFromSensor)
-                .as("acknowledged to the sensor but not stored")
-                .isEmpty();
-        assertThat(storedTwice).as("sensor measurements stored twice").isZero();
-        assertThat(inventedFromSensor).as("stored but never sent by the sensor").isEmpty();
-        assertThat(lastBacklog).as("readings of the outage published").isPositive();
-        assertThat(firstLive)
-                .as("live readings went out before the backlog was through")
-                .isLessThan(lastBacklog);
-        // The gateway's last will after each SIGKILL, and its own "online" after each start.
-        assertThat(gatewayStatus.stream().filter("offline"::equals).count()).isGreaterThanOrEqualTo(KILLS);
-        assertThat(gatewayStatus).contains("online");
-        assertThat(metrics).contains("bedside_mqtt_redeliveries_dropped_total{device=\"" + HUB + "\"}");
-        assertThat(metrics).contains("bedside_consumer_delivered_total{consumer=\"mqtt\"}");
-        JsonNode egressHealth = null;
-        for (JsonNode check : JSON.readTree(health).path("checks")) {
-            if (check.path("name").asText().equals("consumer mqtt")) {
-                egressHealth = check;
+            // Egress: every accepted reading published at least once; a duplicate is the same record again.
+            Map<String, Set<String>> contents = new HashMap<>();
+            for (Received r : received) {
+                contents.computeIfAbsent(r.id() + "|" + r.name(), x -> new HashSet<>())
+                        .add(r.content());
             }
+            Set<String> publishedIds = new HashSet<>();
+            received.forEach(r -> publishedIds.add(r.id()));
+            Set<String> missing = new HashSet<>(accepted);
+            missing.removeAll(publishedIds);
+            long duplicates = received.size() - contents.size();
+            long ambiguous =
+                    contents.values().stream().filter(c -> c.size() > 1).count();
+            Set<String> unexpected = new HashSet<>(publishedIds);
+            unexpected.removeAll(accepted);
+
+            // Ingest: everything the broker acknowledged to the sensor is stored, nothing twice.
+            Set<Instant> lostFromSensor = new HashSet<>(acknowledged);
+            lostFromSensor.removeAll(sensorStored.keySet());
+            // A broker SIGKILLed may lose what it acknowledged just before (its persistence writes behind): that is the
+            // broker's loss, not the gateway's, and is reported apart. Anything else lost is the gateway's.
+            Instant brokerKilled = outageStart;
+            Set<Instant> lostByTheBroker = new HashSet<>();
+            lostFromSensor.removeIf(t ->
+                    !t.isBefore(brokerKilled.minusSeconds(1)) && !t.isAfter(brokerKilled) && lostByTheBroker.add(t));
+            long storedTwice = sensorStored.values().stream().filter(n -> n > 1).count();
+            Set<Instant> inventedFromSensor = new HashSet<>(sensorStored.keySet());
+            inventedFromSensor.removeAll(attempted);
+
+            // Live first: after the broker came back, a reading received live went out before the backlog was through.
+            Instant liveFrom = outageEnd.plusSeconds(1);
+            Instant start = outageStart;
+            Instant end = outageEnd;
+            long firstLive = received.stream()
+                    .filter(r -> r.rt().isAfter(liveFrom))
+                    .mapToLong(Received::seq)
+                    .min()
+                    .orElse(Long.MAX_VALUE);
+            long lastBacklog = received.stream()
+                    .filter(r -> r.rt().isAfter(start) && r.rt().isBefore(end))
+                    .mapToLong(Received::seq)
+                    .max()
+                    .orElse(-1);
+            System.out.printf(
+                    "mqtt end to end: %d kills and a %d s broker outage; %d readings accepted, %d messages' records"
+                            + " received (%d duplicates, %d ambiguous), %d missing, %d unexpected; sensor %d acknowledged,"
+                            + " %d stored, %d lost (%d more acknowledged in the second before the broker's SIGKILL at %s), %d stored twice;"
+                            + " first live #%d, last backlog #%d%n",
+                    KILLS,
+                    OUTAGE.toSeconds(),
+                    accepted.size(),
+                    received.size(),
+                    duplicates,
+                    ambiguous,
+                    missing.size(),
+                    unexpected.size(),
+                    acknowledged.size(),
+                    sensorStored.size(),
+                    lostFromSensor.size(),
+                    lostByTheBroker.size(),
+                    brokerKilled,
+                    storedTwice,
+                    firstLive,
+                    lastBacklog);
+
+            assertThat(gateway.starts()).isEqualTo(KILLS + 1);
+            assertThat(accepted).hasSizeGreaterThan(KILLS * 40);
+            assertThat(missing).as("accepted but never published").isEmpty();
+            assertThat(unexpected).as("published but never accepted").isEmpty();
+            assertThat(ambiguous)
+                    .as("one id and name with two different contents")
+                    .isZero();
+            assertThat(acknowledged).hasSizeGreaterThan(50);
+            assertThat(lostFromSensor)
+                    .as("acknowledged to the sensor but not stored")
+                    .isEmpty();
+            assertThat(storedTwice).as("sensor measurements stored twice").isZero();
+            assertThat(inventedFromSensor)
+                    .as("stored but never sent by the sensor")
+                    .isEmpty();
+            assertThat(lastBacklog).as("readings of the outage published").isPositive();
+            assertThat(firstLive)
+                    .as("live readings went out before the backlog was through")
+                    .isLessThan(lastBacklog);
+            // The gateway's last will after each SIGKILL, and its own "online" after each start.
+            assertThat(gatewayStatus.stream().filter("offline"::equals).count()).isGreaterThanOrEqualTo(KILLS);
+            assertThat(gatewayStatus).contains("online");
+            assertThat(metrics).contains("bedside_mqtt_redeliveries_dropped_total{device=\"" + HUB + "\"}");
+            assertThat(metrics).contains("bedside_consumer_delivered_total{consumer=\"mqtt\"}");
+            JsonNode egressHealth = null;
+            for (JsonNode check : JSON.readTree(health).path("checks")) {
+                if (check.path("name").asText().equals("consumer mqtt")) {
+                    egressHealth = check;
+                }
+            }
+            assertThat(egressHealth).as(health).isNotNull();
+            assertThat(egressHealth.path("data").path("connected").asBoolean())
+                    .as(health)
+                    .isTrue();
+            assertThat(egressHealth.path("data").path("pendingRecords").asLong(-1))
+                    .isZero();
+            // The sensor's readings are charted too (every reading), each once.
+            List<String> charted = fhir.observations(PATIENT).stream()
+                    .map(o -> o.getIdentifierFirstRep().getValue())
+                    .filter(id -> id.startsWith(GATEWAY + "/" + HUB + "/"))
+                    .toList();
+            assertThat(new HashSet<>(charted)).hasSameSizeAs(charted).hasSize(sensorStored.size());
+        } finally {
+            // Whatever happened above, nothing this test started outlives it.
+            if (toStop != null) {
+                toStop.close();
+            }
+            if (toClose != null) {
+                toClose.close(true);
+            }
+            broker.close();
         }
-        assertThat(egressHealth).as(health).isNotNull();
-        assertThat(egressHealth.path("data").path("connected").asBoolean())
-                .as(health)
-                .isTrue();
-        assertThat(egressHealth.path("data").path("pendingRecords").asLong(-1)).isZero();
-        // The sensor's readings are charted too (every reading), each once.
-        List<String> charted = fhir.observations(PATIENT).stream()
-                .map(o -> o.getIdentifierFirstRep().getValue())
-                .filter(id -> id.startsWith(GATEWAY + "/" + HUB + "/"))
-                .toList();
-        assertThat(new HashSet<>(charted)).hasSameSizeAs(charted).hasSize(sensorStored.size());
     }
 
     /** A device time as the sensor wrote it, to the millisecond (SenML times are decimal seconds). */
