@@ -8,6 +8,7 @@ import org.bedside.buffer.guard.GuardedStore;
 import org.bedside.drivers.pipeline.DevicePipeline;
 import org.bedside.drivers.pipeline.PipelineStatus;
 import org.bedside.runtime.config.GatewaySettings;
+import org.bedside.runtime.wiring.Alarms;
 import org.bedside.runtime.wiring.BufferStats;
 import org.bedside.runtime.wiring.Devices;
 import org.bedside.uplink.UplinkStatus;
@@ -22,7 +23,8 @@ public record GatewayStatus(
         Instant startedAt,
         List<Device> devices,
         Uplink uplink,
-        Buffer buffer) {
+        Buffer buffer,
+        @Nullable AlarmsStatus alarms) {
 
     /** The buffer's disk: NORMAL, or THINNING / CRITICAL with the reason. */
     public record Buffer(String level, String reason, double freePercent, Map<String, Long> thinned) {}
@@ -71,7 +73,8 @@ public record GatewayStatus(
             UplinkWorker uplink,
             BufferStats bufferStats,
             GuardedStore store,
-            Instant startedAt) {}
+            Instant startedAt,
+            @Nullable Alarms alarms) {}
 
     static GatewayStatus of(Sources g) {
         UplinkStatus u = g.uplink().status();
@@ -106,7 +109,9 @@ public record GatewayStatus(
         var guard = g.store().status();
         Buffer buffer = new Buffer(
                 guard.level().name(), guard.reason(), Math.round(guard.freeShare() * 1000) / 10.0, guard.thinned());
-        return new GatewayStatus(settings.gatewayId(), settings.bed(), now, g.startedAt(), devices, uplink, buffer);
+        AlarmsStatus alarms = g.alarms() == null ? null : AlarmsStatus.of(g.alarms(), false);
+        return new GatewayStatus(
+                settings.gatewayId(), settings.bed(), now, g.startedAt(), devices, uplink, buffer, alarms);
     }
 
     private static Device device(GatewaySettings settings, DevicePipeline p, UplinkStatus u) {

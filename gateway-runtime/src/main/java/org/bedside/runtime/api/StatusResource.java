@@ -12,6 +12,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import org.bedside.buffer.guard.GuardedStore;
 import org.bedside.runtime.config.GatewaySettings;
+import org.bedside.runtime.wiring.Alarms;
 import org.bedside.runtime.wiring.BufferStats;
 import org.bedside.runtime.wiring.Devices;
 import org.bedside.runtime.wiring.GatewayLifecycle;
@@ -42,9 +43,12 @@ public class StatusResource {
     @Inject
     GatewayLifecycle lifecycle;
 
+    @Inject
+    Alarms alarms;
+
     private GatewayStatus snapshot() {
-        return GatewayStatus.of(
-                new GatewayStatus.Sources(settings, devices, uplink, bufferStats, store, lifecycle.startedAt()));
+        return GatewayStatus.of(new GatewayStatus.Sources(
+                settings, devices, uplink, bufferStats, store, lifecycle.startedAt(), alarms));
     }
 
     @GET

@@ -249,6 +249,11 @@ class GatewaySettingsTest {
                 }
             };
         }
+
+        @Override
+        public AlarmsConfig alarms() {
+            throw new UnsupportedOperationException("read by AlarmSettings, tested in AlarmSettingsTest");
+        }
     }
 
     private static GatewayConfig.DeviceConfig masimo(String port, Map<String, String> options) {

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.bedside.alarms.delivery.AlarmEngineSink;
 import org.bedside.buffer.consumer.BufferConsumer;
 import org.bedside.buffer.guard.GuardedStore;
 import org.bedside.drivers.pipeline.DevicePipeline;
@@ -68,7 +69,9 @@ class GatewayWiringTest {
     void eachComponentIsABeanOfItsOwnBuiltFromTheConfiguration() {
         assertThat(settings.gatewayId()).isEqualTo("wiring-gw");
         assertThat(devices.pipelines()).extracting(p -> p.device().value()).containsExactly("bed3-spo2");
-        assertThat(consumers.all()).extracting(BufferConsumer::name).containsExactly(UplinkWorker.CURSOR);
+        assertThat(consumers.all())
+                .extracting(BufferConsumer::name)
+                .containsExactly(UplinkWorker.CURSOR, AlarmEngineSink.CURSOR);
         assertThat(consumers.named(UplinkWorker.CURSOR)).containsSame(uplink.consumer());
         assertThat(Files.isDirectory(DATA.resolve("buffer"))).isTrue();
         assertThat(Files.isDirectory(DATA.resolve("dead-letters").resolve("uplink")))
