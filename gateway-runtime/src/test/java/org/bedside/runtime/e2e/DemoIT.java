@@ -15,7 +15,10 @@ import org.bedside.drivers.testing.Await;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The README's first command works as written: {@code ./bedside demo} prints its two URLs and charts data. */
+/**
+ * The README's first command works as written: {@code ./bedside demo} prints its two URLs and the Alert Manager
+ * stand-in's log, charts data and sends PCD-04.
+ */
 class DemoIT {
     @TempDir
     Path dir;
@@ -42,6 +45,9 @@ class DemoIT {
                     .as(Files.readString(dir.resolve("demo.err")))
                     .isEqualTo("gateway: http://127.0.0.1:" + httpPort);
             assertThat(fhir).isEqualTo("fhir: http://127.0.0.1:" + fhirPort + "/fhir");
+            String alertManager = out.readLine();
+            assertThat(alertManager).startsWith("alert-manager: ");
+            Path alertLog = Path.of(alertManager.substring("alert-manager: ".length()));
 
             FhirServer server = new FhirServer(fhir.substring("fhir: ".length()));
             Await.until("an Observation of the demo patient", Duration.ofSeconds(90), () -> {
@@ -51,12 +57,25 @@ class DemoIT {
                     return false;
                 }
             });
+            // The gateway's watchdog goes out at once; alerts follow as the monitor desaturates (docs/alarms.md).
+            Await.until(
+                    "a PCD-04 at the Alert Manager stand-in",
+                    Duration.ofSeconds(30),
+                    () -> Files.exists(alertLog) && readQuietly(alertLog).contains("|ORU^R40^ORU_R40|"));
         } finally {
             demo.destroy(); // SIGTERM, as Ctrl-C would
             assertThat(demo.waitFor(60, TimeUnit.SECONDS)).as("the demo stops").isTrue();
         }
         // everything it started is gone: both ports are free again
         Await.until("ports released", Duration.ofSeconds(30), () -> !listening(httpPort) && !listening(fhirPort));
+    }
+
+    private static String readQuietly(Path file) {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            return "";
+        }
     }
 
     private static boolean listening(int port) {
