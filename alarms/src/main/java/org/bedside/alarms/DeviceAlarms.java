@@ -17,6 +17,7 @@ import org.bedside.model.AlertReport;
 import org.bedside.model.CompoundReading;
 import org.bedside.model.DeviceId;
 import org.bedside.model.DeviceStatus;
+import org.bedside.model.InfusionStatus;
 import org.bedside.model.MetricCode;
 import org.bedside.model.NumericReading;
 import org.bedside.model.Reading;
@@ -148,7 +149,7 @@ final class DeviceAlarms {
             } else if (r instanceof NumericReading || r instanceof CompoundReading) {
                 data = true;
                 numerics = true;
-            } else if (r instanceof WaveformSegment || r instanceof AlarmEvent) {
+            } else if (r instanceof WaveformSegment || r instanceof AlarmEvent || r instanceof InfusionStatus) {
                 data = true;
             }
         }

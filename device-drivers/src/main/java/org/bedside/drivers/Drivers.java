@@ -3,6 +3,7 @@ package org.bedside.drivers;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
+import org.bedside.drivers.bbraun.BccDriver;
 import org.bedside.drivers.gedri.GeDriDriver;
 import org.bedside.drivers.ivue.IntelliVueLanDriver;
 import org.bedside.drivers.ivue.IntelliVueSerialDriver;
@@ -23,6 +24,7 @@ public final class Drivers {
             new NoninDf13Driver(),
             new NoninDf2Driver(),
             new MedibusDriver(),
+            new BccDriver(),
             new SenmlMqttDriver());
 
     private Drivers() {}

@@ -14,7 +14,13 @@ import org.jspecify.annotations.Nullable;
  * key it had when it was written: replaying it after a crash writes nothing new on the FHIR server.
  */
 public sealed interface Reading
-        permits NumericReading, CompoundReading, WaveformSegment, AlarmEvent, DeviceStatus, AlertReport {
+        permits NumericReading,
+                CompoundReading,
+                WaveformSegment,
+                AlarmEvent,
+                DeviceStatus,
+                AlertReport,
+                InfusionStatus {
 
     DeviceId device();
 
@@ -30,7 +36,8 @@ public sealed interface Reading
     Reading withReceivedAt(Instant receivedAt);
 
     /**
-     * What this reading is about within its device: a metric code, {@code alarm:<code>}, {@code status:<code>} or, for
+     * What this reading is about within its device: a metric code, {@code alarm:<code>}, {@code status:<code>},
+     * {@code infusion:<channel>} or, for
      * the alarm engine's notifications, {@code alert:<condition>:<onset µs>:<update count>}.
      */
     String subjectPart();

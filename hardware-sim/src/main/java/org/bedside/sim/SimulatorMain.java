@@ -1,6 +1,5 @@
 package org.bedside.sim;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
@@ -16,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import org.bedside.sim.bbraun.SpaceComSimulator;
 import org.bedside.sim.gedri.GeDriSimulator;
 import org.bedside.sim.ivue.IntelliVueSimulator;
 import org.bedside.sim.medibus.MedibusSimulator;
@@ -52,7 +52,8 @@ public final class SimulatorMain {
             usage: SimulatorMain --masimo NAME[:SCENARIO[:PERIOD]] [--masimo ...]
                                  [--intellivue NAME[:SCENARIO][:serial|udp][:PERIOD]] [--intellivue ...]
                                  [--ge-dri NAME[:SCENARIO[:PERIOD]]] [--nonin NAME[:SCENARIO][:df13|df2][:PERIOD]]
-                                 [--medibus NAME[:SCENARIO]] [--dir DIR] [--zone ZONE] [--seed N]
+                                 [--medibus NAME[:SCENARIO]] [--bbraun-bcc NAME[:serial|tcp]]
+                                 [--dir DIR] [--zone ZONE] [--seed N]
               --masimo  a Masimo Radical-7; SCENARIO is steady (default), desaturation, sensor-off or bidmc:NN;
                         PERIOD is the time between lines, such as 1s (default), 250ms or 0.05s
               --intellivue  a Philips IntelliVue with Data Export on its serial MIB port (default) or on UDP
@@ -62,13 +63,16 @@ public final class SimulatorMain {
               --nonin   a Nonin oximeter streaming Data Format 13 (default) or 2; PERIOD is the time between
                         packets (default a third of a second, as the device)
               --medibus a Dräger ventilator's Medibus port; it answers the gateway's polls (19200 baud, even parity)
+              --bbraun-bcc  a B. Braun SpaceCom rack of infusion pumps speaking BCC, on a pseudo-terminal and a TCP
+                        port of 127.0.0.1 at once; serial (default) or tcp says which one the device line names
               --dir     where the ports' symlinks go (default %s)
               --zone    the devices' clock zone, such as Europe/Berlin (default: this machine's)
               --seed    seeds the scenarios' variation and the injected garbage (default 1)
             commands on stdin: unplug NAME [SECONDS] | replug NAME | garbage NAME [BYTES] [between|inside]
                                | silence NAME SECONDS | status | help
                                | abort NAME | refuse NAME [COUNT] | badfcs NAME | truncate NAME  (IntelliVue)
-                               | badsum NAME  (GE DRI, Nonin, Medibus: a bad checksum)""".formatted(MasimoSimulator.Builder.defaultPortDirectory());
+                               | badsum NAME  (GE DRI, Nonin, Medibus, SpaceCom: a bad checksum)
+                               | pumps NAME  (SpaceCom: its pumps now)""".formatted(MasimoSimulator.Builder.defaultPortDirectory());
 
     static final int DEFAULT_GARBAGE_BYTES = 32;
 
@@ -102,6 +106,9 @@ public final class SimulatorMain {
             @Nullable Duration period,
             NoninPacketEncoder.Format noninFormat) {}
 
+    /** One {@code --bbraun-bcc} argument. */
+    record RackSpec(String name, SpaceComSimulator.Transport transport) {}
+
     /** The command line, parsed. */
     record Options(
             List<DeviceSpec> devices,
@@ -109,9 +116,10 @@ public final class SimulatorMain {
             ZoneId zone,
             long seed,
             List<MonitorSpec> monitors,
-            List<SerialSpec> serial) {
+            List<SerialSpec> serial,
+            List<RackSpec> racks) {
         Options(List<DeviceSpec> devices, Path directory, ZoneId zone, long seed) {
-            this(devices, directory, zone, seed, List.of(), List.of());
+            this(devices, directory, zone, seed, List.of(), List.of(), List.of());
         }
     }
 
@@ -165,20 +173,74 @@ public final class SimulatorMain {
         PrintStream out = System.out;
         main.devices.values().forEach(d -> out.println("device " + d.name() + ": " + d.portPath()));
         main.monitors.values().forEach(m -> out.println("device " + m.name() + ": " + m.endpoint()));
-        main.serial.values().forEach(d -> out.println("device " + d.name() + ": " + d.portPath()));
+        main.serial.values().forEach(d -> out.println("device " + d.name() + ": " + endpoint(d)));
         out.flush();
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
-            for (String line = in.readLine(); line != null; line = in.readLine()) {
-                for (String answer : main.handle(line)) {
-                    out.println(answer);
-                }
-                out.flush();
-            }
+        try {
+            readCommands(
+                    System.in,
+                    line -> {
+                        for (String answer : main.handle(line)) {
+                            out.println(answer);
+                        }
+                        out.flush();
+                    },
+                    () -> {
+                        out.println(TOO_LONG);
+                        out.flush();
+                    });
         } catch (IOException e) {
             System.err.println("stdin: " + e.getMessage() + "; commands are no longer read");
         }
         // The demo may run us with stdin closed: keep simulating until a signal ends the JVM.
         stopped.await();
+    }
+
+    /** The longest command line read; a longer one is answered with an error, never kept whole. */
+    static final int MAX_COMMAND = 1024;
+
+    static final String TOO_LONG = "error: a command is at most " + MAX_COMMAND + " characters; that line was dropped";
+
+    /**
+     * Reads commands, one a line, until the end of {@code in}, handing each to {@code handler}. A line longer than
+     * {@link #MAX_COMMAND} characters is dropped up to its end and reported as {@code error: ...}: a standard input
+     * without newlines (such as {@code < /dev/zero}) never grows a line in memory.
+     */
+    static void readCommands(java.io.InputStream in, java.util.function.Consumer<String> handler, Runnable tooLongLine)
+            throws IOException {
+        java.io.Reader reader = new InputStreamReader(in, StandardCharsets.UTF_8);
+        StringBuilder line = new StringBuilder();
+        boolean tooLong = false;
+        char[] buffer = new char[512];
+        for (int n = reader.read(buffer); n >= 0; n = reader.read(buffer)) {
+            for (int i = 0; i < n; i++) {
+                char c = buffer[i];
+                if (c == '\n') {
+                    if (tooLong) {
+                        tooLongLine.run();
+                    } else {
+                        handler.accept(line.toString().replace("\r", ""));
+                    }
+                    line.setLength(0);
+                    tooLong = false;
+                } else if (!tooLong) {
+                    if (line.length() == MAX_COMMAND) {
+                        tooLong = true;
+                        line.setLength(0);
+                    } else {
+                        line.append(c);
+                    }
+                }
+            }
+        }
+        if (tooLong) {
+            tooLongLine.run();
+        } else if (!line.isEmpty()) {
+            handler.accept(line.toString());
+        }
+    }
+
+    private static String endpoint(SerialDeviceSimulator<?> d) {
+        return d instanceof SpaceComSimulator s ? s.endpoint() : d.portPath().toString();
     }
 
     /** Makes and starts the simulators; on failure, the ones already made are removed. */
@@ -210,6 +272,16 @@ public final class SimulatorMain {
             }
             for (SerialSpec d : options.serial()) {
                 serial.put(d.name(), serialSimulator(d, options));
+            }
+            for (RackSpec r : options.racks()) {
+                serial.put(
+                        r.name(),
+                        SpaceComSimulator.builder(r.name())
+                                .transport(r.transport())
+                                .seed(options.seed())
+                                .zone(options.zone())
+                                .portDirectory(options.directory())
+                                .build());
             }
         } catch (IOException | RuntimeException e) {
             devices.values().forEach(MasimoSimulator::stop);
@@ -264,6 +336,7 @@ public final class SimulatorMain {
         List<DeviceSpec> devices = new ArrayList<>();
         List<MonitorSpec> monitors = new ArrayList<>();
         List<SerialSpec> serial = new ArrayList<>();
+        List<RackSpec> racks = new ArrayList<>();
         Path directory = MasimoSimulator.Builder.defaultPortDirectory();
         ZoneId zone = ZoneId.systemDefault();
         long seed = Scenarios.DEFAULT_SEED;
@@ -279,6 +352,7 @@ public final class SimulatorMain {
                 case "--ge-dri" -> serial.add(serialDevice(SerialKind.GE_DRI, value));
                 case "--nonin" -> serial.add(serialDevice(SerialKind.NONIN, value));
                 case "--medibus" -> serial.add(serialDevice(SerialKind.MEDIBUS, value));
+                case "--bbraun-bcc" -> racks.add(rack(value));
                 case "--dir" -> directory = Path.of(value);
                 case "--zone" -> {
                     try {
@@ -297,18 +371,26 @@ public final class SimulatorMain {
                 default -> throw new IllegalArgumentException("unknown option " + arg);
             }
         }
-        if (devices.isEmpty() && monitors.isEmpty() && serial.isEmpty()) {
+        if (devices.isEmpty() && monitors.isEmpty() && serial.isEmpty() && racks.isEmpty()) {
             throw new IllegalArgumentException(
-                    "no device: give at least one --masimo, --intellivue, --ge-dri, --nonin or --medibus");
+                    "no device: give at least one --masimo, --intellivue, --ge-dri, --nonin, --medibus or --bbraun-bcc");
         }
         List<String> names = new ArrayList<>();
         devices.forEach(d -> names.add(d.name()));
         monitors.forEach(m -> names.add(m.name()));
         serial.forEach(d -> names.add(d.name()));
+        racks.forEach(r -> names.add(r.name()));
         if (names.stream().distinct().count() != names.size()) {
             throw new IllegalArgumentException("two devices have the same name");
         }
-        return new Options(List.copyOf(devices), directory, zone, seed, List.copyOf(monitors), List.copyOf(serial));
+        return new Options(
+                List.copyOf(devices),
+                directory,
+                zone,
+                seed,
+                List.copyOf(monitors),
+                List.copyOf(serial),
+                List.copyOf(racks));
     }
 
     /**
@@ -339,6 +421,25 @@ public final class SimulatorMain {
             throw new IllegalArgumentException(kind.option + " " + value + ": the device needs a name");
         }
         return new SerialSpec(kind, name, scenario, period, format);
+    }
+
+    /** {@code NAME[:serial|tcp]}: the rack's pumps follow its own script, not a vital-signs scenario. */
+    static RackSpec rack(String value) {
+        String[] parts = value.split(":", -1);
+        if (parts[0].isEmpty() || parts.length > 2) {
+            throw new IllegalArgumentException("--bbraun-bcc " + value + ": expected NAME[:serial|tcp]");
+        }
+        SpaceComSimulator.Transport t = SpaceComSimulator.Transport.SERIAL;
+        if (parts.length == 2) {
+            t = switch (parts[1].toLowerCase(Locale.ROOT)) {
+                case "serial" -> SpaceComSimulator.Transport.SERIAL;
+                case "tcp" -> SpaceComSimulator.Transport.TCP;
+                default ->
+                    throw new IllegalArgumentException(
+                            "--bbraun-bcc " + value + ": '" + parts[1] + "' is neither serial nor tcp");
+            };
+        }
+        return new RackSpec(parts[0], t);
     }
 
     /** {@code NAME[:SCENARIO][:serial|udp][:PERIOD]}; the scenario may contain a colon itself ({@code bidmc:01}). */
@@ -430,6 +531,15 @@ public final class SimulatorMain {
                     yield lines;
                 }
                 case "help" -> USAGE.lines().map(l -> "ok " + l).toList();
+                case "pumps" -> {
+                    checkWords(words, 2, 2);
+                    if (!(serial.get(words[1]) instanceof SpaceComSimulator rack)) {
+                        throw new IllegalArgumentException("no SpaceCom rack '" + words[1] + "'");
+                    }
+                    yield rack.pumps().stream()
+                            .map(p -> "ok pump " + rack.name() + " " + p)
+                            .toList();
+                }
                 case "unplug" -> unplug(words);
                 case "replug" -> {
                     IntelliVueSimulator m = monitorOrNull(words, 2, 2);
@@ -475,7 +585,7 @@ public final class SimulatorMain {
                     checkWords(words, 2, 2);
                     SerialDeviceSimulator<?> d = serial.get(words[1]);
                     if (d == null) {
-                        throw new IllegalArgumentException("no GE DRI, Nonin or Medibus device '" + words[1]
+                        throw new IllegalArgumentException("no GE DRI, Nonin, Medibus or SpaceCom device '" + words[1]
                                 + "'; those devices: "
                                 + (serial.isEmpty() ? "none" : String.join(", ", serial.keySet())));
                     }
@@ -485,7 +595,7 @@ public final class SimulatorMain {
                 default ->
                     throw new IllegalArgumentException("unknown command '" + words[0]
                             + "'; commands: unplug, replug, garbage, silence, status, help, abort, refuse, badfcs,"
-                            + " truncate, badsum");
+                            + " truncate, badsum, pumps");
             };
         } catch (IllegalArgumentException | IllegalStateException | IOException e) {
             return List.of("error: " + e.getMessage());
@@ -579,7 +689,7 @@ public final class SimulatorMain {
                         case "replug" -> "replug NAME";
                         case "garbage" -> "garbage NAME [BYTES] [between|inside]";
                         case "refuse" -> "refuse NAME [COUNT]";
-                        case "abort", "badfcs", "truncate", "badsum" -> words[0] + " NAME";
+                        case "abort", "badfcs", "truncate", "badsum", "pumps" -> words[0] + " NAME";
                         default -> "silence NAME SECONDS";
                     });
         }

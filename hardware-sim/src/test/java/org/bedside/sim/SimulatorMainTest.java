@@ -25,6 +25,7 @@ import org.bedside.model.NumericReading;
 import org.bedside.model.Reading;
 import org.bedside.sim.SimulatorMain.SerialKind;
 import org.bedside.sim.SimulatorMain.SerialSpec;
+import org.bedside.sim.bbraun.SpaceComSimulator;
 import org.bedside.sim.nonin.NoninPacketEncoder.Format;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -97,6 +98,48 @@ class SimulatorMainTest {
         } finally {
             main.stopAll();
         }
+    }
+
+    @Test
+    void runsASpaceComRackOnTcpAndListsItsPumps() throws Exception {
+        SimulatorMain main = SimulatorMain.start(
+                SimulatorMain.parse(new String[] {"--bbraun-bcc", "bed12-pumps:tcp", "--dir", dir.toString()}));
+        try {
+            assertThat(main.handle("status")).singleElement().asString().startsWith("ok status bed12-pumps");
+            Await.until(
+                    "the rack's pumps in their slots",
+                    Duration.ofSeconds(10),
+                    () -> main.handle("pumps bed12-pumps").size() == 2);
+            assertThat(main.handle("pumps bed12-pumps"))
+                    .contains("ok pump bed12-pumps 11 infusing 5.00 mL/h Noradrenalin 5mg/50ml alarms=[]");
+            assertThat(main.handle("badsum bed12-pumps"))
+                    .containsExactly("ok the next frame of bed12-pumps has a bad checksum");
+            assertThat(main.handle("pumps bed9")).containsExactly("error: no SpaceCom rack 'bed9'");
+        } finally {
+            main.stopAll();
+        }
+        assertThat(SimulatorMain.rack("r1"))
+                .isEqualTo(new SimulatorMain.RackSpec("r1", SpaceComSimulator.Transport.SERIAL));
+        assertThat(SimulatorMain.rack("r1:TCP"))
+                .isEqualTo(new SimulatorMain.RackSpec("r1", SpaceComSimulator.Transport.TCP));
+        assertThatThrownBy(() -> SimulatorMain.rack("r1:udp"))
+                .hasMessage("--bbraun-bcc r1:udp: 'udp' is neither serial nor tcp");
+    }
+
+    @Test
+    void theCommandReaderDropsALineLongerThanItsBoundAndReadsTheNextOne() throws Exception {
+        // 5 MB without a newline (as from /dev/zero), then a command: the long line is never held whole
+        byte[] endless = new byte[5_000_000];
+        byte[] next = "\nstatus\nhelp".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        java.io.InputStream in = new java.io.SequenceInputStream(
+                new java.io.ByteArrayInputStream(endless), new java.io.ByteArrayInputStream(next));
+        List<String> lines = new ArrayList<>();
+        int[] tooLong = {0};
+        SimulatorMain.readCommands(in, lines::add, () -> tooLong[0]++);
+        assertThat(tooLong[0]).isEqualTo(1);
+        assertThat(lines).containsExactly("status", "help");
+        assertThat(SimulatorMain.TOO_LONG)
+                .isEqualTo("error: a command is at most 1024 characters; that line was dropped");
     }
 
     @Test
@@ -183,7 +226,8 @@ class SimulatorMainTest {
             assertThat(main.handle("unplug bed4 0.2")).containsExactly("ok unplugged bed4 for 0.2 s");
             assertThat(main.handle("badsum bed9"))
                     .containsExactly(
-                            "error: no GE DRI, Nonin or Medibus device 'bed9'; those devices: bed4, bed5, bed6");
+                            "error: no GE DRI, Nonin, Medibus or SpaceCom device 'bed9'; those devices: bed4, bed5,"
+                                    + " bed6");
             assertThat(main.handle("badsum")).containsExactly("error: usage: badsum NAME");
             assertThat(main.handle("unplug bed9"))
                     .containsExactly("error: no device 'bed9'; devices: bed4, bed5, bed6");

@@ -37,6 +37,9 @@ import org.slf4j.LoggerFactory;
  *       see some messages twice, with the same {@code id};
  *   <li>{@link Outcome.Refused}: the broker refused these messages with a reason code at or above 0x80 that waiting
  *       will not change (not authorized, topic invalid, packet too large): the consumer dead-letters them and moves on.
+ *       A broker that answers such a message by closing the connection (a DISCONNECT with one of those codes, which
+ *       HiveMQ may send before Paho completes the PUBACK) makes the publisher send the batch again one message at a
+ *       time, to find the one it refuses.
  * </ul>
  *
  * <p>The gateway's presence: the connection carries a last will, {@code offline} retained on the gateway's status topic,
@@ -108,6 +111,8 @@ public final class MqttPublisher implements AutoCloseable {
     private @Nullable MqttAsyncClient client;
     private volatile State state;
     private volatile @Nullable String lostBecause;
+    /** The reason code of the broker's last DISCONNECT on this connection; 0 if none. */
+    private volatile int disconnectCode;
 
     /**
      * @param statusTopic the gateway's status topic ({@link EgressTopics#gatewayStatus()}), for the last will
@@ -182,6 +187,15 @@ public final class MqttPublisher implements AutoCloseable {
                 awaitToken(token, deadline);
             }
         } catch (MqttException e) {
+            int refusal = serverRefusal(e);
+            if (refusal != 0) {
+                // The broker answered a message it will never take by closing the connection (HiveMQ may send the
+                // DISCONNECT before Paho has completed the PUBACK's token): which message is found one at a time, so
+                // that it goes to the dead letters instead of holding back everything behind it.
+                dropClient();
+                setState(false, "the broker disconnected the gateway: " + MqttFailures.reason(refusal));
+                return batch.size() == 1 ? refusedAlone(batch.get(0), refusal) : oneByOne(batch);
+            }
             return retry(MqttFailures.describe(e));
         } catch (TimedOut e) {
             return retry("no acknowledgement from " + endpoint.describe() + " within " + publishTimeout);
@@ -220,6 +234,44 @@ public final class MqttPublisher implements AutoCloseable {
             return new Outcome.Refused(refused);
         }
         return new Outcome.Delivered(batch.size());
+    }
+
+    /** Reason codes of a server DISCONNECT that refuse a message for good, not the connection. */
+    private static final java.util.Set<Integer> MESSAGE_REFUSED = java.util.Set.of(0x87, 0x90, 0x95, 0x99, 0x9A, 0x9B);
+
+    private static final java.util.regex.Pattern DISCONNECT_RC =
+            java.util.regex.Pattern.compile("Disconnect RC: (\\d+)");
+
+    /** The reason code of a server DISCONNECT that refused a message, or 0. */
+    private int serverRefusal(MqttException e) {
+        int code = disconnectCode;
+        if (code == 0 && e.getMessage() != null) {
+            // Paho's token may fail before its callback thread has told us the DISCONNECT's code.
+            java.util.regex.Matcher m = DISCONNECT_RC.matcher(e.getMessage());
+            if (m.find()) {
+                code = Integer.parseInt(m.group(1));
+            }
+        }
+        return MESSAGE_REFUSED.contains(code) ? code : 0;
+    }
+
+    private Outcome refusedAlone(Message m, int code) {
+        return new Outcome.Refused(Map.of(
+                0, new Outcome.Rejection(code, "the broker refused " + m.topic() + ": " + MqttFailures.reason(code))));
+    }
+
+    /** Each message of the batch on its own: the ones the broker refuses, by index; a retry if the broker goes away. */
+    private Outcome oneByOne(List<Message> batch) {
+        Map<Integer, Outcome.Rejection> refused = new LinkedHashMap<>();
+        for (int i = 0; i < batch.size(); i++) {
+            Outcome one = deliver(List.of(batch.get(i)));
+            if (one instanceof Outcome.Refused r) {
+                refused.put(i, r.refused().get(0));
+            } else if (one instanceof Outcome.RetryLater) {
+                return one;
+            }
+        }
+        return refused.isEmpty() ? new Outcome.Delivered(batch.size()) : new Outcome.Refused(refused);
     }
 
     private static final class TimedOut extends Exception {
@@ -269,6 +321,7 @@ public final class MqttPublisher implements AutoCloseable {
             will.setRetained(true);
             options.setWill(statusTopic, will);
             lostBecause = null;
+            disconnectCode = 0;
             c.connect(options).waitForCompletion(endpoint.connectTimeout().toMillis() + 1000);
             MqttMessage online = new MqttMessage(ONLINE);
             online.setQos(1);
@@ -339,13 +392,17 @@ public final class MqttPublisher implements AutoCloseable {
                 LOG.info("MQTT egress: could not say offline before closing: {}", MqttFailures.describe(e));
             }
         }
+        // A stop asked for is not a lost connection: the state changes without the warning setState gives.
+        state = new State(false, "closed", Instant.now());
         dropClient();
-        setState(false, "closed");
     }
 
     private final class Callbacks implements MqttCallback {
         @Override
         public void disconnected(MqttDisconnectResponse response) {
+            if (response.getException() == null) {
+                disconnectCode = response.getReturnCode();
+            }
             String why = response.getException() != null
                     ? MqttFailures.describe(response.getException())
                     : "the broker disconnected the gateway: " + MqttFailures.reason(response.getReturnCode());

@@ -12,8 +12,22 @@ import org.bedside.model.Reading;
  *
  * @param reading a {@link NumericReading} or a {@link CompoundReading}
  * @param position the store position of the record the reading came from
+ * @param subject the Observation's subject; null for the device's configured patient
+ * @param preliminary why the Observation is charted as {@code preliminary}, not {@code final}; null for final
  */
-record Chartable(Reading reading, ChartedMetric metric, Instant effective, String identifier, long position) {
+record Chartable(
+        Reading reading,
+        ChartedMetric metric,
+        Instant effective,
+        String identifier,
+        long position,
+        @org.jspecify.annotations.Nullable String subject,
+        @org.jspecify.annotations.Nullable String preliminary) {
+
+    /** Charted to the device's configured patient. */
+    Chartable(Reading reading, ChartedMetric metric, Instant effective, String identifier, long position) {
+        this(reading, metric, effective, identifier, position, null, null);
+    }
 
     MetricCode metricCode() {
         return reading instanceof CompoundReading c ? c.metric() : ((NumericReading) reading).metric();

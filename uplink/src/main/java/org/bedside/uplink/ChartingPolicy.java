@@ -13,6 +13,7 @@ import java.util.function.Function;
 import org.bedside.buffer.StoredRecord;
 import org.bedside.model.CompoundReading;
 import org.bedside.model.DeviceId;
+import org.bedside.model.InfusionStatus;
 import org.bedside.model.MetricCode;
 import org.bedside.model.NumericReading;
 import org.bedside.model.Reading;
@@ -40,10 +41,15 @@ final class ChartingPolicy {
 
     private final UplinkSettings settings;
     private final Function<DeviceId, @Nullable DeviceContext> devices;
+    private final Subjects subjects;
     private final Map<Series, Interval> open = new HashMap<>();
     private final NotCharted notCharted;
+    /** The first record holding a reading whose association is uncertain now (quarantine), or -1. */
+    private long quarantinedFrom = -1;
+    /** {@link Subjects#version()} when the first reading was quarantined: a change means "read them again". */
+    private long quarantineVersion;
 
-    private record Series(DeviceId device, int mdc) {}
+    private record Series(DeviceId device, int mdc, String subject) {}
 
     private static final class Interval {
         final long start;
@@ -56,6 +62,11 @@ final class ChartingPolicy {
 
         @Nullable
         Instant heldEffective;
+
+        Subjects.Subject.@Nullable Charted heldSubject;
+
+        @Nullable
+        String heldPreliminary;
 
         long heldPosition;
         Instant closeAt;
@@ -75,6 +86,15 @@ final class ChartingPolicy {
         volatile long superseded;
         volatile long late;
         volatile long unreadableRecords;
+        /**
+         * Pump readings ({@link InfusionStatus}): buffered, but not charted until their FHIR mapping exists
+         * (docs/drivers/bbraun-bcc.md, "What is charted").
+         */
+        volatile long infusionNotMapped;
+        /** Valid, but outside the configured plausible range, with {@code out-of-range: not-charted}. */
+        volatile long implausible;
+        /** Held in quarantine: the bed's association is uncertain now (counted each time one is read). */
+        volatile long quarantined;
     }
 
     ChartingPolicy(UplinkSettings settings, Function<DeviceId, @Nullable DeviceContext> devices) {
@@ -84,8 +104,18 @@ final class ChartingPolicy {
     /** Counting into {@code notCharted}, which outlives the policy (a new one after the uplink restarts). */
     ChartingPolicy(
             UplinkSettings settings, Function<DeviceId, @Nullable DeviceContext> devices, NotCharted notCharted) {
+        this(settings, devices, Subjects.configured(), notCharted);
+    }
+
+    /** Charting to the patients {@code subjects} says, at the time each reading was taken. */
+    ChartingPolicy(
+            UplinkSettings settings,
+            Function<DeviceId, @Nullable DeviceContext> devices,
+            Subjects subjects,
+            NotCharted notCharted) {
         this.settings = settings;
         this.devices = devices;
+        this.subjects = subjects;
         this.notCharted = notCharted;
     }
 
@@ -105,6 +135,8 @@ final class ChartingPolicy {
                 accept(n, n.metric(), record.position(), out);
             } else if (r instanceof CompoundReading c) {
                 accept(c, c.metric(), record.position(), out);
+            } else if (r instanceof InfusionStatus) {
+                notCharted.infusionNotMapped++;
             }
         }
         return out;
@@ -132,18 +164,53 @@ final class ChartingPolicy {
             return;
         }
         DeviceContext device = devices.apply(n.device());
-        if (device == null || device.patientReference() == null) {
+        Instant effective = ChartingTime.effective(n, settings.maxClockSkew());
+        // Whom to chart it to is asked at the time it was taken: a reading taken before an admission is not the new
+        // patient's, one taken after a discharge nobody's.
+        Subjects.Subject subject = subjects.subjectAt(n.device(), effective, device);
+        if (subject instanceof Subjects.Subject.NotCharted) {
             notCharted.noPatient++;
             return;
         }
-        Instant effective = ChartingTime.effective(n, settings.maxClockSkew());
+        if (subject instanceof Subjects.Subject.Held) {
+            notCharted.quarantined++;
+            if (quarantinedFrom < 0) {
+                quarantinedFrom = position;
+                quarantineVersion = subjects.version();
+            }
+            return;
+        }
+        Subjects.Subject.Charted to = (Subjects.Subject.Charted) subject;
+        if (device == null) {
+            notCharted.noPatient++; // no Device to name: not a configured device
+            return;
+        }
+        String preliminary = null;
+        ChartingValidation validation = settings.validation();
+        if (n instanceof NumericReading numeric && numeric.isValid()) {
+            preliminary = validation.implausible(numeric.metric(), numeric.value());
+            if (preliminary != null && validation.outOfRange() == ChartingValidation.OutOfRange.NOT_CHARTED) {
+                notCharted.implausible++;
+                return;
+            }
+        }
+        if (preliminary == null && validation.allPreliminary()) {
+            preliminary = "charted unvalidated; nurses validate vital signs in the EHR";
+        }
         if (settings.everyReading()) {
-            out.add(new Chartable(n, metric.get(), effective, settings.gatewayId() + "/" + n.key(), position));
+            out.add(new Chartable(
+                    n,
+                    metric.get(),
+                    effective,
+                    settings.gatewayId() + "/" + n.key(),
+                    position,
+                    to.reference(),
+                    preliminary));
             return;
         }
         long seconds = settings.chartingInterval().toSeconds();
         long start = Math.floorDiv(effective.getEpochSecond(), seconds) * seconds;
-        Series series = new Series(n.device(), code.mdc());
+        Series series = new Series(n.device(), code.mdc(), to.reference());
         Interval interval = open.get(series);
         if (interval != null && start < interval.start) {
             notCharted.late++;
@@ -167,6 +234,8 @@ final class ChartingPolicy {
         interval.held = n;
         interval.heldMetric = metric.get();
         interval.heldEffective = effective;
+        interval.heldSubject = to;
+        interval.heldPreliminary = preliminary;
         interval.heldPosition = position;
         interval.closeAt = closeAt(n, effective, start + seconds);
     }
@@ -203,19 +272,36 @@ final class ChartingPolicy {
             return;
         }
         long seconds = settings.chartingInterval().toSeconds();
+        Subjects.Subject.@Nullable Charted to = interval.heldSubject;
         String id = settings.gatewayId() + "/" + series.device() + "/" + series.mdc() + "/" + seconds + "s/"
-                + Instant.ofEpochSecond(interval.start);
-        out.add(new Chartable(held, heldMetric, effective, id, interval.heldPosition));
+                + Instant.ofEpochSecond(interval.start)
+                + (to == null || to.association() == null ? "" : "/" + to.association());
+        out.add(new Chartable(
+                held,
+                heldMetric,
+                effective,
+                id,
+                interval.heldPosition,
+                to == null ? null : to.reference(),
+                interval.heldPreliminary));
     }
 
     /** The earliest store position holding a value not yet charted, if any: the cursor must not commit past it. */
     OptionalLong earliestHeldPosition() {
-        OptionalLong min = OptionalLong.empty();
+        OptionalLong min = quarantinedFrom < 0 ? OptionalLong.empty() : OptionalLong.of(quarantinedFrom);
         for (Interval i : open.values()) {
             if (i.held != null && (min.isEmpty() || i.heldPosition < min.getAsLong())) {
                 min = OptionalLong.of(i.heldPosition);
             }
         }
         return min;
+    }
+
+    /**
+     * Whether readings are held in quarantine and the associations changed since: the consumer then reads again from
+     * its committed position (which the quarantine kept before them), with a fresh policy.
+     */
+    boolean wantsReread() {
+        return quarantinedFrom >= 0 && subjects.version() != quarantineVersion;
     }
 }

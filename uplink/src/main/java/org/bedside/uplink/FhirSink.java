@@ -42,6 +42,7 @@ final class FhirSink implements Sink<Chartable> {
 
     private final UplinkSettings settings;
     private final Map<DeviceId, DeviceContext> devices;
+    private final Subjects subjects;
     private final InstantSource clock;
     private final ObservationMapper mapper;
     private final FhirUploader uploader;
@@ -57,8 +58,13 @@ final class FhirSink implements Sink<Chartable> {
     private volatile UplinkWorker.@Nullable AcceptedListener acceptedListener;
 
     FhirSink(UplinkSettings settings, Map<DeviceId, DeviceContext> devices, InstantSource clock) {
+        this(settings, devices, Subjects.configured(), clock);
+    }
+
+    FhirSink(UplinkSettings settings, Map<DeviceId, DeviceContext> devices, Subjects subjects, InstantSource clock) {
         this.settings = settings;
         this.devices = Map.copyOf(devices);
+        this.subjects = subjects;
         this.clock = clock;
         this.mapper = new ObservationMapper(settings);
         this.uploader = new FhirUploader(settings, UploadContext.FHIR);
@@ -68,8 +74,8 @@ final class FhirSink implements Sink<Chartable> {
     public Translator<Chartable> translator(Lane lane) {
         // The live lane's readings are charted again by the main lane when it gets there: count them once, there.
         ChartingPolicy policy = lane == Lane.MAIN
-                ? new ChartingPolicy(settings, devices::get, notCharted)
-                : new ChartingPolicy(settings, devices::get);
+                ? new ChartingPolicy(settings, devices::get, subjects, notCharted)
+                : new ChartingPolicy(settings, devices::get, subjects, new ChartingPolicy.NotCharted());
         return new Translator<>() {
             @Override
             public List<Item<Chartable>> accept(StoredRecord record) {
@@ -84,6 +90,11 @@ final class FhirSink implements Sink<Chartable> {
             @Override
             public OptionalLong heldPosition() {
                 return policy.earliestHeldPosition();
+            }
+
+            @Override
+            public boolean wantsReread() {
+                return policy.wantsReread();
             }
         };
     }
@@ -298,11 +309,14 @@ final class FhirSink implements Sink<Chartable> {
         ChartingPolicy.NotCharted n = notCharted;
         Map<String, Long> m = new LinkedHashMap<>();
         m.put("no-patient", n.noPatient);
+        m.put("held-uncertain-association", n.quarantined);
+        m.put("implausible", n.implausible);
         m.put("not-charted-metric", n.notChartedMetric);
         m.put("invalid", n.invalid);
         m.put("superseded", n.superseded);
         m.put("late", n.late);
         m.put("unreadable-record", n.unreadableRecords);
+        m.put("infusion-not-mapped", n.infusionNotMapped);
         m.put("clock-never-trusted", clockNeverTrusted);
         return m;
     }

@@ -64,7 +64,13 @@ final class ObservationMapper {
                             "Charted late from the gateway's buffer, after the FHIR server could not be reached");
         }
         o.addIdentifier(new Identifier().setSystem(settings.identifierSystem()).setValue(c.identifier()));
-        o.setStatus(Observation.ObservationStatus.FINAL);
+        if (c.preliminary() == null) {
+            o.setStatus(Observation.ObservationStatus.FINAL);
+        } else {
+            // Not validated: the value is the device's, its status says a person has yet to confirm it.
+            o.setStatus(Observation.ObservationStatus.PRELIMINARY);
+            o.addNote().setText("Preliminary: " + c.preliminary());
+        }
         o.addCategory(new CodeableConcept(new Coding(CATEGORY_SYSTEM, "vital-signs", "Vital Signs")));
 
         CodeableConcept code = new CodeableConcept();
@@ -76,7 +82,7 @@ final class ObservationMapper {
         code.setText(metric.label());
         o.setCode(code);
 
-        o.setSubject(new Reference(device.patientReference()));
+        o.setSubject(new Reference(c.subject() != null ? c.subject() : device.patientReference()));
         o.setEffective(new DateTimeType(Date.from(c.effective()), TemporalPrecisionEnum.MILLI, UTC));
         o.setDevice(deviceReference);
 

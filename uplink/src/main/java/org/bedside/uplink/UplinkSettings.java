@@ -13,6 +13,7 @@ import java.time.Duration;
  * @param maxBundleEntries the most Observations in one transaction Bundle
  * @param maxClockSkew how far a device's clock may be from the gateway's before its time is not used for charting
  * @param security TLS and authorization for the FHIR server ({@link UplinkSecurity#none()} by default)
+ * @param validation plausibility ranges and preliminary charting ({@link ChartingValidation#none()} by default)
  */
 public record UplinkSettings(
         URI baseUrl,
@@ -24,7 +25,8 @@ public record UplinkSettings(
         Duration retryMaxDelay,
         Duration maxClockSkew,
         String identifierSystem,
-        UplinkSecurity security) {
+        UplinkSecurity security,
+        ChartingValidation validation) {
 
     public static final String DEFAULT_IDENTIFIER_SYSTEM = "urn:bedside:observation";
     public static final String DEVICE_IDENTIFIER_SYSTEM = "urn:bedside:device";
@@ -39,6 +41,32 @@ public record UplinkSettings(
         if (maxBundleEntries < 1) {
             throw new IllegalArgumentException("bundle size must be at least 1: " + maxBundleEntries);
         }
+    }
+
+    /** Without plausibility checks ({@link ChartingValidation#none()}). */
+    public UplinkSettings(
+            URI baseUrl,
+            String gatewayId,
+            Duration chartingInterval,
+            int maxBundleEntries,
+            Duration requestTimeout,
+            Duration retryInitialDelay,
+            Duration retryMaxDelay,
+            Duration maxClockSkew,
+            String identifierSystem,
+            UplinkSecurity security) {
+        this(
+                baseUrl,
+                gatewayId,
+                chartingInterval,
+                maxBundleEntries,
+                requestTimeout,
+                retryInitialDelay,
+                retryMaxDelay,
+                maxClockSkew,
+                identifierSystem,
+                security,
+                ChartingValidation.none());
     }
 
     /** Without TLS settings or credentials ({@link UplinkSecurity#none()}). */
@@ -93,7 +121,23 @@ public record UplinkSettings(
                 retryMaxDelay,
                 maxClockSkew,
                 identifierSystem,
-                security);
+                security,
+                validation);
+    }
+
+    public UplinkSettings withValidation(ChartingValidation newValidation) {
+        return new UplinkSettings(
+                baseUrl,
+                gatewayId,
+                chartingInterval,
+                maxBundleEntries,
+                requestTimeout,
+                retryInitialDelay,
+                retryMaxDelay,
+                maxClockSkew,
+                identifierSystem,
+                security,
+                newValidation);
     }
 
     public UplinkSettings withSecurity(UplinkSecurity newSecurity) {
@@ -107,6 +151,7 @@ public record UplinkSettings(
                 retryMaxDelay,
                 maxClockSkew,
                 identifierSystem,
-                newSecurity);
+                newSecurity,
+                validation);
     }
 }

@@ -47,7 +47,22 @@ public final class UplinkWorker implements AutoCloseable {
             DeadLetterStore deadLetters,
             InstantSource clock,
             TrustedClock trustedClock) {
-        this.sink = new FhirSink(settings, devices, clock);
+        this(settings, store, devices, Subjects.configured(), deadLetters, clock, trustedClock);
+    }
+
+    /**
+     * @param subjects whom each reading is charted to, at the time it was taken (the configured patients, or the beds'
+     *     associations)
+     */
+    public UplinkWorker(
+            UplinkSettings settings,
+            ReadingStore store,
+            Map<DeviceId, DeviceContext> devices,
+            Subjects subjects,
+            DeadLetterStore deadLetters,
+            InstantSource clock,
+            TrustedClock trustedClock) {
+        this.sink = new FhirSink(settings, devices, subjects, clock);
         this.consumer = new BufferConsumer<>(consumerSettings(settings), store, sink, deadLetters, clock, trustedClock);
     }
 

@@ -10,7 +10,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.bedside.buffer.StoredRecord;
+import org.bedside.model.CompoundReading;
 import org.bedside.model.DeviceId;
+import org.bedside.model.InfusionMetrics;
+import org.bedside.model.InfusionStatus;
 import org.bedside.model.MetricCode;
 import org.bedside.model.Metrics;
 import org.bedside.model.NumericReading;
@@ -157,6 +160,24 @@ class ChartingPolicyTest {
     }
 
     @Test
+    void aPumpsInfusionStatusIsNeverChartedAndIsCountedUnderItsOwnReason() {
+        ChartingPolicy p = new ChartingPolicy(settings(Duration.ZERO), DEVICES::get);
+        InfusionStatus pump = new InfusionStatus(
+                DEVICE,
+                "1-1",
+                InfusionStatus.State.INFUSING,
+                "Dopamine",
+                "36248",
+                List.of(new CompoundReading.Component(
+                        InfusionMetrics.RATE, new BigDecimal("15.4"), InfusionMetrics.ML_PER_HOUR, Quality.VALID)),
+                null,
+                T0);
+        assertThat(p.accept(record(pump, spo2(DEVICE, 0, "97")))).hasSize(1);
+        assertThat(p.notCharted().infusionNotMapped).isEqualTo(1);
+        assertThat(p.notCharted().notChartedMetric).isZero();
+    }
+
+    @Test
     void aDeviceClockFarFromTheGatewaysIsNotUsedForCharting() {
         ChartingPolicy p = new ChartingPolicy(settings(Duration.ZERO), DEVICES::get);
         NumericReading wrongClock = new NumericReading(
@@ -170,5 +191,114 @@ class ChartingPolicyTest {
         assertThat(p.accept(record(wrongClock)))
                 .singleElement()
                 .satisfies(c -> assertThat(c.effective()).isEqualTo(T0));
+    }
+
+    /** An association that changes at {@code T0 + 60 s}: nobody before, Anna from then on, uncertain after 120 s. */
+    static final class ChangingSubjects implements Subjects {
+        long version;
+
+        @Override
+        public Subject subjectAt(DeviceId device, Instant time, DeviceContext context) {
+            if (time.isBefore(T0.plusSeconds(60))) {
+                return new Subject.NotCharted("no patient");
+            }
+            if (time.isBefore(T0.plusSeconds(120))) {
+                return new Subject.Charted("Patient?identifier=urn:mrn|1001", "a1");
+            }
+            return version == 0 ? new Subject.Held("two admissions") : new Subject.Charted("Patient/ben", "b2");
+        }
+
+        @Override
+        public long version() {
+            return version;
+        }
+    }
+
+    @Test
+    void aReadingIsChartedToThePatientOfTheTimeItWasTaken() {
+        ChangingSubjects subjects = new ChangingSubjects();
+        ChartingPolicy p =
+                new ChartingPolicy(settings(Duration.ZERO), DEVICES::get, subjects, new ChartingPolicy.NotCharted());
+        assertThat(p.accept(record(spo2(DEVICE, 59, "97")))).isEmpty();
+        assertThat(p.accept(record(spo2(DEVICE, 61, "96"))))
+                .singleElement()
+                .satisfies(c -> assertThat(c.subject()).isEqualTo("Patient?identifier=urn:mrn|1001"));
+        assertThat(p.notCharted().noPatient).isEqualTo(1);
+    }
+
+    @Test
+    void twoPatientsInOneIntervalGetAnObservationEach() {
+        ChangingSubjects subjects = new ChangingSubjects();
+        subjects.version = 1;
+        ChartingPolicy p = new ChartingPolicy(
+                settings(Duration.ofMinutes(5)), DEVICES::get, subjects, new ChartingPolicy.NotCharted());
+        p.accept(record(spo2(DEVICE, 100, "97")));
+        p.accept(record(spo2(DEVICE, 130, "96")));
+        List<Chartable> out = p.flushDue(T0.plusSeconds(1000));
+        assertThat(out)
+                .extracting(Chartable::identifier)
+                .containsExactlyInAnyOrder(
+                        "icu-gw-1/bed12-spo2/150456/300s/2026-11-22T10:00:00Z/a1",
+                        "icu-gw-1/bed12-spo2/150456/300s/2026-11-22T10:00:00Z/b2");
+    }
+
+    @Test
+    void aReadingOfAnUncertainAssociationIsHeldUntilTheAssociationChanges() {
+        ChangingSubjects subjects = new ChangingSubjects();
+        ChartingPolicy p =
+                new ChartingPolicy(settings(Duration.ZERO), DEVICES::get, subjects, new ChartingPolicy.NotCharted());
+        assertThat(p.accept(record(spo2(DEVICE, 61, "97")))).hasSize(1);
+        assertThat(p.accept(record(spo2(DEVICE, 130, "96")))).isEmpty();
+        assertThat(p.accept(record(spo2(DEVICE, 131, "95")))).isEmpty();
+        assertThat(p.earliestHeldPosition())
+                .as("the cursor stops at the first held record")
+                .hasValue(2);
+        assertThat(p.wantsReread()).isFalse();
+        subjects.version = 1;
+        assertThat(p.wantsReread()).isTrue();
+
+        ChartingPolicy fresh =
+                new ChartingPolicy(settings(Duration.ZERO), DEVICES::get, subjects, new ChartingPolicy.NotCharted());
+        position = 1;
+        assertThat(fresh.accept(record(spo2(DEVICE, 130, "96"))))
+                .singleElement()
+                .satisfies(c -> assertThat(c.subject()).isEqualTo("Patient/ben"));
+        assertThat(fresh.earliestHeldPosition()).isEmpty();
+    }
+
+    @Test
+    void aValueOutsideItsPlausibleRangeIsChartedAsPreliminaryOrNotAtAllAsConfigured() {
+        ChartingValidation ranges = new ChartingValidation(
+                Map.of(Metrics.SPO2.mdc(), ChartingValidation.Range.parse("50..100")),
+                ChartingValidation.OutOfRange.PRELIMINARY,
+                false);
+        ChartingPolicy p = new ChartingPolicy(settings(Duration.ZERO).withValidation(ranges), DEVICES::get);
+        assertThat(p.accept(record(spo2(DEVICE, 1, "97"))))
+                .singleElement()
+                .satisfies(c -> assertThat(c.preliminary()).isNull());
+        assertThat(p.accept(record(spo2(DEVICE, 2, "12")))).singleElement().satisfies(c -> {
+            assertThat(c.preliminary()).contains("outside the plausible range 50..100");
+            assertThat(c.displayValue()).as("the device's value, unchanged").isEqualTo("12");
+        });
+
+        ChartingPolicy strict = new ChartingPolicy(
+                settings(Duration.ZERO)
+                        .withValidation(new ChartingValidation(
+                                ranges.ranges(), ChartingValidation.OutOfRange.NOT_CHARTED, false)),
+                DEVICES::get);
+        assertThat(strict.accept(record(spo2(DEVICE, 3, "12")))).isEmpty();
+        assertThat(strict.notCharted().implausible).isEqualTo(1);
+    }
+
+    @Test
+    void everythingCanBeChartedAsPreliminary() {
+        ChartingPolicy p = new ChartingPolicy(
+                settings(Duration.ZERO)
+                        .withValidation(
+                                new ChartingValidation(Map.of(), ChartingValidation.OutOfRange.PRELIMINARY, true)),
+                DEVICES::get);
+        assertThat(p.accept(record(spo2(DEVICE, 1, "97"))))
+                .singleElement()
+                .satisfies(c -> assertThat(c.preliminary()).contains("nurses validate"));
     }
 }

@@ -31,6 +31,26 @@ class ObservationMapperTest {
     }
 
     @Test
+    void anUnvalidatedValueIsChartedAsPreliminaryWithItsReasonAndItsValueUnchanged() {
+        NumericReading r = ChartingPolicyTest.spo2(ChartingPolicyTest.DEVICE, 0, "12");
+        Observation o = mapper.observation(
+                new Chartable(
+                        r,
+                        ChartedMetric.of(r.metric()).orElseThrow(),
+                        r.deviceTime(),
+                        "id",
+                        1,
+                        "Patient?identifier=urn:mrn|1001",
+                        "outside the plausible range 50..100 configured for SpO2"),
+                device,
+                new Reference("urn:uuid:d"));
+        assertThat(o.getStatus()).isEqualTo(Observation.ObservationStatus.PRELIMINARY);
+        assertThat(o.getNoteFirstRep().getText()).contains("50..100");
+        assertThat(o.getValueQuantity().getValue()).isEqualByComparingTo("12");
+        assertThat(o.getSubject().getReference()).isEqualTo("Patient?identifier=urn:mrn|1001");
+    }
+
+    @Test
     void anOxygenSaturationConformsToTheOxygenSaturationProfileShape() {
         Observation o = map(ChartingPolicyTest.spo2(ChartingPolicyTest.DEVICE, 0, "97"));
         assertThat(o.getMeta().getProfile())

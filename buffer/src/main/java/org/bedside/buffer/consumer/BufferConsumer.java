@@ -329,6 +329,11 @@ public final class BufferConsumer<T> implements AutoCloseable {
             }
             commit(c, translator);
             workingOn = ReadingStore.NONE;
+            if (translator.wantsReread()) {
+                LOG.info("Consumer {}: held records are read again (what they depend on changed)", settings.name());
+                restart();
+                return true;
+            }
             return false;
         }
         // A round that stopped reading because it had a batch's worth probably has more waiting (a backlog): its tail
@@ -342,6 +347,11 @@ public final class BufferConsumer<T> implements AutoCloseable {
         }
         carried.addAll(items.subList(send, items.size()));
         commit(c, translator);
+        if (translator.wantsReread()) {
+            LOG.info("Consumer {}: held records are read again (what they depend on changed)", settings.name());
+            restart();
+            return true;
+        }
         if (items.isEmpty() && state == ConsumerState.STARTING) {
             setState(ConsumerState.ONLINE, "nothing delivered yet");
         }

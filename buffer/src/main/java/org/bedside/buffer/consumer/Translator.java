@@ -28,4 +28,14 @@ public interface Translator<T> {
     default OptionalLong heldPosition() {
         return OptionalLong.empty();
     }
+
+    /**
+     * Whether the translator held records back (its {@link #heldPosition}) that it would now translate differently,
+     * because something outside the buffer changed (a patient association was recorded). The consumer then reads
+     * again from its committed position with fresh translators, as after a restart; the sink's idempotence makes what
+     * is delivered twice harmless.
+     */
+    default boolean wantsReread() {
+        return false;
+    }
 }

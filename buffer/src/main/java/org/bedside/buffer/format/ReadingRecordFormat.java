@@ -17,6 +17,7 @@ import org.bedside.model.AlertReport;
 import org.bedside.model.CompoundReading;
 import org.bedside.model.DeviceId;
 import org.bedside.model.DeviceStatus;
+import org.bedside.model.InfusionStatus;
 import org.bedside.model.MetricCode;
 import org.bedside.model.NumericReading;
 import org.bedside.model.Quality;
@@ -51,6 +52,8 @@ import org.jspecify.annotations.Nullable;
  *                    devicePriority:str alarmState:str inactivationState:str origin:str 0|1 metric value 0|1 unit
  *                    lowLimit:value highLimit:value text:str detail:str escalationLevel:varint onset:receivedAt
  *                    0|1 conditionEnd:receivedAt                                       see {@link AlertReport}
+ * kind 7 infusion := channel:str state:str drugLabel:nstr pumpSerial:nstr count:varint component{count}
+ *                                                                                    see {@link InfusionStatus}
  * component  := (code:varint&gt;0 | 0 metric unit) value quality
  * metric     := mdc:varint refId:str loinc:nstr label:str
  * unit       := code:str display:str
@@ -59,7 +62,7 @@ import org.jspecify.annotations.Nullable;
  * </pre>
  *
  * <p><b>Kinds are append-only.</b> A new kind of reading gets the next number (kind 6, the alarm engine's {@link
- * AlertReport}, came after the first five; kind 7 is taken for {@code InfusionStatus}); a number is never reused or
+ * AlertReport}, came after the first five, and kind 7, the pumps' {@link InfusionStatus}, after it); a number is never reused or
  * renumbered, and the version byte stays 1, because a record of an older layout still reads exactly as before. A
  * release that meets a kind it does not know — a buffer written by a newer release, read by an older one after a
  * downgrade — throws {@link MalformedRecordException} ("unknown reading kind 6") for that record, which the store hands
@@ -75,6 +78,7 @@ public final class ReadingRecordFormat {
     private static final int STATUS = 4;
     private static final int COMPOUND = 5;
     private static final int ALERT = 6;
+    private static final int INFUSION = 7;
 
     private static final int VALUE_NONE = 0;
     private static final int VALUE_UNSCALED = 1;
@@ -183,6 +187,8 @@ public final class ReadingRecordFormat {
             kind = STATUS;
         } else if (r instanceof AlertReport) {
             kind = ALERT;
+        } else if (r instanceof InfusionStatus) {
+            kind = INFUSION;
         } else {
             throw new IllegalArgumentException(
                     "no record kind for " + r.getClass().getName());
@@ -239,6 +245,17 @@ public final class ReadingRecordFormat {
             w.str(s.detail());
         } else if (r instanceof AlertReport a) {
             writeAlert(w, a);
+        } else if (r instanceof InfusionStatus i) {
+            w.str(i.channel());
+            w.str(i.state().name());
+            w.nstr(i.drugLabel());
+            w.nstr(i.pumpSerial());
+            w.varint(i.values().size());
+            for (CompoundReading.Component part : i.values()) {
+                w.metricAndUnit(part.metric(), part.unit());
+                w.value(part.value());
+                w.quality(part.quality());
+            }
         }
     }
 
@@ -404,10 +421,27 @@ public final class ReadingRecordFormat {
             case ALERT -> {
                 return readAlert(r, device, deviceTime, receivedAt);
             }
+            case INFUSION -> {
+                String channel = r.str();
+                InfusionStatus.State state = InfusionStatus.State.valueOf(r.str());
+                String drug = flag(r) ? r.str() : null;
+                String serial = flag(r) ? r.str() : null;
+                int n = r.varint();
+                if (n < 0 || n > r.in.remaining()) {
+                    throw new MalformedRecordException("bad value count " + n);
+                }
+                List<CompoundReading.Component> values = new ArrayList<>(n);
+                for (int i = 0; i < n; i++) {
+                    CodeBook.Entry mu = r.metricAndUnit();
+                    BigDecimal value = r.value();
+                    values.add(new CompoundReading.Component(mu.metric(), value, mu.unit(), r.quality()));
+                }
+                return new InfusionStatus(device, channel, state, drug, serial, values, deviceTime, receivedAt);
+            }
             default ->
                 throw new MalformedRecordException("unknown reading kind " + kind
                         + ": was it written by a newer release? (kinds are append-only; this release reads 1 to "
-                        + ALERT + ")");
+                        + INFUSION + ")");
         }
     }
 
@@ -542,6 +576,15 @@ public final class ReadingRecordFormat {
                 ensure(utf8.length);
                 System.arraycopy(utf8, 0, buf, pos, utf8.length);
                 pos += utf8.length;
+            }
+        }
+
+        void nstr(@Nullable String s) {
+            if (s == null) {
+                u8(0);
+            } else {
+                u8(1);
+                str(s);
             }
         }
 

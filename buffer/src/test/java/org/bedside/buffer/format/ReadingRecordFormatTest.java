@@ -13,9 +13,13 @@ import java.util.Random;
 import org.bedside.buffer.SampleReadings;
 import org.bedside.model.AlarmEvent;
 import org.bedside.model.AlertReport;
+import org.bedside.model.CompoundReading;
 import org.bedside.model.DeviceId;
 import org.bedside.model.DeviceStatus;
+import org.bedside.model.InfusionMetrics;
+import org.bedside.model.InfusionStatus;
 import org.bedside.model.Metrics;
+import org.bedside.model.Quality;
 import org.bedside.model.Reading;
 import org.bedside.model.UcumUnit;
 import org.junit.jupiter.api.Test;
@@ -112,6 +116,65 @@ class ReadingRecordFormatTest {
         int firstKind = firstKindOffset();
         assertThat(bytes[0]).as("the version byte stays 1").isEqualTo((byte) 1);
         assertThat(bytes[firstKind]).as("alerts are kind 6").isEqualTo((byte) 6);
+    }
+
+    /** A pump infusing with every field set, and a removed one with none of them. */
+    private static List<Reading> infusions(Instant at) {
+        InfusionStatus infusing = new InfusionStatus(
+                SampleReadings.DEVICE,
+                "1-1",
+                InfusionStatus.State.INFUSING,
+                "Noradrenalin 5µg",
+                "36248",
+                List.of(
+                        new CompoundReading.Component(
+                                InfusionMetrics.RATE,
+                                new BigDecimal("15.40"),
+                                InfusionMetrics.ML_PER_HOUR,
+                                Quality.VALID),
+                        new CompoundReading.Component(
+                                InfusionMetrics.VOLUME_TO_BE_INFUSED,
+                                null,
+                                InfusionMetrics.ML,
+                                Quality.notAvailable("the pump reports no value (_NV)")),
+                        new CompoundReading.Component(
+                                InfusionMetrics.BOLUS_VOLUME,
+                                new BigDecimal("0.0"),
+                                InfusionMetrics.ML,
+                                Quality.VALID)),
+                null,
+                at);
+        InfusionStatus removed = new InfusionStatus(
+                SampleReadings.DEVICE,
+                "2-A",
+                InfusionStatus.State.REMOVED,
+                null,
+                null,
+                List.of(),
+                at.minusSeconds(1),
+                at.plusMillis(1));
+        return List.of(infusing, removed);
+    }
+
+    @Test
+    void infusionStatusesComeBackEqualAsKindSeven() throws Exception {
+        List<Reading> readings = infusions(T);
+        byte[] bytes = encode(readings);
+        ReadingRecordFormat.Record r = ReadingRecordFormat.decode(ByteBuffer.wrap(bytes));
+        assertThat(r.readings()).isEqualTo(readings);
+        assertThat(r.readings()).extracting(Reading::key).containsExactlyElementsOf(keys(readings));
+        assertThat(bytes[0]).as("the version byte stays 1").isEqualTo((byte) 1);
+        int firstKind = 1 + 1 + SampleReadings.DEVICE.value().length() + instantLength(T) + 1 + 1 + 1;
+        assertThat(bytes[firstKind]).as("infusion statuses are kind 7").isEqualTo((byte) 7);
+    }
+
+    @Test
+    void everyTruncationOfAnInfusionRecordIsMalformed() {
+        byte[] bytes = encode(infusions(T));
+        for (int n = 0; n < bytes.length; n++) {
+            ByteBuffer cut = ByteBuffer.wrap(Arrays.copyOf(bytes, n));
+            assertThatThrownBy(() -> ReadingRecordFormat.decode(cut)).isInstanceOf(MalformedRecordException.class);
+        }
     }
 
     @Test

@@ -4,10 +4,7 @@ import java.time.Duration;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.bedside.drivers.framing.DelimitedFrameDecoder;
 import org.bedside.drivers.gedri.GeDriCodes.Wave;
 import org.bedside.drivers.gedri.GeDriSession.GeDriSettings;
@@ -41,7 +38,6 @@ public final class GeDriDriver implements DeviceDriver {
     /** A record and its checksum, unstuffed; longer input is garbage. */
     static final int MAX_FRAME_LENGTH = GeDriCodes.MAX_RECORD_LENGTH + 1;
 
-    private static final Pattern SECONDS = Pattern.compile("(\\d{1,4})\\s*s?");
     private static final int MAX_INTERVAL_SECONDS = 3600;
 
     private static final DriverInfo INFO = new DriverInfo(
@@ -97,20 +93,13 @@ public final class GeDriDriver implements DeviceDriver {
     }
 
     static GeDriSettings settings(DriverOptions options) {
-        Duration interval = options.get(INTERVAL, GeDriDriver::interval, "a whole number of seconds from 1s to 3600s");
-        return GeDriSettings.of(interval, waves(options.get(WAVEFORMS)));
-    }
-
-    private static Duration interval(String text) {
-        Matcher m = SECONDS.matcher(text.trim().toLowerCase(Locale.ROOT));
-        Duration d = m.matches() ? Duration.ofSeconds(Integer.parseInt(m.group(1))) : Duration.parse(text.trim());
-        if (d.isNegative()
-                || d.isZero()
-                || d.getNano() != 0
-                || d.compareTo(Duration.ofSeconds(MAX_INTERVAL_SECONDS)) > 0) {
-            throw new IllegalArgumentException(text);
+        Duration interval = options.duration(INTERVAL, Duration.ofSeconds(1), Duration.ofSeconds(MAX_INTERVAL_SECONDS));
+        if (interval.getNano() != 0) {
+            // the DRI request carries the interval in whole seconds
+            throw new InvalidOptionException(
+                    INTERVAL, "'" + options.get(INTERVAL) + "' is not a whole number of seconds");
         }
-        return d;
+        return GeDriSettings.of(interval, waves(options.get(WAVEFORMS)));
     }
 
     private static List<Wave> waves(String text) {

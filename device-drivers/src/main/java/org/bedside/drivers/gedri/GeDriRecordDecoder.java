@@ -14,6 +14,7 @@ import java.util.Locale;
 import org.bedside.drivers.gedri.GeDriCodes.Field;
 import org.bedside.drivers.gedri.GeDriCodes.Special;
 import org.bedside.drivers.gedri.GeDriCodes.Wave;
+import org.bedside.drivers.spi.DecodeException;
 import org.bedside.drivers.spi.DecodeFailure;
 import org.bedside.drivers.spi.DecodeResult;
 import org.bedside.drivers.spi.MessageDecoder;
@@ -124,8 +125,8 @@ final class GeDriRecordDecoder implements MessageDecoder {
                             "record main type " + mainType + " is unknown",
                             frame);
             };
-        } catch (BadRecord e) {
-            return fail(e.reason, e.getMessage(), frame);
+        } catch (DecodeException e) {
+            return fail(e.reason(), e.getMessage(), frame);
         }
     }
 
@@ -135,23 +136,23 @@ final class GeDriRecordDecoder implements MessageDecoder {
 
     // ---- physiological records ----
 
-    private List<Reading> physiological(Record r, Instant receivedAt) throws BadRecord {
+    private List<Reading> physiological(Record r, Instant receivedAt) throws DecodeException {
         List<Reading> out = new ArrayList<>(64);
         for (int[] sr : r.subrecords()) {
             int type = sr[1];
             int start = GeDriCodes.HEADER_LENGTH + sr[0];
             if (type == GeDriCodes.PH_TREND_10S || type == GeDriCodes.PH_TREND_60S) {
-                throw new BadRecord(
+                throw new DecodeException(
                         DecodeFailure.Reason.UNKNOWN_MESSAGE_TYPE,
                         "trend sub-records (type " + type + ") are not supported");
             }
             if (type != GeDriCodes.PH_DISPLAYED) {
-                throw new BadRecord(
+                throw new DecodeException(
                         DecodeFailure.Reason.UNKNOWN_MESSAGE_TYPE,
                         "physiological sub-record type " + type + " is unknown");
             }
             if (start < GeDriCodes.HEADER_LENGTH || start + GeDriCodes.SUBRECORD_LENGTH > r.length) {
-                throw new BadRecord(
+                throw new DecodeException(
                         DecodeFailure.Reason.TRUNCATED,
                         "displayed-values sub-record at offset " + sr[0] + " does not fit in the record");
             }
@@ -160,12 +161,12 @@ final class GeDriRecordDecoder implements MessageDecoder {
             int level = (word >> 4) & 0xF;
             int cls = (word >> 8) & 0xF;
             if (subtype != GeDriCodes.PH_DISPLAYED) {
-                throw new BadRecord(
+                throw new DecodeException(
                         DecodeFailure.Reason.MALFORMED,
                         "sub-record of type 1 (displayed values) says subtype " + subtype);
             }
             if (level < GeDriCodes.LEVEL_2009) {
-                throw new BadRecord(
+                throw new DecodeException(
                         DecodeFailure.Reason.UNSUPPORTED_VERSION,
                         "sub-record at DRI level " + level + " (" + GeDriCodes.levelName(level) + ")");
             }
@@ -178,7 +179,8 @@ final class GeDriRecordDecoder implements MessageDecoder {
                     // Nothing of ext3 is decoded (docs/drivers/ge-dri.md); the sub-record is valid and skipped.
                 }
                 default ->
-                    throw new BadRecord(DecodeFailure.Reason.MALFORMED, "physiological class " + cls + " is unknown");
+                    throw new DecodeException(
+                            DecodeFailure.Reason.MALFORMED, "physiological class " + cls + " is unknown");
             }
         }
         return out;
@@ -288,26 +290,26 @@ final class GeDriRecordDecoder implements MessageDecoder {
 
     // ---- waveform records ----
 
-    private List<Reading> waveforms(Record r, Instant receivedAt) throws BadRecord {
+    private List<Reading> waveforms(Record r, Instant receivedAt) throws DecodeException {
         List<Reading> out = new ArrayList<>(2);
         Instant deviceTime = deviceTime(r.u32(GeDriCodes.OFFSET_R_TIME));
         for (int[] sr : r.subrecords()) {
             int id = sr[1];
             Wave wave = Wave.of(id);
             if (wave == null) {
-                throw new BadRecord(
+                throw new DecodeException(
                         DecodeFailure.Reason.UNKNOWN_MESSAGE_TYPE,
                         "waveform " + id + " is not supported (its sample rate is not verified)");
             }
             int start = GeDriCodes.HEADER_LENGTH + sr[0];
             if (start < GeDriCodes.HEADER_LENGTH || start + GeDriCodes.WAVE_HEADER_LENGTH > r.length) {
-                throw new BadRecord(
+                throw new DecodeException(
                         DecodeFailure.Reason.TRUNCATED,
                         "waveform sub-record at offset " + sr[0] + " is outside the record");
             }
             int count = r.s16(start);
             if (count < 0 || start + GeDriCodes.WAVE_HEADER_LENGTH + 2 * count > r.length) {
-                throw new BadRecord(
+                throw new DecodeException(
                         DecodeFailure.Reason.TRUNCATED,
                         "waveform " + wave.option + " says " + count + " samples, more than the record holds");
             }
@@ -387,16 +389,6 @@ final class GeDriRecordDecoder implements MessageDecoder {
                 list.add(new int[] {s16(at), type});
             }
             return list;
-        }
-    }
-
-    /** Early exit; stackless, turned into a {@link DecodeFailure} at the boundary. */
-    private static final class BadRecord extends Exception {
-        final DecodeFailure.Reason reason;
-
-        BadRecord(DecodeFailure.Reason reason, String message) {
-            super(message, null, false, false);
-            this.reason = reason;
         }
     }
 }

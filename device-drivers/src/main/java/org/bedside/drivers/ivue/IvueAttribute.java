@@ -2,6 +2,7 @@ package org.bedside.drivers.ivue;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.bedside.drivers.spi.DecodeException;
 
 /**
  * One AVA of an attribute list (§1.3): its id and where its value lies in the message. Values are read in place, by
@@ -18,7 +19,7 @@ record IvueAttribute(int id, byte[] data, int offset, int length) {
     }
 
     /** Reads an AttributeList: count u16, length u16, then count × (id u16, length u16, value). */
-    static List<IvueAttribute> readList(IvueReader r) throws IvueFormatException {
+    static List<IvueAttribute> readList(IvueReader r) throws DecodeException {
         int count = r.u16("attribute count");
         int length = r.u16("attribute list length");
         IvueReader list = r.subAtMost(length);

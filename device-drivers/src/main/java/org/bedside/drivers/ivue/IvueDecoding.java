@@ -3,6 +3,7 @@ package org.bedside.drivers.ivue;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.List;
+import org.bedside.drivers.spi.DecodeException;
 import org.bedside.drivers.spi.DecodeFailure;
 import org.bedside.model.DeviceId;
 import org.bedside.model.Reading;
@@ -39,11 +40,11 @@ final class IvueDecoding {
     }
 
     static List<Reading> readings(DeviceId device, IvuePollResult poll, IvueContext ctx, Instant receivedAt)
-            throws IvueFormatException {
+            throws DecodeException {
         return IvueObservationDecoder.decode(device, poll, ctx, receivedAt);
     }
 
-    static DecodeFailure failure(IvueFormatException e, ByteBuffer frame) {
+    static DecodeFailure failure(DecodeException e, ByteBuffer frame) {
         return DecodeFailure.of(e.reason(), e.getMessage(), frame);
     }
 }

@@ -2,6 +2,7 @@ package org.bedside.drivers.ivue;
 
 import java.time.LocalDateTime;
 import java.util.List;
+import org.bedside.drivers.spi.DecodeException;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -24,7 +25,7 @@ record IvueMdsCreate(
      *
      * @return null when the event is another one
      */
-    static @Nullable IvueMdsCreate parse(IvueReader r) throws IvueFormatException {
+    static @Nullable IvueMdsCreate parse(IvueReader r) throws DecodeException {
         r.skip(6, "managed object");
         long eventTime = r.u32("event time");
         int eventType = r.u16("event type");
@@ -66,12 +67,12 @@ record IvueMdsCreate(
             String number = label(r);
             String both = (manufacturer + " " + number).trim();
             return both.isEmpty() ? null : both;
-        } catch (IvueFormatException e) {
+        } catch (DecodeException e) {
             return null;
         }
     }
 
-    private static String label(IvueReader r) throws IvueFormatException {
+    private static String label(IvueReader r) throws DecodeException {
         int n = r.u16("label length");
         byte[] b = r.bytes(n, "label");
         StringBuilder sb = new StringBuilder();

@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.List;
+import org.bedside.drivers.spi.DecodeException;
 import org.bedside.drivers.spi.DecodeResult;
 import org.bedside.drivers.spi.MessageDecoder;
 import org.bedside.model.DeviceId;
@@ -37,7 +38,7 @@ final class IvueMessageDecoder implements MessageDecoder {
                 IvueMdsCreate.parse(i.body()); // checked, though it carries no reading
             }
             return DecodeResult.of(List.of());
-        } catch (IvueFormatException e) {
+        } catch (DecodeException e) {
             return IvueDecoding.failure(e, frame);
         }
     }

@@ -1,5 +1,6 @@
 package org.bedside.drivers.ivue;
 
+import org.bedside.drivers.spi.DecodeException;
 import org.bedside.drivers.spi.DecodeFailure;
 
 /**
@@ -9,7 +10,7 @@ import org.bedside.drivers.spi.DecodeFailure;
 final class IvueMessages {
     private IvueMessages() {}
 
-    static IvueMessage parse(byte[] data, int offset, int length) throws IvueFormatException {
+    static IvueMessage parse(byte[] data, int offset, int length) throws DecodeException {
         IvueReader r = new IvueReader(data, offset, length);
         int first = r.u8("session byte");
         switch (first) {
@@ -37,26 +38,26 @@ final class IvueMessages {
                 return dataExport(r);
             }
             default ->
-                throw new IvueFormatException(
+                throw new DecodeException(
                         DecodeFailure.Reason.UNKNOWN_MESSAGE_TYPE,
                         "first byte 0x" + Integer.toHexString(first) + " is no session message of Data Export");
         }
     }
 
     /** The LI after an association SPDU's first byte: one byte, or FF and two more (§1.3); checked against the rest. */
-    private static void lengthIndicator(IvueReader r) throws IvueFormatException {
+    private static void lengthIndicator(IvueReader r) throws DecodeException {
         int li = r.u8("length indicator");
         if (li == 0xFF) {
             li = r.u16("long length indicator");
         }
         if (li > r.remaining()) {
-            throw new IvueFormatException(
+            throw new DecodeException(
                     DecodeFailure.Reason.TRUNCATED,
                     "association message announces " + li + " bytes but has " + r.remaining());
         }
     }
 
-    private static IvueMessage dataExport(IvueReader r) throws IvueFormatException {
+    private static IvueMessage dataExport(IvueReader r) throws DecodeException {
         int sessionLow = r.u8("session id");
         IvueReader.expect(sessionLow == 0x00, "session id is not 0xE100");
         r.u16("presentation context"); // echoes the association's; not checked, as the open implementations do not
@@ -93,7 +94,7 @@ final class IvueMessages {
                 return new IvueMessage.Error(invokeId, error);
             }
             default ->
-                throw new IvueFormatException(
+                throw new DecodeException(
                         DecodeFailure.Reason.UNKNOWN_MESSAGE_TYPE, "remote operation type " + roType + " is unknown");
         }
     }

@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
+import org.bedside.drivers.spi.DecodeException;
 import org.bedside.model.AlarmEvent;
 import org.bedside.model.CompoundReading;
 import org.bedside.model.DeviceId;
@@ -37,7 +38,7 @@ final class IvueObservationDecoder {
     private record Nu(int physio, int state, int unit, int raw) {}
 
     static List<Reading> decode(DeviceId device, IvuePollResult poll, IvueContext ctx, Instant receivedAt)
-            throws IvueFormatException {
+            throws DecodeException {
         List<Reading> out = new ArrayList<>();
         LocalTimes times = new LocalTimes(poll, ctx);
         for (IvuePollResult.Observation o : poll.observations()) {
@@ -87,7 +88,7 @@ final class IvueObservationDecoder {
     }
 
     /** Takes the static attributes of an object into the cache. */
-    private static void learn(IvuePollResult.Observation o, IvueContext.ObjectInfo info) throws IvueFormatException {
+    private static void learn(IvuePollResult.Observation o, IvueContext.ObjectInfo info) throws DecodeException {
         for (IvueAttribute a : o.attributes()) {
             switch (a.id()) {
                 case IvueWire.NOM_ATTR_ID_LABEL -> {
@@ -159,7 +160,7 @@ final class IvueObservationDecoder {
         return false;
     }
 
-    private static Nu nu(IvueReader r) throws IvueFormatException {
+    private static Nu nu(IvueReader r) throws DecodeException {
         return new Nu(r.u16("physio id"), r.u16("measurement state"), r.u16("unit code"), r.i32("value"));
     }
 
@@ -181,7 +182,7 @@ final class IvueObservationDecoder {
             IvueContext.ObjectInfo info,
             @Nullable Instant deviceTime,
             Instant receivedAt)
-            throws IvueFormatException {
+            throws DecodeException {
         int count = r.u16("compound value count");
         int length = r.u16("compound value length");
         IvueReader.expect(length == count * 10, "compound of " + count + " values in " + length + " bytes");
@@ -285,7 +286,7 @@ final class IvueObservationDecoder {
 
     private static void alarms(
             DeviceId device, IvueReader r, @Nullable Instant deviceTime, Instant receivedAt, List<Reading> out)
-            throws IvueFormatException {
+            throws DecodeException {
         int count = r.u16("alarm list count");
         int length = r.u16("alarm list length");
         IvueReader list = r.subAtMost(length);
@@ -348,7 +349,7 @@ final class IvueObservationDecoder {
             IvueContext.ObjectInfo info,
             @Nullable Instant deviceTime,
             Instant receivedAt)
-            throws IvueFormatException {
+            throws DecodeException {
         int physio = r.u16("wave physio id");
         int state = r.u16("wave state");
         int length = r.u16("samples length");
@@ -385,7 +386,7 @@ final class IvueObservationDecoder {
     }
 
     /** An IntelliVue String: length u16 in bytes, UTF-16BE, ended or padded by NUL. */
-    static String string(IvueReader r) throws IvueFormatException {
+    static String string(IvueReader r) throws DecodeException {
         int n = r.u16("string length");
         byte[] b = r.bytes(n, "string");
         int end = 0;
@@ -407,7 +408,7 @@ final class IvueObservationDecoder {
         }
 
         @Nullable
-        Instant of(IvuePollResult.Observation o) throws IvueFormatException {
+        Instant of(IvuePollResult.Observation o) throws DecodeException {
             IvueAttribute abs = IvueAttribute.find(o.attributes(), IvueWire.NOM_ATTR_TIME_STAMP_ABS);
             if (abs != null && abs.length() == 8) {
                 Instant t = ctx.fromAbsolute(IvueTime.absolute(abs.data(), abs.offset()));

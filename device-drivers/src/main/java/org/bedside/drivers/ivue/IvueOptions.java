@@ -5,7 +5,6 @@ import java.time.ZoneId;
 import java.util.List;
 import java.util.Locale;
 import org.bedside.drivers.spi.DriverOptions;
-import org.bedside.drivers.spi.InvalidOptionException;
 import org.bedside.drivers.spi.OptionSpec;
 
 /** The options both IntelliVue drivers understand, parsed and checked. */
@@ -37,11 +36,7 @@ record IvueOptions(Duration pollPeriod, boolean waves, ZoneId zone) {
                             + " 'system' means the gateway's own zone."));
 
     static IvueOptions parse(DriverOptions options) {
-        Duration period = options.get(POLL_PERIOD, IvueOptions::duration, "a duration such as 30s or 5m");
-        if (period.compareTo(MIN_POLL_PERIOD) < 0 || period.compareTo(MAX_POLL_PERIOD) > 0) {
-            throw new InvalidOptionException(
-                    POLL_PERIOD, "'" + options.get(POLL_PERIOD) + "' is not between 2s and 1h");
-        }
+        Duration period = options.duration(POLL_PERIOD, MIN_POLL_PERIOD, MAX_POLL_PERIOD);
         boolean waves = options.get(
                 WAVES,
                 v -> switch (v.toLowerCase(Locale.ROOT)) {
@@ -55,23 +50,5 @@ record IvueOptions(Duration pollPeriod, boolean waves, ZoneId zone) {
                 v -> v.equals(SYSTEM_ZONE) ? ZoneId.systemDefault() : ZoneId.of(v),
                 "a time zone such as Europe/Berlin, UTC or 'system'");
         return new IvueOptions(period, waves, zone);
-    }
-
-    /** {@code 30s}, {@code 5m}, {@code 1h}, {@code 500ms} or ISO-8601 ({@code PT30S}). */
-    static Duration duration(String text) {
-        String t = text.trim().toLowerCase(Locale.ROOT);
-        if (t.startsWith("pt")) {
-            return Duration.parse(t);
-        }
-        if (t.endsWith("ms")) {
-            return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
-        }
-        long n = Long.parseLong(t.substring(0, t.length() - 1));
-        return switch (t.charAt(t.length() - 1)) {
-            case 's' -> Duration.ofSeconds(n);
-            case 'm' -> Duration.ofMinutes(n);
-            case 'h' -> Duration.ofHours(n);
-            default -> throw new IllegalArgumentException(text);
-        };
     }
 }

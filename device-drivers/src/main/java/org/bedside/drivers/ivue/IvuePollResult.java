@@ -2,6 +2,7 @@ package org.bedside.drivers.ivue;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.bedside.drivers.spi.DecodeException;
 
 /**
  * A poll result (§1.7), single or extended: which poll it answers, the monitor's clock when it was made, and the
@@ -32,9 +33,9 @@ record IvuePollResult(
     /**
      * Parses an ActionResult that carries a poll reply.
      *
-     * @throws IvueFormatException when it breaks the grammar, or is the result of another action
+     * @throws DecodeException when it breaks the grammar, or is the result of another action
      */
-    static IvuePollResult parse(IvueReader r) throws IvueFormatException {
+    static IvuePollResult parse(IvueReader r) throws DecodeException {
         r.skip(6, "managed object");
         int actionType = r.u16("action type");
         IvueReader.expect(

@@ -1,5 +1,6 @@
 package org.bedside.drivers.ivue;
 
+import org.bedside.drivers.spi.DecodeException;
 import org.bedside.drivers.spi.DecodeFailure;
 
 /**
@@ -34,27 +35,27 @@ final class IvueReader {
         return position < limit;
     }
 
-    private void need(int n, String what) throws IvueFormatException {
+    private void need(int n, String what) throws DecodeException {
         if (n < 0 || limit - position < n) {
-            throw new IvueFormatException(
+            throw new DecodeException(
                     DecodeFailure.Reason.TRUNCATED,
                     what + " needs " + n + " bytes at offset " + position + " but " + (limit - position) + " are left");
         }
     }
 
-    int u8(String what) throws IvueFormatException {
+    int u8(String what) throws DecodeException {
         need(1, what);
         return data[position++] & 0xFF;
     }
 
-    int u16(String what) throws IvueFormatException {
+    int u16(String what) throws DecodeException {
         need(2, what);
         int v = ((data[position] & 0xFF) << 8) | (data[position + 1] & 0xFF);
         position += 2;
         return v;
     }
 
-    int i32(String what) throws IvueFormatException {
+    int i32(String what) throws DecodeException {
         need(4, what);
         int v = ((data[position] & 0xFF) << 24)
                 | ((data[position + 1] & 0xFF) << 16)
@@ -64,16 +65,16 @@ final class IvueReader {
         return v;
     }
 
-    long u32(String what) throws IvueFormatException {
+    long u32(String what) throws DecodeException {
         return i32(what) & 0xFFFF_FFFFL;
     }
 
-    void skip(int n, String what) throws IvueFormatException {
+    void skip(int n, String what) throws DecodeException {
         need(n, what);
         position += n;
     }
 
-    byte[] bytes(int n, String what) throws IvueFormatException {
+    byte[] bytes(int n, String what) throws DecodeException {
         need(n, what);
         byte[] b = java.util.Arrays.copyOfRange(data, position, position + n);
         position += n;
@@ -81,7 +82,7 @@ final class IvueReader {
     }
 
     /** A reader over the next {@code n} bytes, which this reader skips: a length-prefixed structure. */
-    IvueReader sub(int n, String what) throws IvueFormatException {
+    IvueReader sub(int n, String what) throws DecodeException {
         need(n, what);
         IvueReader r = new IvueReader(data, position, n);
         position += n;
@@ -102,9 +103,9 @@ final class IvueReader {
     }
 
     /** Checks a declared value against the actual one, as a malformed-message failure. */
-    static void expect(boolean ok, String detail) throws IvueFormatException {
+    static void expect(boolean ok, String detail) throws DecodeException {
         if (!ok) {
-            throw new IvueFormatException(DecodeFailure.Reason.MALFORMED, detail);
+            throw new DecodeException(DecodeFailure.Reason.MALFORMED, detail);
         }
     }
 }

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.function.UnaryOperator;
+import org.bedside.drivers.spi.DecodeException;
 import org.bedside.drivers.spi.DecodeResult;
 import org.bedside.drivers.spi.DeviceSession;
 import org.bedside.drivers.spi.SessionLink;
@@ -140,12 +141,12 @@ final class IvueSession implements DeviceSession {
         try {
             m = IvueMessages.parse(b.data(), b.offset(), b.length());
             return handle(m, receivedAt, nowNanos);
-        } catch (IvueFormatException e) {
+        } catch (DecodeException e) {
             return IvueDecoding.failure(e, frame);
         }
     }
 
-    private DecodeResult handle(IvueMessage m, Instant receivedAt, long now) throws IOException, IvueFormatException {
+    private DecodeResult handle(IvueMessage m, Instant receivedAt, long now) throws IOException, DecodeException {
         if (m instanceof IvueMessage.AssociationAccept) {
             if (phase == Phase.ASSOCIATING) {
                 enter(Phase.AWAITING_MDS, now, "associated, waiting for the MDS create event");
@@ -180,7 +181,7 @@ final class IvueSession implements DeviceSession {
         return none(); // release responses, association requests of another client
     }
 
-    private DecodeResult invoke(IvueMessage.Invoke i, long now) throws IOException, IvueFormatException {
+    private DecodeResult invoke(IvueMessage.Invoke i, long now) throws IOException, DecodeException {
         if (i.command() != IvueWire.CMD_CONFIRMED_EVENT_REPORT) {
             return none();
         }
@@ -208,7 +209,7 @@ final class IvueSession implements DeviceSession {
     }
 
     private DecodeResult result(IvueMessage.Result r, Instant receivedAt, long now)
-            throws IOException, IvueFormatException {
+            throws IOException, DecodeException {
         Pending p = pending;
         if (p != null && p.invokeId() == r.invokeId()) {
             pending = null;

@@ -18,6 +18,7 @@ import java.util.Map;
 import org.bedside.drivers.masimo.MasimoCodes.AlarmBit;
 import org.bedside.drivers.masimo.MasimoCodes.ExceptionBit;
 import org.bedside.drivers.masimo.MasimoCodes.Field;
+import org.bedside.drivers.spi.DecodeException;
 import org.bedside.drivers.spi.DecodeFailure;
 import org.bedside.drivers.spi.DecodeResult;
 import org.bedside.drivers.spi.MessageDecoder;
@@ -88,12 +89,12 @@ final class MasimoLineDecoder implements MessageDecoder {
         AsciiLine line = new AsciiLine(bytes, offset, length);
         try {
             return decode(line, receivedAt);
-        } catch (BadLine e) {
-            return fail(e.reason, e.getMessage(), frame);
+        } catch (DecodeException e) {
+            return fail(e.reason(), e.getMessage(), frame);
         }
     }
 
-    private DecodeResult decode(AsciiLine line, Instant receivedAt) throws BadLine {
+    private DecodeResult decode(AsciiLine line, Instant receivedAt) throws DecodeException {
         Instant deviceTime = deviceTime(line);
 
         // Where each field's value starts and ends in the line; -1 when absent.
@@ -121,7 +122,7 @@ final class MasimoLineDecoder implements MessageDecoder {
                     break;
                 }
                 if (!isText((byte) c)) {
-                    throw new BadLine(DecodeFailure.Reason.MALFORMED, notText((byte) c, i));
+                    throw new DecodeException(DecodeFailure.Reason.MALFORMED, notText((byte) c, i));
                 }
                 if (c == '=' && eq < 0) {
                     eq = i;
@@ -130,7 +131,7 @@ final class MasimoLineDecoder implements MessageDecoder {
             int end = i;
             i = start;
             if (eq < 0 || eq == i || eq == end - 1) {
-                throw new BadLine(
+                throw new DecodeException(
                         DecodeFailure.Reason.MALFORMED, "token '" + line.substring(i, end) + "' is not KEY=value");
             }
             int keyLength = eq - i;
@@ -163,7 +164,8 @@ final class MasimoLineDecoder implements MessageDecoder {
             i = end;
         }
         if (fieldsSeen == 0) {
-            throw new BadLine(DecodeFailure.Reason.MALFORMED, "line has a time but no Masimo measurement field");
+            throw new DecodeException(
+                    DecodeFailure.Reason.MALFORMED, "line has a time but no Masimo measurement field");
         }
 
         LineConditions conditions = (exceptions & ~ExceptionBit.MASIMO_SET.mask) == 0 && alarm == 0
@@ -191,7 +193,7 @@ final class MasimoLineDecoder implements MessageDecoder {
         return DecodeResult.of(readings);
     }
 
-    private Instant deviceTime(AsciiLine line) throws BadLine {
+    private Instant deviceTime(AsciiLine line) throws DecodeException {
         if (line.length() < TIMESTAMP_LENGTH
                 || line.charAt(2) != '/'
                 || line.charAt(5) != '/'
@@ -199,7 +201,8 @@ final class MasimoLineDecoder implements MessageDecoder {
                 || line.charAt(11) != ':'
                 || line.charAt(14) != ':'
                 || (line.length() > TIMESTAMP_LENGTH && line.charAt(TIMESTAMP_LENGTH) != ' ')) {
-            throw new BadLine(DecodeFailure.Reason.MALFORMED, "line does not start with a MM/dd/yy HH:mm:ss time");
+            throw new DecodeException(
+                    DecodeFailure.Reason.MALFORMED, "line does not start with a MM/dd/yy HH:mm:ss time");
         }
         int month = twoDigits(line, 0);
         int day = twoDigits(line, 3);
@@ -214,7 +217,7 @@ final class MasimoLineDecoder implements MessageDecoder {
                 || hour > 23
                 || minute > 59
                 || second > 59) {
-            throw new BadLine(
+            throw new DecodeException(
                     DecodeFailure.Reason.MALFORMED,
                     "device time '" + line.substring(0, TIMESTAMP_LENGTH) + "' is not a valid date and time");
         }
@@ -278,22 +281,22 @@ final class MasimoLineDecoder implements MessageDecoder {
         return era * 146_097L + dayOfEra - 719_468;
     }
 
-    private static int twoDigits(AsciiLine line, int at) throws BadLine {
+    private static int twoDigits(AsciiLine line, int at) throws DecodeException {
         char a = line.charAt(at);
         char b = line.charAt(at + 1);
         if (a < '0' || a > '9' || b < '0' || b > '9') {
-            throw new BadLine(
+            throw new DecodeException(
                     DecodeFailure.Reason.MALFORMED,
                     "device time '" + line.substring(0, TIMESTAMP_LENGTH) + "' is not a valid date and time");
         }
         return (a - '0') * 10 + (b - '0');
     }
 
-    private static void checkKey(AsciiLine line, int from, int to) throws BadLine {
+    private static void checkKey(AsciiLine line, int from, int to) throws DecodeException {
         for (int i = from; i < to; i++) {
             char c = line.charAt(i);
             if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))) {
-                throw new BadLine(
+                throw new DecodeException(
                         DecodeFailure.Reason.MALFORMED,
                         "'" + line.substring(from, to) + "' is not a Masimo field name");
             }
@@ -311,13 +314,13 @@ final class MasimoLineDecoder implements MessageDecoder {
         return -1;
     }
 
-    private static BadLine duplicate(String key) {
-        return new BadLine(DecodeFailure.Reason.MALFORMED, key + " appears twice in one line");
+    private static DecodeException duplicate(String key) {
+        return new DecodeException(DecodeFailure.Reason.MALFORMED, key + " appears twice in one line");
     }
 
-    private static int hex(AsciiLine line, String key, int from, int to, int maxDigits) throws BadLine {
+    private static int hex(AsciiLine line, String key, int from, int to, int maxDigits) throws DecodeException {
         if (to - from > maxDigits) {
-            throw new BadLine(
+            throw new DecodeException(
                     DecodeFailure.Reason.MALFORMED,
                     key + " '" + line.substring(from, to) + "' has more than " + maxDigits + " digits");
         }
@@ -325,7 +328,7 @@ final class MasimoLineDecoder implements MessageDecoder {
         for (int i = from; i < to; i++) {
             int d = hexDigit(line.charAt(i));
             if (d < 0) {
-                throw new BadLine(
+                throw new DecodeException(
                         DecodeFailure.Reason.MALFORMED, key + " '" + line.substring(from, to) + "' is not hexadecimal");
             }
             v = v * 16 + d;
@@ -366,7 +369,7 @@ final class MasimoLineDecoder implements MessageDecoder {
             LineConditions conditions,
             Instant deviceTime,
             Instant receivedAt)
-            throws BadLine {
+            throws DecodeException {
         int end = line.charAt(to - 1) == '%' ? to - 1 : to;
         int start = from;
         boolean negative = false;
@@ -437,8 +440,9 @@ final class MasimoLineDecoder implements MessageDecoder {
         return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
     }
 
-    private static BadLine notANumber(Field field, String raw) {
-        return new BadLine(DecodeFailure.Reason.MALFORMED, field.key() + " value '" + raw + "' is not a number");
+    private static DecodeException notANumber(Field field, String raw) {
+        return new DecodeException(
+                DecodeFailure.Reason.MALFORMED, field.key() + " value '" + raw + "' is not a number");
     }
 
     private static void append(StringBuilder reason, String text) {
@@ -640,16 +644,6 @@ final class MasimoLineDecoder implements MessageDecoder {
 
         String substring(int from, int to) {
             return new String(bytes, offset + from, to - from, StandardCharsets.ISO_8859_1);
-        }
-    }
-
-    /** Early exit from the parser; stackless, converted to a {@link DecodeFailure} at the boundary. */
-    private static final class BadLine extends Exception {
-        final DecodeFailure.Reason reason;
-
-        BadLine(DecodeFailure.Reason reason, String message) {
-            super(message, null, false, false);
-            this.reason = reason;
         }
     }
 }

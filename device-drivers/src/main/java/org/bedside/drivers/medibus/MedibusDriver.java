@@ -5,8 +5,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.bedside.drivers.spi.DeviceDriver;
 import org.bedside.drivers.spi.DeviceSession;
 import org.bedside.drivers.spi.DriverInfo;
@@ -34,8 +32,6 @@ public final class MedibusDriver implements DeviceDriver {
     static final int MAX_MESSAGE = 4096;
 
     static final Duration KEEP_ALIVE = Duration.ofSeconds(2);
-
-    private static final Pattern DURATION = Pattern.compile("(\\d{1,6})\\s*(ms|s)");
 
     private static final List<String> REQUEST_NAMES =
             List.of("measured-cp1", "measured-cp2", "alarms-cp1", "alarms-cp2", "settings");
@@ -90,26 +86,9 @@ public final class MedibusDriver implements DeviceDriver {
     }
 
     static MedibusSession.Settings settings(DriverOptions options) {
-        Duration interval = options.get(
-                INTERVAL, t -> duration(t, Duration.ofSeconds(1), Duration.ofHours(1)), "a duration from 1s to 3600s");
-        Duration timeout = options.get(
-                TIMEOUT,
-                t -> duration(t, Duration.ofMillis(200), Duration.ofMinutes(1)),
-                "a duration from 200ms to 60s");
+        Duration interval = options.duration(INTERVAL, Duration.ofSeconds(1), Duration.ofHours(1));
+        Duration timeout = options.duration(TIMEOUT, Duration.ofMillis(200), Duration.ofMinutes(1));
         return new MedibusSession.Settings(interval, timeout, KEEP_ALIVE, requests(options.get(REQUESTS)));
-    }
-
-    private static Duration duration(String text, Duration min, Duration max) {
-        Matcher m = DURATION.matcher(text.trim().toLowerCase(Locale.ROOT));
-        Duration d = m.matches()
-                ? (m.group(2).equals("ms")
-                        ? Duration.ofMillis(Long.parseLong(m.group(1)))
-                        : Duration.ofSeconds(Long.parseLong(m.group(1))))
-                : Duration.parse(text.trim());
-        if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
-            throw new IllegalArgumentException(text);
-        }
-        return d;
     }
 
     private static List<Integer> requests(String text) {

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.bedside.drivers.medibus.MedibusCodes.Field;
+import org.bedside.drivers.spi.DecodeException;
 import org.bedside.drivers.spi.DecodeFailure;
 import org.bedside.drivers.spi.DecodeResult;
 import org.bedside.drivers.spi.MessageDecoder;
@@ -96,23 +97,27 @@ final class MedibusMessageDecoder implements MessageDecoder {
                         case MedibusCodes.ALARMS_CP2 -> alarms(data, "cp2", receivedAt);
                         default -> List.of();
                     });
-        } catch (BadMessage e) {
-            return DecodeFailure.of(DecodeFailure.Reason.MALFORMED, e.getMessage(), frame);
+        } catch (DecodeException e) {
+            return DecodeFailure.of(e.reason(), e.getMessage(), frame);
         }
     }
 
     private List<Reading> values(String data, int size, Map<Integer, Field> table, String page, Instant receivedAt)
-            throws BadMessage {
+            throws DecodeException {
         if (data.length() % size != 0) {
-            throw new BadMessage(MedibusCodes.commandName(commandOf(page)) + ": " + data.length()
-                    + " characters of data are not whole " + size + "-character records");
+            throw new DecodeException(
+                    DecodeFailure.Reason.MALFORMED,
+                    MedibusCodes.commandName(commandOf(page)) + ": " + data.length()
+                            + " characters of data are not whole " + size + "-character records");
         }
         List<Reading> out = new ArrayList<>(data.length() / size);
         Set<Integer> seen = new HashSet<>();
         for (int at = 0; at < data.length(); at += size) {
             int code = hexByte(data, at);
             if (!seen.add(code)) {
-                throw new BadMessage(page + " code " + MedibusMessages.hex(code) + " appears twice in one answer");
+                throw new DecodeException(
+                        DecodeFailure.Reason.MALFORMED,
+                        page + " code " + MedibusMessages.hex(code) + " appears twice in one answer");
             }
             Field field = table.get(code);
             MetricCode metric = field != null ? field.metric() : MedibusCodes.unknown(page, code);
@@ -149,17 +154,21 @@ final class MedibusMessageDecoder implements MessageDecoder {
         return new NumericReading(device, metric, value, shown, quality, null, receivedAt);
     }
 
-    private List<Reading> alarms(String data, String page, Instant receivedAt) throws BadMessage {
+    private List<Reading> alarms(String data, String page, Instant receivedAt) throws DecodeException {
         if (data.length() % MedibusCodes.ALARM_RECORD != 0) {
-            throw new BadMessage("alarms: " + data.length() + " characters of data are not whole "
-                    + MedibusCodes.ALARM_RECORD + "-character records");
+            throw new DecodeException(
+                    DecodeFailure.Reason.MALFORMED,
+                    "alarms: " + data.length() + " characters of data are not whole " + MedibusCodes.ALARM_RECORD
+                            + "-character records");
         }
         List<Reading> out = new ArrayList<>(data.length() / MedibusCodes.ALARM_RECORD);
         Set<Integer> seen = new HashSet<>();
         for (int at = 0; at < data.length(); at += MedibusCodes.ALARM_RECORD) {
             int code = hexByte(data, at + 1);
             if (!seen.add(code)) {
-                throw new BadMessage("alarm " + MedibusMessages.hex(code) + " appears twice in one answer");
+                throw new DecodeException(
+                        DecodeFailure.Reason.MALFORMED,
+                        "alarm " + MedibusMessages.hex(code) + " appears twice in one answer");
             }
             String phrase =
                     data.substring(at + 3, at + MedibusCodes.ALARM_RECORD).strip();
@@ -177,19 +186,13 @@ final class MedibusMessageDecoder implements MessageDecoder {
         return out;
     }
 
-    private static int hexByte(String data, int at) throws BadMessage {
+    private static int hexByte(String data, int at) throws DecodeException {
         int high = MedibusMessages.hexValue((byte) data.charAt(at));
         int low = MedibusMessages.hexValue((byte) data.charAt(at + 1));
         if (high < 0 || low < 0 || data.charAt(at) > 0x7F || data.charAt(at + 1) > 0x7F) {
-            throw new BadMessage("code '" + data.substring(at, at + 2) + "' is not hexadecimal");
+            throw new DecodeException(
+                    DecodeFailure.Reason.MALFORMED, "code '" + data.substring(at, at + 2) + "' is not hexadecimal");
         }
         return high << 4 | low;
-    }
-
-    /** Early exit; stackless, turned into a {@link DecodeFailure} at the boundary. */
-    private static final class BadMessage extends Exception {
-        BadMessage(String message) {
-            super(message, null, false, false);
-        }
     }
 }

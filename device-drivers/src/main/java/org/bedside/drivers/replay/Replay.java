@@ -26,6 +26,7 @@ import org.bedside.model.AlertReport;
 import org.bedside.model.CompoundReading;
 import org.bedside.model.DeviceId;
 import org.bedside.model.DeviceStatus;
+import org.bedside.model.InfusionStatus;
 import org.bedside.model.NumericReading;
 import org.bedside.model.Quality;
 import org.bedside.model.QualityFlag;
@@ -223,6 +224,30 @@ public final class Replay {
                     "value", a.value() == null ? null : a.value().toPlainString(),
                     "text", a.text(),
                     "onset", a.onset().toString()));
+        }
+        if (r instanceof InfusionStatus i) {
+            List<Map<String, Object>> values = new java.util.ArrayList<>();
+            for (CompoundReading.Component part : i.values()) {
+                values.add(ordered(
+                        "mdc", part.metric().mdc(),
+                        "refId", part.metric().refId(),
+                        "label", part.metric().label(),
+                        "value", part.value() == null ? null : part.value().toPlainString(),
+                        "unit", part.unit().code(),
+                        "status", status(part.value() == null, part.quality()),
+                        "reason",
+                                part.quality().reason().isEmpty()
+                                        ? null
+                                        : part.quality().reason()));
+            }
+            return Json.object(ordered(
+                    "kind", "infusion",
+                    "channel", i.channel(),
+                    "state", i.state().label(),
+                    "drugLabel", i.drugLabel(),
+                    "pumpSerial", i.pumpSerial(),
+                    "deviceTime", deviceTime,
+                    "values", values));
         }
         if (!(r instanceof DeviceStatus s)) {
             throw new IllegalArgumentException(

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.bedside.drivers.spi.DecodeException;
 import org.bedside.drivers.spi.DecodeFailure;
 import org.bedside.drivers.spi.DecodeResult;
 import org.bedside.drivers.spi.MessageDecoder;
@@ -86,16 +87,6 @@ final class SenmlDecoder implements MessageDecoder {
         this.relativeTimes = relativeTimes;
     }
 
-    /** A pack that cannot be decoded; stackless, turned into a {@link DecodeFailure} at the boundary. */
-    private static final class Refused extends Exception {
-        final DecodeFailure.Reason reason;
-
-        Refused(DecodeFailure.Reason reason, String detail) {
-            super(detail, null, false, false);
-            this.reason = reason;
-        }
-    }
-
     @Override
     public DecodeResult decode(ByteBuffer frame, Instant receivedAt) {
         ByteBuffer view = frame.duplicate();
@@ -103,8 +94,8 @@ final class SenmlDecoder implements MessageDecoder {
         view.get(bytes);
         try {
             return DecodeResult.of(readings(parse(bytes), receivedAt));
-        } catch (Refused e) {
-            return DecodeFailure.of(e.reason, e.getMessage(), frame);
+        } catch (DecodeException e) {
+            return DecodeFailure.of(e.reason(), e.getMessage(), frame);
         } catch (StreamConstraintsException e) {
             return DecodeFailure.of(DecodeFailure.Reason.MALFORMED, "too large for a SenML pack: " + brief(e), frame);
         } catch (JsonProcessingException e) {
@@ -167,36 +158,36 @@ final class SenmlDecoder implements MessageDecoder {
         String qr;
     }
 
-    private static List<Raw> parse(byte[] bytes) throws IOException, Refused {
+    private static List<Raw> parse(byte[] bytes) throws IOException, DecodeException {
         List<Raw> records = new ArrayList<>();
         try (JsonParser p = JSON.createParser(bytes)) {
             if (p.nextToken() != JsonToken.START_ARRAY) {
-                throw new Refused(DecodeFailure.Reason.MALFORMED, "a SenML pack is a JSON array of records");
+                throw new DecodeException(DecodeFailure.Reason.MALFORMED, "a SenML pack is a JSON array of records");
             }
             JsonToken token;
             while ((token = p.nextToken()) != JsonToken.END_ARRAY) {
                 if (token != JsonToken.START_OBJECT) {
-                    throw new Refused(
+                    throw new DecodeException(
                             DecodeFailure.Reason.MALFORMED, "record " + (records.size() + 1) + " is not a JSON object");
                 }
                 if (records.size() == MAX_RECORDS) {
-                    throw new Refused(
+                    throw new DecodeException(
                             DecodeFailure.Reason.VALUE_OUT_OF_SPEC,
                             "more than " + MAX_RECORDS + " records in one pack");
                 }
                 records.add(record(p, records.size() + 1));
             }
             if (p.nextToken() != null) {
-                throw new Refused(DecodeFailure.Reason.MALFORMED, "more JSON after the pack's closing ]");
+                throw new DecodeException(DecodeFailure.Reason.MALFORMED, "more JSON after the pack's closing ]");
             }
         }
         if (records.isEmpty()) {
-            throw new Refused(DecodeFailure.Reason.MALFORMED, "an empty pack");
+            throw new DecodeException(DecodeFailure.Reason.MALFORMED, "an empty pack");
         }
         return records;
     }
 
-    private static Raw record(JsonParser p, int index) throws IOException, Refused {
+    private static Raw record(JsonParser p, int index) throws IOException, DecodeException {
         Raw r = new Raw();
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String field = p.currentName();
@@ -223,7 +214,7 @@ final class SenmlDecoder implements MessageDecoder {
                 default -> {
                     if (field.endsWith("_")) {
                         // Section 4.4: a label ending in '_' must be understood, or the pack rejected.
-                        throw new Refused(
+                        throw new DecodeException(
                                 DecodeFailure.Reason.UNSUPPORTED_VERSION,
                                 "record " + index + ": must-understand field '" + field + "' is not supported");
                     }
@@ -237,7 +228,8 @@ final class SenmlDecoder implements MessageDecoder {
         return r;
     }
 
-    private static String text(JsonParser p, JsonToken token, String field, int index) throws IOException, Refused {
+    private static String text(JsonParser p, JsonToken token, String field, int index)
+            throws IOException, DecodeException {
         if (token != JsonToken.VALUE_STRING) {
             throw wrongType(field, index, "a string", token);
         }
@@ -245,27 +237,28 @@ final class SenmlDecoder implements MessageDecoder {
     }
 
     private static BigDecimal number(JsonParser p, JsonToken token, String field, int index)
-            throws IOException, Refused {
+            throws IOException, DecodeException {
         if (token != JsonToken.VALUE_NUMBER_INT && token != JsonToken.VALUE_NUMBER_FLOAT) {
             throw wrongType(field, index, "a number", token);
         }
         BigDecimal d = p.getDecimalValue();
         // No device means 1e-300 or 1e300: such numbers are an attack on the code that would use them.
         if (d.scale() > 12 || d.scale() < -12) {
-            throw new Refused(
+            throw new DecodeException(
                     DecodeFailure.Reason.VALUE_OUT_OF_SPEC, "record " + index + ": '" + field + "' out of range");
         }
         return d;
     }
 
-    private static void skipScalar(JsonParser p, JsonToken token, String field, int index) throws IOException, Refused {
+    private static void skipScalar(JsonParser p, JsonToken token, String field, int index)
+            throws IOException, DecodeException {
         if (token == JsonToken.START_ARRAY || token == JsonToken.START_OBJECT) {
             throw wrongType(field, index, "a scalar", token);
         }
     }
 
     private static List<String> strings(JsonParser p, JsonToken token, String field, int index)
-            throws IOException, Refused {
+            throws IOException, DecodeException {
         if (token != JsonToken.START_ARRAY) {
             throw wrongType(field, index, "an array of strings", token);
         }
@@ -280,8 +273,8 @@ final class SenmlDecoder implements MessageDecoder {
         return out;
     }
 
-    private static Refused wrongType(String field, int index, String expected, @Nullable JsonToken got) {
-        return new Refused(
+    private static DecodeException wrongType(String field, int index, String expected, @Nullable JsonToken got) {
+        return new DecodeException(
                 DecodeFailure.Reason.MALFORMED,
                 "record " + index + ": '" + field + "' must be " + expected + ", got " + describe(got));
     }
@@ -309,7 +302,7 @@ final class SenmlDecoder implements MessageDecoder {
             @Nullable BigDecimal value,
             Quality quality) {}
 
-    private List<Reading> readings(List<Raw> raws, Instant receivedAt) throws Refused {
+    private List<Reading> readings(List<Raw> raws, Instant receivedAt) throws DecodeException {
         String bn = "";
         BigDecimal bt = BigDecimal.ZERO;
         String bu = null;
@@ -320,7 +313,7 @@ final class SenmlDecoder implements MessageDecoder {
         for (Raw r : raws) {
             index++;
             if (r.bver != null && r.bver.compareTo(BigDecimal.valueOf(VERSION)) > 0) {
-                throw new Refused(
+                throw new DecodeException(
                         DecodeFailure.Reason.UNSUPPORTED_VERSION,
                         "SenML version " + r.bver.toPlainString() + " is newer than " + VERSION);
             }
@@ -341,11 +334,11 @@ final class SenmlDecoder implements MessageDecoder {
             }
             String name = bn + (r.n == null ? "" : r.n);
             if (name.isEmpty()) {
-                throw new Refused(DecodeFailure.Reason.MALFORMED, "record " + index + " has no name");
+                throw new DecodeException(DecodeFailure.Reason.MALFORMED, "record " + index + " has no name");
             }
             SenmlNames.Entry entry = entry(name, index);
             if (r.otherValue != null) {
-                throw new Refused(
+                throw new DecodeException(
                         DecodeFailure.Reason.MALFORMED,
                         "record " + index + ": '" + entry.name() + "' needs a number (v), got '" + r.otherValue + "'");
             }
@@ -355,19 +348,19 @@ final class SenmlDecoder implements MessageDecoder {
             BigDecimal value = r.v == null ? null : (bv == null ? r.v : bv.add(r.v));
             Quality quality = quality(r.q, r.qr, index);
             if (value == null && quality.isValid()) {
-                throw new Refused(
+                throw new DecodeException(
                         DecodeFailure.Reason.MALFORMED,
                         "record " + index + ": '" + entry.name() + "' has no value and no flag that says why");
             }
             if (value != null && (value.compareTo(entry.lowest()) < 0 || value.compareTo(entry.highest()) > 0)) {
-                throw new Refused(
+                throw new DecodeException(
                         DecodeFailure.Reason.VALUE_OUT_OF_SPEC,
                         "record " + index + ": " + entry.metric().label() + " " + value.toPlainString() + " is outside "
                                 + entry.lowest() + ".." + entry.highest() + " "
                                 + entry.unit().code());
             }
             if (!seen.add(entry.metric().refId() + "@" + time)) {
-                throw new Refused(
+                throw new DecodeException(
                         DecodeFailure.Reason.MALFORMED,
                         "record " + index + ": a second " + entry.metric().label() + " at the same time " + time);
             }
@@ -376,12 +369,12 @@ final class SenmlDecoder implements MessageDecoder {
         return group(resolved, receivedAt);
     }
 
-    private SenmlNames.Entry entry(String name, int index) throws Refused {
+    private SenmlNames.Entry entry(String name, int index) throws DecodeException {
         String key;
         String expected = baseName;
         if (expected != null) {
             if (!name.startsWith(expected)) {
-                throw new Refused(
+                throw new DecodeException(
                         DecodeFailure.Reason.MALFORMED,
                         "record " + index + ": name '" + name + "' is not under this device's base name '" + expected
                                 + "'");
@@ -392,22 +385,22 @@ final class SenmlDecoder implements MessageDecoder {
             key = name.substring(cut + 1);
         }
         return names.lookup(key)
-                .orElseThrow(() -> new Refused(
+                .orElseThrow(() -> new DecodeException(
                         DecodeFailure.Reason.UNKNOWN_MESSAGE_TYPE,
                         "record " + index + ": unknown name '" + key + "'; known: " + names.knownNames()));
     }
 
     private static void checkUnit(SenmlNames.Entry entry, @Nullable String senml, @Nullable String ucum, int index)
-            throws Refused {
+            throws DecodeException {
         if (ucum != null && !ucum.equals(entry.unit().code())) {
-            throw new Refused(
+            throw new DecodeException(
                     DecodeFailure.Reason.VALUE_OUT_OF_SPEC,
                     "record " + index + ": UCUM unit '" + ucum + "' is not " + entry.name() + "'s '"
                             + entry.unit().code() + "'");
         }
         if (senml == null) {
             if (ucum == null) {
-                throw new Refused(
+                throw new DecodeException(
                         DecodeFailure.Reason.MALFORMED,
                         "record " + index + ": '" + entry.name() + "' has no unit (u, bu or ucum); accepted: "
                                 + String.join(", ", entry.senmlUnits()));
@@ -415,50 +408,50 @@ final class SenmlDecoder implements MessageDecoder {
             return;
         }
         if (!entry.senmlUnits().contains(senml)) {
-            throw new Refused(
+            throw new DecodeException(
                     DecodeFailure.Reason.VALUE_OUT_OF_SPEC,
                     "record " + index + ": unit '" + senml + "' is not accepted for " + entry.name() + " (accepted: "
                             + String.join(", ", new java.util.TreeSet<>(entry.senmlUnits())) + ")");
         }
     }
 
-    private static void checkCode(SenmlNames.Entry entry, Raw r, int index) throws Refused {
+    private static void checkCode(SenmlNames.Entry entry, Raw r, int index) throws DecodeException {
         MetricCode m = entry.metric();
         if (r.mdc != null && r.mdc.compareTo(BigDecimal.valueOf(m.mdc())) != 0) {
-            throw new Refused(
+            throw new DecodeException(
                     DecodeFailure.Reason.VALUE_OUT_OF_SPEC,
                     "record " + index + ": MDC code " + r.mdc.toPlainString() + " is not " + entry.name() + "'s "
                             + m.mdc());
         }
         if (r.mdcRef != null && !r.mdcRef.equals(m.refId())) {
-            throw new Refused(
+            throw new DecodeException(
                     DecodeFailure.Reason.VALUE_OUT_OF_SPEC,
                     "record " + index + ": MDC reference id " + r.mdcRef + " is not " + entry.name() + "'s "
                             + m.refId());
         }
     }
 
-    private Instant time(BigDecimal seconds, Instant receivedAt, int index) throws Refused {
+    private Instant time(BigDecimal seconds, Instant receivedAt, int index) throws DecodeException {
         Instant t;
         if (seconds.compareTo(ABSOLUTE_TIME) >= 0) {
             t = instant(seconds);
         } else if (relativeTimes) {
             t = receivedAt.plus(duration(seconds));
         } else {
-            throw new Refused(
+            throw new DecodeException(
                     DecodeFailure.Reason.VALUE_OUT_OF_SPEC,
                     "record " + index + ": time " + seconds.toPlainString() + " is relative to the receive time: a"
                             + " redelivered message could not be recognised (send an absolute base time bt, or set"
                             + " the option relative-times=accept)");
         }
         if (Duration.between(receivedAt, t).compareTo(maxFuture) > 0) {
-            throw new Refused(
+            throw new DecodeException(
                     DecodeFailure.Reason.VALUE_OUT_OF_SPEC,
                     "record " + index + ": time " + t + " is more than " + maxFuture + " after the receive time "
                             + receivedAt + " (is the sensor's clock set?)");
         }
         if (Duration.between(t, receivedAt).compareTo(maxAge) > 0) {
-            throw new Refused(
+            throw new DecodeException(
                     DecodeFailure.Reason.VALUE_OUT_OF_SPEC,
                     "record " + index + ": time " + t + " is more than " + maxAge + " before the receive time "
                             + receivedAt + " (is the sensor's clock set?)");
@@ -478,7 +471,8 @@ final class SenmlDecoder implements MessageDecoder {
         return Duration.ofNanos(Math.multiplyExact(micros, 1000L));
     }
 
-    private static Quality quality(@Nullable List<String> flags, @Nullable String reason, int index) throws Refused {
+    private static Quality quality(@Nullable List<String> flags, @Nullable String reason, int index)
+            throws DecodeException {
         if (flags == null || flags.isEmpty()) {
             return Quality.VALID;
         }
@@ -487,7 +481,7 @@ final class SenmlDecoder implements MessageDecoder {
             try {
                 set.add(QualityFlag.valueOf(f.toUpperCase(Locale.ROOT).replace('-', '_')));
             } catch (IllegalArgumentException e) {
-                throw new Refused(
+                throw new DecodeException(
                         DecodeFailure.Reason.MALFORMED, "record " + index + ": unknown quality flag '" + f + "'");
             }
         }

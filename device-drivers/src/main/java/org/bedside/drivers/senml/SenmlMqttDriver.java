@@ -1,7 +1,6 @@
 package org.bedside.drivers.senml;
 
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Set;
 import org.bedside.drivers.framing.DatagramFrameDecoder;
@@ -104,32 +103,8 @@ public final class SenmlMqttDriver implements DeviceDriver {
                     throw new IllegalArgumentException(v);
                 },
                 "'accept' or 'refuse'");
-        Duration future = options.get(MAX_FUTURE, SenmlMqttDriver::duration, "a duration such as 5m or 30s");
-        Duration age = options.get(MAX_AGE, SenmlMqttDriver::duration, "a duration such as 7d or 12h");
+        Duration future = options.duration(MAX_FUTURE, Duration.ZERO, Duration.ofDays(1));
+        Duration age = options.duration(MAX_AGE, Duration.ZERO, Duration.ofDays(3650));
         return new SenmlDecoder(device, names, base.isEmpty() ? null : base, future, age, relative);
-    }
-
-    /** {@code 30s}, {@code 5m}, {@code 12h}, {@code 7d} or ISO-8601. */
-    static Duration duration(String text) {
-        String t = text.trim();
-        if (t.startsWith("P") || t.startsWith("p")) {
-            try {
-                return Duration.parse(t);
-            } catch (DateTimeParseException e) {
-                throw new IllegalArgumentException(text, e);
-            }
-        }
-        long n = Long.parseLong(t.substring(0, t.length() - 1));
-        Duration d = switch (t.charAt(t.length() - 1)) {
-            case 's' -> Duration.ofSeconds(n);
-            case 'm' -> Duration.ofMinutes(n);
-            case 'h' -> Duration.ofHours(n);
-            case 'd' -> Duration.ofDays(n);
-            default -> throw new IllegalArgumentException(text);
-        };
-        if (d.isNegative()) {
-            throw new IllegalArgumentException(text);
-        }
-        return d;
     }
 }

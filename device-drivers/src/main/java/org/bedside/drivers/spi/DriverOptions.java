@@ -64,6 +64,27 @@ public final class DriverOptions {
         }
     }
 
+    /**
+     * A duration option in the one syntax of {@link OptionDuration}, between {@code min} and {@code max} inclusive.
+     *
+     * @throws InvalidOptionException naming the key, the value and the range allowed
+     */
+    public java.time.Duration duration(String key, java.time.Duration min, java.time.Duration max) {
+        String v = get(key);
+        String expected = "a duration from " + OptionDuration.format(min) + " to " + OptionDuration.format(max)
+                + " (such as 500ms, 30s, 5m or PT30S)";
+        java.time.Duration d;
+        try {
+            d = OptionDuration.parse(v);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidOptionException(key, "'" + v + "' is not " + expected);
+        }
+        if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
+            throw new InvalidOptionException(key, "'" + v + "' is not " + expected);
+        }
+        return d;
+    }
+
     public Map<String, String> asMap() {
         return values;
     }

@@ -6,6 +6,8 @@ public enum TransportKind {
     SERIAL,
     /** UDP datagrams, one message per datagram: {@code port: udp://host:port}. */
     UDP,
+    /** A TCP connection, a byte stream like a serial line: {@code port: tcp://host:port}. */
+    TCP,
     /** MQTT: whole messages from subscribed topics of a broker: {@code port: mqtt://host:port/topic}. */
     MQTT
 }

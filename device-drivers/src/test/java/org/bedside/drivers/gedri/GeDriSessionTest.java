@@ -131,7 +131,7 @@ class GeDriSessionTest {
     void rejectsOptionsItCannotUse() {
         assertThatThrownBy(() -> DRIVER.newMessageDecoder(
                         DeviceId.of("x"), DriverOptions.parse(DRIVER.info(), Map.of("interval", "0s"))))
-                .hasMessage("interval: '0s' is not a whole number of seconds from 1s to 3600s");
+                .hasMessage("interval: '0s' is not a duration from 1s to 3600s (such as 500ms, 30s, 5m or PT30S)");
         assertThatThrownBy(() -> DRIVER.newMessageDecoder(
                         DeviceId.of("x"), DriverOptions.parse(DRIVER.info(), Map.of("waveforms", "ecg1"))))
                 .hasMessage("waveforms: 'ecg1' is not a supported waveform; supported: pleth, ent-100, none");

@@ -13,6 +13,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.bedside.drivers.spi.DecodeException;
 import org.bedside.drivers.spi.DecodeFailure;
 import org.bedside.drivers.spi.DecodeResult;
 import org.bedside.drivers.spi.DriverOptions;
@@ -143,7 +144,7 @@ class IvueGoldenTest {
     }
 
     @Test
-    void theMdsCreateEventGivesTheMonitorsModelAndClockBaseline() throws IvueFormatException {
+    void theMdsCreateEventGivesTheMonitorsModelAndClockBaseline() throws DecodeException {
         IvueSessionLog.Message mds = log.get(1);
         IvueMessage m = parse(mds.userData());
         assertThat(m).isInstanceOf(IvueMessage.Invoke.class);
@@ -314,7 +315,7 @@ class IvueGoldenTest {
     static IvueMessage parse(byte[] userData) {
         try {
             return IvueMessages.parse(userData, 0, userData.length);
-        } catch (IvueFormatException e) {
+        } catch (DecodeException e) {
             throw new AssertionError(e.getMessage());
         }
     }
@@ -322,7 +323,7 @@ class IvueGoldenTest {
     static IvuePollResult pollResult(IvueMessage.Result r) {
         try {
             return IvuePollResult.parse(r.body());
-        } catch (IvueFormatException e) {
+        } catch (DecodeException e) {
             throw new AssertionError(e.getMessage());
         }
     }

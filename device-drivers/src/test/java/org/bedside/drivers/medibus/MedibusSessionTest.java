@@ -175,6 +175,6 @@ class MedibusSessionTest {
                         + " alarms-cp2, settings");
         assertThatThrownBy(() -> DRIVER.newMessageDecoder(
                         DeviceId.of("x"), DriverOptions.parse(DRIVER.info(), Map.of("timeout", "50ms"))))
-                .hasMessage("timeout: '50ms' is not a duration from 200ms to 60s");
+                .hasMessage("timeout: '50ms' is not a duration from 200ms to 60s (such as 500ms, 30s, 5m or PT30S)");
     }
 }

@@ -116,6 +116,40 @@ class ReplayTest {
     }
 
     @Test
+    void decodesTheRealSpaceComFrameAndCountsACorruptedCopy() throws Exception {
+        byte[] real = Files.readAllBytes(copyOfResource(dir, "/captures/bbraun-bcc/bcc_rack_response_part1.bin"));
+        byte[] corrupted = real.clone();
+        corrupted[300] ^= 0x02;
+        Path capture = dir.resolve("bcc.bin");
+        Files.write(capture, concat(real, corrupted));
+
+        Result r = replay("--driver", "bbraun-bcc", capture.toString());
+
+        assertThat(r.exit()).isZero();
+        assertThat(r.out())
+                .containsExactly(
+                        "{\"kind\":\"infusion\",\"channel\":\"1-1\",\"state\":\"stopped\",\"pumpSerial\":\"36248\","
+                                + "\"values\":[{\"mdc\":157784,\"refId\":\"MDC_FLOW_FLUID_PUMP\",\"label\":\"Infusion"
+                                + " rate\",\"value\":\"0\",\"unit\":\"mL/h\",\"status\":\"valid\"},{\"mdc\":157993,"
+                                + "\"refId\":\"MDC_VOL_FLUID_DELIV_TOTAL\",\"label\":\"Volume infused\",\"value\":\"0\","
+                                + "\"unit\":\"mL\",\"status\":\"valid\"},{\"mdc\":157916,\"refId\":\"MDC_TIME_PD_REMAIN\","
+                                + "\"label\":\"Time remaining\",\"value\":\"0\",\"unit\":\"s\",\"status\":\"valid\"},"
+                                + "{\"mdc\":0,\"refId\":\"X_BBRAUN_BOLUS_RATE\",\"label\":\"Bolus rate\",\"value\":"
+                                + "\"800.00\",\"unit\":\"mL/h\",\"status\":\"valid\"},{\"mdc\":0,\"refId\":"
+                                + "\"X_BBRAUN_BOLUS_VOLUME\",\"label\":\"Bolus volume\",\"value\":\"0.0\",\"unit\":"
+                                + "\"mL\",\"status\":\"valid\"}]}",
+                        "{\"kind\":\"failure\",\"reason\":\"bad_checksum\",\"detail\":\"checksum field says 2, the"
+                                + " bytes sum to 4 (mod 256)\",\"length\":1152}");
+        assertThat(r.err()).contains("2 frames, 1 readings, 1 failures {bad_checksum=1}");
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] out = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    @Test
     void decodesTheRealGeCaptureCountingTheCutFrameAtItsStart() throws Exception {
         Path capture = copyOfResource(dir, "/captures/ge-dri/db00.raw");
 

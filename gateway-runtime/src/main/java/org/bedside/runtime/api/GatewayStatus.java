@@ -4,12 +4,18 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import org.bedside.buffer.consumer.BufferConsumer;
+import org.bedside.buffer.consumer.ConsumerStatus;
 import org.bedside.buffer.guard.GuardedStore;
 import org.bedside.drivers.pipeline.DevicePipeline;
 import org.bedside.drivers.pipeline.PipelineStatus;
+import org.bedside.mqtt.MqttEgress;
 import org.bedside.runtime.config.GatewaySettings;
 import org.bedside.runtime.wiring.Alarms;
+import org.bedside.runtime.wiring.BedAssociations;
 import org.bedside.runtime.wiring.BufferStats;
+import org.bedside.runtime.wiring.Consumers;
 import org.bedside.runtime.wiring.Devices;
 import org.bedside.uplink.UplinkStatus;
 import org.bedside.uplink.UplinkWorker;
@@ -24,7 +30,43 @@ public record GatewayStatus(
         List<Device> devices,
         Uplink uplink,
         Buffer buffer,
+        List<BedAssociations.BedStatus> beds,
+        @Nullable Adt adt,
+        List<Consumer> consumers,
         @Nullable AlarmsStatus alarms) {
+
+    /**
+     * One consumer of the buffer (the FHIR uplink, the MQTT egress...): its state, what waits for it, when it last
+     * delivered, its dead letters.
+     *
+     * @param destination where it delivers, without credentials
+     * @param connected for a destination with a connection of its own (MQTT): whether it is up; null otherwise
+     * @param lastDeliveredAt when its destination last acknowledged a batch
+     * @param draining whether a backlog is being drained (live readings first)
+     */
+    public record Consumer(
+            String name,
+            String state,
+            String detail,
+            Instant since,
+            String destination,
+            @Nullable Boolean connected,
+            long pendingRecords,
+            @Nullable Long oldestPendingAgeSeconds,
+            @Nullable Instant lastDeliveredAt,
+            long delivered,
+            long retries,
+            long failures,
+            @Nullable String lastFailure,
+            long deadLettered,
+            long deadLettersWaiting,
+            boolean draining) {}
+
+    /**
+     * The ADT listener: where it listens and its messages by outcome (recorded, duplicate, not_ours, and refusal
+     * reasons).
+     */
+    public record Adt(String listen, Map<String, Long> messages) {}
 
     /** The buffer's disk: NORMAL, or THINNING / CRITICAL with the reason. */
     public record Buffer(String level, String reason, double freePercent, Map<String, Long> thinned) {}
@@ -74,6 +116,9 @@ public record GatewayStatus(
             BufferStats bufferStats,
             GuardedStore store,
             Instant startedAt,
+            BedAssociations beds,
+            Consumers consumers,
+            Optional<MqttEgress> mqttEgress,
             @Nullable Alarms alarms) {}
 
     static GatewayStatus of(Sources g) {
@@ -109,9 +154,61 @@ public record GatewayStatus(
         var guard = g.store().status();
         Buffer buffer = new Buffer(
                 guard.level().name(), guard.reason(), Math.round(guard.freeShare() * 1000) / 10.0, guard.thinned());
-        AlarmsStatus alarms = g.alarms() == null ? null : AlarmsStatus.of(g.alarms(), false);
+        var listen = g.beds().adtAddress();
+        Adt adt = listen == null
+                ? null
+                : new Adt(
+                        "mllp://" + listen.getHostString() + ":" + listen.getPort(),
+                        g.beds().adtCounts());
+        List<Consumer> consumers =
+                g.consumers().all().stream().map(c -> consumer(g, c, now)).toList();
         return new GatewayStatus(
-                settings.gatewayId(), settings.bed(), now, g.startedAt(), devices, uplink, buffer, alarms);
+                settings.gatewayId(),
+                settings.bed(),
+                now,
+                g.startedAt(),
+                devices,
+                uplink,
+                buffer,
+                g.beds().status(now),
+                adt,
+                consumers,
+                g.alarms() == null ? null : AlarmsStatus.of(g.alarms(), false));
+    }
+
+    private static Consumer consumer(Sources g, BufferConsumer<?> c, Instant now) {
+        ConsumerStatus s = c.status();
+        BufferStats pending = g.consumers().pending(c.name());
+        Long age = pending.oldestPending()
+                .map(t -> Duration.between(t, now).toSeconds())
+                .orElse(null);
+        String destination = c.name();
+        Boolean connected = null;
+        if (c.name().equals(UplinkWorker.CURSOR)) {
+            destination = g.settings().uplink().baseUrl().toString();
+        }
+        MqttEgress egress = g.mqttEgress().filter(e -> e.consumer() == c).orElse(null);
+        if (egress != null) {
+            destination = egress.settings().endpoint().describe();
+            connected = egress.publisher().state().connected();
+        }
+        return new Consumer(
+                s.name(),
+                s.state().name(),
+                s.detail(),
+                s.since(),
+                destination,
+                connected,
+                pending.pendingRecords(),
+                age,
+                s.lastSuccessAt(),
+                s.delivered(),
+                s.retries(),
+                s.failures(),
+                s.lastFailure(),
+                s.deadLettered(),
+                s.deadLettersWaiting(),
+                s.draining());
     }
 
     private static Device device(GatewaySettings settings, DevicePipeline p, UplinkStatus u) {

@@ -1,29 +1,47 @@
 package org.bedside.runtime.api;
 
+import io.quarkus.qute.Location;
+import io.quarkus.qute.Template;
+import io.quarkus.qute.TemplateInstance;
+import io.smallrye.mutiny.Multi;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
-import java.util.Locale;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import org.bedside.buffer.guard.GuardedStore;
+import org.bedside.mqtt.MqttEgress;
 import org.bedside.runtime.config.GatewaySettings;
 import org.bedside.runtime.wiring.Alarms;
+import org.bedside.runtime.wiring.BedAssociations;
 import org.bedside.runtime.wiring.BufferStats;
+import org.bedside.runtime.wiring.Consumers;
 import org.bedside.runtime.wiring.Devices;
 import org.bedside.runtime.wiring.GatewayLifecycle;
 import org.bedside.uplink.UplinkWorker;
+import org.jboss.resteasy.reactive.RestStreamElementType;
 import org.jspecify.annotations.Nullable;
 
-/** The status page and its JSON. Plain server-rendered HTML that refreshes itself: nothing to install, no script. */
+/**
+ * The bedside page ({@code /}, rendered by Qute from {@code templates/page.html}), its live updates (server-sent events
+ * at {@code /api/status/stream}, one a second) and its data as JSON: {@code /api/status} (the gateway's state),
+ * {@code /api/recent} (latest values and reports) and {@code /api/trends} (the last 30 minutes of each numeric).
+ */
 @Path("/")
 public class StatusResource {
-    private static final DateTimeFormatter TIME =
-            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneId.systemDefault());
+    /** How often the page is sent to each open page: ages change every second. */
+    static final Duration EVERY = Duration.ofSeconds(1);
+    /** The first event comes at once (a tick must start after a positive delay). */
+    static final Duration FIRST = Duration.ofMillis(10);
+    /** A silence longer than this between two points of a trend is drawn as a gap. */
+    static final Duration GAP = Duration.ofSeconds(10);
 
     @Inject
     GatewaySettings settings;
@@ -44,11 +62,36 @@ public class StatusResource {
     GatewayLifecycle lifecycle;
 
     @Inject
+    BedAssociations beds;
+
+    @Inject
     Alarms alarms;
+
+    @Inject
+    Consumers consumers;
+
+    @Inject
+    Optional<MqttEgress> mqttEgress;
+
+    @Inject
+    PageFeed feed;
+
+    @Inject
+    @Location("page.html")
+    Template page;
 
     private GatewayStatus snapshot() {
         return GatewayStatus.of(new GatewayStatus.Sources(
-                settings, devices, uplink, bufferStats, store, lifecycle.startedAt(), alarms));
+                settings,
+                devices,
+                uplink,
+                bufferStats,
+                store,
+                lifecycle.startedAt(),
+                beds,
+                consumers,
+                mqttEgress,
+                alarms));
     }
 
     @GET
@@ -58,158 +101,76 @@ public class StatusResource {
         return snapshot();
     }
 
+    /** The latest value of each numeric and the alarms and statuses reported, within the last 30 minutes. */
+    public record Recent(Instant now, List<RecentReadings.Latest> values, List<RecentReadings.Report> reports) {}
+
+    @GET
+    @Path("api/recent")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Recent recent() {
+        RecentReadings r = feed.recent();
+        Instant now = Instant.now();
+        return new Recent(now, r.latest(now), r.reports(now));
+    }
+
+    /** Every numeric's trend; {@code now} in epoch milliseconds, the end of the window. */
+    public record Trends(long now, List<RecentReadings.Trend> trends) {}
+
+    @GET
+    @Path("api/trends")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Trends trends() {
+        RecentReadings r = feed.recent();
+        Instant now = Instant.now();
+        return new Trends(now.toEpochMilli(), r.trends(now, GAP));
+    }
+
     @GET
     @Produces(MediaType.TEXT_HTML)
-    public String page() {
-        GatewayStatus s = snapshot();
-        StringBuilder h = new StringBuilder();
-        h.append("<!doctype html><html lang=en><head><meta charset=utf-8><meta http-equiv=refresh content=5>")
-                .append("<meta name=viewport content='width=device-width, initial-scale=1'>")
-                .append("<title>")
-                .append(esc(s.bed()))
-                .append(" — Bedside Gateway</title><style>")
-                .append("body{font-family:system-ui,sans-serif;margin:1.5rem;color:#222}")
-                .append("table{border-collapse:collapse;margin:.5rem 0 1.5rem}td,th{padding:.35rem .7rem;")
-                .append("border-bottom:1px solid #ddd;text-align:left;vertical-align:top}")
-                .append(".ok{background:#d8f3dc}.warn{background:#fff3bf}.down{background:#ffd6d6}")
-                .append(".state{font-weight:600;white-space:nowrap}small{color:#666}</style></head><body>")
-                .append("<h1>")
-                .append(esc(s.bed()))
-                .append(" <small>gateway ")
-                .append(esc(s.gateway()))
-                .append("</small></h1>");
+    public TemplateInstance page() {
+        return page.data("view", view(Instant.now()).view());
+    }
 
-        h.append("<h2>Devices</h2><table><tr><th>Device</th><th>State</th><th>Port</th><th>Last charted</th>")
-                .append("<th>Frames</th><th>Decode failures</th></tr>");
-        for (GatewayStatus.Device d : s.devices()) {
-            String css = switch (d.state()) {
-                case "CONNECTED" -> "ok";
-                case "NO_DATA", "CONNECTING" -> "warn";
-                default -> "down";
-            };
-            h.append("<tr><td>")
-                    .append(esc(d.name()))
-                    .append("<br><small>")
-                    .append(esc(d.id()))
-                    .append(" · ")
-                    .append(esc(d.driver()))
-                    .append(d.patient() == null ? " · no patient: not charted" : "")
-                    .append("</small></td><td class='state ")
-                    .append(css)
-                    .append("'>")
-                    .append(esc(d.state()))
-                    .append("<br><small>")
-                    .append(esc(d.detail()))
-                    .append(d.session() == null ? "" : "; session " + esc(d.session()))
-                    .append(" (since ")
-                    .append(time(d.since()))
-                    .append(")</small></td><td><small>")
-                    .append(esc(d.port()))
-                    .append("</small></td><td>");
-            GatewayStatus.LastCharted last = d.lastCharted();
-            if (last == null) {
-                h.append("—");
-            } else {
-                h.append(esc(last.metric()))
-                        .append(' ')
-                        .append(last.value() == null ? "no value" : esc(last.value()))
-                        .append(' ')
-                        .append(esc(last.unit()))
-                        .append("<br><small>")
-                        .append(time(last.effective()))
-                        .append("</small>");
-            }
-            h.append("</td><td>").append(d.frames()).append("</td><td>").append(d.decodeFailures());
-            if (!d.decodeFailuresByReason().isEmpty()) {
-                h.append("<br><small>")
-                        .append(esc(d.decodeFailuresByReason().toString()))
-                        .append("</small>");
-            }
-            h.append("</td></tr>");
+    /**
+     * One live update: the tiles as rendered by the page's {@code tiles} fragment, and the latest point of each numeric
+     * for the trends ({@code t} epoch milliseconds, {@code v} null when the value was invalid).
+     */
+    public record PageEvent(long now, String updated, String html, List<Point> points) {}
+
+    public record Point(String s, long t, @Nullable Double v) {}
+
+    @GET
+    @Path("api/status/stream")
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    @RestStreamElementType(MediaType.APPLICATION_JSON)
+    public Multi<PageEvent> stream() {
+        return Multi.createFrom()
+                .ticks()
+                .startingAfter(FIRST)
+                .every(EVERY)
+                .onOverflow()
+                .drop()
+                .map(tick -> event(Instant.now()));
+    }
+
+    private PageEvent event(Instant now) {
+        Rendered r = view(now);
+        List<Point> points = new ArrayList<>(r.latest().size());
+        for (RecentReadings.Latest l : r.latest()) {
+            String v = l.value();
+            points.add(
+                    new Point(l.series(), l.at().toEpochMilli(), v == null ? null : new BigDecimal(v).doubleValue()));
         }
-        h.append("</table>");
-
-        GatewayStatus.Uplink u = s.uplink();
-        String css = switch (u.state()) {
-            case "ONLINE" -> "ok";
-            case "STARTING" -> "warn";
-            default -> "down";
-        };
-        h.append("<h2>Charting</h2><table>")
-                .append("<tr><th>FHIR server</th><td>")
-                .append(esc(u.server()))
-                .append("</td></tr>")
-                .append("<tr><th>State</th><td class='state ")
-                .append(css)
-                .append("'>")
-                .append(esc(u.state()))
-                .append("<br><small>")
-                .append(esc(u.detail()))
-                .append("</small></td></tr>")
-                .append("<tr><th>Waiting in the buffer</th><td>")
-                .append(u.pendingRecords())
-                .append(" records");
-        if (u.oldestPendingAgeSeconds() != null) {
-            h.append(", oldest ").append(age(u.oldestPendingAgeSeconds()));
-        }
-        h.append("</td></tr><tr><th>Last accepted</th><td>")
-                .append(time(u.lastSuccessAt()))
-                .append("</td></tr>")
-                .append("<tr><th>Policy</th><td>")
-                .append(esc(u.charting()))
-                .append("</td></tr>")
-                .append("<tr><th>Observations</th><td>")
-                .append(u.observationsCreated())
-                .append(" created, ")
-                .append(u.observationsMatched())
-                .append(" already there (replays)</td></tr>")
-                .append("<tr><th>Retries / refusals</th><td>")
-                .append(u.retries())
-                .append(" / ")
-                .append(u.rejections())
-                .append("</td></tr><tr><th>Dead letters</th><td>")
-                .append(u.deadLettersWaiting())
-                .append(u.deadLettersWaiting() == 0 ? "" : " refused by the server: <a href=api/dead-letters>list</a>")
-                .append("</td></tr><tr><th>Back-filled</th><td>")
-                .append(u.backfilled())
-                .append(" charted late after an outage</td></tr></table>")
-                .append("<h2>Buffer</h2><table><tr><th>Disk</th><td class='state ")
-                .append(s.buffer().level().equals("NORMAL") ? "ok" : "down")
-                .append("'>")
-                .append(esc(s.buffer().level()))
-                .append(" — ")
-                .append(s.buffer().freePercent())
-                .append(" % free")
-                .append(
-                        s.buffer().reason().isEmpty()
-                                ? ""
-                                : "<br><small>" + esc(s.buffer().reason()) + "</small>")
-                .append("</td></tr><tr><th>Not stored (thinned)</th><td>")
-                .append(esc(s.buffer().thinned().toString()))
-                .append("</td></tr></table>")
-                .append("<p><small>Updated ")
-                .append(time(s.now()))
-                .append(" · <a href=api/status>JSON</a> · <a href=q/health>health</a> · <a href=q/metrics>metrics</a>")
-                .append("</small></p></body></html>");
-        return h.toString();
+        String html = page.getFragment("tiles").data("view", r.view()).render();
+        return new PageEvent(now.toEpochMilli(), r.view().updated(), html, points);
     }
 
-    private static String time(@Nullable Instant t) {
-        return t == null ? "never" : TIME.format(t);
-    }
+    private record Rendered(PageView view, List<RecentReadings.Latest> latest) {}
 
-    private static String age(long seconds) {
-        Duration d = Duration.ofSeconds(seconds);
-        return d.toHours() > 0
-                ? String.format(Locale.ROOT, "%d h %02d min", d.toHours(), d.toMinutesPart())
-                : String.format(Locale.ROOT, "%d min %02d s", d.toMinutes(), d.toSecondsPart());
-    }
-
-    private static String esc(String s) {
-        return s.replace("&", "&amp;")
-                .replace("<", "&lt;")
-                .replace(">", "&gt;")
-                .replace("'", "&#39;")
-                .replace("\"", "&quot;");
+    private Rendered view(Instant now) {
+        GatewayStatus status = snapshot();
+        RecentReadings r = feed.recent();
+        List<RecentReadings.Latest> latest = r.latest(now);
+        return new Rendered(PageView.of(status, latest, r.reports(now), now, ZoneId.systemDefault()), latest);
     }
 }

@@ -121,6 +121,93 @@ public interface GatewayConfig {
         Duration retryMaxDelay();
     }
 
+    /**
+     * The beds this gateway serves, keyed by a name ({@code bed12}): each bed's location and its devices. A bed's
+     * patient comes from ADT ({@code gateway.adt}), or is fixed with {@code patient:} (a lab bench, a demo).
+     */
+    Map<String, BedConfig> beds();
+
+    /** The ADT feed over MLLP that associates patients with the beds (docs/patients.md). */
+    Optional<AdtConfig> adt();
+
+    /** One bed. */
+    interface BedConfig {
+        /** The bed as HL7 v2 names it in PV1-3: point of care^room^bed, such as {@code ICU^12^1}. */
+        String location();
+
+        /** The names of the devices at this bed (keys of {@code gateway.devices}). */
+        Optional<java.util.List<String>> devices();
+
+        /**
+         * A fixed patient for this bed ({@code Patient/123}) instead of ADT: for a lab bench or a demo only. The status
+         * page says so loudly.
+         */
+        Optional<String> patient();
+    }
+
+    /** The ADT listener. */
+    interface AdtConfig {
+        /** The address to listen on (default {@code 127.0.0.1}); {@code 0.0.0.0} for every interface. */
+        Optional<String> host();
+
+        /** The MLLP port; {@code 0} picks a free one (the log and the status say which). */
+        int port();
+
+        /** Addresses and CIDR ranges that may connect (the interface engine); without it, any. */
+        Optional<java.util.List<String>> allowedSources();
+
+        /**
+         * The assigning authorities (PID-3.4) whose MR identifiers name patients, each mapped to the FHIR identifier
+         * system of those MRNs on the FHIR server: {@code HOSP: urn:oid:1.2.3.4}.
+         */
+        Map<String, String> assigningAuthorities();
+
+        /** The zone of the feed's times without an offset; default the gateway's zone. */
+        Optional<String> hospitalZone();
+    }
+
+    /**
+     * Publishing what the buffer holds to an MQTT broker (docs/mqtt.md): readings, alarms and device status as SenML, at
+     * QoS 1, from a cursor of its own. Absent: nothing is published.
+     */
+    Optional<MqttEgressConfig> mqttEgress();
+
+    /** The MQTT egress: the broker, the gateway's login (the keys of {@link MqttConfig}), topics and sampling. */
+    interface MqttEgressConfig extends MqttConfig {
+        /** The broker: {@code mqtt://host:1883}, or {@code mqtts://host:8883} for TLS (then {@code ca-file}). */
+        Optional<String> broker();
+
+        /** The first level of every topic: {@code <topic-root>/<gateway id>/<device>/readings}. */
+        @WithDefault("bedside")
+        String topicRoot();
+
+        /**
+         * {@code every-reading}, or an interval such as {@code 10s}: per device and metric, the first valid value of
+         * each interval. Alarms and device status are always published.
+         */
+        @WithDefault("every-reading")
+        String publish();
+
+        /** The most messages in one batch, each batch committed after all its PUBACKs. */
+        @WithDefault("100")
+        int batchSize();
+
+        /** How long a batch may wait for its acknowledgements before it is sent again. */
+        @WithDefault("10s")
+        Duration publishTimeout();
+
+        /** The longest wait between attempts while the broker is away. */
+        @WithDefault("30s")
+        Duration retryMaxDelay();
+
+        /**
+         * Publishing this far behind the present (after an outage) is a backlog: what arrives live is published
+         * first, the backlog in between.
+         */
+        @WithDefault("30s")
+        Duration liveLag();
+    }
+
     /** The durable buffer: durability and the free-space guard. */
     interface BufferConfig {
         /**
@@ -247,8 +334,25 @@ public interface GatewayConfig {
         /** TLS towards the FHIR server and its authorization server (docs/security.md). */
         TlsConfig tls();
 
+        /** Checks before charting (docs/patients.md): plausible ranges, preliminary charting. */
+        ValidationConfig validation();
+
         /** How the gateway proves who it is to the FHIR server (docs/security.md). */
         AuthConfig auth();
+    }
+
+    /** Checks before charting. */
+    interface ValidationConfig {
+        /** Chart everything as {@code preliminary}: for units whose nurses validate vital signs in the EHR. */
+        @WithDefault("false")
+        boolean preliminary();
+
+        /** What becomes of a value outside its range: {@code preliminary} (charted so, with the reason) or {@code not-charted}. */
+        @WithDefault("preliminary")
+        String outOfRange();
+
+        /** Plausible ranges by MDC reference id, such as {@code MDC_PULS_OXIM_SAT_O2: 50..100}. */
+        Map<String, String> ranges();
     }
 
     /** TLS of an outgoing connection; every file is PEM. */

@@ -22,9 +22,13 @@ import org.bedside.drivers.spi.InvalidOptionException;
 import org.bedside.drivers.spi.SerialSettings;
 import org.bedside.drivers.spi.TransportKind;
 import org.bedside.drivers.transport.SerialTransport;
+import org.bedside.drivers.transport.TcpTransport;
 import org.bedside.drivers.transport.Transport;
 import org.bedside.drivers.transport.UdpTransport;
 import org.bedside.model.DeviceId;
+import org.bedside.mqtt.EgressTopics;
+import org.bedside.mqtt.MqttEgress;
+import org.bedside.mqtt.MqttEndpoint;
 import org.bedside.uplink.DeviceContext;
 import org.bedside.uplink.UplinkSecurity;
 import org.bedside.uplink.UplinkSettings;
@@ -41,7 +45,9 @@ public record GatewaySettings(
         List<DeviceSettings> devices,
         UplinkSettings uplink,
         StoreOptions store,
-        GuardSettings guard) {
+        GuardSettings guard,
+        BedSettings beds,
+        MqttEgress.@Nullable Settings mqttEgress) {
 
     private static final Pattern GATEWAY_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     private static final Pattern REFERENCE = Pattern.compile("Patient/[A-Za-z0-9\\-.]{1,64}");
@@ -109,9 +115,17 @@ public record GatewaySettings(
             problems.add("gateway.uplink.bundle-size", u.bundleSize() + " is not between 1 and 1000");
         }
 
+        BedSettings beds = BedSettings.from(problems, config, name -> {
+            GatewayConfig.DeviceConfig d = config.devices().get(name);
+            return d == null ? null : d.patient().orElse(null);
+        });
         List<DeviceSettings> devices = new java.util.ArrayList<>();
         for (Map.Entry<String, GatewayConfig.DeviceConfig> e : new TreeMap<>(config.devices()).entrySet()) {
-            DeviceSettings d = device(problems, e.getKey(), e.getValue(), defaultPatient, gatewayId);
+            // A device at a bed takes its patient from the bed, never from gateway.patient.
+            boolean atBed = beds.beds().stream()
+                    .anyMatch(
+                            b -> b.devices().stream().anyMatch(id -> id.value().equals(e.getKey())));
+            DeviceSettings d = device(problems, e.getKey(), e.getValue(), atBed ? null : defaultPatient, gatewayId);
             if (d != null) {
                 devices.add(d);
             }
@@ -133,6 +147,9 @@ public record GatewaySettings(
             problems.add("gateway.buffer.sync-interval", e.getMessage());
         }
         UplinkSecurity security = baseUrl == null ? null : UplinkSecuritySettings.open(problems, baseUrl, u);
+        MqttEgress.Settings egress =
+                config.mqttEgress().map(e -> mqttEgress(problems, e, gatewayId)).orElse(null);
+        org.bedside.uplink.ChartingValidation validation = validation(problems, u.validation());
         problems.throwIfAny();
         UplinkSettings uplink = new UplinkSettings(
                 baseUrl,
@@ -144,9 +161,83 @@ public record GatewaySettings(
                 u.retryMaxDelay(),
                 u.maxClockSkew(),
                 u.identifierSystem(),
-                java.util.Objects.requireNonNull(security));
+                java.util.Objects.requireNonNull(security),
+                validation);
         return new GatewaySettings(
-                gatewayId, config.bed().orElse(gatewayId), dataDirectory, List.copyOf(devices), uplink, store, guard);
+                gatewayId,
+                config.bed().orElse(gatewayId),
+                dataDirectory,
+                List.copyOf(devices),
+                uplink,
+                store,
+                guard,
+                beds,
+                egress);
+    }
+
+    private static final Pattern TOPIC_ROOT = Pattern.compile("[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*");
+
+    private static MqttEgress.@Nullable Settings mqttEgress(
+            ConfigProblems.Collector problems, GatewayConfig.MqttEgressConfig e, String gatewayId) {
+        String key = "gateway.mqtt-egress";
+        boolean ok = true;
+        MqttEndpoint endpoint = MqttPort.egress(problems, key, e, gatewayId);
+        String root = e.topicRoot().trim();
+        if (!TOPIC_ROOT.matcher(root).matches()) {
+            problems.add(
+                    key + ".topic-root",
+                    "'" + e.topicRoot() + "' must be topic levels of letters, digits, '.', '_' or '-' separated by"
+                            + " '/', without wildcards or a '/' at either end, such as bedside or hospital/icu");
+            ok = false;
+        }
+        Duration interval = null;
+        String publish = e.publish().trim();
+        if (publish.equals("every-reading")) {
+            interval = Duration.ZERO;
+        } else {
+            try {
+                interval = parseDuration(publish);
+                if (interval.isZero() || interval.isNegative() || interval.toMillis() % 1000 != 0) {
+                    interval = null;
+                }
+            } catch (IllegalArgumentException ex) {
+                interval = null;
+            }
+            if (interval == null) {
+                problems.add(
+                        key + ".publish",
+                        "'" + publish + "' is not 'every-reading' or a whole number of seconds or minutes, such as"
+                                + " 10s or 1m");
+                ok = false;
+            }
+        }
+        if (e.batchSize() < 1 || e.batchSize() > 1000) {
+            problems.add(key + ".batch-size", e.batchSize() + " is not between 1 and 1000");
+            ok = false;
+        }
+        if (e.publishTimeout().isNegative() || e.publishTimeout().isZero()) {
+            problems.add(key + ".publish-timeout", "must be positive");
+            ok = false;
+        }
+        if (e.retryMaxDelay().compareTo(Duration.ofSeconds(1)) < 0) {
+            problems.add(key + ".retry-max-delay", "must be at least 1s");
+            ok = false;
+        }
+        if (e.liveLag().compareTo(Duration.ofSeconds(1)) < 0) {
+            problems.add(key + ".live-lag", "must be at least 1s");
+            ok = false;
+        }
+        if (!ok || endpoint == null || interval == null) {
+            return null;
+        }
+        return new MqttEgress.Settings(
+                endpoint,
+                new EgressTopics(root, gatewayId),
+                interval,
+                e.batchSize(),
+                e.publishTimeout(),
+                e.retryMaxDelay(),
+                e.liveLag());
     }
 
     private static @Nullable DeviceSettings device(
@@ -195,8 +286,8 @@ public record GatewaySettings(
         InetSocketAddress udp = null;
         if (port.startsWith("/")) {
             kind = TransportKind.SERIAL;
-        } else if (port.startsWith("udp://")) {
-            kind = TransportKind.UDP;
+        } else if (port.startsWith("udp://") || port.startsWith("tcp://")) {
+            kind = port.startsWith("udp://") ? TransportKind.UDP : TransportKind.TCP;
             try {
                 URI uri = new URI(port);
                 if (uri.getHost() == null || uri.getPort() < 1) {
@@ -204,7 +295,10 @@ public record GatewaySettings(
                 }
                 udp = InetSocketAddress.createUnresolved(uri.getHost(), uri.getPort());
             } catch (URISyntaxException e) {
-                problems.add(key + ".port", "'" + d.port() + "' is not like udp://10.1.2.3:24105");
+                problems.add(
+                        key + ".port",
+                        "'" + d.port() + "' is not like " + port.substring(0, 6) + "10.1.2.3:"
+                                + (kind == TransportKind.UDP ? "24105" : "4001"));
                 ok = false;
             }
         } else if (port.startsWith("mqtt://") || port.startsWith("mqtts://")) {
@@ -213,7 +307,8 @@ public record GatewaySettings(
             problems.add(
                     key + ".port",
                     "'" + d.port() + "' is neither an absolute serial device path such as"
-                            + " /dev/serial/by-id/usb-FTDI_... nor udp://host:port nor mqtt(s)://broker:port/topic");
+                            + " /dev/serial/by-id/usb-FTDI_... nor udp://host:port, tcp://host:port or"
+                            + " mqtt(s)://broker:port/topic");
             ok = false;
         }
         Transport mqtt = null;
@@ -260,7 +355,9 @@ public record GatewaySettings(
                 ? java.util.Objects.requireNonNull(mqtt)
                 : kind == TransportKind.UDP
                         ? new UdpTransport(new InetSocketAddress(udp.getHostString(), udp.getPort()))
-                        : new SerialTransport(Path.of(port), java.util.Objects.requireNonNull(serial));
+                        : kind == TransportKind.TCP
+                                ? new TcpTransport(udp.getHostString(), udp.getPort())
+                                : new SerialTransport(Path.of(port), java.util.Objects.requireNonNull(serial));
         return new DeviceSettings(id, driver, options, transport, pipeline, context);
     }
 
@@ -268,7 +365,7 @@ public record GatewaySettings(
         return a.compareTo(b) >= 0 ? a : b;
     }
 
-    private static @Nullable String patient(ConfigProblems.Collector problems, String key, @Nullable String value) {
+    static @Nullable String patient(ConfigProblems.Collector problems, String key, @Nullable String value) {
         if (value == null) {
             return null;
         }
@@ -278,6 +375,41 @@ public record GatewaySettings(
             return null;
         }
         return v;
+    }
+
+    private static org.bedside.uplink.ChartingValidation validation(
+            ConfigProblems.Collector problems, GatewayConfig.ValidationConfig v) {
+        org.bedside.uplink.ChartingValidation.OutOfRange mode =
+                switch (v.outOfRange().strip()) {
+                    case "preliminary" -> org.bedside.uplink.ChartingValidation.OutOfRange.PRELIMINARY;
+                    case "not-charted" -> org.bedside.uplink.ChartingValidation.OutOfRange.NOT_CHARTED;
+                    default -> {
+                        problems.add(
+                                "gateway.uplink.validation.out-of-range",
+                                "'" + v.outOfRange() + "' is not preliminary or not-charted");
+                        yield org.bedside.uplink.ChartingValidation.OutOfRange.PRELIMINARY;
+                    }
+                };
+        Map<Integer, org.bedside.uplink.ChartingValidation.Range> ranges = new LinkedHashMap<>();
+        new TreeMap<>(v.ranges()).forEach((refId, text) -> {
+            String key = "gateway.uplink.validation.ranges." + refId;
+            var metric = org.bedside.uplink.ChartingValidation.metric(refId);
+            if (metric.isEmpty()) {
+                problems.add(
+                        key,
+                        "not a metric a range can be set for; one of "
+                                + org.bedside.uplink.ChartingValidation.RANGED.stream()
+                                        .map(m -> m.refId())
+                                        .toList());
+                return;
+            }
+            try {
+                ranges.put(metric.get().mdc(), org.bedside.uplink.ChartingValidation.Range.parse(text));
+            } catch (IllegalArgumentException e) {
+                problems.add(key, e.getMessage());
+            }
+        });
+        return new org.bedside.uplink.ChartingValidation(ranges, mode, v.preliminary());
     }
 
     /** {@code 10%} as 0.10. */

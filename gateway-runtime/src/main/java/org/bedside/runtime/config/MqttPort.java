@@ -41,6 +41,53 @@ final class MqttPort {
             problems.add(key + ".port", "'" + topic + "' is not an MQTT topic filter ('#' only last, after a '/')");
             ok = false;
         }
+        MqttEndpoint endpoint =
+                endpoint(problems, key + ".port", key + ".mqtt", port, tls, authority, mqtt, gatewayId + "-" + device);
+        if (!ok || endpoint == null) {
+            return null;
+        }
+        return new MqttIngestTransport(endpoint, List.of(topic), MqttIngestTransport.Settings.DEFAULT);
+    }
+
+    /**
+     * The broker of the MQTT egress, {@code mqtt://host:1883} or {@code mqtts://host:8883}, with the login of the
+     * {@code gateway.mqtt-egress} keys.
+     */
+    static @Nullable MqttEndpoint egress(
+            ConfigProblems.Collector problems, String key, GatewayConfig.MqttEgressConfig egress, String gatewayId) {
+        String broker = egress.broker().map(String::trim).orElse("");
+        if (broker.isEmpty()) {
+            problems.add(key + ".broker", "the broker is missing, such as mqtt://broker.ward.local:1883");
+            return null;
+        }
+        boolean tls = broker.startsWith("mqtts://");
+        if (!tls && !broker.startsWith("mqtt://")) {
+            problems.add(key + ".broker", "'" + broker + "' is not mqtt://host:port or mqtts://host:port");
+            return null;
+        }
+        String authority = broker.substring(tls ? "mqtts://".length() : "mqtt://".length());
+        if (authority.endsWith("/")) {
+            authority = authority.substring(0, authority.length() - 1);
+        }
+        if (authority.contains("/")) {
+            problems.add(
+                    key + ".broker",
+                    "'" + broker + "' has a path: topics are set with " + key + ".topic-root, not in the broker");
+            return null;
+        }
+        return endpoint(problems, key + ".broker", key, broker, tls, authority, egress, gatewayId + "-egress");
+    }
+
+    private static @Nullable MqttEndpoint endpoint(
+            ConfigProblems.Collector problems,
+            String brokerKey,
+            String k,
+            String given,
+            boolean tls,
+            String authority,
+            GatewayConfig.@Nullable MqttConfig mqtt,
+            String defaultClientId) {
+        boolean ok = true;
         URI broker = null;
         try {
             URI u = new URI((tls ? "ssl" : "tcp") + "://" + authority);
@@ -56,10 +103,9 @@ final class MqttPort {
                     null,
                     null);
         } catch (java.net.URISyntaxException | IllegalArgumentException e) {
-            problems.add(key + ".port", "'" + port + "' has no broker host such as mqtt://10.1.2.3:1883/topic");
+            problems.add(brokerKey, "'" + given + "' has no broker host such as mqtt://10.1.2.3:1883");
             ok = false;
         }
-        String k = key + ".mqtt";
         Optional<String> user = mqtt == null ? Optional.empty() : mqtt.user();
         Optional<String> password = mqtt == null ? Optional.empty() : mqtt.passwordFile();
         if (user.isPresent() != password.isPresent()) {
@@ -78,7 +124,7 @@ final class MqttPort {
             ok = false;
         }
         if (!tls && (ca.isPresent() || cert.isPresent() || clientKey.isPresent())) {
-            problems.add(k, "TLS files are given but the port is mqtt://: use mqtts://");
+            problems.add(k, "TLS files are given but the broker is mqtt://: use mqtts://");
             ok = false;
         }
         if (cert.isPresent() != clientKey.isPresent()) {
@@ -93,7 +139,7 @@ final class MqttPort {
         String clientId =
                 mqtt == null ? null : mqtt.clientId().map(String::trim).orElse(null);
         if (clientId == null) {
-            clientId = gatewayId + "-" + device;
+            clientId = defaultClientId;
         } else if (clientId.isEmpty() || clientId.length() > 128) {
             problems.add(k + ".client-id", "must be 1 to 128 characters");
             ok = false;
@@ -108,7 +154,7 @@ final class MqttPort {
                 pem = pem.withClientCertificate(Path.of(cert.get()), Path.of(clientKey.orElseThrow()));
             }
         }
-        MqttEndpoint endpoint = new MqttEndpoint(
+        return new MqttEndpoint(
                 broker,
                 clientId,
                 user.orElse(null),
@@ -117,7 +163,6 @@ final class MqttPort {
                 MqttEndpoint.DEFAULT_KEEP_ALIVE,
                 MqttEndpoint.DEFAULT_CONNECT_TIMEOUT,
                 MqttEndpoint.DEFAULT_SESSION_EXPIRY);
-        return new MqttIngestTransport(endpoint, List.of(topic), MqttIngestTransport.Settings.DEFAULT);
     }
 
     private static boolean validFilter(String filter) {

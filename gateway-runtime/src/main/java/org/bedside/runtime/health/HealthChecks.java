@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.bedside.alarms.delivery.Pcd04Sink;
 import org.bedside.buffer.chronicle.ChronicleReadingStore;
 import org.bedside.buffer.consumer.BufferConsumer;
@@ -19,6 +20,8 @@ import org.bedside.buffer.guard.GuardedStore;
 import org.bedside.drivers.pipeline.DevicePipeline;
 import org.bedside.drivers.pipeline.LinkState;
 import org.bedside.drivers.pipeline.PipelineStatus;
+import org.bedside.mqtt.MqttEgress;
+import org.bedside.mqtt.MqttPublisher;
 import org.bedside.runtime.config.GatewaySettings;
 import org.bedside.runtime.wiring.Alarms;
 import org.bedside.runtime.wiring.BufferStats;
@@ -56,6 +59,9 @@ public class HealthChecks {
     BufferStats bufferStats;
 
     @Inject
+    Optional<MqttEgress> mqttEgress;
+
+    @Inject
     GuardedStore store;
 
     @Inject
@@ -82,7 +88,7 @@ public class HealthChecks {
         readiness.register("uplink", this::uplink);
         for (BufferConsumer<?> c : consumers.all()) {
             if (!c.name().equals(UplinkWorker.CURSOR)) {
-                readiness.register("consumer " + c.name(), () -> consumer(c.status()));
+                readiness.register("consumer " + c.name(), () -> consumer(c));
             }
         }
         readiness.register("buffer", this::buffer);
@@ -175,8 +181,24 @@ public class HealthChecks {
         return b.build();
     }
 
+    /**
+     * A consumer of the buffer, with what waits for it and, for the MQTT egress, the broker and whether the connection is
+     * up.
+     */
+    private HealthCheckResponse consumer(BufferConsumer<?> c) {
+        HealthCheckResponseBuilder b = consumerBuilder(c.status())
+                .withData("pendingRecords", consumers.pending(c.name()).pendingRecords());
+        mqttEgress.filter(e -> e.consumer() == c).ifPresent(e -> {
+            MqttPublisher.State p = e.publisher().state();
+            b.withData("broker", e.settings().endpoint().describe())
+                    .withData("connected", p.connected())
+                    .withData("connection", p.detail());
+        });
+        return b.build();
+    }
+
     /** A consumer of the buffer: UP while its destination acknowledges (or there is nothing to deliver). */
-    static HealthCheckResponse consumer(ConsumerStatus s) {
+    private static HealthCheckResponseBuilder consumerBuilder(ConsumerStatus s) {
         boolean up = s.state() == ConsumerState.ONLINE || s.state() == ConsumerState.STARTING;
         HealthCheckResponseBuilder b = HealthCheckResponse.named("consumer " + s.name())
                 .status(up)
@@ -192,7 +214,7 @@ public class HealthChecks {
         if (s.lastFailure() != null) {
             b.withData("lastFailure", s.lastFailure());
         }
-        return b.build();
+        return b;
     }
 
     private HealthCheckResponse gateway() {

@@ -16,6 +16,7 @@ import org.bedside.buffer.guard.GuardedStore;
 import org.bedside.drivers.pipeline.DevicePipeline;
 import org.bedside.drivers.pipeline.LinkState;
 import org.bedside.drivers.spi.DecodeFailure;
+import org.bedside.mqtt.RedeliveryFilter;
 import org.bedside.runtime.wiring.BufferStats;
 import org.bedside.runtime.wiring.Consumers;
 import org.bedside.runtime.wiring.Devices;
@@ -30,12 +31,14 @@ import org.bedside.uplink.UplinkWorker;
  *   <li>{@code bedside_decode_failures_total{device,reason}}
  *   <li>{@code bedside_device_connected{device}} (1 while frames decode)
  *   <li>{@code bedside_store_failures_total{device}}: readings the buffer could not take
+ *   <li>{@code bedside_mqtt_redeliveries_dropped_total{device}} (MQTT devices): readings of redelivered messages, not
+ *       stored twice
  *   <li>{@code bedside_buffer_pending_records}, {@code bedside_buffer_oldest_pending_age_seconds}
  *   <li>{@code bedside_uploads_total{outcome=accepted|retried|rejected}}
  *   <li>{@code bedside_observations_total{result=created|matched}}
  *   <li>{@code bedside_readings_not_charted_total{reason}}
  *   <li>per consumer of the buffer: {@code bedside_consumer_delivered_total{consumer}},
- *       {@code bedside_consumer_retries_total{consumer}}, {@code bedside_consumer_failures_total{consumer}} (unexpected
+ *       {@code bedside_consumer_retries_total{consumer}}, {@code bedside_consumer_pending_records{consumer}}, {@code bedside_consumer_failures_total{consumer}} (unexpected
  *       errors it survived), {@code bedside_consumer_dead_letters_total{consumer}}, {@code bedside_consumer_online{consumer}}
  * </ul>
  */
@@ -88,6 +91,14 @@ public class GatewayMetrics {
                         "reason",
                         reason.label());
             }
+            devices.redeliveryFilter(p.device())
+                    .ifPresent(f -> counter(
+                            "bedside_mqtt_redeliveries_dropped_total",
+                            "Readings of MQTT messages the broker delivered again, recognised and not stored twice",
+                            f,
+                            RedeliveryFilter::duplicates,
+                            "device",
+                            device));
             Gauge.builder("bedside_device_connected", p, s -> s.status().state() == LinkState.CONNECTED ? 1 : 0)
                     .description("1 while the device's frames decode")
                     .tag("device", device)
@@ -213,6 +224,10 @@ public class GatewayMetrics {
                     x -> x.status().deadLettered(),
                     "consumer",
                     name);
+            Gauge.builder("bedside_consumer_pending_records", consumers.pending(name), BufferStats::pendingRecords)
+                    .description("Records the consumer has not yet delivered and committed")
+                    .tag("consumer", name)
+                    .register(registry);
             Gauge.builder(
                             "bedside_consumer_online",
                             c,

@@ -8,8 +8,8 @@ import org.bedside.buffer.StoreException;
 import org.jspecify.annotations.Nullable;
 
 /**
- * How much waits in the buffer for the uplink, computed at most once per interval however often health, metrics and
- * the status page ask.
+ * How much waits in the buffer for one consumer (its cursor), computed at most once per interval however often health,
+ * metrics and the status page ask.
  */
 public final class BufferStats {
     private final ReadingStore store;
@@ -26,7 +26,7 @@ public final class BufferStats {
         this.maxAgeNanos = maxAge.toNanos();
     }
 
-    /** Records not yet acknowledged by the FHIR server. */
+    /** Records the consumer has not yet delivered and committed (for the uplink: not acknowledged by the server). */
     public synchronized long pendingRecords() {
         refresh();
         return pending;

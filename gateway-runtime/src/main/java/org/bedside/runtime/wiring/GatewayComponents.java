@@ -12,7 +12,10 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import org.bedside.alarms.delivery.AlarmEngineSink;
 import org.bedside.alarms.delivery.Pcd04Sink;
 import org.bedside.buffer.StoreException;
@@ -23,11 +26,19 @@ import org.bedside.buffer.consumer.DeadLetterStore;
 import org.bedside.buffer.guard.FreeSpace;
 import org.bedside.buffer.guard.GuardedStore;
 import org.bedside.drivers.pipeline.DevicePipeline;
+import org.bedside.drivers.pipeline.ReadingSink;
 import org.bedside.hl7.mllp.MllpClient;
 import org.bedside.hl7.mllp.MllpClientConfig;
 import org.bedside.hl7.pcd.Pcd04Encoder;
 import org.bedside.model.AlertReport;
+import org.bedside.model.DeviceId;
+import org.bedside.mqtt.MqttEgress;
+import org.bedside.mqtt.MqttIngestTransport;
+import org.bedside.mqtt.RedeliveryFilter;
+import org.bedside.patients.AuditLog;
+import org.bedside.patients.PatientAssociations;
 import org.bedside.runtime.config.AlarmSettings;
+import org.bedside.runtime.config.BedSettings;
 import org.bedside.runtime.config.ConfigProblems;
 import org.bedside.runtime.config.GatewayConfig;
 import org.bedside.runtime.config.GatewaySettings;
@@ -101,39 +112,102 @@ public class GatewayComponents {
     @Singleton
     Devices devices(GatewaySettings s, GuardedStore store) {
         List<DevicePipeline> pipelines = new ArrayList<>();
+        Map<DeviceId, RedeliveryFilter> filters = new LinkedHashMap<>();
         for (GatewaySettings.DeviceSettings d : s.devices()) {
             // The pipeline only appends: consumers hear of it through the store's append listener.
+            ReadingSink sink = store::append;
+            if (d.transport() instanceof MqttIngestTransport) {
+                // A broker delivers a message again when its PUBACK was lost: recognised by what it says, not stored
+                // twice (docs/mqtt.md, "Acknowledgement and redelivery").
+                try {
+                    RedeliveryFilter filter = RedeliveryFilter.open(store, d.id());
+                    filters.put(d.id(), filter);
+                    sink = filter;
+                } catch (StoreException e) {
+                    filters.values().forEach(RedeliveryFilter::close);
+                    throw dataDirectory(
+                            "cannot read back the redelivery bookmark of " + d.id() + ": " + e.getMessage(), e);
+                }
+            }
             pipelines.add(new DevicePipeline(
-                    d.id(),
-                    d.driver(),
-                    d.options(),
-                    d.transport(),
-                    store::append,
-                    InstantSource.system(),
-                    d.pipeline()));
+                    d.id(), d.driver(), d.options(), d.transport(), sink, InstantSource.system(), d.pipeline()));
         }
-        return new Devices(pipelines);
+        return new Devices(pipelines, filters);
+    }
+
+    /**
+     * The beds' patients: the audit log ({@code <data-dir>/audit/audit.jsonl}), the ADT journal ({@code
+     * <data-dir>/patients/adt-events.jsonl}) replayed, and the ADT listener (started by the lifecycle).
+     */
+    @Produces
+    @Singleton
+    BedAssociations bedAssociations(GatewaySettings s) {
+        try {
+            AuditLog audit = new AuditLog(s.dataDirectory().resolve("audit/audit.jsonl"), InstantSource.system());
+            Map<String, Object> loaded = new LinkedHashMap<>();
+            loaded.put("gateway", s.gatewayId());
+            loaded.put("devices", s.devices().size());
+            for (BedSettings.Bed b : s.beds().beds()) {
+                loaded.put("bed " + b.name(), b.location() + (b.fixedPatient() == null ? " adt" : " configured"));
+            }
+            audit.record("configuration-loaded", loaded);
+            PatientAssociations associations = s.beds().adt() == null
+                    ? null
+                    : PatientAssociations.open(
+                            s.dataDirectory().resolve("patients/adt-events.jsonl"),
+                            BedAssociations.adtBeds(s.beds()),
+                            audit);
+            return new BedAssociations(s.beds(), associations, audit);
+        } catch (IOException e) {
+            throw dataDirectory("cannot open the audit log or the ADT journal: " + e.getMessage(), e);
+        }
+    }
+
+    void closeBedAssociations(@Disposes BedAssociations beds) {
+        beds.close();
     }
 
     @Produces
     @Singleton
-    UplinkWorker uplink(GatewaySettings s, GuardedStore store, SystemClock clock) {
+    UplinkWorker uplink(GatewaySettings s, GuardedStore store, SystemClock clock, BedAssociations beds) {
         return new UplinkWorker(
                 s.uplink(),
                 store,
                 s.deviceContexts(),
+                beds,
                 deadLetters(s.dataDirectory(), UplinkWorker.CURSOR),
                 InstantSource.system(),
                 clock);
     }
 
+    /**
+     * The MQTT egress, when {@code gateway.mqtt-egress} is configured: a consumer of its own (cursor {@value
+     * MqttEgress#CURSOR}, dead letters in {@code dead-letters/mqtt}), woken by the store's append listener like the
+     * uplink.
+     */
     @Produces
     @Singleton
-    Consumers consumers(UplinkWorker uplink, Alarms alarms) {
+    Optional<MqttEgress> mqttEgress(GatewaySettings s, GuardedStore store, SystemClock clock) {
+        MqttEgress.Settings e = s.mqttEgress();
+        if (e == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new MqttEgress(
+                e, store, deadLetters(s.dataDirectory(), MqttEgress.CURSOR), InstantSource.system(), clock));
+    }
+
+    @Produces
+    @Singleton
+    Consumers consumers(UplinkWorker uplink, Optional<MqttEgress> mqttEgress, Alarms alarms, GuardedStore store) {
         List<BufferConsumer<?>> all = new ArrayList<>();
+        List<AutoCloseable> afterStop = new ArrayList<>();
         all.add(uplink.consumer());
+        mqttEgress.ifPresent(e -> {
+            all.add(e.consumer());
+            afterStop.add(e.publisher());
+        });
         all.addAll(alarms.consumers());
-        return new Consumers(all);
+        return new Consumers(all, afterStop, store);
     }
 
     @Produces

@@ -41,6 +41,9 @@ public class GatewayLifecycle {
     @Inject
     Consumers consumers;
 
+    @Inject
+    BedAssociations beds;
+
     private final Instant startedAt = Instant.now();
     private @Nullable ScheduledExecutorService housekeeping;
     private volatile boolean started;
@@ -57,6 +60,11 @@ public class GatewayLifecycle {
         if (started) {
             return;
         }
+        try {
+            beds.start(); // the ADT listener: associations can arrive before the first reading
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("gateway.adt: cannot listen: " + e.getMessage(), e);
+        }
         consumers.start();
         ScheduledExecutorService h = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "buffer-guard");
@@ -65,6 +73,8 @@ public class GatewayLifecycle {
         });
         // The guard holds the latest value of thinned series: stored when its interval ends.
         h.scheduleWithFixedDelay(this::flushHeld, 2, 2, TimeUnit.SECONDS);
+        // A silent MQTT device's redelivery bookmark moves on, so that it holds back the buffer's retention little.
+        h.scheduleWithFixedDelay(() -> devices.expireRedeliveries(Instant.now()), 60, 60, TimeUnit.SECONDS);
         housekeeping = h;
         devices.start();
         started = true;
@@ -78,6 +88,17 @@ public class GatewayLifecycle {
                         ? "every reading"
                         : "every " + settings.uplink().chartingInterval().toSeconds() + " s",
                 settings.uplink().baseUrl());
+        if (settings.mqttEgress() != null) {
+            LOG.info(
+                    "MQTT egress to {} under {}/{}/, publishing {}",
+                    settings.mqttEgress().endpoint().describe(),
+                    settings.mqttEgress().topics().prefix(),
+                    settings.gatewayId(),
+                    settings.mqttEgress().everyReading()
+                            ? "every reading"
+                            : "the first value every "
+                                    + settings.mqttEgress().interval().toSeconds() + " s");
+        }
         if (settings.devices().isEmpty()) {
             LOG.warn("No device is configured under gateway.devices: nothing will be read");
         }
@@ -93,6 +114,7 @@ public class GatewayLifecycle {
             h.shutdownNow();
         }
         consumers.close();
+        beds.close();
         started = false;
     }
 

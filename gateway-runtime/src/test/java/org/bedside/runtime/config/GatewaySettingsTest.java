@@ -183,6 +183,26 @@ class GatewaySettingsTest {
         }
 
         @Override
+        public GatewayConfig.ValidationConfig validation() {
+            return new GatewayConfig.ValidationConfig() {
+                @Override
+                public boolean preliminary() {
+                    return false;
+                }
+
+                @Override
+                public String outOfRange() {
+                    return "preliminary";
+                }
+
+                @Override
+                public Map<String, String> ranges() {
+                    return Map.of();
+                }
+            };
+        }
+
+        @Override
         public int bundleSize() {
             return 100;
         }
@@ -208,8 +228,17 @@ class GatewaySettingsTest {
         }
     }
 
-    record Config(String id, Optional<String> patient, Map<String, DeviceConfig> devices, UplinkConfig uplink)
+    record Config(
+            String id,
+            Optional<String> patient,
+            Map<String, DeviceConfig> devices,
+            UplinkConfig uplink,
+            Optional<MqttEgressConfig> mqttEgress)
             implements GatewayConfig {
+        Config(String id, Optional<String> patient, Map<String, DeviceConfig> devices, UplinkConfig uplink) {
+            this(id, patient, devices, uplink, Optional.empty());
+        }
+
         @Override
         public Optional<String> bed() {
             return Optional.of("ICU 12");
@@ -218,6 +247,16 @@ class GatewaySettingsTest {
         @Override
         public String dataDir() {
             return "data";
+        }
+
+        @Override
+        public Map<String, BedConfig> beds() {
+            return Map.of();
+        }
+
+        @Override
+        public Optional<AdtConfig> adt() {
+            return Optional.empty();
         }
 
         @Override
@@ -296,11 +335,13 @@ class GatewaySettingsTest {
                         "gateway.devices.bed 12: a device name is 1 to 64 letters, digits, '.', '_' or '-', starting with a"
                                 + " letter or digit; got 'bed 12'",
                         "gateway.devices.a.driver: unknown driver 'masimo'; known drivers: masimo-ascii,"
-                                + " intellivue-serial, intellivue-lan, ge-dri, nonin-df13, nonin-df2, medibus, senml-mqtt",
+                                + " intellivue-serial, intellivue-lan, ge-dri, nonin-df13, nonin-df2, medibus, bbraun-bcc,"
+                                + " senml-mqtt",
                         "gateway.devices.b.options.colour: unknown option; known options of masimo-ascii: device-time-zone",
                         "gateway.devices.b.serial: '9600 8Q1' is not like '9600 8N1' or '19200 8E1 rtscts'",
                         "gateway.devices.b.port: 'ttyUSB1' is neither an absolute serial device path such as"
-                                + " /dev/serial/by-id/usb-FTDI_... nor udp://host:port nor mqtt(s)://broker:port/topic",
+                                + " /dev/serial/by-id/usb-FTDI_... nor udp://host:port, tcp://host:port or"
+                                + " mqtt(s)://broker:port/topic",
                         "gateway.devices.d.port: the driver masimo-ascii does not speak over udp (it speaks over [serial])",
                         "gateway.devices.c.options.device-time-zone: 'Mars/Olympus' is not a time zone such as Europe/Berlin,"
                                 + " UTC or 'system'");
@@ -332,6 +373,37 @@ class GatewaySettingsTest {
         assertThat(e.problems())
                 .containsExactly("gateway.devices.bed7-monitor.serial: line settings are only for serial ports, not for"
                         + " udp://10.1.2.3:24105");
+    }
+
+    @Test
+    void aSpaceComOnItsTcpPortGetsATcpTransportAndABadAddressNamesTheKey() {
+        GatewaySettings s = GatewaySettings.from(new Config(
+                "icu-gw-12",
+                Optional.empty(),
+                Map.of(
+                        "bed12-pumps",
+                        new Device("bbraun-bcc", "tcp://192.168.100.41:4001", Optional.empty(), Map.of())),
+                new Uplink("http://127.0.0.1:8090/fhir", "1m")));
+        assertThat(s.devices()).singleElement().satisfies(d -> {
+            assertThat(d.transport()).isInstanceOf(org.bedside.drivers.transport.TcpTransport.class);
+            assertThat(d.transport().describe()).isEqualTo("tcp://192.168.100.41:4001");
+        });
+        ConfigProblems e = catchThrowableOfType(
+                ConfigProblems.class,
+                () -> GatewaySettings.from(new Config(
+                        "icu-gw-12",
+                        Optional.empty(),
+                        Map.of(
+                                "bed12-pumps",
+                                new Device("bbraun-bcc", "tcp://192.168.100.41", Optional.empty(), Map.of()),
+                                "bed12-spo2",
+                                masimo("tcp://10.0.0.5:4001", Map.of())),
+                        new Uplink("http://127.0.0.1:8090/fhir", "1m"))));
+        assertThat(e.problems())
+                .containsExactlyInAnyOrder(
+                        "gateway.devices.bed12-pumps.port: 'tcp://192.168.100.41' is not like tcp://10.1.2.3:4001",
+                        "gateway.devices.bed12-spo2.port: the driver masimo-ascii does not speak over tcp (it speaks"
+                                + " over [serial])");
     }
 
     private static Config withUplink(Uplink uplink) {
@@ -513,5 +585,150 @@ class GatewaySettingsTest {
                         "gateway.devices.c.port: 'a/#/b' is not an MQTT topic filter ('#' only last, after a '/')",
                         "gateway.devices.d.port: the driver masimo-ascii does not speak over mqtt (it speaks over"
                                 + " [serial])");
+    }
+
+    record Egress(
+            Optional<String> broker,
+            Optional<String> user,
+            Optional<String> passwordFile,
+            Optional<String> caFile,
+            Optional<String> clientCertificate,
+            Optional<String> clientKey,
+            Optional<String> clientId,
+            String topicRoot,
+            String publish,
+            int batchSize)
+            implements GatewayConfig.MqttEgressConfig {
+        @Override
+        public Duration publishTimeout() {
+            return Duration.ofSeconds(10);
+        }
+
+        @Override
+        public Duration retryMaxDelay() {
+            return Duration.ofSeconds(30);
+        }
+
+        @Override
+        public Duration liveLag() {
+            return Duration.ofSeconds(30);
+        }
+    }
+
+    private static GatewaySettings withEgress(Egress egress) {
+        return GatewaySettings.from(new Config(
+                "icu-gw-12",
+                Optional.empty(),
+                Map.of(),
+                new Uplink("http://127.0.0.1:8090/fhir", "1m"),
+                Optional.of(egress)));
+    }
+
+    @Test
+    void theMqttEgressPublishesUnderItsTopicRootWithItsOwnClientIdAndLogin(@TempDir Path dir) throws Exception {
+        Path password = Files.writeString(dir.resolve("pw"), "secret\n");
+        Path ca = Files.writeString(dir.resolve("ca.pem"), "");
+        Path cert = Files.writeString(dir.resolve("gw.pem"), "");
+        Path key = Files.writeString(dir.resolve("gw-key.pem"), "");
+        GatewaySettings s = withEgress(new Egress(
+                Optional.of("mqtts://broker.ward.local"),
+                Optional.of("icu-gw-12"),
+                Optional.of(password.toString()),
+                Optional.of(ca.toString()),
+                Optional.of(cert.toString()),
+                Optional.of(key.toString()),
+                Optional.empty(),
+                "hospital/icu",
+                "10s",
+                50));
+        var e = s.mqttEgress();
+        assertThat(e).isNotNull();
+        assertThat(e.endpoint().serverUri()).hasToString("ssl://broker.ward.local:8883");
+        assertThat(e.endpoint().clientId()).isEqualTo("icu-gw-12-egress");
+        assertThat(e.endpoint().username()).isEqualTo("icu-gw-12");
+        assertThat(e.endpoint().tls()).isNotNull();
+        assertThat(e.topics().gatewayStatus()).isEqualTo("hospital/icu/icu-gw-12/status");
+        assertThat(e.interval()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(e.batchSize()).isEqualTo(50);
+
+        GatewaySettings plain = withEgress(new Egress(
+                Optional.of("mqtt://10.1.2.3"),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.of("box-7"),
+                "bedside",
+                "every-reading",
+                100));
+        assertThat(plain.mqttEgress().endpoint().serverUri()).hasToString("tcp://10.1.2.3:1883");
+        assertThat(plain.mqttEgress().endpoint().clientId()).isEqualTo("box-7");
+        assertThat(plain.mqttEgress().everyReading()).isTrue();
+        assertThat(GatewaySettings.from(withUplink(new Uplink("http://127.0.0.1:8090/fhir", "1m")))
+                        .mqttEgress())
+                .isNull();
+    }
+
+    @Test
+    void namesEveryMqttEgressProblemWithItsKey() {
+        ConfigProblems e = catchThrowableOfType(
+                ConfigProblems.class,
+                () -> withEgress(new Egress(
+                        Optional.of("mqtts://broker:8883/bedside"),
+                        Optional.empty(),
+                        Optional.of("/nonexistent/pw"),
+                        Optional.empty(),
+                        Optional.empty(),
+                        Optional.empty(),
+                        Optional.empty(),
+                        "bedside/#",
+                        "sometimes",
+                        0)));
+        assertThat(e.problems())
+                .containsExactlyInAnyOrder(
+                        "gateway.mqtt-egress.broker: 'mqtts://broker:8883/bedside' has a path: topics are set with"
+                                + " gateway.mqtt-egress.topic-root, not in the broker",
+                        "gateway.mqtt-egress.topic-root: 'bedside/#' must be topic levels of letters, digits, '.', '_'"
+                                + " or '-' separated by '/', without wildcards or a '/' at either end, such as bedside"
+                                + " or hospital/icu",
+                        "gateway.mqtt-egress.publish: 'sometimes' is not 'every-reading' or a whole number of seconds"
+                                + " or minutes, such as 10s or 1m",
+                        "gateway.mqtt-egress.batch-size: 0 is not between 1 and 1000");
+        ConfigProblems login = catchThrowableOfType(
+                ConfigProblems.class,
+                () -> withEgress(new Egress(
+                        Optional.of("mqtts://broker"),
+                        Optional.empty(),
+                        Optional.of("/nonexistent/pw"),
+                        Optional.empty(),
+                        Optional.empty(),
+                        Optional.empty(),
+                        Optional.empty(),
+                        "bedside",
+                        "every-reading",
+                        100)));
+        assertThat(login.problems())
+                .containsExactlyInAnyOrder(
+                        "gateway.mqtt-egress.user: a user needs a password file and a password file a user",
+                        "gateway.mqtt-egress.password-file: cannot read /nonexistent/pw: no such file, or no permission",
+                        "gateway.mqtt-egress.ca-file: mqtts:// needs the CA certificate (PEM) that the broker's"
+                                + " certificate chains to");
+        ConfigProblems missing = catchThrowableOfType(
+                ConfigProblems.class,
+                () -> withEgress(new Egress(
+                        Optional.empty(),
+                        Optional.empty(),
+                        Optional.empty(),
+                        Optional.empty(),
+                        Optional.empty(),
+                        Optional.empty(),
+                        Optional.empty(),
+                        "bedside",
+                        "every-reading",
+                        100)));
+        assertThat(missing.problems())
+                .containsExactly(
+                        "gateway.mqtt-egress.broker: the broker is missing, such as mqtt://broker.ward.local:1883");
     }
 }

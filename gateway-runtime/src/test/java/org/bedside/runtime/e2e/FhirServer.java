@@ -45,6 +45,19 @@ final class FhirServer {
                 .PUT(HttpRequest.BodyPublishers.ofString(json.encodeResourceToString(p))));
     }
 
+    /** Creates (or replaces) a patient with a client-assigned id, an MRN under {@code system}, a name and a birth date. */
+    void createPatient(String id, String system, String mrn, String family, String given, String birthDate)
+            throws IOException, InterruptedException {
+        Patient p = new Patient();
+        p.setId(id);
+        p.addIdentifier().setSystem(system).setValue(mrn);
+        p.addName().setFamily(family).addGiven(given);
+        p.setBirthDateElement(new org.hl7.fhir.r4.model.DateType(birthDate));
+        send(HttpRequest.newBuilder(URI.create(base + "/Patient/" + id))
+                .header("Content-Type", "application/fhir+json")
+                .PUT(HttpRequest.BodyPublishers.ofString(json.encodeResourceToString(p))));
+    }
+
     /** Every Observation of a patient, following the server's paging. */
     List<Observation> observations(String patientId) throws IOException, InterruptedException {
         List<Observation> all = new ArrayList<>();

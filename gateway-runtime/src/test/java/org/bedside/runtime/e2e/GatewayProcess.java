@@ -25,21 +25,35 @@ final class GatewayProcess implements AutoCloseable {
     private final Path config;
     private final Path log;
     private final int port;
+    /** Put before the java command, e.g. a tracer; empty for a plain start. */
+    private final List<String> prefix;
+
     private Process process;
     private int starts;
 
     private GatewayProcess(Path config, Path log, int port) {
+        this(config, log, port, List.of());
+    }
+
+    private GatewayProcess(Path config, Path log, int port, List<String> prefix) {
         this.config = config;
         this.log = log;
         this.port = port;
+        this.prefix = List.copyOf(prefix);
     }
 
     /** Writes {@code yaml} (which must not set the HTTP port) as the config file and starts the gateway. */
     static GatewayProcess start(Path workDir, String yaml) throws IOException, InterruptedException {
+        return start(workDir, yaml, List.of());
+    }
+
+    /** As {@link #start(Path, String)}, the java command run under {@code prefix} (a tracer such as strace). */
+    static GatewayProcess start(Path workDir, String yaml, List<String> prefix)
+            throws IOException, InterruptedException {
         int port = freePort();
         Path config = workDir.resolve("gateway.yaml");
         Files.writeString(config, yaml + "\nquarkus:\n  http:\n    port: " + port + "\n");
-        GatewayProcess g = new GatewayProcess(config, workDir.resolve("gateway.log"), port);
+        GatewayProcess g = new GatewayProcess(config, workDir.resolve("gateway.log"), port, prefix);
         g.launch();
         g.awaitLive(Duration.ofSeconds(60));
         return g;
@@ -61,7 +75,7 @@ final class GatewayProcess implements AutoCloseable {
     record Exited(int code, String output) {}
 
     private void launch() throws IOException {
-        List<String> cmd = new ArrayList<>();
+        List<String> cmd = new ArrayList<>(prefix);
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Xmx256m");
         cmd.addAll(Arrays.asList(
@@ -85,6 +99,10 @@ final class GatewayProcess implements AutoCloseable {
                     + jar + "): run the end-to-end tests with `./mvnw verify`");
         }
         return Path.of(jar);
+    }
+
+    int port() {
+        return port;
     }
 
     URI url(String path) {

@@ -31,6 +31,7 @@ import org.bedside.model.NumericReading;
 import org.bedside.model.Quality;
 import org.bedside.model.Reading;
 import org.bedside.model.UcumUnit;
+import org.bedside.mqtt.MqttEgress;
 import org.bedside.uplink.UplinkWorker;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -58,6 +59,9 @@ class AlarmWiringTest {
             .configProperty(
                     "gateway.devices.bed3-spo2.port",
                     DATA.resolve("no-such-port").toString())
+            // In a component test SmallRye takes the egress's defaults for a configured egress: give it a broker
+            // nobody listens on, as GatewayWiringTest does.
+            .configProperty("gateway.mqtt-egress.broker", "mqtt://127.0.0.1:9")
             .configProperty("gateway.alarms.care-unit", "icu")
             .configProperty("gateway.alarms.care-units.icu.spo2.low", "88")
             .configProperty("gateway.alarms.pcd04.host", "127.0.0.1")
@@ -111,7 +115,7 @@ class AlarmWiringTest {
     void aDesaturationBelowTheCareUnitsLimitReachesTheAlertManagerAsPcd04() throws Exception {
         assertThat(consumers.all())
                 .extracting(BufferConsumer::name)
-                .containsExactly(UplinkWorker.CURSOR, AlarmEngineSink.CURSOR, Pcd04Sink.CURSOR);
+                .containsExactly(UplinkWorker.CURSOR, MqttEgress.CURSOR, AlarmEngineSink.CURSOR, Pcd04Sink.CURSOR);
         assertThat(alarms.settings().policyOf(MONITOR).careUnit()).isEqualTo("icu");
         lifecycle.start();
         try {

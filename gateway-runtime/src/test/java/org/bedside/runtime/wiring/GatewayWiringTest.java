@@ -8,11 +8,15 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import org.bedside.alarms.delivery.AlarmEngineSink;
 import org.bedside.buffer.consumer.BufferConsumer;
+import org.bedside.buffer.consumer.ConsumerState;
 import org.bedside.buffer.guard.GuardedStore;
 import org.bedside.drivers.pipeline.DevicePipeline;
 import org.bedside.drivers.testing.Await;
+import org.bedside.model.DeviceId;
+import org.bedside.mqtt.MqttEgress;
 import org.bedside.runtime.config.GatewaySettings;
 import org.bedside.uplink.UplinkWorker;
 import org.junit.jupiter.api.Test;
@@ -20,7 +24,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The wiring on its own: the CDI container with the producers and the lifecycle, configured like a box with one
- * oximeter (on a port that does not exist) and a FHIR server nobody listens for. No Quarkus application, no HTTP.
+ * oximeter (on a port that does not exist), an MQTT sensor and the MQTT egress (at a broker nobody listens for) and a
+ * FHIR server nobody listens for. No Quarkus application, no HTTP.
  */
 class GatewayWiringTest {
     private static final Path DATA = tempDirectory();
@@ -37,6 +42,10 @@ class GatewayWiringTest {
             .configProperty(
                     "gateway.devices.bed3-spo2.port",
                     DATA.resolve("no-such-port").toString())
+            // An MQTT device and the MQTT egress, both at a broker nobody listens for.
+            .configProperty("gateway.devices.bed3-hub.driver", "senml-mqtt")
+            .configProperty("gateway.devices.bed3-hub.port", "mqtt://127.0.0.1:9/bedside/ingest/bed3-hub")
+            .configProperty("gateway.mqtt-egress.broker", "mqtt://127.0.0.1:9")
             .build();
 
     @Inject
@@ -57,6 +66,9 @@ class GatewayWiringTest {
     @Inject
     GatewayLifecycle lifecycle;
 
+    @Inject
+    Optional<MqttEgress> mqttEgress;
+
     private static Path tempDirectory() {
         try {
             return Files.createTempDirectory("wiring-test");
@@ -68,11 +80,19 @@ class GatewayWiringTest {
     @Test
     void eachComponentIsABeanOfItsOwnBuiltFromTheConfiguration() {
         assertThat(settings.gatewayId()).isEqualTo("wiring-gw");
-        assertThat(devices.pipelines()).extracting(p -> p.device().value()).containsExactly("bed3-spo2");
+        assertThat(devices.pipelines()).extracting(p -> p.device().value()).containsExactly("bed3-hub", "bed3-spo2");
         assertThat(consumers.all())
                 .extracting(BufferConsumer::name)
-                .containsExactly(UplinkWorker.CURSOR, AlarmEngineSink.CURSOR);
+                .containsExactly(UplinkWorker.CURSOR, MqttEgress.CURSOR, AlarmEngineSink.CURSOR);
         assertThat(consumers.named(UplinkWorker.CURSOR)).containsSame(uplink.consumer());
+        assertThat(mqttEgress).isPresent();
+        assertThat(consumers.named(MqttEgress.CURSOR))
+                .containsSame(mqttEgress.orElseThrow().consumer());
+        // The MQTT device appends through its redelivery filter; the serial one straight to the store.
+        assertThat(devices.redeliveryFilter(DeviceId.of("bed3-hub"))).isPresent();
+        assertThat(devices.redeliveryFilter(DeviceId.of("bed3-spo2"))).isEmpty();
+        assertThat(Files.isDirectory(DATA.resolve("dead-letters").resolve("mqtt")))
+                .isTrue();
         assertThat(Files.isDirectory(DATA.resolve("buffer"))).isTrue();
         assertThat(Files.isDirectory(DATA.resolve("dead-letters").resolve("uplink")))
                 .isTrue();
@@ -88,7 +108,7 @@ class GatewayWiringTest {
                     .allSatisfy(p -> assertThat(p.alive()).isTrue());
             // The pipeline cannot open its port: it records DISCONNECTED, naming the port, in the store. The uplink,
             // which knows nothing of the pipeline, reads it (a device status is not charted) and commits past it.
-            DevicePipeline p = devices.pipelines().get(0);
+            DevicePipeline p = devices.pipeline("bed3-spo2").orElseThrow();
             Await.until(
                     "the port's absence recorded",
                     Duration.ofSeconds(20),
@@ -101,6 +121,16 @@ class GatewayWiringTest {
                     return false;
                 }
             });
+            // The MQTT egress hears of the same appends through the store, and waits for its broker: nothing is
+            // committed past what it could not publish.
+            BufferConsumer<?> mqtt = mqttEgress.orElseThrow().consumer();
+            Await.until(
+                    "the egress retrying",
+                    Duration.ofSeconds(20),
+                    () -> mqtt.status().state() == ConsumerState.RETRYING
+                            && mqtt.status().detail().contains("tcp://127.0.0.1:9"));
+            assertThat(store.pendingRecords(MqttEgress.CURSOR)).isPositive();
+            assertThat(mqttEgress.orElseThrow().publisher().state().connected()).isFalse();
         } finally {
             lifecycle.stop();
         }

@@ -1,0 +1,348 @@
+package org.bedside.runtime.api;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.bedside.runtime.wiring.BedAssociations;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What the bedside page shows, in words ready for the template ({@code templates/page.html}): every choice of word,
+ * symbol and style is made here, where it can be tested, and the template only lays it out.
+ *
+ * <p>Link, uplink and buffer states are told by a word and a symbol, in blues and greys: red and yellow are the colours
+ * of alarm signals (IEC 60601-1-8: high priority red, medium yellow, low cyan or yellow), so nothing but an alarm the
+ * device reported is drawn in them, and no state uses cyan either.
+ */
+public record PageView(
+        String bed,
+        String gateway,
+        String updated,
+        List<DeviceTile> devices,
+        AlertsTile alerts,
+        UplinkTile uplink,
+        BufferTile buffer,
+        List<BedTile> beds) {
+
+    /** A state in words, with a symbol that tells it apart without colour, and the style class that colours it. */
+    public record Look(String word, String symbol, String css) {}
+
+    public record DeviceTile(
+            String id,
+            String name,
+            String driver,
+            String port,
+            Look link,
+            String detail,
+            String since,
+            String lastFrame,
+            String charting,
+            List<Value> values,
+            String unmeasured,
+            String unmeasuredReason) {}
+
+    /**
+     * A latest value. {@code value} is the device's number as it sent it, or a dash when it sent none usable ({@code
+     * note} then says why).
+     *
+     * @param old the value is older than a few seconds: shown greyed, with the word
+     */
+    public record Value(
+            String series,
+            String label,
+            String value,
+            String unit,
+            String ucum,
+            boolean valid,
+            String note,
+            String age,
+            boolean old,
+            String at) {}
+
+    public record AlertsTile(String summary, List<Alert> items) {}
+
+    /**
+     * An alarm, status or alert as the readings carried it.
+     *
+     * @param priority the priority in words ("high priority", "priority not reported")
+     * @param symbol IEC 60601-1-8's priority marks: {@code !!!} high, {@code !!} medium, {@code !} low; {@code ?} unknown
+     * @param current reported within the last few seconds; otherwise {@code seen} says when last
+     */
+    public record Alert(
+            String device,
+            String kind,
+            String text,
+            String priority,
+            String symbol,
+            String css,
+            String state,
+            String seen,
+            boolean current) {}
+
+    public record UplinkTile(
+            Look state,
+            String detail,
+            String server,
+            String charting,
+            String lastSuccess,
+            long backlog,
+            String backlogAge,
+            long deadLetters,
+            List<Charted> lastCharted,
+            String counts) {}
+
+    public record Charted(String device, String value, String at) {}
+
+    public record BufferTile(Look level, String free, String reason, long waiting, String thinned) {}
+
+    /**
+     * A bed's patient association, without the patient: whether readings are charted, from which source, and why
+     * they are held.
+     */
+    public record BedTile(
+            String name, String location, String devices, Look state, String source, String since, String held) {}
+
+    /** A report repeated within this is shown as current; values older than this are shown as old. */
+    static final Duration CURRENT = Duration.ofSeconds(10);
+
+    static PageView of(
+            GatewayStatus s,
+            List<RecentReadings.Latest> latest,
+            List<RecentReadings.Report> reports,
+            Instant now,
+            ZoneId zone) {
+        DateTimeFormatter clock = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(zone);
+        DateTimeFormatter dated =
+                DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(zone);
+        Map<String, String> names = new HashMap<>();
+        s.devices().forEach(d -> names.put(d.id(), d.name()));
+
+        List<DeviceTile> devices = new ArrayList<>();
+        for (GatewayStatus.Device d : s.devices()) {
+            List<Value> values = new ArrayList<>();
+            List<String> unmeasured = new ArrayList<>();
+            String unmeasuredReason = "";
+            for (RecentReadings.Latest l : latest) {
+                if (l.device().equals(d.id()) && l.value() == null && l.lastValidAt() == null) {
+                    // Never a valid value in the window (a monitor lists every channel it has, measured or not): a
+                    // name in a list, not a tile with a dash and an empty trend.
+                    unmeasured.add(l.label());
+                    unmeasuredReason = unmeasuredReason.isEmpty() ? l.quality() : unmeasuredReason;
+                } else if (l.device().equals(d.id())) {
+                    Duration age = Duration.between(l.at(), now);
+                    values.add(new Value(
+                            l.series(),
+                            l.label(),
+                            l.value() == null ? "—" : l.value(),
+                            // A count or a ratio (UCUM "1"): a "1" after the number would read as part of it.
+                            l.ucum().equals("1") ? "" : l.unit(),
+                            l.ucum().equals("1") ? "1 (dimensionless)" : l.ucum(),
+                            l.value() != null,
+                            l.quality(),
+                            ago(age),
+                            age.compareTo(CURRENT) > 0,
+                            clock.format(l.at())));
+                }
+            }
+            devices.add(new DeviceTile(
+                    d.id(),
+                    d.name(),
+                    d.driver(),
+                    d.port(),
+                    link(d.state()),
+                    d.detail() + (d.session() == null ? "" : "; session " + d.session()),
+                    dated.format(d.since()),
+                    d.lastFrameAt() == null
+                            ? "no frame yet"
+                            : "last frame " + ago(Duration.between(d.lastFrameAt(), now)),
+                    // Which patient is /api/status's business: the page shows only whether there is one.
+                    d.patient() == null ? "no patient: not charted" : "charted to the FHIR server",
+                    values,
+                    String.join(", ", unmeasured),
+                    unmeasuredReason));
+        }
+
+        List<Alert> alerts = new ArrayList<>();
+        int current = 0;
+        for (RecentReadings.Report r : reports) {
+            Duration since = Duration.between(r.lastSeen(), now);
+            boolean isCurrent = since.compareTo(CURRENT) <= 0;
+            current += isCurrent ? 1 : 0;
+            Look p = priority(r.priority());
+            alerts.add(new Alert(
+                    names.getOrDefault(r.device(), r.device()),
+                    switch (r.kind()) {
+                        case "alarm" -> "device alarm";
+                        case "status" -> "device status";
+                        default -> "gateway alert";
+                    },
+                    r.text(),
+                    p.word(),
+                    p.symbol(),
+                    p.css() + (isCurrent ? "" : " gone"),
+                    state(r.state()),
+                    isCurrent
+                            ? "reported " + ago(since) + ", since " + clock.format(r.firstSeen())
+                            : "no longer reported: last " + clock.format(r.lastSeen()) + " (" + ago(since) + ")",
+                    isCurrent));
+        }
+        String summary = reports.isEmpty()
+                ? "No alarm or device status reported in the last 30 minutes."
+                : current + " reported now, " + (reports.size() - current) + " earlier (last 30 minutes).";
+
+        GatewayStatus.Uplink u = s.uplink();
+        List<Charted> charted = new ArrayList<>();
+        for (GatewayStatus.Device d : s.devices()) {
+            GatewayStatus.LastCharted last = d.lastCharted();
+            charted.add(
+                    last == null
+                            ? new Charted(d.name(), "nothing charted yet", "")
+                            : new Charted(
+                                    d.name(),
+                                    last.metric() + " " + (last.value() == null ? "no value" : last.value()) + " "
+                                            + last.unit(),
+                                    dated.format(last.effective())));
+        }
+        UplinkTile uplink = new UplinkTile(
+                uplink(u.state()),
+                u.detail(),
+                u.server(),
+                u.charting(),
+                u.lastSuccessAt() == null
+                        ? "never"
+                        : dated.format(u.lastSuccessAt()) + " (" + ago(Duration.between(u.lastSuccessAt(), now)) + ")",
+                u.pendingRecords(),
+                u.oldestPendingAgeSeconds() == null
+                        ? "nothing waiting"
+                        : "oldest " + ago(Duration.ofSeconds(u.oldestPendingAgeSeconds())),
+                u.deadLettersWaiting(),
+                charted,
+                u.observationsCreated() + " created, " + u.observationsMatched() + " already there, " + u.retries()
+                        + " retries, " + u.rejections() + " refusals, " + u.backfilled() + " back-filled");
+
+        GatewayStatus.Buffer b = s.buffer();
+        BufferTile buffer = new BufferTile(
+                buffer(b.level()),
+                String.format(Locale.ROOT, "%.1f %% of the disk free", b.freePercent()),
+                b.reason(),
+                u.pendingRecords(),
+                b.thinned().isEmpty() || b.thinned().values().stream().allMatch(n -> n == 0)
+                        ? "nothing thinned"
+                        : "thinned (not stored): " + b.thinned());
+
+        List<BedTile> beds = new ArrayList<>();
+        List<BedAssociations.BedStatus> bedStatus = s.beds();
+        for (BedAssociations.BedStatus bed : bedStatus == null ? List.<BedAssociations.BedStatus>of() : bedStatus) {
+            Instant since = bed.since();
+            String held = bed.held();
+            beds.add(new BedTile(
+                    bed.name(),
+                    bed.location(),
+                    String.join(
+                            ", ",
+                            bed.devices().stream()
+                                    .map(id -> names.getOrDefault(id, id))
+                                    .toList()),
+                    association(bed.state()),
+                    bed.source().equals("adt") ? "ADT" : "the configuration",
+                    since == null ? "" : dated.format(since),
+                    held == null ? "" : held));
+        }
+
+        return new PageView(
+                s.bed(),
+                s.gateway(),
+                dated.format(now),
+                devices,
+                new AlertsTile(summary, alerts),
+                uplink,
+                buffer,
+                beds);
+    }
+
+    static Look link(String state) {
+        return switch (state) {
+            case "CONNECTED" -> new Look("Connected", "●", "link-connected");
+            case "CONNECTING" -> new Look("Connecting", "◐", "link-connecting");
+            case "NO_DATA" -> new Look("No data", "◌", "link-nodata");
+            case "DISCONNECTED" -> new Look("Disconnected", "✕", "link-down");
+            case "STOPPED" -> new Look("Stopped", "■", "link-down");
+            default -> new Look(state, "?", "link-down");
+        };
+    }
+
+    static Look uplink(String state) {
+        return switch (state) {
+            case "ONLINE" -> new Look("Online", "●", "link-connected");
+            case "STARTING" -> new Look("Starting", "◐", "link-connecting");
+            case "RETRYING" -> new Look("Retrying: server unreachable", "↻", "link-down");
+            case "REJECTED" -> new Look("Refused by the server", "✕", "link-down");
+            case "MISCONFIGURED" -> new Look("Misconfigured", "✕", "link-down");
+            case "FAILED" -> new Look("Failed: restarting", "✕", "link-down");
+            case "STOPPED" -> new Look("Stopped", "■", "link-down");
+            default -> new Look(state, "?", "link-down");
+        };
+    }
+
+    static Look buffer(String level) {
+        return switch (level) {
+            case "NORMAL" -> new Look("Normal", "●", "link-connected");
+            case "THINNING" -> new Look("Thinning: disk nearly full", "◒", "link-down");
+            case "CRITICAL" -> new Look("Critical: disk full", "✕", "link-down");
+            default -> new Look(level, "?", "link-down");
+        };
+    }
+
+    static Look association(String state) {
+        return switch (state) {
+            case "ASSOCIATED" -> new Look("Patient associated: charted", "●", "link-connected");
+            case "UNCERTAIN" -> new Look("Uncertain: readings held", "◐", "link-nodata");
+            case "NOT_ASSOCIATED" -> new Look("No patient: not charted", "○", "link-down");
+            case "NO_SOURCE" -> new Look("No patient source: not charted", "○", "link-down");
+            default -> new Look(state, "?", "link-down");
+        };
+    }
+
+    static Look priority(String priority) {
+        return switch (priority) {
+            case "HIGH" -> new Look("high priority", "!!!", "alarm-high");
+            case "MEDIUM" -> new Look("medium priority", "!!", "alarm-medium");
+            case "LOW" -> new Look("low priority", "!", "alarm-low");
+            case "NONE" -> new Look("no priority", "i", "alarm-none");
+            default -> new Look("priority not reported", "?", "alarm-unknown");
+        };
+    }
+
+    private static String state(String state) {
+        return switch (state) {
+            case "ACTIVE" -> "active";
+            case "SILENCED" -> "silenced at the device";
+            case "UNKNOWN" -> "state not reported";
+            case "REPORTED" -> "reported";
+            default -> state.toLowerCase(Locale.ROOT);
+        };
+    }
+
+    /** "4 s ago", "3 min 05 s ago", "2 h 10 min ago"; "just now" below a second. */
+    static String ago(@Nullable Duration d) {
+        if (d == null) {
+            return "";
+        }
+        if (d.isNegative() || d.toMillis() < 1000) {
+            return "just now";
+        }
+        if (d.toHours() > 0) {
+            return String.format(Locale.ROOT, "%d h %02d min ago", d.toHours(), d.toMinutesPart());
+        }
+        if (d.toMinutes() > 0) {
+            return String.format(Locale.ROOT, "%d min %02d s ago", d.toMinutes(), d.toSecondsPart());
+        }
+        return d.toSeconds() + " s ago";
+    }
+}

@@ -1,0 +1,168 @@
+package org.bedside.runtime.config;
+
+import java.net.InetSocketAddress;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.bedside.hl7.mllp.SourceAllowList;
+import org.bedside.model.DeviceId;
+import org.bedside.patients.BedLocation;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The beds and the ADT listener, checked: {@code gateway.beds} and {@code gateway.adt}.
+ *
+ * @param beds by name
+ * @param adt the ADT listener, or null when there is none
+ */
+public record BedSettings(List<Bed> beds, @Nullable Adt adt) {
+
+    /**
+     * One bed.
+     *
+     * @param fixedPatient a configured patient ({@code Patient/123}), or null when the patient comes from ADT
+     */
+    public record Bed(
+            String name,
+            BedLocation location,
+            List<DeviceId> devices,
+            @Nullable String fixedPatient) {}
+
+    /**
+     * The ADT listener.
+     *
+     * @param identifierSystems assigning authority (PID-3.4) → the FHIR identifier system of its MRNs, in the order
+     *     they are tried
+     */
+    public record Adt(
+            InetSocketAddress bind, SourceAllowList allowed, Map<String, String> identifierSystems, ZoneId zone) {}
+
+    public static BedSettings none() {
+        return new BedSettings(List.of(), null);
+    }
+
+    /** The bed a device stands at, or null. */
+    public @Nullable Bed bedOf(DeviceId device) {
+        for (Bed b : beds) {
+            if (b.devices().contains(device)) {
+                return b;
+            }
+        }
+        return null;
+    }
+
+    static BedSettings from(
+            ConfigProblems.Collector problems,
+            GatewayConfig config,
+            java.util.function.Function<String, @Nullable String> patientOf) {
+        List<Bed> beds = new ArrayList<>();
+        Map<String, String> bedOfDevice = new HashMap<>();
+        Map<BedLocation, String> bedAt = new HashMap<>();
+        for (Map.Entry<String, GatewayConfig.BedConfig> e : new TreeMap<>(config.beds()).entrySet()) {
+            String key = "gateway.beds." + e.getKey();
+            GatewayConfig.BedConfig b = e.getValue();
+            BedLocation location;
+            try {
+                location = BedLocation.parse(b.location());
+            } catch (IllegalArgumentException ex) {
+                problems.add(key + ".location", ex.getMessage());
+                continue;
+            }
+            String other = bedAt.putIfAbsent(location, e.getKey());
+            if (other != null) {
+                problems.add(key + ".location", location + " is already the location of bed " + other);
+            }
+            List<DeviceId> devices = new ArrayList<>();
+            for (String d : b.devices().orElse(List.of())) {
+                String name = d.strip();
+                if (!config.devices().containsKey(name)) {
+                    problems.add(
+                            key + ".devices",
+                            "'" + name + "' is not a device of gateway.devices ("
+                                    + new TreeMap<>(config.devices()).keySet() + ")");
+                    continue;
+                }
+                String first = bedOfDevice.putIfAbsent(name, e.getKey());
+                if (first != null) {
+                    problems.add(key + ".devices", "'" + name + "' is already at bed " + first);
+                    continue;
+                }
+                if (patientOf.apply(name) != null) {
+                    problems.add(
+                            "gateway.devices." + name + ".patient",
+                            "the device is at bed " + e.getKey() + " (" + key
+                                    + "), whose patient comes from the bed: remove one of the two");
+                }
+                devices.add(DeviceId.of(name));
+            }
+            String patient = null;
+            if (b.patient().isPresent()) {
+                patient = GatewaySettings.patient(
+                        problems, key + ".patient", b.patient().get());
+            }
+            beds.add(new Bed(e.getKey(), location, List.copyOf(devices), patient));
+        }
+        Adt adt = null;
+        if (config.adt().isPresent()) {
+            adt = adt(problems, config.adt().get(), beds);
+        }
+        return new BedSettings(List.copyOf(beds), adt);
+    }
+
+    private static @Nullable Adt adt(ConfigProblems.Collector problems, GatewayConfig.AdtConfig a, List<Bed> beds) {
+        boolean ok = true;
+        if (beds.stream().allMatch(b -> b.fixedPatient() != null)) {
+            problems.add("gateway.adt", "no bed of gateway.beds takes its patient from ADT (each has a patient:)");
+            ok = false;
+        }
+        if (a.port() < 0 || a.port() > 65535) {
+            problems.add("gateway.adt.port", a.port() + " is not a port (0 picks a free one)");
+            ok = false;
+        }
+        SourceAllowList allowed = SourceAllowList.any();
+        if (a.allowedSources().isPresent()) {
+            try {
+                allowed = SourceAllowList.of(a.allowedSources().get());
+            } catch (IllegalArgumentException e) {
+                problems.add("gateway.adt.allowed-sources", e.getMessage());
+                ok = false;
+            }
+        }
+        Map<String, String> systems = new LinkedHashMap<>();
+        new TreeMap<>(a.assigningAuthorities()).forEach((authority, system) -> {
+            if (system.isBlank() || system.contains("|") || system.contains(" ")) {
+                problems.add(
+                        "gateway.adt.assigning-authorities." + authority,
+                        "'" + system + "' is not a FHIR identifier system such as urn:oid:1.2.3.4");
+            } else {
+                systems.put(authority.strip(), system.strip());
+            }
+        });
+        if (a.assigningAuthorities().isEmpty()) {
+            problems.add(
+                    "gateway.adt.assigning-authorities",
+                    "name at least one assigning authority (PID-3.4) and its FHIR identifier system, such as"
+                            + " HOSP: urn:oid:1.2.3.4: a bare MRN identifies nobody");
+            ok = false;
+        }
+        ZoneId zone = ZoneId.systemDefault();
+        if (a.hospitalZone().isPresent()) {
+            try {
+                zone = ZoneId.of(a.hospitalZone().get().strip());
+            } catch (RuntimeException e) {
+                problems.add(
+                        "gateway.adt.hospital-zone",
+                        "'" + a.hospitalZone().get() + "' is not a time zone such as Europe/Berlin");
+                ok = false;
+            }
+        }
+        if (!ok || systems.size() != a.assigningAuthorities().size()) {
+            return null;
+        }
+        return new Adt(new InetSocketAddress(a.host().orElse("127.0.0.1").strip(), a.port()), allowed, systems, zone);
+    }
+}

@@ -1,0 +1,234 @@
+package org.bedside.runtime.wiring;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.bedside.hl7.mllp.MllpListener;
+import org.bedside.hl7.mllp.MllpListenerConfig;
+import org.bedside.model.DeviceId;
+import org.bedside.patients.AuditLog;
+import org.bedside.patients.BedLocation;
+import org.bedside.patients.BedTimeline;
+import org.bedside.patients.PatientAssociations;
+import org.bedside.patients.adt.AdtHandler;
+import org.bedside.runtime.config.BedSettings;
+import org.bedside.uplink.DeviceContext;
+import org.bedside.uplink.Subjects;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The beds' patients, as the uplink asks for them: a device at a bed is charted to the bed's patient at the time of the
+ * reading — the bed's fixed patient, or the ADT association ({@link PatientAssociations}) — and a device at no bed to
+ * its configured patient, as before. Owns the ADT listener.
+ */
+public final class BedAssociations implements Subjects, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(BedAssociations.class);
+
+    private final BedSettings settings;
+    private final Map<DeviceId, BedSettings.Bed> bedOfDevice = new HashMap<>();
+    private final @Nullable PatientAssociations associations;
+    private final @Nullable AdtHandler handler;
+    private final AuditLog audit;
+    private @Nullable MllpListener listener;
+
+    BedAssociations(BedSettings settings, @Nullable PatientAssociations associations, AuditLog audit) {
+        this.settings = settings;
+        this.associations = associations;
+        this.audit = audit;
+        for (BedSettings.Bed b : settings.beds()) {
+            b.devices().forEach(d -> bedOfDevice.put(d, b));
+        }
+        BedSettings.Adt adt = settings.adt();
+        this.handler = adt == null || associations == null
+                ? null
+                : new AdtHandler(adt.zone(), List.copyOf(adt.identifierSystems().keySet()), associations, audit);
+    }
+
+    /** The beds' locations that take their patient from ADT. */
+    static Set<BedLocation> adtBeds(BedSettings settings) {
+        return settings.beds().stream()
+                .filter(b -> b.fixedPatient() == null)
+                .map(BedSettings.Bed::location)
+                .collect(Collectors.toSet());
+    }
+
+    /** Starts the ADT listener, if one is configured. */
+    synchronized void start() throws IOException {
+        BedSettings.Adt adt = settings.adt();
+        if (adt == null || handler == null || listener != null) {
+            return;
+        }
+        MllpListener l = new MllpListener(
+                MllpListenerConfig.builder(adt.bind())
+                        .allowList(adt.allowed())
+                        .name("adt-in")
+                        .build(),
+                handler);
+        l.start();
+        listener = l;
+        LOG.info(
+                "ADT listener on mllp://{}:{}",
+                l.localAddress().getHostString(),
+                l.localAddress().getPort());
+    }
+
+    /** Where the ADT listener listens, once started. */
+    public @Nullable InetSocketAddress adtAddress() {
+        MllpListener l = listener;
+        return l == null ? null : l.localAddress();
+    }
+
+    @Override
+    public Subject subjectAt(DeviceId device, Instant time, @Nullable DeviceContext context) {
+        BedSettings.Bed bed = bedOfDevice.get(device);
+        if (bed == null) {
+            return Subjects.configured().subjectAt(device, time, context);
+        }
+        if (bed.fixedPatient() != null) {
+            return new Subject.Charted(bed.fixedPatient(), null);
+        }
+        PatientAssociations a = associations;
+        BedSettings.Adt adt = settings.adt();
+        if (a == null || adt == null) {
+            return new Subject.NotCharted("no-patient");
+        }
+        BedTimeline.Subject s = a.subjectAt(bed.location(), time);
+        if (s instanceof BedTimeline.Subject.Patient p) {
+            String system = adt.identifierSystems().get(p.occupant().patient().authority());
+            return new Subject.Charted(
+                    "Patient?identifier=" + system + "|"
+                            + p.occupant().patient().mrn(),
+                    associationKey(bed, p));
+        }
+        if (s instanceof BedTimeline.Subject.Uncertain u) {
+            return new Subject.Held(u.reason());
+        }
+        return new Subject.NotCharted("no-patient");
+    }
+
+    /** A short stable name of one association, for Observation identifiers: no patient data in clear. */
+    private static String associationKey(BedSettings.Bed bed, BedTimeline.Subject.Patient p) {
+        String text = bed.location() + "|" + p.occupant().patient().authority() + "|"
+                + p.occupant().patient().mrn() + "|" + p.occupant().since();
+        try {
+            byte[] h = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+            return "a" + HexFormat.of().formatHex(h, 0, 6);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public long version() {
+        PatientAssociations a = associations;
+        return a == null ? 0 : a.version();
+    }
+
+    /** Per bed: who is associated, since when, by which source; what is held and why. For the status page. */
+    public List<BedStatus> status(Instant now) {
+        List<BedStatus> out = new ArrayList<>();
+        for (BedSettings.Bed b : settings.beds()) {
+            List<String> devices = b.devices().stream().map(DeviceId::value).toList();
+            if (b.fixedPatient() != null) {
+                out.add(new BedStatus(
+                        b.name(),
+                        b.location().toString(),
+                        devices,
+                        "configured",
+                        "ASSOCIATED",
+                        List.of(new Patient(b.fixedPatient(), null, null, null)),
+                        null,
+                        "a fixed patient from the configuration (lab bench or demo): not checked against ADT"));
+                continue;
+            }
+            PatientAssociations a = associations;
+            BedTimeline t = a == null ? BedTimeline.empty(b.location()) : a.timeline(b.location());
+            List<BedTimeline.Occupant> occupants = t.occupantsAt(now);
+            BedTimeline.Change current = t.current();
+            Instant since = current == null ? null : current.from();
+            List<Patient> patients = occupants.stream()
+                    .map(o -> new Patient(null, o.patient().mrn(), o.patient().authority(), o.since()))
+                    .toList();
+            String state;
+            String held;
+            if (settings.adt() == null) {
+                state = "NO_SOURCE";
+                held = "no patient: and no gateway.adt: readings are buffered, never charted";
+            } else if (occupants.size() == 1) {
+                state = "ASSOCIATED";
+                held = null;
+            } else if (occupants.isEmpty()) {
+                state = "NOT_ASSOCIATED";
+                held = "no patient admitted to " + b.location()
+                        + ": readings are kept in the buffer, not charted (a confirmation releases them)";
+            } else {
+                state = "UNCERTAIN";
+                held = "two admissions to " + b.location()
+                        + " and no discharge or transfer of either: readings held until resolved";
+            }
+            out.add(new BedStatus(b.name(), b.location().toString(), devices, "adt", state, patients, since, held));
+        }
+        return out;
+    }
+
+    /** The ADT listener's counts, for the status: messages by outcome. */
+    public Map<String, Long> adtCounts() {
+        AdtHandler h = handler;
+        return h == null ? Map.of() : new LinkedHashMap<>(h.counts());
+    }
+
+    /**
+     * One bed on the status page.
+     *
+     * @param source {@code adt} or {@code configured}
+     * @param state ASSOCIATED, NOT_ASSOCIATED, UNCERTAIN, NO_SOURCE
+     * @param since when the bed's state last changed (ADT)
+     * @param held why readings are not charted now, or null
+     */
+    public record BedStatus(
+            String name,
+            String location,
+            List<String> devices,
+            String source,
+            String state,
+            List<Patient> patients,
+            @Nullable Instant since,
+            @Nullable String held) {}
+
+    /** A patient as the status shows one: the configured reference, or the MRN with its authority. */
+    public record Patient(
+            @Nullable String reference,
+            @Nullable String mrn,
+            @Nullable String authority,
+            @Nullable Instant since) {}
+
+    @Override
+    public synchronized void close() {
+        MllpListener l = listener;
+        listener = null;
+        if (l != null) {
+            l.close();
+        }
+        try {
+            if (associations != null) {
+                associations.close();
+            }
+            audit.close();
+        } catch (IOException e) {
+            LOG.warn("Closing the association journal: {}", e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,208 @@
+package org.bedside.patients;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import org.bedside.hl7.adt.AdtTrigger;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The gateway's knowledge of who is in its beds: the ADT events of its beds and their patients, kept in the journal,
+ * and the timelines replayed from them. Thread-safe: the ADT listener's connections record, the uplink asks.
+ *
+ * <p>{@link #record} writes the journal (forced to the disk) before it changes anything in memory and before it
+ * returns, so the caller acknowledges only what a restart will know again.
+ */
+public final class PatientAssociations implements AutoCloseable {
+    /** What became of an event. */
+    public enum Outcome {
+        /** Stored and applied. */
+        RECORDED,
+        /** The same message (sender and control id) was recorded before: nothing changed. */
+        DUPLICATE,
+        /** It names none of this gateway's beds nor a patient ever in them: not stored. */
+        NOT_OURS
+    }
+
+    private final Set<BedLocation> beds;
+    private final AssociationJournal journal;
+    private final AuditLog audit;
+    private final List<AssociationEvent> events = new ArrayList<>();
+    private final Set<String> messageKeys = new HashSet<>();
+    private final Set<PatientKey> knownPatients = new HashSet<>();
+    private final AtomicLong version = new AtomicLong();
+    private final AtomicLong duplicates = new AtomicLong();
+    private final AtomicLong notOurs = new AtomicLong();
+    private volatile Map<BedLocation, BedTimeline> timelines;
+    private volatile @Nullable Instant lastEventAt;
+
+    private PatientAssociations(Set<BedLocation> beds, AssociationJournal journal, AuditLog audit) {
+        this.beds = Set.copyOf(beds);
+        this.journal = journal;
+        this.audit = audit;
+        this.timelines = Associations.replay(List.of(), this.beds);
+    }
+
+    /**
+     * Opens the journal and replays it.
+     *
+     * @param journalFile {@code <data-dir>/patients/adt-events.jsonl}
+     */
+    public static PatientAssociations open(Path journalFile, Set<BedLocation> beds, AuditLog audit) throws IOException {
+        AssociationJournal journal = new AssociationJournal(journalFile);
+        PatientAssociations a = new PatientAssociations(beds, journal, audit);
+        List<AssociationEvent> loaded = journal.load();
+        synchronized (a) {
+            for (AssociationEvent e : loaded) {
+                a.remember(e);
+            }
+            a.timelines = Associations.replay(a.events, a.beds);
+        }
+        audit.record(
+                "associations-loaded",
+                Map.of("events", loaded.size(), "unreadableLines", journal.unreadable(), "beds", beds.size()));
+        return a;
+    }
+
+    private void remember(AssociationEvent e) {
+        events.add(e);
+        messageKeys.add(e.messageKey());
+        knownPatients.add(e.patient());
+        if (e.other() != null) {
+            knownPatients.add(e.other());
+        }
+        Instant last = lastEventAt;
+        if (last == null || e.receivedAt().isAfter(last)) {
+            lastEventAt = e.receivedAt();
+        }
+    }
+
+    /**
+     * Stores and applies one event.
+     *
+     * @throws IOException if the journal could not be written: nothing changed, the message must not be acknowledged
+     */
+    public synchronized Outcome record(AssociationEvent e) throws IOException {
+        if (messageKeys.contains(e.messageKey())) {
+            duplicates.incrementAndGet();
+            return Outcome.DUPLICATE;
+        }
+        boolean ours = beds.stream().anyMatch(e::names)
+                || knownPatients.contains(e.patient())
+                || (e.other() != null && knownPatients.contains(e.other()));
+        if (!ours) {
+            notOurs.incrementAndGet();
+            return Outcome.NOT_OURS;
+        }
+        journal.append(e);
+        remember(e);
+        Map<BedLocation, BedTimeline> before = timelines;
+        Map<BedLocation, BedTimeline> after = Associations.replay(events, beds);
+        timelines = after;
+        version.incrementAndGet();
+        auditChanges(e, before, after);
+        return Outcome.RECORDED;
+    }
+
+    private void auditChanges(
+            AssociationEvent e, Map<BedLocation, BedTimeline> before, Map<BedLocation, BedTimeline> after)
+            throws IOException {
+        for (BedLocation bed : beds) {
+            List<BedTimeline.Occupant> was = occupants(before.get(bed));
+            List<BedTimeline.Occupant> now = occupants(after.get(bed));
+            for (BedTimeline.Occupant o : now) {
+                if (was.stream().noneMatch(w -> w.patient().equals(o.patient()))) {
+                    audit.record("association-opened", fields(bed, o.patient(), e, "since", o.since()));
+                }
+            }
+            for (BedTimeline.Occupant o : was) {
+                if (now.stream().noneMatch(n -> n.patient().equals(o.patient()))) {
+                    Map<String, Object> f = fields(bed, o.patient(), e, "until", e.at());
+                    if (Associations.isCancel(e.trigger())) {
+                        // The association never was: what was charted to it is withdrawn (docs/patients.md).
+                        f.put("withdrawn", "charted from " + o.since() + " in error");
+                    } else if (e.at().isBefore(e.receivedAt())) {
+                        f.put("retroactive", "closed as of " + e.at() + ", received " + e.receivedAt());
+                    }
+                    audit.record("association-closed", f);
+                }
+            }
+            if (now.size() > 1 && was.size() <= 1) {
+                audit.record("association-conflict", fields(bed, e.patient(), e, "since", e.at()));
+            }
+        }
+    }
+
+    private static Map<String, Object> fields(
+            BedLocation bed, PatientKey patient, AssociationEvent e, String timeName, Instant time) {
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("bed", bed);
+        f.put("mrn", patient.mrn());
+        f.put("authority", patient.authority());
+        f.put(timeName, time);
+        f.put("source", "adt");
+        f.put("trigger", e.trigger());
+        f.put("controlId", e.controlId());
+        return f;
+    }
+
+    private static List<BedTimeline.Occupant> occupants(@Nullable BedTimeline t) {
+        BedTimeline.Change c = t == null ? null : t.current();
+        return c == null ? List.of() : c.occupants();
+    }
+
+    /** Whom a reading taken at {@code time} in {@code bed} may be charted to. */
+    public BedTimeline.Subject subjectAt(BedLocation bed, Instant time) {
+        BedTimeline t = timelines.get(bed);
+        return t == null
+                ? new BedTimeline.Subject.Nobody("bed " + bed + " is not one of this gateway's")
+                : t.subjectAt(time);
+    }
+
+    public BedTimeline timeline(BedLocation bed) {
+        BedTimeline t = timelines.get(bed);
+        return t == null ? BedTimeline.empty(bed) : t;
+    }
+
+    /** Grows with every recorded event: a reader that held readings looks again when it changes. */
+    public long version() {
+        return version.get();
+    }
+
+    public long duplicates() {
+        return duplicates.get();
+    }
+
+    public long notOurs() {
+        return notOurs.get();
+    }
+
+    public synchronized int events() {
+        return events.size();
+    }
+
+    /** When the last recorded event was received, or null. */
+    public @Nullable Instant lastEventAt() {
+        return lastEventAt;
+    }
+
+    /** The triggers that change beds; the others are recorded, audited, and change nothing. */
+    public static boolean changesBeds(AdtTrigger t) {
+        return switch (t) {
+            case A08, A15, A26, A40 -> false;
+            default -> true;
+        };
+    }
+
+    @Override
+    public void close() throws IOException {
+        journal.close();
+    }
+}
