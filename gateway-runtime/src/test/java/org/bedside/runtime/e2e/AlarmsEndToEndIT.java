@@ -81,6 +81,10 @@ class AlarmsEndToEndIT {
                       uplink:
                         base-url: http://127.0.0.1:9/fhir
                         retry-max-delay: 2s
+                      # Since the MQTT egress came in, a file without it does not start (SmallRye takes the section
+                      # as present from its defaults; reported): a broker nobody listens on.
+                      mqtt-egress:
+                        broker: mqtt://127.0.0.1:9
                       alarms:
                         care-unit: icu
                         care-units:
@@ -103,7 +107,8 @@ class AlarmsEndToEndIT {
                 assertThat(status).contains("\"alarms\":{").contains("\"openAlerts\":");
                 // The alert went out while every vital sign waits for a FHIR server that is not there: alerts never
                 // queue behind a backlog of vitals (each destination reads the buffer under its own cursor).
-                assertThat(status).doesNotContain("\"pendingRecords\":0,");
+                String uplink = status.substring(status.indexOf("\"uplink\":{"));
+                assertThat(uplink.substring(0, uplink.indexOf('}'))).doesNotContain("\"pendingRecords\":0,");
 
                 gateway.kill(); // SIGKILL while the alert is open: the sensor goes back on while the gateway is down
                 gateway.restart();

@@ -59,8 +59,8 @@ class AlarmWiringTest {
             .configProperty(
                     "gateway.devices.bed3-spo2.port",
                     DATA.resolve("no-such-port").toString())
-            // In a component test SmallRye takes the egress's defaults for a configured egress: give it a broker
-            // nobody listens on, as GatewayWiringTest does.
+            // Since the MQTT egress came in, SmallRye takes its section as present from its defaults (reported): give
+            // it a broker nobody listens on, as GatewayWiringTest does.
             .configProperty("gateway.mqtt-egress.broker", "mqtt://127.0.0.1:9")
             .configProperty("gateway.alarms.care-unit", "icu")
             .configProperty("gateway.alarms.care-units.icu.spo2.low", "88")
