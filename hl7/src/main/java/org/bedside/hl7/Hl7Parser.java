@@ -5,7 +5,6 @@ import ca.uhn.hl7v2.HL7Exception;
 import ca.uhn.hl7v2.HapiContext;
 import ca.uhn.hl7v2.model.Message;
 import ca.uhn.hl7v2.model.Segment;
-import ca.uhn.hl7v2.parser.CanonicalModelClassFactory;
 import ca.uhn.hl7v2.parser.EncodingNotSupportedException;
 import ca.uhn.hl7v2.parser.PipeParser;
 import ca.uhn.hl7v2.preparser.PreParser;
@@ -28,9 +27,10 @@ import java.util.Set;
  * <p>How HAPI is set up, and why:
  *
  * <ul>
- *   <li><b>Every version is read with the v2.6 structures</b> ({@link CanonicalModelClassFactory}): PCD messages are
- *       v2.6, and hospital ADT feeds send 2.3 to 2.5, which the v2.6 structures read (HAPI's recommended way of taking
- *       several versions with one structure library).
+ *   <li><b>Every version is read with the v2.6 structures</b> ({@link PcdModelClassFactory}, a HAPI
+ *       {@code CanonicalModelClassFactory}): PCD messages are v2.6, and hospital ADT feeds send 2.3 to 2.5, which the
+ *       v2.6 structures read (HAPI's recommended way of taking several versions with one structure library). PCD-04's
+ *       {@code ORU_R40}, which v2.6 does not define, is read with the {@code ORU_R01} structure it shares.
  *   <li><b>HAPI's validation is off.</b> Its default rules reject a whole message for one odd primitive; instead the
  *       mappers check each field they use and say which field was wrong ({@code OBX[4]-5 '1x7' is not a number}).
  *   <li><b>No file is written:</b> HAPI's default id generator keeps a counter file in the working directory; this
@@ -58,7 +58,7 @@ public final class Hl7Parser {
 
     /** A HAPI context set up as this class describes, for code that builds messages or runs HAPI's own peers. */
     public static HapiContext newContext() {
-        HapiContext c = new DefaultHapiContext(new CanonicalModelClassFactory("2.6"));
+        HapiContext c = new DefaultHapiContext(new PcdModelClassFactory());
         c.setValidationContext(ValidationContextFactory.noValidation());
         c.getParserConfiguration().setIdGenerator(new InMemoryIDGenerator());
         return c;

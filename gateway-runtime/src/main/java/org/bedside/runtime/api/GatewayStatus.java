@@ -12,6 +12,7 @@ import org.bedside.drivers.pipeline.DevicePipeline;
 import org.bedside.drivers.pipeline.PipelineStatus;
 import org.bedside.mqtt.MqttEgress;
 import org.bedside.runtime.config.GatewaySettings;
+import org.bedside.runtime.wiring.Alarms;
 import org.bedside.runtime.wiring.BedAssociations;
 import org.bedside.runtime.wiring.BufferStats;
 import org.bedside.runtime.wiring.Consumers;
@@ -31,7 +32,8 @@ public record GatewayStatus(
         Buffer buffer,
         List<BedAssociations.BedStatus> beds,
         @Nullable Adt adt,
-        List<Consumer> consumers) {
+        List<Consumer> consumers,
+        @Nullable AlarmsStatus alarms) {
 
     /**
      * One consumer of the buffer (the FHIR uplink, the MQTT egress...): its state, what waits for it, when it last
@@ -116,7 +118,8 @@ public record GatewayStatus(
             Instant startedAt,
             BedAssociations beds,
             Consumers consumers,
-            Optional<MqttEgress> mqttEgress) {}
+            Optional<MqttEgress> mqttEgress,
+            @Nullable Alarms alarms) {}
 
     static GatewayStatus of(Sources g) {
         UplinkStatus u = g.uplink().status();
@@ -169,7 +172,8 @@ public record GatewayStatus(
                 buffer,
                 g.beds().status(now),
                 adt,
-                consumers);
+                consumers,
+                g.alarms() == null ? null : AlarmsStatus.of(g.alarms(), false));
     }
 
     private static Consumer consumer(Sources g, BufferConsumer<?> c, Instant now) {

@@ -19,6 +19,7 @@ import java.util.Optional;
 import org.bedside.buffer.guard.GuardedStore;
 import org.bedside.mqtt.MqttEgress;
 import org.bedside.runtime.config.GatewaySettings;
+import org.bedside.runtime.wiring.Alarms;
 import org.bedside.runtime.wiring.BedAssociations;
 import org.bedside.runtime.wiring.BufferStats;
 import org.bedside.runtime.wiring.Consumers;
@@ -64,6 +65,9 @@ public class StatusResource {
     BedAssociations beds;
 
     @Inject
+    Alarms alarms;
+
+    @Inject
     Consumers consumers;
 
     @Inject
@@ -78,7 +82,16 @@ public class StatusResource {
 
     private GatewayStatus snapshot() {
         return GatewayStatus.of(new GatewayStatus.Sources(
-                settings, devices, uplink, bufferStats, store, lifecycle.startedAt(), beds, consumers, mqttEgress));
+                settings,
+                devices,
+                uplink,
+                bufferStats,
+                store,
+                lifecycle.startedAt(),
+                beds,
+                consumers,
+                mqttEgress,
+                alarms));
     }
 
     @GET

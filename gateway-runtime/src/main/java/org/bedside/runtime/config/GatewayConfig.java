@@ -39,6 +39,88 @@ public interface GatewayConfig {
 
     BufferConfig buffer();
 
+    /** The alarm engine and the alert destinations (docs/alarms.md, docs/configuration.md). */
+    AlarmsConfig alarms();
+
+    /** Alarm filtering per care unit, and where alerts go. */
+    interface AlarmsConfig {
+        /** Whether the alarm engine runs (it reads the buffer under its own cursor, {@code alarms}). */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** The care unit whose policy applies to this gateway's devices: a key of {@code care-units}, or {@code default}. */
+        @WithDefault("default")
+        String careUnit();
+
+        /**
+         * Per care unit, the settings of its alarm policy (docs/alarms.md, "The policy"), such as {@code spo2.low: 88}
+         * and {@code spo2.low.delay: 15s}; settings not given keep the shipped default's.
+         */
+        Map<String, Map<String, String>> careUnits();
+
+        /** Per device (its key under {@code gateway.devices}), a care unit other than the gateway's. */
+        Map<String, String> deviceCareUnits();
+
+        /** The longest a frame takes from its receive time to the engine: the engine's clock runs this far behind. */
+        @WithDefault("2s")
+        Duration frameLag();
+
+        /** IHE PCD-04 (ORU^R40) over MLLP to an Alert Manager; none without a host. */
+        Pcd04Config pcd04();
+    }
+
+    /** The Alert Manager that takes PCD-04 (docs/hl7.md). */
+    interface Pcd04Config {
+        /** The Alert Manager's host name or address; without it, no alert goes out as PCD-04. */
+        Optional<String> host();
+
+        /** The Alert Manager's MLLP port (2575 is common); required with a host. */
+        Optional<Integer> port();
+
+        /** MSH-3.1, the sending application. */
+        @WithDefault("BEDSIDE_GATEWAY")
+        String application();
+
+        /** MSH-3.2: this gateway's EUI-64 (16 hex digits); default one derived from the gateway id, locally administered. */
+        Optional<String> eui64();
+
+        /** MSH-4; default the care unit. */
+        Optional<String> facility();
+
+        /** MSH-5. */
+        @WithDefault("AM")
+        String receivingApplication();
+
+        /** MSH-6. */
+        Optional<String> receivingFacility();
+
+        /** PV1-3 of every alert, {@code point-of-care^room^bed}; default {@code <care unit>^^<bed>}. */
+        Optional<String> location();
+
+        /** How often the watchdog ({@code MDC_EVT_ACTIVE}) goes out; {@code 0s} for none. */
+        @WithDefault("30s")
+        Duration heartbeat();
+
+        /** A notification delivered later than this after it was decided is marked late. */
+        @WithDefault("30s")
+        Duration lateAfter();
+
+        /** An alert (or the watchdog) not delivered within this long is a technical alarm of the gateway. */
+        @WithDefault("60s")
+        Duration supervision();
+
+        /** How long to wait for the Alert Manager's acknowledgement. */
+        @WithDefault("10s")
+        Duration ackTimeout();
+
+        @WithDefault("5s")
+        Duration connectTimeout();
+
+        /** The longest wait between retries while the Alert Manager cannot be reached. */
+        @WithDefault("10s")
+        Duration retryMaxDelay();
+    }
+
     /**
      * The beds this gateway serves, keyed by a name ({@code bed12}): each bed's location and its devices. A bed's
      * patient comes from ADT ({@code gateway.adt}), or is fixed with {@code patient:} (a lab bench, a demo).

@@ -147,8 +147,13 @@ public record GatewaySettings(
             problems.add("gateway.buffer.sync-interval", e.getMessage());
         }
         UplinkSecurity security = baseUrl == null ? null : UplinkSecuritySettings.open(problems, baseUrl, u);
-        MqttEgress.Settings egress =
-                config.mqttEgress().map(e -> mqttEgress(problems, e, gatewayId)).orElse(null);
+        MqttEgress.Settings egress = config.mqttEgress()
+                // SmallRye makes a group with defaulted members present even when the file has no such section: the
+                // egress is on when its broker, or any setting without a default, is given (then a missing broker is
+                // named).
+                .filter(GatewaySettings::egressConfigured)
+                .map(e -> mqttEgress(problems, e, gatewayId))
+                .orElse(null);
         org.bedside.uplink.ChartingValidation validation = validation(problems, u.validation());
         problems.throwIfAny();
         UplinkSettings uplink = new UplinkSettings(
@@ -173,6 +178,16 @@ public record GatewaySettings(
                 guard,
                 beds,
                 egress);
+    }
+
+    private static boolean egressConfigured(GatewayConfig.MqttEgressConfig e) {
+        return e.broker().isPresent()
+                || e.user().isPresent()
+                || e.passwordFile().isPresent()
+                || e.caFile().isPresent()
+                || e.clientCertificate().isPresent()
+                || e.clientKey().isPresent()
+                || e.clientId().isPresent();
     }
 
     private static final Pattern TOPIC_ROOT = Pattern.compile("[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*");

@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.bedside.alarms.delivery.Pcd04Sink;
 import org.bedside.buffer.chronicle.ChronicleReadingStore;
 import org.bedside.buffer.consumer.BufferConsumer;
 import org.bedside.buffer.consumer.ConsumerState;
@@ -22,6 +23,7 @@ import org.bedside.drivers.pipeline.PipelineStatus;
 import org.bedside.mqtt.MqttEgress;
 import org.bedside.mqtt.MqttPublisher;
 import org.bedside.runtime.config.GatewaySettings;
+import org.bedside.runtime.wiring.Alarms;
 import org.bedside.runtime.wiring.BufferStats;
 import org.bedside.runtime.wiring.Consumers;
 import org.bedside.runtime.wiring.Devices;
@@ -69,6 +71,9 @@ public class HealthChecks {
     GatewayLifecycle lifecycle;
 
     @Inject
+    Alarms alarms;
+
+    @Inject
     @Readiness
     HealthRegistry readiness;
 
@@ -87,7 +92,32 @@ public class HealthChecks {
             }
         }
         readiness.register("buffer", this::buffer);
+        alarms.pcd04().ifPresent(p -> readiness.register("alert-manager", () -> alertManager(p.status())));
         liveness.register("gateway", this::gateway);
+    }
+
+    /**
+     * DOWN — the gateway's technical alarm — when an alert or the watchdog has waited for the Alert Manager longer than
+     * the supervision time ({@code gateway.alarms.pcd04.supervision}): never silence.
+     */
+    static HealthCheckResponse alertManager(Pcd04Sink.Status s) {
+        HealthCheckResponseBuilder b = HealthCheckResponse.named("alert-manager")
+                .status(!s.alarm())
+                .withData("destination", s.destination())
+                .withData("state", s.alarm() ? "ALARM" : s.waitingSince() != null ? "WAITING" : "OK")
+                .withData("accepted", s.accepted())
+                .withData("refused", s.refused())
+                .withData("deliveredLate", s.late());
+        if (s.waitingSince() != null) {
+            b.withData("waitingSince", s.waitingSince().toString());
+        }
+        if (s.lastAcceptedAt() != null) {
+            b.withData("lastAcceptedAt", s.lastAcceptedAt().toString());
+        }
+        if (s.lastProblem() != null) {
+            b.withData("lastProblem", s.lastProblem());
+        }
+        return b.build();
     }
 
     static HealthCheckResponse device(PipelineStatus s) {

@@ -16,20 +16,28 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.bedside.alarms.delivery.AlarmEngineSink;
+import org.bedside.alarms.delivery.Pcd04Sink;
 import org.bedside.buffer.StoreException;
 import org.bedside.buffer.chronicle.ChronicleReadingStore;
 import org.bedside.buffer.consumer.BufferConsumer;
+import org.bedside.buffer.consumer.ConsumerSettings;
 import org.bedside.buffer.consumer.DeadLetterStore;
 import org.bedside.buffer.guard.FreeSpace;
 import org.bedside.buffer.guard.GuardedStore;
 import org.bedside.drivers.pipeline.DevicePipeline;
 import org.bedside.drivers.pipeline.ReadingSink;
+import org.bedside.hl7.mllp.MllpClient;
+import org.bedside.hl7.mllp.MllpClientConfig;
+import org.bedside.hl7.pcd.Pcd04Encoder;
+import org.bedside.model.AlertReport;
 import org.bedside.model.DeviceId;
 import org.bedside.mqtt.MqttEgress;
 import org.bedside.mqtt.MqttIngestTransport;
 import org.bedside.mqtt.RedeliveryFilter;
 import org.bedside.patients.AuditLog;
 import org.bedside.patients.PatientAssociations;
+import org.bedside.runtime.config.AlarmSettings;
 import org.bedside.runtime.config.BedSettings;
 import org.bedside.runtime.config.ConfigProblems;
 import org.bedside.runtime.config.GatewayConfig;
@@ -190,7 +198,7 @@ public class GatewayComponents {
 
     @Produces
     @Singleton
-    Consumers consumers(UplinkWorker uplink, Optional<MqttEgress> mqttEgress, GuardedStore store) {
+    Consumers consumers(UplinkWorker uplink, Optional<MqttEgress> mqttEgress, Alarms alarms, GuardedStore store) {
         List<BufferConsumer<?>> all = new ArrayList<>();
         List<AutoCloseable> afterStop = new ArrayList<>();
         all.add(uplink.consumer());
@@ -198,7 +206,100 @@ public class GatewayComponents {
             all.add(e.consumer());
             afterStop.add(e.publisher());
         });
+        all.addAll(alarms.consumers());
         return new Consumers(all, afterStop, store);
+    }
+
+    @Produces
+    @Singleton
+    AlarmSettings alarmSettings(GatewayConfig config) {
+        try {
+            AlarmSettings s = AlarmSettings.from(config);
+            // Every setting in force, with the hash that identifies them, once at start.
+            s.describe().forEach(line -> LOG.info("{}", line));
+            return s;
+        } catch (ConfigProblems e) {
+            LOG.error("The gateway does not start: {}", e.getMessage());
+            throw e;
+        }
+    }
+
+    /**
+     * The alarm path: the engine as a consumer of the buffer (cursor {@code alarms}, its rebuild point in
+     * {@code <data-dir>/alarms}), and PCD-04 to the Alert Manager (cursor {@code pcd04}) when one is configured. The
+     * engine never looks at the patient: an alert of a bed without a confirmed patient goes out with the bed only.
+     */
+    @Produces
+    @Singleton
+    Alarms alarms(AlarmSettings a, GatewaySettings s, GuardedStore store, SystemClock clock) {
+        AlarmEngineSink engine = null;
+        BufferConsumer<AlertReport> engineConsumer = null;
+        if (a.enabled()) {
+            try {
+                engine = new AlarmEngineSink(
+                        store,
+                        a::policyOf,
+                        s.dataDirectory().resolve("alarms"),
+                        a.frameLag(),
+                        Duration.ofMinutes(1),
+                        InstantSource.system());
+            } catch (IOException e) {
+                throw dataDirectory("cannot use " + s.dataDirectory().resolve("alarms") + ": " + e.getMessage(), e);
+            }
+            engineConsumer = new BufferConsumer<>(
+                    // One engine reading the buffer in order: no live lane (unbounded live lag), batches of any size.
+                    new ConsumerSettings(
+                            AlarmEngineSink.CURSOR,
+                            1000,
+                            Duration.ofMillis(200),
+                            Duration.ofSeconds(5),
+                            Duration.ofDays(36500),
+                            Duration.ofMillis(200),
+                            3,
+                            Duration.ofMinutes(10)),
+                    store,
+                    engine,
+                    deadLetters(s.dataDirectory(), AlarmEngineSink.CURSOR),
+                    InstantSource.system(),
+                    // Like the uplink: a record stamped before the wall clock was trusted waits for it (its receive
+                    // times are then corrected), so that the engine's clock and the frames' times agree.
+                    clock);
+        }
+        Pcd04Sink pcd04 = null;
+        BufferConsumer<Pcd04Sink.Outgoing> pcd04Consumer = null;
+        AlarmSettings.Pcd04Settings am = a.pcd04();
+        if (am != null) {
+            MllpClient client = new MllpClient(MllpClientConfig.of(am.host(), am.port())
+                    .withAckTimeout(am.ackTimeout())
+                    .withConnectTimeout(am.connectTimeout()));
+            pcd04 = new Pcd04Sink(
+                    client,
+                    am.destination(),
+                    new Pcd04Encoder(am.sender(), am.location()),
+                    am.delivery(),
+                    InstantSource.system());
+            pcd04Consumer = new BufferConsumer<>(
+                    // One message at a time (a retry or a refusal is about exactly one), in buffer order.
+                    new ConsumerSettings(
+                            Pcd04Sink.CURSOR,
+                            1,
+                            Duration.ofMillis(200),
+                            am.retryMaxDelay(),
+                            Duration.ofDays(36500),
+                            Duration.ofMillis(200),
+                            3,
+                            Duration.ofMinutes(10)),
+                    store,
+                    pcd04,
+                    deadLetters(s.dataDirectory(), Pcd04Sink.CURSOR),
+                    InstantSource.system(),
+                    clock);
+        }
+        return new Alarms(a, engine, engineConsumer, pcd04, pcd04Consumer);
+    }
+
+    void closeAlarms(@Disposes Alarms alarms) {
+        alarms.close();
     }
 
     /** How much waits for the uplink, computed at most every 2 s however often it is asked. */

@@ -63,6 +63,11 @@ class BedSettingsTest {
         public Optional<MqttEgressConfig> mqttEgress() {
             return base.mqttEgress();
         }
+
+        @Override
+        public AlarmsConfig alarms() {
+            return base.alarms();
+        }
     }
 
     static GatewayConfig config(Map<String, GatewayConfig.BedConfig> beds, Optional<GatewayConfig.AdtConfig> adt) {

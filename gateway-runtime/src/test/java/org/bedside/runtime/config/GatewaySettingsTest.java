@@ -288,6 +288,11 @@ class GatewaySettingsTest {
                 }
             };
         }
+
+        @Override
+        public AlarmsConfig alarms() {
+            throw new UnsupportedOperationException("read by AlarmSettings, tested in AlarmSettingsTest");
+        }
     }
 
     private static GatewayConfig.DeviceConfig masimo(String port, Map<String, String> options) {
@@ -713,7 +718,7 @@ class GatewaySettingsTest {
                 ConfigProblems.class,
                 () -> withEgress(new Egress(
                         Optional.empty(),
-                        Optional.empty(),
+                        Optional.of("gateway"),
                         Optional.empty(),
                         Optional.empty(),
                         Optional.empty(),
@@ -725,5 +730,20 @@ class GatewaySettingsTest {
         assertThat(missing.problems())
                 .containsExactly(
                         "gateway.mqtt-egress.broker: the broker is missing, such as mqtt://broker.ward.local:1883");
+
+        // Only defaults: what SmallRye gives for a file without the section. No egress, and no problem.
+        assertThat(withEgress(new Egress(
+                                Optional.empty(),
+                                Optional.empty(),
+                                Optional.empty(),
+                                Optional.empty(),
+                                Optional.empty(),
+                                Optional.empty(),
+                                Optional.empty(),
+                                "bedside",
+                                "every-reading",
+                                100))
+                        .mqttEgress())
+                .isNull();
     }
 }

@@ -20,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The README's first command works as written: {@code ./bedside demo} prints its two URLs and charts data; it prints
- * its MQTT broker and the topic of a device of its own, on which a reading published by hand is charted.
+ * its MQTT broker and the topic of a device of its own, on which a reading published by hand is charted, and the Alert
+ * Manager stand-in's log, which receives PCD-04.
  */
 class DemoIT {
     @TempDir
@@ -59,6 +60,10 @@ class DemoIT {
             assertThat(mqtt).isEqualTo("mqtt: tcp://127.0.0.1:" + mqttPort);
             assertThat(ingest).isEqualTo("mqtt-ingest: bedside/ingest/bed12-manual");
 
+            String alertManager = out.readLine();
+            assertThat(alertManager).startsWith("alert-manager: ");
+            Path alertLog = Path.of(alertManager.substring("alert-manager: ".length()));
+
             FhirServer server = new FhirServer(fhir.substring("fhir: ".length()));
             Await.until("an Observation of the demo patient", Duration.ofSeconds(90), () -> {
                 try {
@@ -67,6 +72,11 @@ class DemoIT {
                     return false;
                 }
             });
+            // The gateway's watchdog goes out at once; alerts follow as the monitor desaturates (docs/alarms.md).
+            Await.until(
+                    "a PCD-04 at the Alert Manager stand-in",
+                    Duration.ofSeconds(30),
+                    () -> Files.exists(alertLog) && readQuietly(alertLog).contains("|ORU^R40^ORU_R40|"));
 
             // What a user does with the printed lines: publish a SenML reading on the topic, see it charted.
             long now = System.currentTimeMillis() / 1000;
@@ -103,6 +113,14 @@ class DemoIT {
                 "ports released",
                 Duration.ofSeconds(30),
                 () -> !listening(httpPort) && !listening(fhirPort) && !listening(mqttPort));
+    }
+
+    private static String readQuietly(Path file) {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            return "";
+        }
     }
 
     private static boolean listening(int port) {

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
+import org.bedside.alarms.delivery.AlarmEngineSink;
 import org.bedside.buffer.consumer.BufferConsumer;
 import org.bedside.buffer.consumer.ConsumerState;
 import org.bedside.buffer.guard.GuardedStore;
@@ -82,7 +83,7 @@ class GatewayWiringTest {
         assertThat(devices.pipelines()).extracting(p -> p.device().value()).containsExactly("bed3-hub", "bed3-spo2");
         assertThat(consumers.all())
                 .extracting(BufferConsumer::name)
-                .containsExactly(UplinkWorker.CURSOR, MqttEgress.CURSOR);
+                .containsExactly(UplinkWorker.CURSOR, MqttEgress.CURSOR, AlarmEngineSink.CURSOR);
         assertThat(consumers.named(UplinkWorker.CURSOR)).containsSame(uplink.consumer());
         assertThat(mqttEgress).isPresent();
         assertThat(consumers.named(MqttEgress.CURSOR))
