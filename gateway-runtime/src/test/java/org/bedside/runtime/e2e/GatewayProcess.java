@@ -13,7 +13,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The packaged gateway ({@code quarkus-run.jar}) as a separate OS process, started the way {@code bedside run} starts
@@ -159,12 +161,25 @@ final class GatewayProcess implements AutoCloseable {
 
     /** SIGKILL: no shutdown hook runs, nothing is flushed by the JVM. */
     void kill() throws InterruptedException {
+        // The gateway itself when it runs under a prefix (strace would only detach from it).
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
         process.destroyForcibly();
         process.waitFor();
     }
 
     /** SIGTERM, as systemd stops it. */
     void stop() throws InterruptedException {
+        // Under a prefix (strace) the gateway is a child: it gets the SIGTERM first, and is waited for, because the
+        // tracer would only detach from it.
+        List<ProcessHandle> children = process.descendants().toList();
+        children.forEach(ProcessHandle::destroy);
+        for (ProcessHandle child : children) {
+            try {
+                child.onExit().get(30, TimeUnit.SECONDS);
+            } catch (ExecutionException | TimeoutException e) {
+                child.destroyForcibly();
+            }
+        }
         process.destroy();
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
             process.destroyForcibly();
