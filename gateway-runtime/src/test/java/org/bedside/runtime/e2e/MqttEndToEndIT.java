@@ -224,14 +224,15 @@ class MqttEndToEndIT {
                     } catch (java.io.IOException e) {
                         return false;
                     }
-                    // Every consumer (the alarm engine's too), and among them the two this test is about.
-                    Set<String> names = new HashSet<>();
-                    boolean all = true;
+                    // The two consumers this test is about. The alarm engine's cursor rightly stays before the
+                    // conditions still open (the devices are gone), so it never reaches zero here.
+                    Set<String> drained = new HashSet<>();
                     for (JsonNode c : consumers) {
-                        names.add(c.path("name").asText());
-                        all &= c.path("pendingRecords").asLong(-1) == 0;
+                        if (c.path("pendingRecords").asLong(-1) == 0) {
+                            drained.add(c.path("name").asText());
+                        }
                     }
-                    return all && names.containsAll(Set.of("uplink", "mqtt"));
+                    return drained.containsAll(Set.of("uplink", "mqtt"));
                 });
             } catch (AssertionError e) {
                 throw new AssertionError(
