@@ -1,7 +1,6 @@
 package org.bedside.hl7.pcd;
 
 import ca.uhn.hl7v2.HL7Exception;
-import ca.uhn.hl7v2.model.v26.datatype.CWE;
 import ca.uhn.hl7v2.model.v26.datatype.CX;
 import ca.uhn.hl7v2.model.v26.datatype.EI;
 import ca.uhn.hl7v2.model.v26.datatype.NM;
@@ -19,7 +18,6 @@ import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import org.bedside.hl7.CareLocation;
 import org.bedside.hl7.Equipment;
 import org.bedside.hl7.Hl7Time;
@@ -150,8 +148,8 @@ public final class Pcd01Encoder {
         List<Row> rows = rows(request.readings(), skipped);
         OBR obr = order.getOBR();
         obr.getSetIDOBR().setValue("1");
-        orderNumber(obr.getPlacerOrderNumber(), request.controlId());
-        orderNumber(obr.getFillerOrderNumber(), request.controlId());
+        PcdFields.orderNumber(obr.getPlacerOrderNumber(), request.controlId(), sender);
+        PcdFields.orderNumber(obr.getFillerOrderNumber(), request.controlId(), sender);
         obr.getUniversalServiceIdentifier().getIdentifier().setValue("182777000");
         obr.getUniversalServiceIdentifier().getText().setValue("monitoring of patient");
         obr.getUniversalServiceIdentifier().getNameOfCodingSystem().setValue("SCT");
@@ -161,7 +159,7 @@ public final class Pcd01Encoder {
         Equipment equipment = request.equipment() != null ? request.equipment() : Equipment.eui64(sender.eui64());
         OBX mds = order.getOBSERVATION(0).getOBX();
         mds.getSetIDOBX().setValue("1");
-        code(mds.getObservationIdentifier(), MDS_CODE, MDS_REF_ID);
+        PcdFields.code(mds.getObservationIdentifier(), MDS_CODE, MDS_REF_ID);
         mds.getObservationSubID().setValue("1.0.0.0");
         mds.getObservationResultStatus().setValue("X");
         equipment(mds.getEquipmentInstanceIdentifier(0), equipment);
@@ -171,7 +169,7 @@ public final class Pcd01Encoder {
             OBX obx = group.getOBX();
             obx.getSetIDOBX().setValue(Integer.toString(n + 1));
             obx.getValueType().setValue("NM");
-            code(
+            PcdFields.code(
                     obx.getObservationIdentifier(),
                     row.metric().mdc(),
                     row.metric().refId());
@@ -182,7 +180,7 @@ public final class Pcd01Encoder {
                 nm.setValue(row.value().toPlainString());
                 obx.getObservationValue(0).setData(nm);
             }
-            unit(obx.getUnits(), row.unit());
+            PcdFields.unit(obx.getUnits(), row.unit());
             int flag = 0;
             for (String code : measurementStatus(row.quality())) {
                 obx.getAbnormalFlags(flag++).setValue(code);
@@ -257,33 +255,6 @@ public final class Pcd01Encoder {
         profile.getNamespaceID().setValue("IHE PCD");
         profile.getUniversalID().setValue(PROFILE_OID);
         profile.getUniversalIDType().setValue("ISO");
-    }
-
-    private void orderNumber(EI ei, String controlId) throws HL7Exception {
-        ei.getEntityIdentifier().setValue(controlId);
-        ei.getNamespaceID().setValue(sender.application());
-        ei.getUniversalID().setValue(sender.eui64());
-        ei.getUniversalIDType().setValue("EUI-64");
-    }
-
-    private static void code(CWE cwe, int mdc, String refId) throws HL7Exception {
-        cwe.getIdentifier().setValue(Integer.toString(mdc));
-        cwe.getText().setValue(refId);
-        cwe.getNameOfCodingSystem().setValue("MDC");
-    }
-
-    private static void unit(CWE cwe, UcumUnit ucum) throws HL7Exception {
-        Optional<MdcTerms.Unit> mdc = MdcTerms.unitOf(ucum);
-        if (mdc.isPresent()) {
-            code(cwe, mdc.get().mdc(), mdc.get().refId());
-            cwe.getAlternateIdentifier().setValue(ucum.code());
-            cwe.getAlternateText().setValue(ucum.code());
-            cwe.getNameOfAlternateCodingSystem().setValue("UCUM");
-        } else {
-            cwe.getIdentifier().setValue(ucum.code());
-            cwe.getText().setValue(ucum.code());
-            cwe.getNameOfCodingSystem().setValue("UCUM");
-        }
     }
 
     private static void equipment(EI ei, Equipment e) throws HL7Exception {

@@ -15,7 +15,6 @@ import ca.uhn.hl7v2.model.v26.segment.PV1;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Optional;
 import org.bedside.hl7.CareLocation;
 import org.bedside.hl7.Hl7Time;
 import org.bedside.model.AlertReport;
@@ -114,9 +113,9 @@ public final class Pcd04Encoder {
         ORU_R01_ORDER_OBSERVATION order = oru.getPATIENT_RESULT().getORDER_OBSERVATION();
         OBR obr = order.getOBR();
         obr.getSetIDOBR().setValue("1");
-        orderNumber(obr.getPlacerOrderNumber(), alert.notificationId());
-        orderNumber(obr.getFillerOrderNumber(), alert.notificationId());
-        code(obr.getUniversalServiceIdentifier(), MDC_EVT_ALARM, "MDC_EVT_ALARM");
+        PcdFields.orderNumber(obr.getPlacerOrderNumber(), alert.notificationId(), sender);
+        PcdFields.orderNumber(obr.getFillerOrderNumber(), alert.notificationId(), sender);
+        PcdFields.code(obr.getUniversalServiceIdentifier(), MDC_EVT_ALARM, "MDC_EVT_ALARM");
         obr.getObservationDateTime().setValue(Hl7Time.format(alert.receivedAt()));
         if (alert.updateCount() > 0) {
             // OBR-29: the initial indication of this alert (TF-2 B.8.5: updates refer to the first notification)
@@ -150,7 +149,7 @@ public final class Pcd04Encoder {
         if (alert.source() != null) {
             BigDecimal value = alert.value();
             row(source, n, value != null ? "NM" : "", ALERT_PATH + "2");
-            code(
+            PcdFields.code(
                     source.getObservationIdentifier(),
                     alert.source().mdc(),
                     alert.source().refId());
@@ -161,7 +160,7 @@ public final class Pcd04Encoder {
             }
             UcumUnit unit = alert.unit();
             if (unit != null) {
-                unit(source.getUnits(), unit);
+                PcdFields.unit(source.getUnits(), unit);
             }
             String range = range(alert.lowLimit(), alert.highLimit());
             if (!range.isEmpty()) {
@@ -169,7 +168,7 @@ public final class Pcd04Encoder {
             }
         } else {
             row(source, n, "ST", ALERT_PATH + "2");
-            code(source.getObservationIdentifier(), MDC_ATTR_ALERT_SOURCE, "MDC_ATTR_ALERT_SOURCE");
+            PcdFields.code(source.getObservationIdentifier(), MDC_ATTR_ALERT_SOURCE, "MDC_ATTR_ALERT_SOURCE");
             st(oru, source, 0, alert.device().value());
         }
         attribute(
@@ -223,22 +222,22 @@ public final class Pcd04Encoder {
         ORU_R01_ORDER_OBSERVATION order = oru.getPATIENT_RESULT().getORDER_OBSERVATION();
         OBR obr = order.getOBR();
         obr.getSetIDOBR().setValue("1");
-        orderNumber(obr.getPlacerOrderNumber(), controlId);
-        orderNumber(obr.getFillerOrderNumber(), controlId);
-        code(obr.getUniversalServiceIdentifier(), MDC_EVT_ALARM, "MDC_EVT_ALARM");
+        PcdFields.orderNumber(obr.getPlacerOrderNumber(), controlId, sender);
+        PcdFields.orderNumber(obr.getFillerOrderNumber(), controlId, sender);
+        PcdFields.code(obr.getUniversalServiceIdentifier(), MDC_EVT_ALARM, "MDC_EVT_ALARM");
         obr.getObservationDateTime().setValue(Hl7Time.format(messageTime));
         OBX event = order.getOBSERVATION(0).getOBX();
         row(event, 1, "ST", "1.0.0.0.1");
-        code(event.getObservationIdentifier(), MDC_EVT_ACTIVE, "MDC_EVT_ACTIVE");
+        PcdFields.code(event.getObservationIdentifier(), MDC_EVT_ACTIVE, "MDC_EVT_ACTIVE");
         st(oru, event, 0, "gateway active");
         event.getDateTimeOfTheObservation().setValue(Hl7Time.format(messageTime));
         OBX timeout = order.getOBSERVATION(1).getOBX();
         row(timeout, 2, "NM", "1.0.0.0.2");
-        code(timeout.getObservationIdentifier(), MDC_ATTR_CONFIRM_TIMEOUT, "MDC_ATTR_CONFIRM_TIMEOUT");
+        PcdFields.code(timeout.getObservationIdentifier(), MDC_ATTR_CONFIRM_TIMEOUT, "MDC_ATTR_CONFIRM_TIMEOUT");
         NM nm = new NM(oru);
         nm.setValue(Long.toString(confirmTimeout.toSeconds()));
         timeout.getObservationValue(0).setData(nm);
-        code(timeout.getUnits(), 264320, "MDC_DIM_SEC");
+        PcdFields.code(timeout.getUnits(), 264320, "MDC_DIM_SEC");
         timeout.getUnits().getAlternateIdentifier().setValue("s");
         timeout.getUnits().getAlternateText().setValue("s");
         timeout.getUnits().getNameOfAlternateCodingSystem().setValue("UCUM");
@@ -294,18 +293,18 @@ public final class Pcd04Encoder {
     private static void eventCode(CWE cwe, AlertReport alert) throws HL7Exception {
         String condition = alert.condition();
         if (alert.kind() == org.bedside.model.AlarmEvent.Kind.PHYSIOLOGICAL && condition.endsWith("-low")) {
-            code(cwe, MDC_EVT_LO, "MDC_EVT_LO");
+            PcdFields.code(cwe, MDC_EVT_LO, "MDC_EVT_LO");
         } else if (alert.kind() == org.bedside.model.AlarmEvent.Kind.PHYSIOLOGICAL && condition.endsWith("-high")) {
-            code(cwe, MDC_EVT_HI, "MDC_EVT_HI");
+            PcdFields.code(cwe, MDC_EVT_HI, "MDC_EVT_HI");
         } else {
-            code(cwe, MDC_EVT_ALARM, "MDC_EVT_ALARM");
+            PcdFields.code(cwe, MDC_EVT_ALARM, "MDC_EVT_ALARM");
         }
     }
 
     private static void attribute(ORU_R01 oru, OBX obx, int setId, int facet, int mdc, String refId, String value)
             throws HL7Exception {
         row(obx, setId, "ST", ALERT_PATH + facet);
-        code(obx.getObservationIdentifier(), mdc, refId);
+        PcdFields.code(obx.getObservationIdentifier(), mdc, refId);
         st(oru, obx, 0, value);
     }
 
@@ -322,33 +321,6 @@ public final class Pcd04Encoder {
         ST st = new ST(oru);
         st.setValue(text);
         obx.getObservationValue(rep).setData(st);
-    }
-
-    private void orderNumber(EI ei, String id) throws HL7Exception {
-        ei.getEntityIdentifier().setValue(id);
-        ei.getNamespaceID().setValue(sender.application());
-        ei.getUniversalID().setValue(sender.eui64());
-        ei.getUniversalIDType().setValue("EUI-64");
-    }
-
-    private static void code(CWE cwe, int mdc, String refId) throws HL7Exception {
-        cwe.getIdentifier().setValue(Integer.toString(mdc));
-        cwe.getText().setValue(refId);
-        cwe.getNameOfCodingSystem().setValue("MDC");
-    }
-
-    private static void unit(CWE cwe, UcumUnit ucum) throws HL7Exception {
-        Optional<MdcTerms.Unit> mdc = MdcTerms.unitOf(ucum);
-        if (mdc.isPresent()) {
-            code(cwe, mdc.get().mdc(), mdc.get().refId());
-            cwe.getAlternateIdentifier().setValue(ucum.code());
-            cwe.getAlternateText().setValue(ucum.code());
-            cwe.getNameOfAlternateCodingSystem().setValue("UCUM");
-        } else {
-            cwe.getIdentifier().setValue(ucum.code());
-            cwe.getText().setValue(ucum.code());
-            cwe.getNameOfCodingSystem().setValue("UCUM");
-        }
     }
 
     /** OBX-7 as the TF example writes limits: {@code 90-96}, {@code 90-} (low only), {@code -120} (high only). */
