@@ -136,6 +136,17 @@ public final class AlarmEngineSink implements Sink<AlertReport> {
             long resumedSkipped,
             @Nullable Instant lastPointWrite) {}
 
+    /**
+     * The engine needs the frames' order and spacing, not the true time: a record stamped before the wall clock was
+     * trusted is taken at once, as stamped (the engine's clock is the same wall clock), so that an alert never waits
+     * for NTP. Its notifications are appended while the clock is still untrusted, so they are stamped too, and the
+     * PCD-04 says so.
+     */
+    @Override
+    public boolean takesUntrustedTimes() {
+        return true;
+    }
+
     @Override
     public Translator<AlertReport> translator(Lane lane) {
         if (lane == Lane.LIVE) {

@@ -53,7 +53,15 @@ public final class Pcd04Sink implements Sink<Pcd04Sink.Outgoing>, AutoCloseable 
     /** What goes to the Alert Manager. */
     public sealed interface Outgoing permits Alert, Heartbeat {}
 
-    public record Alert(AlertReport report) implements Outgoing {}
+    /**
+     * @param clockUnsynchronised the notification was appended while the gateway's wall clock was not trusted: its times
+     *     are as that clock read, and the message says so
+     */
+    public record Alert(AlertReport report, boolean clockUnsynchronised) implements Outgoing {
+        public Alert(AlertReport report) {
+            this(report, false);
+        }
+    }
 
     public record Heartbeat(Instant due) implements Outgoing {}
 
@@ -138,6 +146,15 @@ public final class Pcd04Sink implements Sink<Pcd04Sink.Outgoing>, AutoCloseable 
         client.close();
     }
 
+    /**
+     * Alerts never wait for the wall clock to be trusted: a notification stamped on an untrusted clock goes at once,
+     * with a note that its times may be off ({@link Pcd04Encoder#CLOCK_NOTE}).
+     */
+    @Override
+    public boolean takesUntrustedTimes() {
+        return true;
+    }
+
     @Override
     public Translator<Outgoing> translator(Lane lane) {
         if (lane == Lane.LIVE) {
@@ -153,7 +170,7 @@ public final class Pcd04Sink implements Sink<Pcd04Sink.Outgoing>, AutoCloseable 
                 List<Item<Outgoing>> items = new ArrayList<>(1);
                 for (Reading r : record.readings()) {
                     if (r instanceof AlertReport a) {
-                        items.add(new Item<>(new Alert(a), record.position()));
+                        items.add(new Item<>(new Alert(a, record.clock() != null), record.position()));
                     }
                 }
                 return items;
@@ -191,7 +208,8 @@ public final class Pcd04Sink implements Sink<Pcd04Sink.Outgoing>, AutoCloseable 
             if (item.value() instanceof Alert a) {
                 Duration age = Duration.between(a.report().receivedAt(), now);
                 isLate = age.compareTo(settings.lateAfter()) > 0;
-                message = OutboundMessage.of(encoder.encode(a.report(), now, isLate ? age : null), parser);
+                message = OutboundMessage.of(
+                        encoder.encode(a.report(), now, isLate ? age : null, a.clockUnsynchronised()), parser);
             } else {
                 String id = "heartbeat-" + now.toEpochMilli() + "-" + (++heartbeatSequence);
                 message = OutboundMessage.of(

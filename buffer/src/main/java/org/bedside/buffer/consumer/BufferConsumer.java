@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
  *   <li><b>Clock.</b> Records stamped while the gateway's wall clock was not trustworthy are delivered with their
  *       receive times corrected once it is; while the running boot's clock is not yet trusted, such a record waits, and
  *       everything after it. Records of an earlier boot whose clock never became trusted cannot be placed in time: they
- *       are counted and not delivered.
+ *       are counted and not delivered. A sink that {@linkplain Sink#takesUntrustedTimes() takes untrusted times} (the
+ *       alarm path) gets them at once, as stamped.
  *   <li><b>Failed deliveries.</b> {@link Delivery.Retry}: the same batch again, with exponential back-off and full
  *       jitter, never sooner than the destination's {@code Retry-After}; nothing more is read meanwhile.
  *       {@link Delivery.Refused}: the refused items go to the dead letters and the line keeps moving — unless
@@ -361,12 +362,13 @@ public final class BufferConsumer<T> implements AutoCloseable {
 
     /**
      * The next record with receive times that can be delivered: as stored when the wall clock was trusted; corrected by
-     * the boot's trusted offset when it was not; nothing yet while the running boot's clock is still untrusted.
+     * the boot's trusted offset when it was not; nothing yet while the running boot's clock is still untrusted. A sink
+     * that {@linkplain Sink#takesUntrustedTimes() takes untrusted times} gets every record as stored, at once.
      */
     private @Nullable StoredRecord nextTrusted(ReadingCursor c) throws StoreException {
         StoredRecord record = waitingForClock != null ? waitingForClock : c.next();
         waitingForClock = null;
-        if (record == null || record.clock() == null) {
+        if (record == null || record.clock() == null || sink.takesUntrustedTimes()) {
             return record;
         }
         ClockStamp stamp = record.clock();

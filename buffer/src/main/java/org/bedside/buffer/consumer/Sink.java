@@ -19,6 +19,18 @@ public interface Sink<T> {
     /** Delivers at most the consumer's batch size of items, in order, and says what became of them. */
     Delivery<T> deliver(List<Item<T>> items);
 
+    /**
+     * Whether this destination takes records stamped on an untrusted wall clock at once, with their receive times as
+     * stamped, rather than waiting for the clock to be trusted and getting them corrected. {@link
+     * org.bedside.buffer.StoredRecord#clock()} tells the translator which records those are, so that what it makes of
+     * them can say so. For destinations to which a time that may be off matters less than a delay: an alert is never
+     * held back for the clock (docs/alarms.md). Such a record is never corrected later either, so that one destination
+     * sees one record on one clock. By default, a destination waits for the clock.
+     */
+    default boolean takesUntrustedTimes() {
+        return false;
+    }
+
     /** What a dead letter of an item keeps: enough for a person to read it and deliver it again. */
     Letter letter(Item<T> item);
 

@@ -58,6 +58,10 @@ public final class Pcd04Encoder {
     public static final String PROFILE_ID = "IHE_PCD_ACM_001";
 
     public static final String PROFILE_OID = "1.3.6.1.4.1.19376.1.6.1.4.1";
+    /** The NTE of a notification decided while the gateway's wall clock was not synchronised. */
+    public static final String CLOCK_NOTE = "CLOCK NOT SYNCHRONISED: decided while the gateway's clock was not"
+            + " synchronised (NTP); its times are as that clock read and may be wrong";
+
     /** OBR-4 of every PCD-04. */
     public static final int MDC_EVT_ALARM = 196616;
     /** The watchdog's event (Dräger ACM reference messages, as protocols.md §6.4 reports them). */
@@ -107,6 +111,18 @@ public final class Pcd04Encoder {
      * @param lateBy how long after it was decided it is delivered, when that is late; null when live
      */
     public ORU_R01 encode(AlertReport alert, Instant messageTime, @Nullable Duration lateBy) throws HL7Exception {
+        return encode(alert, messageTime, lateBy, false);
+    }
+
+    /**
+     * One notification as a PCD-04, saying when its times were read on a wall clock that was not synchronised yet: an
+     * alert is never held back for the clock (docs/alarms.md), so the Alert Manager is told that its times may be off.
+     *
+     * @param clockUnsynchronised the gateway's clock was not trusted when the alert was decided: an NTE says so
+     */
+    public ORU_R01 encode(
+            AlertReport alert, Instant messageTime, @Nullable Duration lateBy, boolean clockUnsynchronised)
+            throws HL7Exception {
         ORU_R01 oru = new ORU_R01();
         header(oru.getMSH(), controlId(alert), messageTime);
         patientAndBed(oru);
@@ -131,6 +147,11 @@ public final class Pcd04Encoder {
                     .getComment(0)
                     .setValue("LATE: decided " + alert.receivedAt() + ", delivered " + lateBy.toSeconds()
                             + " s later (the Alert Manager could not be reached)");
+        }
+        if (clockUnsynchronised) {
+            int rep = order.getNTEReps();
+            order.getNTE(rep).getSetIDNTE().setValue(String.valueOf(rep + 1));
+            order.getNTE(rep).getComment(0).setValue(CLOCK_NOTE);
         }
 
         int n = 0;
