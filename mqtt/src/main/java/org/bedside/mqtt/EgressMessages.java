@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import org.bedside.drivers.senml.SenmlEncoder;
 import org.bedside.model.AlarmEvent;
+import org.bedside.model.AlertReport;
 import org.bedside.model.CompoundReading;
 import org.bedside.model.DeviceId;
 import org.bedside.model.DeviceStatus;
@@ -20,7 +21,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * The messages one buffer record (the readings of one frame of one device) becomes: its numerics and blood pressures
  * as one pack on {@code .../readings}, each alarm as a pack on {@code .../alarms}, each device status as a retained pack
- * on {@code .../status}. Waveforms are not published.
+ * on {@code .../status}, each of the alarm engine's notifications as JSON on {@code .../alerts} ({@link AlertJson}).
+ * Waveforms are not published.
  *
  * <p>Sampling of numerics: every reading, or per interval the <em>first</em> valid value of each device and metric in
  * each interval of its time (device time, else receive time). Alarms and status are never sampled. First rather than
@@ -29,6 +31,12 @@ import org.jspecify.annotations.Nullable;
  * again, with the same {@code id}; a subscriber drops it. Not thread-safe: one consumer drives it.
  */
 public final class EgressMessages {
+    /**
+     * An alert notification published longer than this after the engine decided it is marked late: the broker was
+     * away or the alert waited in a backlog. The same time as the PCD-04 default ({@code late-after}).
+     */
+    static final Duration ALERT_LATE_AFTER = Duration.ofSeconds(30);
+
     private final EgressTopics topics;
     private final SenmlEncoder encoder;
     private final Duration interval;
@@ -86,6 +94,12 @@ public final class EgressMessages {
                                 topics.deviceStatus(s.device()), encoder.encode(List.of(s)), retain(s)),
                         s.key(),
                         s.device()));
+            } else if (r instanceof AlertReport a) {
+                boolean late = Duration.between(a.receivedAt(), clock.instant()).compareTo(ALERT_LATE_AFTER) > 0;
+                out.add(new Outgoing(
+                        new MqttPublisher.Message(topics.alerts(a.device()), AlertJson.encode(a, late), false),
+                        a.notificationId(),
+                        a.device()));
             } else if (r instanceof WaveformSegment) {
                 continue;
             }

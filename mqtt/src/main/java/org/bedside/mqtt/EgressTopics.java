@@ -10,10 +10,11 @@ import org.bedside.model.DeviceId;
  * bedside/icu-gw-12/bed12-spo2/readings       SenML pack            numerics and blood pressures
  * bedside/icu-gw-12/bed12-spo2/alarms         SenML pack            alarm events
  * bedside/icu-gw-12/bed12-spo2/status         SenML pack            retained: the device's latest status
+ * bedside/icu-gw-12/bed12-spo2/alerts         JSON                  the alarm engine's notifications (AlertJson)
  * </pre>
  *
  * A subscriber takes one bed's device with {@code bedside/icu-gw-12/bed12-spo2/#}, every gateway's alarms with {@code
- * bedside/+/+/alarms}.
+ * bedside/+/+/alarms}, every alert of the gateway with {@code bedside/icu-gw-12/+/alerts}.
  */
 public record EgressTopics(String prefix, String gatewayId) {
     public static final String DEFAULT_PREFIX = "bedside";
@@ -34,6 +35,11 @@ public record EgressTopics(String prefix, String gatewayId) {
 
     public String alarms(DeviceId device) {
         return prefix + "/" + gatewayId + "/" + device.value() + "/alarms";
+    }
+
+    /** The alarm engine's alert notifications about this device (not the device's raw alarm events). */
+    public String alerts(DeviceId device) {
+        return prefix + "/" + gatewayId + "/" + device.value() + "/alerts";
     }
 
     public String deviceStatus(DeviceId device) {

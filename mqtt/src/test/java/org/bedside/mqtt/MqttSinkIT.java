@@ -19,6 +19,8 @@ import org.bedside.buffer.consumer.ConsumerSettings;
 import org.bedside.buffer.consumer.DeadLetterStore;
 import org.bedside.buffer.consumer.TrustedClock;
 import org.bedside.drivers.testing.Await;
+import org.bedside.model.AlarmEvent;
+import org.bedside.model.AlertReport;
 import org.bedside.model.DeviceId;
 import org.bedside.model.DeviceStatus;
 import org.bedside.model.Metrics;
@@ -118,6 +120,137 @@ class MqttSinkIT {
             return ids.size() == 60;
         });
         reader.disconnect().waitForCompletion(5000);
+    }
+
+    private static AlertReport desaturation(Instant at) {
+        return new AlertReport(
+                SPO2,
+                "bed12-spo2/150456-low/" + at.minusSeconds(15).toEpochMilli() * 1000,
+                "150456-low",
+                0,
+                AlertReport.Phase.START,
+                AlarmEvent.Kind.PHYSIOLOGICAL,
+                AlertReport.Priority.MEDIUM,
+                AlarmEvent.Priority.UNKNOWN,
+                AlertReport.AlarmState.ACTIVE,
+                AlertReport.InactivationState.ENABLED,
+                AlertReport.Origin.GATEWAY,
+                Metrics.SPO2,
+                new BigDecimal("86"),
+                UcumUnit.PERCENT,
+                new BigDecimal("90"),
+                null,
+                "SpO2 low (below 90 %)",
+                "SpO2 86 % below 90 % for 15s",
+                0,
+                at.minusSeconds(15),
+                null,
+                null,
+                at);
+    }
+
+    /**
+     * The alarm engine's notifications on the alerts topic as JSON: one that arrives live while a backlog of vitals two
+     * hours old is going out is published before the rest of the backlog (the consumer's live lane), not late; one
+     * that waited in the buffer longer than the late time says it is late.
+     */
+    @Test
+    void alertsGoOutOnTheAlertsTopicAsJsonAndBeforeAVitalsBacklog(@TempDir Path dir) throws Exception {
+        MqttAsyncClient reader = broker.client("alerts-reader", "reader", true);
+        BlockingQueue<MqttEgressIT.Received> got =
+                MqttEgressIT.subscribe(reader, "bedside/" + TestBroker.GATEWAY + "/#");
+        int backlog = 3_000;
+        long pendingWhenTheAlertCame;
+        String oldAlertId;
+        try (ChronicleReadingStore store = ChronicleReadingStore.open(dir.resolve("buffer"))) {
+            Instant old = Instant.now().minus(Duration.ofHours(2));
+            AlertReport waited = desaturation(old);
+            oldAlertId = waited.alertId();
+            store.append(List.of(waited)); // an alert that waited: late when published
+            for (int i = 0; i < backlog; i++) {
+                Instant t = old.plusMillis(i * 200L);
+                store.append(List.of(new NumericReading(
+                        SPO2, Metrics.SPO2, BigDecimal.valueOf(90 + i % 10), UcumUnit.PERCENT, Quality.VALID, t, t)));
+            }
+            MqttPublisher publisher = new MqttPublisher(
+                    broker.endpoint("icu-gw-12-alerts", "gateway"), TOPICS.gatewayStatus(), Duration.ofSeconds(10));
+            MqttSink sink =
+                    new MqttSink(publisher, TOPICS, Duration.ZERO, Duration.ofSeconds(30), InstantSource.system());
+            try (BufferConsumer<EgressMessages.Outgoing> consumer = new BufferConsumer<>(
+                    ConsumerSettings.of(
+                            "mqtt", 100, Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofSeconds(30)),
+                    store,
+                    sink,
+                    new DeadLetterStore(dir.resolve("dead-letters")),
+                    InstantSource.system(),
+                    TrustedClock.ALWAYS)) {
+                consumer.start();
+                Await.until(
+                        "the backlog is seen as one",
+                        TestBroker.WAIT,
+                        () -> consumer.status().draining());
+                store.append(List.of(desaturation(Instant.now())));
+                consumer.wake();
+                pendingWhenTheAlertCame = pending(store);
+                Await.until("everything committed", Duration.ofSeconds(60), () -> pending(store) == 0);
+            } finally {
+                publisher.close();
+            }
+        }
+        List<MqttEgressIT.Received> all = new java.util.ArrayList<>();
+        Set<String> readingIds = new HashSet<>();
+        Await.until("the subscriber saw every reading of the backlog", Duration.ofSeconds(60), () -> {
+            int from = all.size();
+            got.drainTo(all);
+            for (MqttEgressIT.Received r : all.subList(from, all.size())) {
+                Matcher m = ID.matcher(r.payload());
+                if (r.topic().equals(TOPICS.readings(SPO2)) && m.find()) {
+                    readingIds.add(m.group(1));
+                }
+            }
+            return readingIds.size() == backlog;
+        });
+        reader.disconnect().waitForCompletion(5000);
+        assertThat(pendingWhenTheAlertCame)
+                .as("the backlog was still going out when the live alert was appended")
+                .isGreaterThan(100);
+        List<Integer> alertIndexes = new java.util.ArrayList<>();
+        int lastReading = -1;
+        for (int i = 0; i < all.size(); i++) {
+            MqttEgressIT.Received r = all.get(i);
+            if (r.topic().equals(TOPICS.alerts(SPO2))) {
+                alertIndexes.add(i);
+                assertThat(r.retained()).isFalse();
+            } else if (r.topic().equals(TOPICS.readings(SPO2))) {
+                lastReading = i;
+            }
+        }
+        List<String> alerts =
+                alertIndexes.stream().map(i -> all.get(i).payload()).toList();
+        assertThat(alerts)
+                .as("the waiting alert, the live one (maybe again from the backlog)")
+                .hasSizeBetween(2, 3);
+        String live = alerts.stream()
+                .filter(p -> p.contains("\"late\":false"))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no live alert among " + alerts));
+        assertThat(live)
+                .contains("\"phase\":\"start\"")
+                .contains("\"priority\":\"medium\"")
+                .contains("\"kind\":\"physiological\"")
+                .contains("\"condition\":\"150456-low\"")
+                .contains("\"updateCount\":0")
+                .contains("\"value\":\"86\"")
+                .contains("\"lowLimit\":\"90\"")
+                .contains("\"unit\":\"%\"")
+                .contains("\"mdc\":150456");
+        assertThat(alerts)
+                .as("the alert that waited two hours says it is late")
+                .anySatisfy(p -> assertThat(p).contains("\"late\":true").contains(oldAlertId));
+        int liveIndex = alertIndexes.get(alerts.indexOf(live));
+        assertThat(liveIndex)
+                .as("the live alert before the backlog's last reading message")
+                .isLessThan(lastReading);
     }
 
     private static void collect(BlockingQueue<MqttEgressIT.Received> got, Set<String> ids) {
