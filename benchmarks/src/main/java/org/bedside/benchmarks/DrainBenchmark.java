@@ -150,7 +150,7 @@ public final class DrainBenchmark {
         }
     }
 
-    private static void createPatient(String base, String id) throws Exception {
+    static void createPatient(String base, String id) throws Exception {
         Patient p = new Patient();
         p.setId(id);
         p.addName().setFamily("Bench");
@@ -271,7 +271,7 @@ public final class DrainBenchmark {
         return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }
 
-    private static List<Reading> frame(DeviceId device, Instant t, int i) {
+    static List<Reading> frame(DeviceId device, Instant t, int i) {
         return List.of(
                 new NumericReading(
                         device, Metrics.SPO2, BigDecimal.valueOf(90 + i % 10), UcumUnit.PERCENT, Quality.VALID, t, t),
