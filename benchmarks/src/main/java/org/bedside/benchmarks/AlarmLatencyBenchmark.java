@@ -111,7 +111,7 @@ public final class AlarmLatencyBenchmark {
 
     private static void print(String what, Result r) {
         print(what, r, r.latencies());
-        print(what + ", from the buffer append", r, r.fromBuffer());
+        print(what + ", from the hand-off to the buffer", r, r.fromBuffer());
     }
 
     private static void print(String what, Result r, List<Double> latencies) {
@@ -133,12 +133,13 @@ public final class AlarmLatencyBenchmark {
                 r.backlogLeft() == 0 ? "drained" : r.backlogLeft() + " still waiting at the end");
     }
 
-    /** When the simulator finished writing a frame, and when the pipeline had appended it to the buffer. */
+    /** When the simulator finished writing a frame, and when the pipeline handed it to the buffer. */
     record Frame(Instant written, Instant appended) {}
 
     /**
      * @param latencies from the simulator's write of the frame to the PCD-04's arrival, ms
-     * @param fromBuffer from the frame's append to the buffer to the PCD-04's arrival, ms (the alarm path's share)
+     * @param fromBuffer from the pipeline's hand-off of the frame to the buffer to the PCD-04's arrival, ms (the alarm
+     *     path's share)
      */
     record Result(List<Double> latencies, List<Double> fromBuffer, int backlogCharted, int backlogLeft) {}
 
@@ -297,14 +298,14 @@ public final class AlarmLatencyBenchmark {
                             new SerialTransport(sim.portPath(), driver.info().defaultSerial()),
                             readings -> {
                                 // The line just written is the one received: lines are 200 ms apart.
-                                Instant written = lastWrite.get();
-                                store.append(readings);
+                                // Noted before the append: the PCD-04 may arrive before append returns.
                                 if (!readings.isEmpty()) {
                                     frames.put(
                                             id.value() + "/"
                                                     + micros(readings.get(0).receivedAt()),
-                                            new Frame(written, Instant.now()));
+                                            new Frame(lastWrite.get(), Instant.now()));
                                 }
+                                store.append(readings);
                             },
                             clock,
                             DevicePipeline.Settings.DEFAULT);
