@@ -363,4 +363,65 @@ class Pcd01OutTest {
             }
         }
     }
+
+    @Test
+    void overTlsTheEnginesCertificateIsCheckedAndTheMessagesGoThrough() throws Exception {
+        org.bedside.sim.pki.TestPki pki = org.bedside.sim.pki.TestPki.create(dir.resolve("pki"), "hospital-ca");
+        org.bedside.sim.pki.TestPki.Issued engineCert = pki.server("engine", "127.0.0.1");
+        javax.net.ssl.SSLContext serverTls = serverContext(engineCert);
+        List<String> received = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (ChronicleReadingStore store = ChronicleReadingStore.open(dir.resolve("buffer"));
+                org.bedside.hl7.mllp.MllpListener engine = new org.bedside.hl7.mllp.MllpListener(
+                        org.bedside.hl7.mllp.MllpListenerConfig.builder(
+                                        new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0))
+                                .tls(serverTls, org.bedside.hl7.mllp.MllpListenerConfig.ClientAuth.NONE)
+                                .name("engine-tls")
+                                .build(),
+                        m -> {
+                            received.add(m.header().controlId());
+                            return org.bedside.hl7.mllp.Decision.accept();
+                        })) {
+            engine.start();
+            store.append(oximeterFrame(BED12, Instant.now().minusSeconds(5), 97));
+            javax.net.ssl.SSLSocketFactory tls = org.bedside.common.tls.TlsClient.open(
+                            "pcd01",
+                            org.bedside.common.tls.TlsSettings.trusting(pki.caFile()),
+                            org.bedside.common.tls.WallClock.system())
+                    .socketFactory();
+            Pcd01Out.Settings settings = new Pcd01Out.Settings(
+                    MllpClientConfig.of("127.0.0.1", engine.localAddress().getPort())
+                            .withTls(tls),
+                    SENDER,
+                    Duration.ofSeconds(1),
+                    Duration.ofMinutes(2));
+            assertThat(settings.destination()).startsWith("mllps://127.0.0.1:");
+            try (Pcd01Out out = new Pcd01Out(
+                    settings,
+                    store,
+                    PATIENTS,
+                    new DeadLetterStore(dir.resolve("dead-letters/pcd01")),
+                    InstantSource.system(),
+                    TrustedClock.ALWAYS)) {
+                out.start();
+                Await.until(
+                        "the message accepted over TLS",
+                        WAIT,
+                        () -> out.sink().status().accepted() == 1);
+                assertThat(received).hasSize(1);
+            }
+        }
+    }
+
+    private static javax.net.ssl.SSLContext serverContext(org.bedside.sim.pki.TestPki.Issued issued) throws Exception {
+        char[] password = "engine".toCharArray();
+        java.security.KeyStore keys = java.security.KeyStore.getInstance("PKCS12");
+        keys.load(null, null);
+        keys.setKeyEntry(
+                "engine", issued.key(), password, new java.security.cert.X509Certificate[] {issued.certificate()});
+        javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance("PKIX");
+        kmf.init(keys, password);
+        javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+        context.init(kmf.getKeyManagers(), null, null);
+        return context;
+    }
 }
