@@ -187,6 +187,7 @@ public record GatewayStatus(
         if (c.name().equals(UplinkWorker.CURSOR)) {
             destination = g.settings().uplink().baseUrl().toString();
         }
+        destination = g.consumers().destination(c.name()).orElse(destination);
         MqttEgress egress = g.mqttEgress().filter(e -> e.consumer() == c).orElse(null);
         if (egress != null) {
             destination = egress.settings().endpoint().describe();

@@ -172,6 +172,47 @@ public interface GatewayConfig {
      */
     Optional<MqttEgressConfig> mqttEgress();
 
+    /**
+     * PCD-01 out: the charted readings as HL7 v2 {@code ORU^R01} to an interface engine over MLLP, beside the FHIR
+     * uplink (docs/configuration.md). On when {@code host} or {@code port} is given.
+     */
+    Optional<Pcd01OutConfig> pcd01Out();
+
+    interface Pcd01OutConfig {
+        Optional<String> host();
+
+        Optional<Integer> port();
+
+        /** MSH-3's namespace id; the EUI-64 goes beside it. */
+        @WithDefault("BEDSIDE_GATEWAY")
+        String application();
+
+        /** The gateway's EUI-64 (16 hex digits); by default the one PCD-04 uses, derived from {@code gateway.id}. */
+        Optional<String> eui64();
+
+        /** MSH-4. */
+        Optional<String> facility();
+
+        /** MSH-5. */
+        @WithDefault("ENGINE")
+        String receivingApplication();
+
+        /** MSH-6. */
+        Optional<String> receivingFacility();
+
+        @WithDefault("10s")
+        Duration ackTimeout();
+
+        @WithDefault("5s")
+        Duration connectTimeout();
+
+        @WithDefault("30s")
+        Duration retryMaxDelay();
+
+        /** TLS (MLLP over TLS) when {@code tls.trust-file} is given, as for the other outgoing connections. */
+        TlsConfig tls();
+    }
+
     /** The MQTT egress: the broker, the gateway's login (the keys of {@link MqttConfig}), topics and sampling. */
     interface MqttEgressConfig extends MqttConfig {
         /** The broker: {@code mqtt://host:1883}, or {@code mqtts://host:8883} for TLS (then {@code ca-file}). */

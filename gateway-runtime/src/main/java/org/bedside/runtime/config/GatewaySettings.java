@@ -30,6 +30,7 @@ import org.bedside.mqtt.EgressTopics;
 import org.bedside.mqtt.MqttEgress;
 import org.bedside.mqtt.MqttEndpoint;
 import org.bedside.uplink.DeviceContext;
+import org.bedside.uplink.Pcd01Out;
 import org.bedside.uplink.UplinkSecurity;
 import org.bedside.uplink.UplinkSettings;
 import org.jspecify.annotations.Nullable;
@@ -47,7 +48,8 @@ public record GatewaySettings(
         StoreOptions store,
         GuardSettings guard,
         BedSettings beds,
-        MqttEgress.@Nullable Settings mqttEgress) {
+        MqttEgress.@Nullable Settings mqttEgress,
+        Pcd01Out.@Nullable Settings pcd01Out) {
 
     private static final Pattern GATEWAY_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     private static final Pattern REFERENCE = Pattern.compile("Patient/[A-Za-z0-9\\-.]{1,64}");
@@ -155,6 +157,10 @@ public record GatewaySettings(
                 .map(e -> mqttEgress(problems, e, gatewayId))
                 .orElse(null);
         org.bedside.uplink.ChartingValidation validation = validation(problems, u.validation());
+        Pcd01Out.Settings pcd01Out = config.pcd01Out()
+                .filter(Pcd01OutSettings::configured)
+                .map(p -> Pcd01OutSettings.from(problems, p, gatewayId, u.maxClockSkew()))
+                .orElse(null);
         problems.throwIfAny();
         UplinkSettings uplink = new UplinkSettings(
                 baseUrl,
@@ -177,7 +183,8 @@ public record GatewaySettings(
                 store,
                 guard,
                 beds,
-                egress);
+                egress,
+                pcd01Out);
     }
 
     private static boolean egressConfigured(GatewayConfig.MqttEgressConfig e) {

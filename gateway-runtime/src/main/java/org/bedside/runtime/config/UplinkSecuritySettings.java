@@ -41,7 +41,7 @@ final class UplinkSecuritySettings {
         }
         TlsSettings tls = null;
         if (https) {
-            tls = tlsSettings(problems, t);
+            tls = tlsSettings(problems, t, TLS);
             if (tls == null) {
                 return null;
             }
@@ -67,14 +67,16 @@ final class UplinkSecuritySettings {
         return null;
     }
 
-    private static @Nullable TlsSettings tlsSettings(ConfigProblems.Collector problems, GatewayConfig.TlsConfig t) {
+    /** A {@code tls} section of any outgoing connection; problems are named under {@code prefix}. */
+    static @Nullable TlsSettings tlsSettings(
+            ConfigProblems.Collector problems, GatewayConfig.TlsConfig t, String prefix) {
         TlsSettings.Revocation revocation;
         switch (t.revocation().trim().toLowerCase(Locale.ROOT)) {
             case "none" -> revocation = TlsSettings.Revocation.NONE;
             case "crl-files" -> revocation = TlsSettings.Revocation.CRL_FILES;
             case "ocsp" -> revocation = TlsSettings.Revocation.OCSP;
             default -> {
-                problems.add(TLS + "revocation", "'" + t.revocation() + "' is not none, crl-files or ocsp");
+                problems.add(prefix + "revocation", "'" + t.revocation() + "' is not none, crl-files or ocsp");
                 return null;
             }
         }
@@ -90,7 +92,7 @@ final class UplinkSecuritySettings {
                     t.checkInterval(),
                     TlsSettings.DEFAULT_PROTOCOLS);
         } catch (IllegalArgumentException e) {
-            problems.add(TLS + "check-interval", e.getMessage());
+            problems.add(prefix + "check-interval", e.getMessage());
             return null;
         }
     }
@@ -153,7 +155,7 @@ final class UplinkSecuritySettings {
                 a.refusedRetryDelay());
     }
 
-    private static String tlsKey(TlsConfigException.Part part) {
+    static String tlsKey(TlsConfigException.Part part) {
         return switch (part) {
             case TRUST_FILE -> "trust-file";
             case CERTIFICATE_FILE -> "certificate-file";

@@ -28,6 +28,8 @@ import org.bedside.runtime.wiring.BufferStats;
 import org.bedside.runtime.wiring.Consumers;
 import org.bedside.runtime.wiring.Devices;
 import org.bedside.runtime.wiring.GatewayLifecycle;
+import org.bedside.uplink.Pcd01Out;
+import org.bedside.uplink.Pcd01Sink;
 import org.bedside.uplink.UplinkStatus;
 import org.bedside.uplink.UplinkWorker;
 import org.eclipse.microprofile.health.HealthCheckResponse;
@@ -60,6 +62,9 @@ public class HealthChecks {
 
     @Inject
     Optional<MqttEgress> mqttEgress;
+
+    @Inject
+    Optional<Pcd01Out> pcd01Out;
 
     @Inject
     GuardedStore store;
@@ -182,12 +187,19 @@ public class HealthChecks {
     }
 
     /**
-     * A consumer of the buffer, with what waits for it and, for the MQTT egress, the broker and whether the connection is
-     * up.
+     * A consumer of the buffer, with what waits for it, its destination when it names one (PCD-01 out) and, for the MQTT
+     * egress, the broker and whether the connection is up.
      */
     private HealthCheckResponse consumer(BufferConsumer<?> c) {
         HealthCheckResponseBuilder b = consumerBuilder(c.status())
                 .withData("pendingRecords", consumers.pending(c.name()).pendingRecords());
+        consumers.destination(c.name()).ifPresent(d -> b.withData("destination", d));
+        pcd01Out.filter(p -> p.consumer() == c).ifPresent(p -> {
+            Pcd01Sink.Status s = p.sink().status();
+            b.withData("messagesAccepted", s.accepted())
+                    .withData("messagesResent", s.resent())
+                    .withData("notSent", s.notSent().toString());
+        });
         mqttEgress.filter(e -> e.consumer() == c).ifPresent(e -> {
             MqttPublisher.State p = e.publisher().state();
             b.withData("broker", e.settings().endpoint().describe())

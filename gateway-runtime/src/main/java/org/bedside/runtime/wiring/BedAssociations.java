@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.bedside.hl7.CareLocation;
+import org.bedside.hl7.PatientIdentifier;
 import org.bedside.hl7.mllp.MllpListener;
 import org.bedside.hl7.mllp.MllpListenerConfig;
 import org.bedside.model.DeviceId;
@@ -24,6 +26,7 @@ import org.bedside.patients.PatientAssociations;
 import org.bedside.patients.adt.AdtHandler;
 import org.bedside.runtime.config.BedSettings;
 import org.bedside.uplink.DeviceContext;
+import org.bedside.uplink.Pcd01Patients;
 import org.bedside.uplink.Subjects;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -117,6 +120,53 @@ public final class BedAssociations implements Subjects, AutoCloseable {
             return new Subject.Held(u.reason());
         }
         return new Subject.NotCharted("no-patient");
+    }
+
+    /**
+     * The same answers in HL7 v2 terms, for PCD-01 out: a bed's ADT patient is its MRN with the assigning authority
+     * (PID-3) and the bed (PV1-3); an uncertain bed holds the reading, as for the uplink. A configured patient is a FHIR
+     * reference with no MRN to put in PID-3: its readings are not sent (counted {@code no-patient-identifier}), never
+     * sent without a patient for the engine to guess one from the bed.
+     */
+    public Pcd01Patients pcd01Patients(Map<DeviceId, DeviceContext> contexts) {
+        return new Pcd01Patients() {
+            @Override
+            public Answer patientAt(DeviceId device, Instant time) {
+                BedSettings.Bed bed = bedOfDevice.get(device);
+                if (bed == null) {
+                    DeviceContext c = contexts.get(device);
+                    return new Answer.NotSent(
+                            c == null || c.patientReference() == null ? "no-patient" : "no-patient-identifier");
+                }
+                if (bed.fixedPatient() != null) {
+                    return new Answer.NotSent("no-patient-identifier");
+                }
+                PatientAssociations a = associations;
+                if (a == null || settings.adt() == null) {
+                    return new Answer.NotSent("no-patient");
+                }
+                BedTimeline.Subject s = a.subjectAt(bed.location(), time);
+                if (s instanceof BedTimeline.Subject.Patient p) {
+                    BedLocation l = bed.location();
+                    return new Answer.Identified(
+                            new PatientIdentifier(
+                                    p.occupant().patient().mrn(),
+                                    p.occupant().patient().authority(),
+                                    "",
+                                    "MR"),
+                            new CareLocation(l.pointOfCare(), l.room(), l.bed(), ""));
+                }
+                if (s instanceof BedTimeline.Subject.Uncertain u) {
+                    return new Answer.Held(u.reason());
+                }
+                return new Answer.NotSent("no-patient");
+            }
+
+            @Override
+            public long version() {
+                return BedAssociations.this.version();
+            }
+        };
     }
 
     /** A short stable name of one association, for Observation identifiers: no patient data in clear. */

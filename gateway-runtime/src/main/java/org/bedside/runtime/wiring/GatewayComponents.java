@@ -42,6 +42,8 @@ import org.bedside.runtime.config.BedSettings;
 import org.bedside.runtime.config.ConfigProblems;
 import org.bedside.runtime.config.GatewayConfig;
 import org.bedside.runtime.config.GatewaySettings;
+import org.bedside.uplink.Pcd01Out;
+import org.bedside.uplink.Pcd01Sink;
 import org.bedside.uplink.UplinkWorker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -196,18 +198,50 @@ public class GatewayComponents {
                 e, store, deadLetters(s.dataDirectory(), MqttEgress.CURSOR), InstantSource.system(), clock));
     }
 
+    /**
+     * PCD-01 out, when {@code gateway.pcd01-out} is configured: a consumer of its own (cursor {@value
+     * Pcd01Sink#CURSOR}, dead letters in {@code dead-letters/pcd01}) sending the charted readings to an interface
+     * engine, for the patients the beds' associations name (the uplink's answers, in HL7 v2 terms).
+     */
     @Produces
     @Singleton
-    Consumers consumers(UplinkWorker uplink, Optional<MqttEgress> mqttEgress, Alarms alarms, GuardedStore store) {
+    Optional<Pcd01Out> pcd01Out(GatewaySettings s, GuardedStore store, SystemClock clock, BedAssociations beds) {
+        Pcd01Out.Settings p = s.pcd01Out();
+        if (p == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new Pcd01Out(
+                p,
+                store,
+                beds.pcd01Patients(s.deviceContexts()),
+                deadLetters(s.dataDirectory(), Pcd01Sink.CURSOR),
+                InstantSource.system(),
+                clock));
+    }
+
+    @Produces
+    @Singleton
+    Consumers consumers(
+            UplinkWorker uplink,
+            Optional<MqttEgress> mqttEgress,
+            Optional<Pcd01Out> pcd01Out,
+            Alarms alarms,
+            GuardedStore store) {
         List<BufferConsumer<?>> all = new ArrayList<>();
         List<AutoCloseable> afterStop = new ArrayList<>();
+        Map<String, String> destinations = new LinkedHashMap<>();
         all.add(uplink.consumer());
         mqttEgress.ifPresent(e -> {
             all.add(e.consumer());
             afterStop.add(e.publisher());
         });
+        pcd01Out.ifPresent(p -> {
+            all.add(p.consumer());
+            afterStop.add(p.sink()); // its MLLP connection, once the loop stopped
+            destinations.put(Pcd01Sink.CURSOR, p.settings().destination());
+        });
         all.addAll(alarms.consumers());
-        return new Consumers(all, afterStop, store);
+        return new Consumers(all, afterStop, store, destinations);
     }
 
     @Produces

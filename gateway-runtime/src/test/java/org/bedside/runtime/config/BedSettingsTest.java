@@ -65,6 +65,11 @@ class BedSettingsTest {
         }
 
         @Override
+        public Optional<Pcd01OutConfig> pcd01Out() {
+            return base.pcd01Out();
+        }
+
+        @Override
         public AlarmsConfig alarms() {
             return base.alarms();
         }

@@ -240,6 +240,11 @@ class GatewaySettingsTest {
         }
 
         @Override
+        public Optional<Pcd01OutConfig> pcd01Out() {
+            return Optional.empty();
+        }
+
+        @Override
         public Optional<String> bed() {
             return Optional.of("ICU 12");
         }
@@ -745,5 +750,83 @@ class GatewaySettingsTest {
                                 100))
                         .mqttEgress())
                 .isNull();
+    }
+
+    /** A configuration read from YAML by SmallRye, as the gateway reads its file. */
+    private static GatewaySettings fromYaml(String yaml) {
+        io.smallrye.config.SmallRyeConfig c = new io.smallrye.config.SmallRyeConfigBuilder()
+                .withSources(new io.smallrye.config.source.yaml.YamlConfigSource("test.yaml", yaml))
+                .withConverter(Duration.class, 200, new io.quarkus.runtime.configuration.DurationConverter())
+                .withMapping(GatewayConfig.class)
+                .build();
+        return GatewaySettings.from(c.getConfigMapping(GatewayConfig.class));
+    }
+
+    private static final String PCD01_BASE = """
+            gateway:
+              id: icu-gw-12
+              uplink:
+                base-url: http://127.0.0.1:8090/fhir
+              devices:
+                bed12-spo2:
+                  driver: masimo-ascii
+                  port: /dev/ttyUSB0
+            """;
+
+    @Test
+    void pcd01OutIsReadWithItsDefaultsAndOffWithoutAHost() {
+        assertThat(fromYaml(PCD01_BASE).pcd01Out()).isNull();
+
+        var p = fromYaml(PCD01_BASE + """
+                  pcd01-out:
+                    host: engine.hospital.local
+                    port: 2575
+                    facility: ICU
+                    receiving-facility: HOSP
+                    ack-timeout: 3s
+                """).pcd01Out();
+        assertThat(p).isNotNull();
+        assertThat(p.destination()).isEqualTo("mllp://engine.hospital.local:2575");
+        assertThat(p.client().ackTimeout()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(p.client().connectTimeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(p.client().socketFactory()).isNull();
+        assertThat(p.retryMaxDelay()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(p.sender().application()).isEqualTo("BEDSIDE_GATEWAY");
+        // The gateway's one EUI-64, the same as PCD-04's when none is configured.
+        assertThat(p.sender().eui64()).isEqualTo(AlarmSettings.derivedEui64("icu-gw-12"));
+        assertThat(p.sender().facility()).isEqualTo("ICU");
+        assertThat(p.sender().receivingApplication()).isEqualTo("ENGINE");
+        assertThat(p.sender().receivingFacility()).isEqualTo("HOSP");
+    }
+
+    @Test
+    void pcd01OutProblemsNameTheirKeys() {
+        ConfigProblems e = catchThrowableOfType(ConfigProblems.class, () -> fromYaml(PCD01_BASE + """
+                  pcd01-out:
+                    port: 70000
+                    eui64: 12AB
+                    ack-timeout: 0s
+                    retry-max-delay: 100ms
+                    tls:
+                      certificate-file: /etc/bedside/gw.pem
+                """));
+        assertThat(e.problems())
+                .containsExactlyInAnyOrder(
+                        "gateway.pcd01-out.host: is required: the interface engine's host name or address",
+                        "gateway.pcd01-out.port: 70000 is not a port (1 to 65535)",
+                        "gateway.pcd01-out.eui64: '12AB' is not an EUI-64 of 16 hex digits",
+                        "gateway.pcd01-out.ack-timeout: must be positive",
+                        "gateway.pcd01-out.retry-max-delay: must be at least 1s",
+                        "gateway.pcd01-out.tls.trust-file: is required with a client certificate: MLLP over TLS"
+                                + " needs the CA that issued the engine's certificate");
+
+        ConfigProblems tls = catchThrowableOfType(ConfigProblems.class, () -> fromYaml(PCD01_BASE + """
+                  pcd01-out:
+                    host: engine.hospital.local
+                    port: 2575
+                    tls:
+                      trust-file: /nonexistent/hospital-ca.pem
+                """));
+        assertThat(tls.problems()).singleElement().asString().startsWith("gateway.pcd01-out.tls.trust-file: ");
     }
 }

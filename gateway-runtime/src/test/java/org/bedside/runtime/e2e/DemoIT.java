@@ -63,6 +63,9 @@ class DemoIT {
             String alertManager = out.readLine();
             assertThat(alertManager).startsWith("alert-manager: ");
             Path alertLog = Path.of(alertManager.substring("alert-manager: ".length()));
+            String hl7Out = out.readLine();
+            assertThat(hl7Out).startsWith("hl7-out: ");
+            Path engineLog = Path.of(hl7Out.substring("hl7-out: ".length()));
 
             FhirServer server = new FhirServer(fhir.substring("fhir: ".length()));
             Await.until("an Observation of the demo patient", Duration.ofSeconds(90), () -> {
@@ -77,6 +80,13 @@ class DemoIT {
                     "a PCD-04 at the Alert Manager stand-in",
                     Duration.ofSeconds(30),
                     () -> Files.exists(alertLog) && readQuietly(alertLog).contains("|ORU^R40^ORU_R40|"));
+
+            // What is charted goes to the interface engine stand-in as PCD-01 too, for the ADT patient (PID-3).
+            Await.until(
+                    "a PCD-01 for the demo patient at the interface engine stand-in",
+                    Duration.ofSeconds(60),
+                    () -> readQuietly(engineLog).contains("|ORU^R01^ORU_R01|")
+                            && readQuietly(engineLog).contains("demo-bed-12^^^DEMO^MR"));
 
             // What a user does with the printed lines: publish a SenML reading on the topic, see it charted.
             long now = System.currentTimeMillis() / 1000;

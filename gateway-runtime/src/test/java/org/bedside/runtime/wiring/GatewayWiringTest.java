@@ -18,14 +18,16 @@ import org.bedside.drivers.testing.Await;
 import org.bedside.model.DeviceId;
 import org.bedside.mqtt.MqttEgress;
 import org.bedside.runtime.config.GatewaySettings;
+import org.bedside.uplink.Pcd01Out;
+import org.bedside.uplink.Pcd01Sink;
 import org.bedside.uplink.UplinkWorker;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The wiring on its own: the CDI container with the producers and the lifecycle, configured like a box with one
- * oximeter (on a port that does not exist), an MQTT sensor and the MQTT egress (at a broker nobody listens for) and a
- * FHIR server nobody listens for. No Quarkus application, no HTTP.
+ * oximeter (on a port that does not exist), an MQTT sensor and the MQTT egress (at a broker nobody listens for), PCD-01
+ * out and a FHIR server nobody listens for. No Quarkus application, no HTTP.
  */
 class GatewayWiringTest {
     private static final Path DATA = tempDirectory();
@@ -46,6 +48,9 @@ class GatewayWiringTest {
             .configProperty("gateway.devices.bed3-hub.driver", "senml-mqtt")
             .configProperty("gateway.devices.bed3-hub.port", "mqtt://127.0.0.1:9/bedside/ingest/bed3-hub")
             .configProperty("gateway.mqtt-egress.broker", "mqtt://127.0.0.1:9")
+            // PCD-01 out, to an interface engine nobody listens for.
+            .configProperty("gateway.pcd01-out.host", "127.0.0.1")
+            .configProperty("gateway.pcd01-out.port", "9")
             .build();
 
     @Inject
@@ -69,6 +74,9 @@ class GatewayWiringTest {
     @Inject
     Optional<MqttEgress> mqttEgress;
 
+    @Inject
+    Optional<Pcd01Out> pcd01Out;
+
     private static Path tempDirectory() {
         try {
             return Files.createTempDirectory("wiring-test");
@@ -83,7 +91,10 @@ class GatewayWiringTest {
         assertThat(devices.pipelines()).extracting(p -> p.device().value()).containsExactly("bed3-hub", "bed3-spo2");
         assertThat(consumers.all())
                 .extracting(BufferConsumer::name)
-                .containsExactly(UplinkWorker.CURSOR, MqttEgress.CURSOR, AlarmEngineSink.CURSOR);
+                .containsExactly(UplinkWorker.CURSOR, MqttEgress.CURSOR, Pcd01Sink.CURSOR, AlarmEngineSink.CURSOR);
+        assertThat(consumers.destination(Pcd01Sink.CURSOR)).contains("mllp://127.0.0.1:9");
+        assertThat(consumers.named(Pcd01Sink.CURSOR))
+                .containsSame(pcd01Out.orElseThrow().consumer());
         assertThat(consumers.named(UplinkWorker.CURSOR)).containsSame(uplink.consumer());
         assertThat(mqttEgress).isPresent();
         assertThat(consumers.named(MqttEgress.CURSOR))
@@ -121,6 +132,15 @@ class GatewayWiringTest {
                     return false;
                 }
             });
+            // PCD-01 out reads it too: a device status is no PCD-01 numeric, so nothing waits for the engine.
+            Await.until("PCD-01 out read it", Duration.ofSeconds(20), () -> {
+                try {
+                    return store.pendingRecords(Pcd01Sink.CURSOR) == 0;
+                } catch (IOException e) {
+                    return false;
+                }
+            });
+            assertThat(pcd01Out.orElseThrow().sink().status().notSent()).containsKey("not-a-numeric");
             // The MQTT egress hears of the same appends through the store, and waits for its broker: nothing is
             // committed past what it could not publish.
             BufferConsumer<?> mqtt = mqttEgress.orElseThrow().consumer();

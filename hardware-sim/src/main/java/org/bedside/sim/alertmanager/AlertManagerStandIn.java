@@ -26,6 +26,9 @@ import org.bedside.hl7.mllp.MllpListenerConfig;
  * java -cp 'hardware-sim/target/lib/*' org.bedside.sim.alertmanager.AlertManagerStandIn --port 0 --log am.log
  * alert-manager: 127.0.0.1:40123 am.log
  * </pre>
+ *
+ * <p>With {@code --name hl7-out --application ENGINE} it stands in for the interface engine of PCD-01 out (the
+ * demo's {@code hl7-out:} line).
  */
 public final class AlertManagerStandIn implements AutoCloseable {
     private final MllpListener listener;
@@ -33,7 +36,7 @@ public final class AlertManagerStandIn implements AutoCloseable {
     private final Path logFile;
     private final AtomicLong messages = new AtomicLong();
 
-    private AlertManagerStandIn(int port, Path logFile) throws IOException {
+    private AlertManagerStandIn(int port, Path logFile, String name, String application) throws IOException {
         this.logFile = logFile;
         Path parent = logFile.toAbsolutePath().getParent();
         if (parent != null) {
@@ -43,15 +46,24 @@ public final class AlertManagerStandIn implements AutoCloseable {
                 logFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
         this.listener = new MllpListener(
                 MllpListenerConfig.builder(new InetSocketAddress(InetAddress.getLoopbackAddress(), port))
-                        .name("alert-manager")
-                        .applicationName("ALERT_MANAGER")
+                        .name(name)
+                        .applicationName(application)
                         .build(),
                 this::take);
     }
 
     /** Starts a stand-in on {@code port} of the loopback address (0: a free one), appending to {@code logFile}. */
     public static AlertManagerStandIn start(int port, Path logFile) throws IOException {
-        AlertManagerStandIn am = new AlertManagerStandIn(port, logFile);
+        return start(port, logFile, "alert-manager", "ALERT_MANAGER");
+    }
+
+    /**
+     * The same receiver standing in for another MLLP peer: {@code hl7-out}, {@code ENGINE} is the interface engine that
+     * PCD-01 out sends to in the demo (it acknowledges every {@code ORU^R01} with CA, as it asks).
+     */
+    public static AlertManagerStandIn start(int port, Path logFile, String name, String application)
+            throws IOException {
+        AlertManagerStandIn am = new AlertManagerStandIn(port, logFile, name, application);
         am.listener.start();
         return am;
     }
@@ -90,9 +102,13 @@ public final class AlertManagerStandIn implements AutoCloseable {
     public static void main(String[] args) throws Exception {
         int port = 0;
         Path logFile = null;
+        String name = "alert-manager";
+        String application = "ALERT_MANAGER";
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--port" -> port = Integer.parseInt(value(args, ++i));
+                case "--name" -> name = value(args, ++i);
+                case "--application" -> application = value(args, ++i);
                 case "--log" -> logFile = Path.of(value(args, ++i));
                 default -> usage("unknown argument '" + args[i] + "'");
             }
@@ -101,7 +117,7 @@ public final class AlertManagerStandIn implements AutoCloseable {
             usage("--log FILE is required");
             return;
         }
-        AlertManagerStandIn am = start(port, logFile);
+        AlertManagerStandIn am = start(port, logFile, name, application);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
@@ -111,7 +127,7 @@ public final class AlertManagerStandIn implements AutoCloseable {
             }
             stopped.countDown();
         }));
-        System.out.println("alert-manager: 127.0.0.1:" + am.port() + " " + logFile.toAbsolutePath());
+        System.out.println(name + ": 127.0.0.1:" + am.port() + " " + logFile.toAbsolutePath());
         System.out.flush();
         stopped.await();
     }
@@ -124,7 +140,9 @@ public final class AlertManagerStandIn implements AutoCloseable {
     }
 
     private static void usage(String problem) {
-        System.err.println("AlertManagerStandIn: " + problem + "\nusage: AlertManagerStandIn [--port N] --log FILE");
+        System.err.println(
+                "AlertManagerStandIn: " + problem
+                        + "\nusage: AlertManagerStandIn [--port N] [--name alert-manager] [--application ALERT_MANAGER] --log FILE");
         System.exit(64);
     }
 }

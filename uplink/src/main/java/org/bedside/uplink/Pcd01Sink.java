@@ -1,0 +1,372 @@
+package org.bedside.uplink;
+
+import ca.uhn.hl7v2.HL7Exception;
+import ca.uhn.hl7v2.parser.PipeParser;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.bedside.buffer.StoredRecord;
+import org.bedside.buffer.consumer.Delivery;
+import org.bedside.buffer.consumer.Item;
+import org.bedside.buffer.consumer.Lane;
+import org.bedside.buffer.consumer.Sink;
+import org.bedside.buffer.consumer.Translator;
+import org.bedside.hl7.Equipment;
+import org.bedside.hl7.Hl7Parser;
+import org.bedside.hl7.mllp.AckCode;
+import org.bedside.hl7.mllp.MllpClient;
+import org.bedside.hl7.mllp.OutboundMessage;
+import org.bedside.hl7.mllp.SendResult;
+import org.bedside.hl7.pcd.Pcd01Encoder;
+import org.bedside.model.CompoundReading;
+import org.bedside.model.DeviceId;
+import org.bedside.model.InfusionStatus;
+import org.bedside.model.NumericReading;
+import org.bedside.model.Reading;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * PCD-01 out: the charted readings as IHE PCD-01 {@code ORU^R01} (PCD DEC, {@link Pcd01Encoder}) to an interface engine
+ * over MLLP ({@link MllpClient}), driven by the consumer loop under its own cursor ({@value #CURSOR}).
+ *
+ * <ul>
+ *   <li><b>What goes out</b>: per record (one frame of one device), its standard MDC numerics and compounds (NIBP) for
+ *       the patient the bed's association names at the time they were taken (the same answer as the FHIR uplink's):
+ *       one message per record and patient. A reading with no patient, or whose patient has no identifier for PID-3 (a
+ *       configured FHIR reference), is not sent and counted; one whose bed's association is uncertain is held: the
+ *       cursor does not pass it, and it is read again when the association changes. Pumps ({@link InfusionStatus}) are
+ *       not charted; alarms travel as PCD-04; waveforms, device status and vendor metrics have no PCD-01 numeric.
+ *       Everything not sent is counted by reason ({@link Status#notSent}).
+ *   <li><b>Control id</b>: MSH-10 is a hash of what the message says (the device, the patient, the readings' identities),
+ *       and MSH-7 is when the gateway received the frame, so the same records always make the same message: a message
+ *       sent again after a lost acknowledgement, an outage or a gateway crash carries the same control id, and an
+ *       interface engine drops the repeat. A different patient makes a different message with a different control id.
+ *   <li><b>Acknowledgements</b>: one message at a time, committed after AA or CA. AR (the engine's system is down, not
+ *       the content), no answer, a broken connection or an acknowledgement for another control id: the same message is
+ *       sent again with the loop's back-off, for as long as it takes. AE (an error in the content) and CR (type,
+ *       version or processing id not supported) refuse it: a dead letter naming the code and the engine's reason. CE
+ *       is retried, but a message answered CE {@value #MAX_COMMIT_ERRORS} times in a row is taken as refused, so that
+ *       one message the engine cannot take never holds back the readings behind it. (The loop itself does not
+ *       dead-letter when the engine refuses everything and accepted nothing lately: then the state is {@code
+ *       REJECTED}.)
+ * </ul>
+ */
+public final class Pcd01Sink implements Sink<Pcd01Sink.Message>, AutoCloseable {
+    public static final String CURSOR = "pcd01";
+    static final int MAX_COMMIT_ERRORS = 5;
+    private static final JsonFactory JSON = new JsonFactory();
+
+    /**
+     * One {@code ORU^R01}, encoded once.
+     *
+     * @param readings how many readings it carries
+     * @param encoded the message, or null when HAPI could not build it ({@code problem} says why)
+     */
+    public record Message(
+            DeviceId device,
+            String controlId,
+            int readings,
+            @Nullable OutboundMessage encoded,
+            @Nullable String problem) {}
+
+    /**
+     * @param destination where the messages go, for people ({@code mllp://engine.hospital.org:2575})
+     * @param sent messages sent (a resend counts again)
+     * @param resent sends of a message that had been sent before (after a lost acknowledgement or a retry)
+     * @param accepted messages the engine acknowledged
+     * @param refused messages dead-lettered (AE, CR, CE repeated)
+     * @param readingsSent readings in accepted messages
+     * @param notSent readings not sent, by reason (counted each time a record is read)
+     */
+    public record Status(
+            String destination,
+            long sent,
+            long resent,
+            long accepted,
+            long refused,
+            long readingsSent,
+            @Nullable Instant lastAcceptedAt,
+            @Nullable String lastControlId,
+            @Nullable String lastProblem,
+            Map<String, Long> notSent) {}
+
+    private final MllpClient client;
+    private final String destination;
+    private final Pcd01Encoder encoder;
+    private final Pcd01Encoder.Sender sender;
+    private final Pcd01Patients patients;
+    private final Duration maxClockSkew;
+    private final InstantSource clock;
+    private final PipeParser parser = new Hl7Parser().pipeParser();
+
+    private final AtomicLong sent = new AtomicLong();
+    private final AtomicLong resent = new AtomicLong();
+    private final AtomicLong accepted = new AtomicLong();
+    private final AtomicLong refused = new AtomicLong();
+    private final AtomicLong readingsSent = new AtomicLong();
+    private final Map<String, AtomicLong> notSent = new ConcurrentHashMap<>();
+    private volatile @Nullable Instant lastAcceptedAt;
+    private volatile @Nullable String lastControlId;
+    private volatile @Nullable String lastProblem;
+    private @Nullable String lastSentControlId;
+    private @Nullable String commitErrorsFor;
+    private int commitErrors;
+
+    /**
+     * @param maxClockSkew the uplink's rule for which clock places a reading in time (device or receive time), so that
+     *     the patient is asked about the same moment as the uplink asks
+     */
+    public Pcd01Sink(
+            MllpClient client,
+            String destination,
+            Pcd01Encoder.Sender sender,
+            Pcd01Patients patients,
+            Duration maxClockSkew,
+            InstantSource clock) {
+        this.client = client;
+        this.destination = destination;
+        this.sender = sender;
+        this.encoder = new Pcd01Encoder(sender);
+        this.patients = patients;
+        this.maxClockSkew = maxClockSkew;
+        this.clock = clock;
+    }
+
+    public Status status() {
+        Map<String, Long> counts = new TreeMap<>();
+        notSent.forEach((reason, n) -> counts.put(reason, n.get()));
+        return new Status(
+                destination,
+                sent.get(),
+                resent.get(),
+                accepted.get(),
+                refused.get(),
+                readingsSent.get(),
+                lastAcceptedAt,
+                lastControlId,
+                lastProblem,
+                counts);
+    }
+
+    public String destination() {
+        return destination;
+    }
+
+    /** Closes the connection to the engine (after the consumer stopped). */
+    @Override
+    public void close() {
+        client.close();
+    }
+
+    private void notSent(String reason, int readings) {
+        notSent.computeIfAbsent(reason, r -> new AtomicLong()).addAndGet(readings);
+    }
+
+    @Override
+    public Translator<Message> translator(Lane lane) {
+        if (lane == Lane.LIVE) {
+            return record -> List.of(); // the consumer never opens one (unbounded live lag): messages go in order
+        }
+        return new Translator<>() {
+            /** The first record holding a reading whose bed's association is uncertain now, or -1. */
+            private long heldFrom = -1;
+
+            private long heldVersion;
+
+            @Override
+            public List<Item<Message>> accept(StoredRecord record) {
+                if (!record.isReadable()) {
+                    notSent("unreadable-record", 1);
+                    return List.of();
+                }
+                Map<Pcd01Patients.Answer.Identified, List<Reading>> byPatient = new LinkedHashMap<>();
+                for (Reading r : record.readings()) {
+                    if (r instanceof InfusionStatus) {
+                        notSent("infusion-not-charted", 1);
+                        continue;
+                    }
+                    if (!(r instanceof NumericReading) && !(r instanceof CompoundReading)) {
+                        // Alarms go as PCD-04; waveforms and device status have no PCD-01 numeric here.
+                        notSent("not-a-numeric", 1);
+                        continue;
+                    }
+                    if (r instanceof NumericReading n && !n.metric().isStandard()) {
+                        notSent("vendor-metric", 1);
+                        continue;
+                    }
+                    Instant time = ChartingTime.effective(r, maxClockSkew);
+                    Pcd01Patients.Answer answer = patients.patientAt(r.device(), time);
+                    if (answer instanceof Pcd01Patients.Answer.NotSent no) {
+                        notSent(no.reason(), 1);
+                    } else if (answer instanceof Pcd01Patients.Answer.Held) {
+                        notSent("quarantined", 1);
+                        if (heldFrom < 0) {
+                            heldFrom = record.position();
+                            heldVersion = patients.version();
+                        }
+                    } else {
+                        byPatient
+                                .computeIfAbsent((Pcd01Patients.Answer.Identified) answer, a -> new ArrayList<>())
+                                .add(r);
+                    }
+                }
+                List<Item<Message>> items = new ArrayList<>(byPatient.size());
+                byPatient.forEach((to, readings) -> items.add(new Item<>(message(to, readings), record.position())));
+                return items;
+            }
+
+            @Override
+            public OptionalLong heldPosition() {
+                return heldFrom < 0 ? OptionalLong.empty() : OptionalLong.of(heldFrom);
+            }
+
+            @Override
+            public boolean wantsReread() {
+                return heldFrom >= 0 && patients.version() != heldVersion;
+            }
+        };
+    }
+
+    private Message message(Pcd01Patients.Answer.Identified to, List<Reading> readings) {
+        DeviceId device = readings.get(0).device();
+        String controlId = controlId(device, to, readings);
+        try {
+            Pcd01Encoder.Request request = new Pcd01Encoder.Request(
+                    controlId,
+                    readings.get(0).receivedAt(),
+                    to.patient(),
+                    to.location(),
+                    new Equipment(device.value(), sender.application(), sender.eui64(), "EUI-64"),
+                    readings);
+            return new Message(
+                    device,
+                    controlId,
+                    readings.size(),
+                    OutboundMessage.of(encoder.encode(request).message(), parser),
+                    null);
+        } catch (HL7Exception | RuntimeException e) {
+            return new Message(device, controlId, readings.size(), null, "HAPI could not build the ORU^R01: " + e);
+        }
+    }
+
+    /**
+     * MSH-10: 20 hex digits of SHA-256 over what the message says — the sender, the device, the patient's identifier and
+     * the identities of the readings (which survive restarts and salvages; store positions do not). No patient data in
+     * clear.
+     */
+    static String controlId(DeviceId device, Pcd01Patients.Answer.Identified to, List<Reading> readings) {
+        StringBuilder b = new StringBuilder("pcd01|")
+                .append(device.value())
+                .append('|')
+                .append(to.patient().value())
+                .append('^')
+                .append(to.patient().assigningAuthority())
+                .append('^')
+                .append(to.patient().type())
+                .append('|')
+                .append(to.location());
+        for (Reading r : readings) {
+            b.append('|').append(r.key());
+        }
+        try {
+            byte[] h = MessageDigest.getInstance("SHA-256").digest(b.toString().getBytes(StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().withUpperCase().formatHex(h, 0, 10);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
+        }
+    }
+
+    /**
+     * Sends one message (the consumer's batch size for this sink is 1: a retry or a refusal then concerns exactly the
+     * message that got it, and nothing accepted is sent again).
+     */
+    @Override
+    public Delivery<Message> deliver(List<Item<Message>> items) {
+        if (items.size() != 1) {
+            throw new IllegalArgumentException("the PCD-01 sink sends one message at a time, not " + items.size());
+        }
+        Item<Message> item = items.get(0);
+        Message m = item.value();
+        OutboundMessage encoded = m.encoded();
+        if (encoded == null) {
+            return refuse(item, String.valueOf(m.problem()));
+        }
+        sent.incrementAndGet();
+        if (m.controlId().equals(lastSentControlId)) {
+            resent.incrementAndGet();
+        }
+        lastSentControlId = m.controlId();
+        SendResult result = client.send(encoded);
+        if (result instanceof SendResult.Accepted) {
+            accepted.incrementAndGet();
+            readingsSent.addAndGet(m.readings());
+            lastAcceptedAt = clock.instant();
+            lastControlId = m.controlId();
+            commitErrors = 0;
+            commitErrorsFor = null;
+            return Delivery.delivered();
+        }
+        if (result instanceof SendResult.Refused r) {
+            return refuse(item, "the interface engine at " + destination + " refused it: " + r.reason());
+        }
+        SendResult.RetryLater retry = (SendResult.RetryLater) result;
+        lastProblem = retry.reason();
+        if (retry.code() == AckCode.CE) {
+            commitErrors = m.controlId().equals(commitErrorsFor) ? commitErrors + 1 : 1;
+            commitErrorsFor = m.controlId();
+            if (commitErrors >= MAX_COMMIT_ERRORS) {
+                commitErrors = 0;
+                commitErrorsFor = null;
+                return refuse(
+                        item,
+                        "the interface engine at " + destination + " answered CE " + MAX_COMMIT_ERRORS
+                                + " times in a row: " + retry.reason());
+            }
+        }
+        return Delivery.retry("the interface engine at " + destination + ": " + retry.reason(), null);
+    }
+
+    private Delivery<Message> refuse(Item<Message> item, String reason) {
+        refused.incrementAndGet();
+        lastProblem = reason;
+        return new Delivery.Refused<>(0, List.of(new Delivery.Refusal<>(item, 0, reason)));
+    }
+
+    /** The message as it was sent, with its control id: what a person needs to send it again by hand. */
+    @Override
+    public Letter letter(Item<Message> item) {
+        Message m = item.value();
+        StringWriter w = new StringWriter();
+        try (JsonGenerator g = JSON.createGenerator(w)) {
+            g.writeStartObject();
+            g.writeStringField("controlId", m.controlId());
+            g.writeNumberField("readings", m.readings());
+            OutboundMessage encoded = m.encoded();
+            if (encoded != null) {
+                g.writeStringField("hl7", encoded.text());
+            } else {
+                g.writeStringField("problem", m.problem());
+            }
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return new Letter(m.controlId(), m.device().value(), w.toString());
+    }
+}
