@@ -47,7 +47,8 @@ public record GatewaySettings(
         StoreOptions store,
         GuardSettings guard,
         BedSettings beds,
-        MqttEgress.@Nullable Settings mqttEgress) {
+        MqttEgress.@Nullable Settings mqttEgress,
+        @Nullable Pcd01InSettings pcd01In) {
 
     private static final Pattern GATEWAY_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     private static final Pattern REFERENCE = Pattern.compile("Patient/[A-Za-z0-9\\-.]{1,64}");
@@ -64,6 +65,9 @@ public record GatewaySettings(
     public Map<DeviceId, DeviceContext> deviceContexts() {
         Map<DeviceId, DeviceContext> m = new LinkedHashMap<>();
         devices.forEach(d -> m.put(d.id(), d.context()));
+        if (pcd01In != null) {
+            pcd01In.devices().forEach(d -> m.put(d.id(), d.context()));
+        }
         return m;
     }
 
@@ -155,6 +159,7 @@ public record GatewaySettings(
                 .map(e -> mqttEgress(problems, e, gatewayId))
                 .orElse(null);
         org.bedside.uplink.ChartingValidation validation = validation(problems, u.validation());
+        Pcd01InSettings pcd01In = Pcd01InSettings.from(problems, config, beds);
         problems.throwIfAny();
         UplinkSettings uplink = new UplinkSettings(
                 baseUrl,
@@ -177,7 +182,8 @@ public record GatewaySettings(
                 store,
                 guard,
                 beds,
-                egress);
+                egress,
+                pcd01In);
     }
 
     private static boolean egressConfigured(GatewayConfig.MqttEgressConfig e) {
