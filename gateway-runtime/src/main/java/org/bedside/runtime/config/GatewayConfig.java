@@ -183,9 +183,12 @@ public interface GatewayConfig {
         /** Addresses and CIDR ranges that may connect (the reporters); without it, any. */
         Optional<java.util.List<String>> allowedSources();
 
-        /** The longest message taken, in bytes; a longer one is answered with an error and dropped. */
-        @WithDefault("1048576")
-        int maxMessageSize();
+        /**
+         * The longest message taken, in bytes (default 1 MiB); a longer one is answered with an error and dropped. No
+         * {@code @WithDefault}: SmallRye would then make the section present in every configuration (see {@code
+         * mqttEgress}), and its required port missing.
+         */
+        Optional<Integer> maxMessageSize();
 
         /** The zone of a reporter that sends times without an offset; without it such times are no device time. */
         Optional<String> senderZone();

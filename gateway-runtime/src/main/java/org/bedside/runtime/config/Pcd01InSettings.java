@@ -30,6 +30,9 @@ public record Pcd01InSettings(
     /** Who sends PCD-01 over this listener, for the FHIR Device of its devices. */
     public static final String MANUFACTURER = "IHE PCD-01 device observation reporter";
 
+    /** The MLLP framer's bound unless {@code max-message-size} says otherwise: 1 MiB. */
+    public static final int DEFAULT_MAX_MESSAGE_SIZE = 1 << 20;
+
     public static final String DEVICE_TYPE = "Patient monitor (reported over HL7 v2)";
 
     /**
@@ -83,10 +86,11 @@ public record Pcd01InSettings(
                 ok = false;
             }
         }
-        if (p.maxMessageSize() < 1024 || p.maxMessageSize() > 64 * 1024 * 1024) {
+        int maxMessageSize = p.maxMessageSize().orElse(DEFAULT_MAX_MESSAGE_SIZE);
+        if (maxMessageSize < 1024 || maxMessageSize > 64 * 1024 * 1024) {
             problems.add(
                     key + ".max-message-size",
-                    p.maxMessageSize() + " is not between 1024 and 67108864 bytes (default 1048576, 1 MiB)");
+                    maxMessageSize + " is not between 1024 and 67108864 bytes (default 1048576, 1 MiB)");
             ok = false;
         }
         ZoneId zone = null;
@@ -160,7 +164,7 @@ public record Pcd01InSettings(
         return new Pcd01InSettings(
                 new InetSocketAddress(p.host().orElse("127.0.0.1").strip(), p.port()),
                 allowed,
-                p.maxMessageSize(),
+                maxMessageSize,
                 zone,
                 devices);
     }

@@ -15,7 +15,7 @@ class Pcd01InSettingsTest {
             Optional<String> host,
             int port,
             Optional<List<String>> allowedSources,
-            int maxMessageSize,
+            Optional<Integer> maxMessageSize,
             Optional<String> senderZone,
             Map<String, GatewayConfig.Pcd01DeviceConfig> devices)
             implements GatewayConfig.Pcd01InConfig {}
@@ -83,7 +83,7 @@ class Pcd01InSettingsTest {
     private static GatewayConfig config(Map<String, List<String>> bedDevices, GatewayConfig.Pcd01InConfig listener) {
         Map<String, GatewayConfig.BedConfig> beds = new java.util.TreeMap<>();
         int room = 12;
-        for (var e : bedDevices.entrySet()) {
+        for (var e : new java.util.TreeMap<>(bedDevices).entrySet()) {
             beds.put(
                     e.getKey(),
                     new BedSettingsTest.Bed("ICU^" + room++ + "^1", Optional.of(e.getValue()), Optional.empty()));
@@ -99,7 +99,7 @@ class Pcd01InSettingsTest {
                         Optional.of("0.0.0.0"),
                         3001,
                         Optional.of(List.of("10.1.20.0/24")),
-                        65536,
+                        Optional.of(65536),
                         Optional.of("Europe/Berlin"),
                         Map.of(
                                 "bed12-monitor",
@@ -140,7 +140,7 @@ class Pcd01InSettingsTest {
                                 Optional.empty(),
                                 -1,
                                 Optional.of(List.of("ward")),
-                                10,
+                                Optional.of(10),
                                 Optional.of("Mars/Olympus"),
                                 Map.of(
                                         "a", new Device(Optional.empty(), Optional.empty()),
@@ -172,7 +172,7 @@ class Pcd01InSettingsTest {
                                 Optional.empty(),
                                 0,
                                 Optional.empty(),
-                                1048576,
+                                Optional.empty(),
                                 Optional.empty(),
                                 Map.of("m", new Device(Optional.empty(), Optional.empty()))))));
         assertThat(e.problems())
