@@ -183,8 +183,12 @@ public final class Pcd01Inbound implements MllpHandler, AutoCloseable {
                         Decision.error(Hl7Failure.at(
                                 FailureReason.BAD_VALUE,
                                 Hl7Location.component("PV1", group, 3, 1),
-                                "PV1-3 '" + printable(String.valueOf(result.location()))
-                                        + "' names no bed with a PCD-01 device of this gateway (gateway.beds and"
+                                (result.location() == null
+                                                ? "PV1-3 is empty"
+                                                : "PV1-3 '"
+                                                        + printable(result.location()
+                                                                .toString()) + "'")
+                                        + " names no bed with a PCD-01 device of this gateway (gateway.beds and"
                                         + " gateway.pcd01-in.devices)")));
             }
             Map<DeviceId, List<Pcd01Report.Observation>> byDevice = new LinkedHashMap<>();
