@@ -109,8 +109,7 @@ public final class Replay {
             @Override
             public void failure(DecodeFailure f) {
                 counts.failures.merge(f.reason(), 1L, Long::sum);
-                out.println(Json.object(ordered(
-                        "kind", "failure", "reason", f.reason().label(), "detail", f.detail(), "length", f.length())));
+                out.println(failureJson(f.reason().label(), f.detail(), f.length()));
             }
         };
         try (InputStream in = Files.newInputStream(file)) {
@@ -138,8 +137,17 @@ public final class Replay {
     private static int usage(PrintStream err, String problem) {
         err.println("replay: " + problem);
         err.println("usage: bedside replay --driver CODE [--option KEY=VALUE]... FILE");
-        err.println("drivers: " + Drivers.codes());
+        err.println("drivers: " + Drivers.codes() + ", and pcd-01 (HL7 v2 ORU^R01 messages, MLLP-framed or not)");
         return 64;
+    }
+
+    /**
+     * A frame or stretch of bytes that failed, as {@code bedside replay} prints it: {@code
+     * {"kind":"failure","reason":"malformed","detail":"...","length":102}}. Also the form of the replays outside this
+     * module (PCD-01, where the reason is the HL7 failure's).
+     */
+    public static String failureJson(String reason, String detail, long length) {
+        return Json.object(ordered("kind", "failure", "reason", reason, "detail", detail, "length", length));
     }
 
     /**

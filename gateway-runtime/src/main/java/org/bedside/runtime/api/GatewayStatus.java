@@ -10,8 +10,10 @@ import org.bedside.buffer.consumer.ConsumerStatus;
 import org.bedside.buffer.guard.GuardedStore;
 import org.bedside.drivers.pipeline.DevicePipeline;
 import org.bedside.drivers.pipeline.PipelineStatus;
+import org.bedside.hl7.mllp.AckCode;
 import org.bedside.mqtt.MqttEgress;
 import org.bedside.runtime.config.GatewaySettings;
+import org.bedside.runtime.pcd01.Pcd01Inbound;
 import org.bedside.runtime.wiring.Alarms;
 import org.bedside.runtime.wiring.BedAssociations;
 import org.bedside.runtime.wiring.BufferStats;
@@ -33,7 +35,8 @@ public record GatewayStatus(
         List<BedAssociations.BedStatus> beds,
         @Nullable Adt adt,
         List<Consumer> consumers,
-        @Nullable AlarmsStatus alarms) {
+        @Nullable AlarmsStatus alarms,
+        @Nullable Pcd01In pcd01In) {
 
     /**
      * One consumer of the buffer (the FHIR uplink, the MQTT egress...): its state, what waits for it, when it last
@@ -67,6 +70,44 @@ public record GatewayStatus(
      * reasons).
      */
     public record Adt(String listen, Map<String, Long> messages) {}
+
+    /**
+     * The PCD-01 listener: where it listens, its messages by outcome (stored, quarantined, duplicate, no-readings,
+     * store-failed, and refusal reasons), the readings it stored (quarantined ones among them), the acknowledgements
+     * sent by code and the failures before the handler (framing, parsing) by reason.
+     */
+    public record Pcd01In(
+            String listen,
+            Map<String, Long> messages,
+            long readingsStored,
+            long readingsQuarantined,
+            Map<String, Long> acks,
+            Map<String, Long> listenerFailures) {
+
+        static @Nullable Pcd01In of(Optional<Pcd01Inbound> inbound) {
+            if (inbound.isEmpty() || inbound.get().address() == null) {
+                return null;
+            }
+            Pcd01Inbound p = inbound.get();
+            var listen = java.util.Objects.requireNonNull(p.address());
+            Map<String, Long> acks = new java.util.TreeMap<>();
+            var stats = p.listenerStats();
+            if (stats != null) {
+                for (AckCode c : AckCode.values()) {
+                    if (stats.acksSent(c) > 0) {
+                        acks.put(c.name(), stats.acksSent(c));
+                    }
+                }
+            }
+            return new Pcd01In(
+                    "mllp://" + listen.getHostString() + ":" + listen.getPort(),
+                    p.counts(),
+                    p.readingsStored(),
+                    p.readingsQuarantined(),
+                    acks,
+                    stats == null ? Map.of() : stats.failuresByReason());
+        }
+    }
 
     /** The buffer's disk: NORMAL, or THINNING / CRITICAL with the reason. */
     public record Buffer(String level, String reason, double freePercent, Map<String, Long> thinned) {}
@@ -119,7 +160,8 @@ public record GatewayStatus(
             BedAssociations beds,
             Consumers consumers,
             Optional<MqttEgress> mqttEgress,
-            @Nullable Alarms alarms) {}
+            @Nullable Alarms alarms,
+            Optional<Pcd01Inbound> pcd01In) {}
 
     static GatewayStatus of(Sources g) {
         UplinkStatus u = g.uplink().status();
@@ -173,7 +215,8 @@ public record GatewayStatus(
                 g.beds().status(now),
                 adt,
                 consumers,
-                g.alarms() == null ? null : AlarmsStatus.of(g.alarms(), false));
+                g.alarms() == null ? null : AlarmsStatus.of(g.alarms(), false),
+                Pcd01In.of(g.pcd01In()));
     }
 
     private static Consumer consumer(Sources g, BufferConsumer<?> c, Instant now) {

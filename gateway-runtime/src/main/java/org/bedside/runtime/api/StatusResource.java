@@ -19,6 +19,7 @@ import java.util.Optional;
 import org.bedside.buffer.guard.GuardedStore;
 import org.bedside.mqtt.MqttEgress;
 import org.bedside.runtime.config.GatewaySettings;
+import org.bedside.runtime.pcd01.Pcd01Inbound;
 import org.bedside.runtime.wiring.Alarms;
 import org.bedside.runtime.wiring.BedAssociations;
 import org.bedside.runtime.wiring.BufferStats;
@@ -74,6 +75,9 @@ public class StatusResource {
     Optional<MqttEgress> mqttEgress;
 
     @Inject
+    Optional<Pcd01Inbound> pcd01In;
+
+    @Inject
     PageFeed feed;
 
     @Inject
@@ -91,7 +95,8 @@ public class StatusResource {
                 beds,
                 consumers,
                 mqttEgress,
-                alarms));
+                alarms,
+                pcd01In));
     }
 
     @GET

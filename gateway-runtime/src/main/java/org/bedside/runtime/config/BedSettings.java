@@ -79,11 +79,12 @@ public record BedSettings(List<Bed> beds, @Nullable Adt adt) {
             List<DeviceId> devices = new ArrayList<>();
             for (String d : b.devices().orElse(List.of())) {
                 String name = d.strip();
-                if (!config.devices().containsKey(name)) {
+                if (!config.devices().containsKey(name) && !Pcd01InSettings.isDevice(config, name)) {
                     problems.add(
                             key + ".devices",
                             "'" + name + "' is not a device of gateway.devices ("
-                                    + new TreeMap<>(config.devices()).keySet() + ")");
+                                    + new TreeMap<>(config.devices()).keySet() + ")"
+                                    + Pcd01InSettings.deviceNames(config));
                     continue;
                 }
                 String first = bedOfDevice.putIfAbsent(name, e.getKey());

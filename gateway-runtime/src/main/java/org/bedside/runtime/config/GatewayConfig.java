@@ -167,6 +167,52 @@ public interface GatewayConfig {
     }
 
     /**
+     * IHE PCD-01 in: an MLLP listener taking {@code ORU^R01} from device observation reporters (a central station, a
+     * monitor gateway) for the devices configured under it (docs/hl7.md, "PCD-01 in"). Absent: no listener.
+     */
+    Optional<Pcd01InConfig> pcd01In();
+
+    /** The PCD-01 listener. */
+    interface Pcd01InConfig {
+        /** The address to listen on (default {@code 127.0.0.1}); {@code 0.0.0.0} for every interface. */
+        Optional<String> host();
+
+        /** The MLLP port; {@code 0} picks a free one (the log and the status say which). */
+        int port();
+
+        /** Addresses and CIDR ranges that may connect (the reporters); without it, any. */
+        Optional<java.util.List<String>> allowedSources();
+
+        /**
+         * The longest message taken, in bytes (default 1 MiB); a longer one is answered with an error and dropped. No
+         * {@code @WithDefault}: SmallRye would then make the section present in every configuration (see {@code
+         * mqttEgress}), and its required port missing.
+         */
+        Optional<Integer> maxMessageSize();
+
+        /** The zone of a reporter that sends times without an offset; without it such times are no device time. */
+        Optional<String> senderZone();
+
+        /**
+         * The devices behind the reporter, keyed by their name like {@code gateway.devices}; each is listed in the
+         * {@code devices} of its bed ({@code gateway.beds}), whose PV1-3 chooses it.
+         */
+        Map<String, Pcd01DeviceConfig> devices();
+    }
+
+    /** One device behind a PCD-01 reporter. */
+    interface Pcd01DeviceConfig {
+        /** For people; default the key. */
+        Optional<String> name();
+
+        /**
+         * OBX-18 of the device's rows (its EUI-64, entity or universal id): when a bed has several PCD-01 devices, each
+         * names its equipment; a bed's one device without it takes the rows of any equipment.
+         */
+        Optional<String> equipment();
+    }
+
+    /**
      * Publishing what the buffer holds to an MQTT broker (docs/mqtt.md): readings, alarms and device status as SenML, at
      * QoS 1, from a cursor of its own. Absent: nothing is published.
      */

@@ -49,7 +49,8 @@ public record GatewaySettings(
         GuardSettings guard,
         BedSettings beds,
         MqttEgress.@Nullable Settings mqttEgress,
-        Pcd01Out.@Nullable Settings pcd01Out) {
+        Pcd01Out.@Nullable Settings pcd01Out,
+        @Nullable Pcd01InSettings pcd01In) {
 
     private static final Pattern GATEWAY_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     private static final Pattern REFERENCE = Pattern.compile("Patient/[A-Za-z0-9\\-.]{1,64}");
@@ -66,6 +67,9 @@ public record GatewaySettings(
     public Map<DeviceId, DeviceContext> deviceContexts() {
         Map<DeviceId, DeviceContext> m = new LinkedHashMap<>();
         devices.forEach(d -> m.put(d.id(), d.context()));
+        if (pcd01In != null) {
+            pcd01In.devices().forEach(d -> m.put(d.id(), d.context()));
+        }
         return m;
     }
 
@@ -161,6 +165,7 @@ public record GatewaySettings(
                 .filter(Pcd01OutSettings::configured)
                 .map(p -> Pcd01OutSettings.from(problems, p, gatewayId, u.maxClockSkew()))
                 .orElse(null);
+        Pcd01InSettings pcd01In = Pcd01InSettings.from(problems, config, beds);
         problems.throwIfAny();
         UplinkSettings uplink = new UplinkSettings(
                 baseUrl,
@@ -184,7 +189,8 @@ public record GatewaySettings(
                 guard,
                 beds,
                 egress,
-                pcd01Out);
+                pcd01Out,
+                pcd01In);
     }
 
     private static boolean egressConfigured(GatewayConfig.MqttEgressConfig e) {

@@ -23,6 +23,7 @@ import org.bedside.patients.AuditLog;
 import org.bedside.patients.BedLocation;
 import org.bedside.patients.BedTimeline;
 import org.bedside.patients.PatientAssociations;
+import org.bedside.patients.PatientKey;
 import org.bedside.patients.adt.AdtHandler;
 import org.bedside.runtime.config.BedSettings;
 import org.bedside.uplink.DeviceContext;
@@ -167,6 +168,32 @@ public final class BedAssociations implements Subjects, AutoCloseable {
                 return BedAssociations.this.version();
             }
         };
+    }
+
+    /**
+     * Who the gateway's own association puts in {@code bed} at {@code time}, for a reporter's PID-3 to be compared with
+     * (PCD-01 in): the ADT occupants (none, one, or two in a conflict); null when the bed's patient is fixed by the
+     * configuration or there is no ADT, so that no MRN is known to compare with.
+     */
+    public @Nullable List<PatientKey> adtPatientsAt(BedLocation bed, Instant time) {
+        PatientAssociations a = associations;
+        if (a == null || settings.adt() == null) {
+            return null;
+        }
+        for (BedSettings.Bed b : settings.beds()) {
+            if (b.location().equals(bed) && b.fixedPatient() != null) {
+                return null;
+            }
+        }
+        return a.timeline(bed).occupantsAt(time).stream()
+                .map(BedTimeline.Occupant::patient)
+                .toList();
+    }
+
+    /** The assigning authorities (PID-3.4) whose MRs name patients, in order; empty without ADT. */
+    public List<String> assigningAuthorities() {
+        BedSettings.Adt adt = settings.adt();
+        return adt == null ? List.of() : List.copyOf(adt.identifierSystems().keySet());
     }
 
     /** A short stable name of one association, for Observation identifiers: no patient data in clear. */

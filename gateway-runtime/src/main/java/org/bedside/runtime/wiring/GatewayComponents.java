@@ -42,6 +42,8 @@ import org.bedside.runtime.config.BedSettings;
 import org.bedside.runtime.config.ConfigProblems;
 import org.bedside.runtime.config.GatewayConfig;
 import org.bedside.runtime.config.GatewaySettings;
+import org.bedside.runtime.config.Pcd01InSettings;
+import org.bedside.runtime.pcd01.Pcd01Inbound;
 import org.bedside.uplink.Pcd01Out;
 import org.bedside.uplink.Pcd01Sink;
 import org.bedside.uplink.UplinkWorker;
@@ -167,6 +169,28 @@ public class GatewayComponents {
 
     void closeBedAssociations(@Disposes BedAssociations beds) {
         beds.close();
+    }
+
+    /**
+     * PCD-01 in, when {@code gateway.pcd01-in} is configured: its listener (started by the lifecycle) appends to the
+     * store like a device pipeline; the messages already stored are read back from the buffer here.
+     */
+    @Produces
+    @Singleton
+    Optional<Pcd01Inbound> pcd01In(GatewaySettings s, GuardedStore store, BedAssociations beds) {
+        Pcd01InSettings p = s.pcd01In();
+        if (p == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(new Pcd01Inbound(p, store, beds::adtPatientsAt, beds.assigningAuthorities()));
+        } catch (StoreException e) {
+            throw dataDirectory("cannot read back the PCD-01 messages already stored: " + e.getMessage(), e);
+        }
+    }
+
+    void closePcd01In(@Disposes Optional<Pcd01Inbound> pcd01In) {
+        pcd01In.ifPresent(Pcd01Inbound::close);
     }
 
     @Produces

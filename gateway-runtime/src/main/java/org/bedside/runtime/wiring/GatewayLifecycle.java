@@ -7,12 +7,14 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.bedside.buffer.StoreException;
 import org.bedside.buffer.guard.GuardedStore;
 import org.bedside.runtime.config.GatewaySettings;
+import org.bedside.runtime.pcd01.Pcd01Inbound;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,6 +45,9 @@ public class GatewayLifecycle {
 
     @Inject
     BedAssociations beds;
+
+    @Inject
+    Optional<Pcd01Inbound> pcd01In;
 
     private final Instant startedAt = Instant.now();
     private @Nullable ScheduledExecutorService housekeeping;
@@ -76,6 +81,15 @@ public class GatewayLifecycle {
         // A silent MQTT device's redelivery bookmark moves on, so that it holds back the buffer's retention little.
         h.scheduleWithFixedDelay(() -> devices.expireRedeliveries(Instant.now()), 60, 60, TimeUnit.SECONDS);
         housekeeping = h;
+        pcd01In.ifPresent(p -> {
+            // Like a device: after the consumers, so that they hear of its first appends.
+            try {
+                p.start();
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException("gateway.pcd01-in: cannot listen: " + e.getMessage(), e);
+            }
+            h.scheduleWithFixedDelay(() -> p.expire(Instant.now()), 60, 60, TimeUnit.SECONDS);
+        });
         devices.start();
         started = true;
         LOG.info(
@@ -109,6 +123,7 @@ public class GatewayLifecycle {
             return;
         }
         devices.close();
+        pcd01In.ifPresent(Pcd01Inbound::stop);
         ScheduledExecutorService h = housekeeping;
         if (h != null) {
             h.shutdownNow();

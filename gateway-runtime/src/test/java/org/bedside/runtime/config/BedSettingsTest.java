@@ -70,6 +70,11 @@ class BedSettingsTest {
         }
 
         @Override
+        public Optional<Pcd01InConfig> pcd01In() {
+            return base.pcd01In();
+        }
+
+        @Override
         public AlarmsConfig alarms() {
             return base.alarms();
         }

@@ -265,6 +265,11 @@ class GatewaySettingsTest {
         }
 
         @Override
+        public Optional<Pcd01InConfig> pcd01In() {
+            return Optional.empty();
+        }
+
+        @Override
         public BufferConfig buffer() {
             return new BufferConfig() {
                 @Override
