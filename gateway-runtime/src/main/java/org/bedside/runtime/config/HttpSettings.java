@@ -36,7 +36,7 @@ public record HttpSettings(@Nullable Path usersFile, UsersFile users, boolean be
         public static Listen of(Config c) {
             return new Listen(
                     c.getOptionalValue(HOST, String.class)
-                            .orElse("0.0.0.0"), // Quarkus's own default; application.yaml says 127.0.0.1
+                            .orElse("127.0.0.1"), // application.yaml's default, which a box's file overrides
                     c.getOptionalValues(CERTIFICATES, String.class).orElse(List.of()),
                     c.getOptionalValues(KEYS, String.class).orElse(List.of()),
                     c.getOptionalValue(INSECURE, String.class).orElse("enabled"));

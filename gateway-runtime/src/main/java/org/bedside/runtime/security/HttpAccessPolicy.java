@@ -4,6 +4,7 @@ import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.vertx.http.runtime.security.HttpSecurityPolicy;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.vertx.core.net.HostAndPort;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -15,6 +16,7 @@ import org.bedside.runtime.security.HttpAccess.Caller;
 import org.bedside.runtime.security.HttpAccess.Decision;
 import org.bedside.runtime.security.HttpAccess.Permit;
 import org.bedside.runtime.security.HttpAccess.Refuse;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,7 +50,7 @@ public class HttpAccessPolicy implements HttpSecurityPolicy {
                     caller,
                     rc.request().getHeader(HttpAccess.CSRF_HEADER),
                     rc.request().getHeader("Origin"),
-                    rc.request().getHeader("Host"),
+                    authority(rc),
                     rc.request().scheme());
             Decision decision = HttpAccess.decide(request);
             if (decision instanceof Refuse r) {
@@ -93,6 +95,16 @@ public class HttpAccessPolicy implements HttpSecurityPolicy {
             }
         }));
         return CheckResult.PERMIT;
+    }
+
+    /** The host and port the request was sent to: HTTP/1.1's {@code Host}, HTTP/2's {@code :authority}. */
+    private static @Nullable String authority(RoutingContext rc) {
+        HostAndPort a = rc.request().authority();
+        if (a == null || a.host() == null) {
+            return null;
+        }
+        String host = a.host().contains(":") && !a.host().startsWith("[") ? "[" + a.host() + "]" : a.host();
+        return a.port() >= 0 ? host + ":" + a.port() : host;
     }
 
     /** The peer's address: the socket's, never a header (a proxy's headers are not trusted). */

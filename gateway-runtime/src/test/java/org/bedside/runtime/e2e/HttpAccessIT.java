@@ -19,6 +19,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -239,12 +241,19 @@ class HttpAccessIT {
 
     /** Every JAX-RS method of the gateway's resources that is not a read. */
     private static List<Endpoint> writeEndpoints() throws Exception {
-        Path classes = Path.of(StatusResource.class
+        // target/classes, or under failsafe the module's jar
+        Path location = Path.of(StatusResource.class
                 .getProtectionDomain()
                 .getCodeSource()
                 .getLocation()
                 .toURI());
-        Path api = classes.resolve("org/bedside/runtime/api");
+        try (FileSystem jar = Files.isDirectory(location) ? null : FileSystems.newFileSystem(location)) {
+            Path api = (jar == null ? location : jar.getPath("/")).resolve("org/bedside/runtime/api");
+            return writeEndpoints(api);
+        }
+    }
+
+    private static List<Endpoint> writeEndpoints(Path api) throws Exception {
         List<Endpoint> out = new ArrayList<>();
         try (Stream<Path> files = Files.list(api)) {
             for (Path f :
