@@ -80,8 +80,8 @@ public final class UserCommand {
             Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         }
         Files.writeString(file, line + "\n", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
-        err.println(
-                "user: added " + name + " " + roles + " to " + file + " (the gateway reads it at start: restart it)");
+        err.println("user: added " + name + " " + roles + " to " + file
+                + " (a running gateway reads it again at the next sign-in)");
         return 0;
     }
 }
