@@ -69,6 +69,8 @@ public final class ConfigFile {
             throw new Unusable(List.of(file + ": " + e.getMessage()));
         }
         GatewaySettings settings = GatewaySettings.from(config.getConfigMapping(GatewayConfig.class));
+        // The gateway's own HTTP is checked as at start (HTTPS beyond loopback, the users file).
+        HttpSettings.from(config.getConfigMapping(GatewayConfig.class).http(), HttpSettings.Listen.of(config));
         int port = config.getOptionalValue("quarkus.http.port", Integer.class).orElse(DEFAULT_HTTP_PORT);
         return new Loaded(file, settings, port);
     }

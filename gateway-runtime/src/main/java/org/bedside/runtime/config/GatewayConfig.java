@@ -42,6 +42,18 @@ public interface GatewayConfig {
     /** The alarm engine and the alert destinations (docs/alarms.md, docs/configuration.md). */
     AlarmsConfig alarms();
 
+    /** Who may use the gateway's own HTTP beyond reading on this box (docs/security.md). */
+    HttpConfig http();
+
+    interface HttpConfig {
+        /**
+         * The users of the page and its API, {@code NAME:BCRYPT-HASH:ROLES} a line ({@code bedside user add} writes
+         * one), readable by the gateway's user only. Without it nobody can sign in: reading works from this box only,
+         * and nothing can be changed.
+         */
+        Optional<String> usersFile();
+    }
+
     /** Alarm filtering per care unit, and where alerts go. */
     interface AlarmsConfig {
         /** Whether the alarm engine runs (it reads the buffer under its own cursor, {@code alarms}). */

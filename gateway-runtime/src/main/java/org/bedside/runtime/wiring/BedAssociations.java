@@ -61,6 +61,11 @@ public final class BedAssociations implements Subjects, AutoCloseable {
                 : new AdtHandler(adt.zone(), List.copyOf(adt.identifierSystems().keySet()), associations, audit);
     }
 
+    /** The box's audit log, which the HTTP side writes too (org.bedside.runtime.security.HttpAudit). */
+    public AuditLog audit() {
+        return audit;
+    }
+
     /** The beds' locations that take their patient from ADT. */
     static Set<BedLocation> adtBeds(BedSettings settings) {
         return settings.beds().stream()

@@ -78,6 +78,11 @@ class BedSettingsTest {
         public AlarmsConfig alarms() {
             return base.alarms();
         }
+
+        @Override
+        public HttpConfig http() {
+            return base.http();
+        }
     }
 
     static GatewayConfig config(Map<String, GatewayConfig.BedConfig> beds, Optional<GatewayConfig.AdtConfig> adt) {

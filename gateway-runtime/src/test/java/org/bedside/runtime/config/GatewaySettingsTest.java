@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.bedside.drivers.spi.SerialSettings;
@@ -302,6 +303,11 @@ class GatewaySettingsTest {
         @Override
         public AlarmsConfig alarms() {
             throw new UnsupportedOperationException("read by AlarmSettings, tested in AlarmSettingsTest");
+        }
+
+        @Override
+        public HttpConfig http() {
+            throw new UnsupportedOperationException("read by HttpSettings, tested below");
         }
     }
 
@@ -833,5 +839,94 @@ class GatewaySettingsTest {
                       trust-file: /nonexistent/hospital-ca.pem
                 """));
         assertThat(tls.problems()).singleElement().asString().startsWith("gateway.pcd01-out.tls.trust-file: ");
+    }
+
+    private static final String OPERATOR_LINE =
+            "ops:" + io.quarkus.elytron.security.common.BcryptUtil.bcryptHash("secret", 4) + ":operator";
+
+    private static GatewayConfig.HttpConfig users(Optional<String> file) {
+        return () -> file;
+    }
+
+    private static Path file(Path dir, String name, String text, String mode) throws Exception {
+        Path f = dir.resolve(name);
+        Files.writeString(f, text);
+        Files.setPosixFilePermissions(f, PosixFilePermissions.fromString(mode));
+        return f;
+    }
+
+    @Test
+    void theGatewaysOwnHttpOnLoopbackNeedsNothingAndBeyondItHttpsOnlyAndUsers(@TempDir Path dir) throws Exception {
+        HttpSettings local = HttpSettings.from(
+                users(Optional.empty()), new HttpSettings.Listen("127.0.0.1", List.of(), List.of(), "enabled"));
+        assertThat(local.beyondLoopback()).isFalse();
+        assertThat(local.users().size()).isZero();
+
+        Path usersFile = file(dir, "users", "# the ward's biomeds\n" + OPERATOR_LINE + "\n", "rw-------");
+        Path key = file(dir, "page.key", "not read here", "rw-------");
+        HttpSettings open = HttpSettings.from(
+                users(Optional.of(usersFile.toString())),
+                new HttpSettings.Listen(
+                        "0.0.0.0", List.of("/etc/bedside/page.crt"), List.of(key.toString()), "disabled"));
+        assertThat(open.beyondLoopback()).isTrue();
+        assertThat(open.users().find("ops"))
+                .hasValueSatisfying(u -> assertThat(u.roles()).containsExactly("operator"));
+    }
+
+    @Test
+    void namesEveryProblemOfTheGatewaysOwnHttpWithItsKey(@TempDir Path dir) throws Exception {
+        ConfigProblems clear = catchThrowableOfType(
+                ConfigProblems.class,
+                () -> HttpSettings.from(
+                        users(Optional.empty()), new HttpSettings.Listen("0.0.0.0", List.of(), List.of(), "enabled")));
+        assertThat(clear.problems())
+                .containsExactly(
+                        "quarkus.http.ssl.certificate.files: the page listens on 0.0.0.0, beyond this box, without"
+                                + " TLS: give its certificate and key as PEM files in quarkus.http.ssl.certificate.files"
+                                + " and quarkus.http.ssl.certificate.key-files, or set quarkus.http.host to 127.0.0.1",
+                        "gateway.http.users-file: the page listens on 0.0.0.0, beyond this box, but has no users:"
+                                + " nobody could read it (bedside user add NAME --file FILE writes one)");
+
+        Path readableUsers = file(dir, "users", OPERATOR_LINE + "\n", "rw-r--r--");
+        Path readableKey = file(dir, "page.key", "not read here", "rw-r-----");
+        ConfigProblems mixed = catchThrowableOfType(
+                ConfigProblems.class,
+                () -> HttpSettings.from(
+                        users(Optional.of(readableUsers.toString())),
+                        new HttpSettings.Listen(
+                                "192.0.2.2",
+                                List.of("/etc/bedside/page.crt"),
+                                List.of(readableKey.toString()),
+                                "redirect")));
+        assertThat(mixed.problems()).hasSize(3);
+        assertThat(mixed.problems().get(0))
+                .startsWith("quarkus.http.ssl.certificate.key-files: the page's TLS key " + readableKey)
+                .contains("chmod 600 " + readableKey);
+        assertThat(mixed.problems().get(1))
+                .isEqualTo("quarkus.http.insecure-requests: 'redirect': the page listens on 192.0.2.2, beyond this"
+                        + " box, so plain HTTP must not answer beside HTTPS: set it to disabled");
+        assertThat(mixed.problems().get(2))
+                .startsWith("gateway.http.users-file: the users file " + readableUsers)
+                .contains("chmod 600 " + readableUsers)
+                .doesNotContain("$2a$");
+
+        ConfigProblems noKey = catchThrowableOfType(
+                ConfigProblems.class,
+                () -> HttpSettings.from(
+                        users(Optional.empty()),
+                        new HttpSettings.Listen("localhost", List.of("/etc/bedside/page.crt"), List.of(), "enabled")));
+        assertThat(noKey.problems())
+                .containsExactly("quarkus.http.ssl.certificate.key-files: a certificate is given in"
+                        + " quarkus.http.ssl.certificate.files but not its key (PEM)");
+
+        Path badRole = file(dir, "bad-role", OPERATOR_LINE.replace(":operator", ":admin") + "\n", "rw-------");
+        ConfigProblems role = catchThrowableOfType(
+                ConfigProblems.class,
+                () -> HttpSettings.from(
+                        users(Optional.of(badRole.toString())),
+                        new HttpSettings.Listen("127.0.0.1", List.of(), List.of(), "enabled")));
+        assertThat(role.problems())
+                .containsExactly(
+                        "gateway.http.users-file: " + badRole + " line 1: 'admin' is not a role (viewer, operator)");
     }
 }

@@ -83,6 +83,11 @@ class Pcd01InSettingsTest {
         public Optional<Pcd01OutConfig> pcd01Out() {
             return base.pcd01Out();
         }
+
+        @Override
+        public HttpConfig http() {
+            return base.http();
+        }
     }
 
     private static GatewayConfig config(Map<String, List<String>> bedDevices, GatewayConfig.Pcd01InConfig listener) {

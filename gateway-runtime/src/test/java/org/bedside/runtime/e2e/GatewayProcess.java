@@ -33,6 +33,11 @@ final class GatewayProcess implements AutoCloseable {
     /** Added to the gateway's environment (systemd's NOTIFY_SOCKET...). */
     private final Map<String, String> environment;
 
+    /** http, or https for a gateway that serves HTTPS only ({@link #startHttps}). */
+    private String scheme = "http";
+
+    private HttpClient client = HTTP;
+
     private Process process;
     private int starts;
 
@@ -71,6 +76,27 @@ final class GatewayProcess implements AutoCloseable {
         Path config = workDir.resolve("gateway.yaml");
         Files.writeString(config, yaml + "\nquarkus:\n  http:\n    port: " + port + "\n");
         GatewayProcess g = new GatewayProcess(config, workDir.resolve("gateway.log"), port, prefix, environment);
+        g.launch();
+        g.awaitLive(Duration.ofSeconds(60));
+        return g;
+    }
+
+    /**
+     * Starts a gateway that serves HTTPS only: {@code yaml} must have no {@code quarkus:} section; {@code quarkusHttp}
+     * is put under {@code quarkus.http} (host, certificate, insecure-requests), beside the {@code ssl-port} chosen here.
+     * {@link #get} and {@link #url} then speak HTTPS to 127.0.0.1 through {@code client}.
+     */
+    static GatewayProcess startHttps(Path workDir, String yaml, String quarkusHttp, HttpClient client)
+            throws IOException, InterruptedException {
+        int port = freePort();
+        Path config = workDir.resolve("gateway.yaml");
+        Files.writeString(
+                config,
+                yaml + "\nquarkus:\n  http:\n    ssl-port: " + port + "\n"
+                        + quarkusHttp.stripTrailing().indent(4));
+        GatewayProcess g = new GatewayProcess(config, workDir.resolve("gateway.log"), port);
+        g.scheme = "https";
+        g.client = client;
         g.launch();
         g.awaitLive(Duration.ofSeconds(60));
         return g;
@@ -124,13 +150,13 @@ final class GatewayProcess implements AutoCloseable {
     }
 
     URI url(String path) {
-        return URI.create("http://127.0.0.1:" + port + path);
+        return URI.create(scheme + "://127.0.0.1:" + port + path);
     }
 
     /** GET on the gateway; the body, or null when it does not answer. */
     String get(String path) {
         try {
-            HttpResponse<String> r = HTTP.send(
+            HttpResponse<String> r = client.send(
                     HttpRequest.newBuilder(url(path))
                             .timeout(Duration.ofSeconds(5))
                             .build(),
