@@ -33,6 +33,7 @@ public final class CaptureWriter implements ByteTap, AutoCloseable {
     private long reads;
     private long writes;
     private @Nullable String stopped;
+    private boolean failed;
 
     /**
      * Creates {@code file} (it must not exist) with mode 0600 and writes the header.
@@ -140,7 +141,7 @@ public final class CaptureWriter implements ByteTap, AutoCloseable {
             payload.duplicate().get(chunk);
             out.write(chunk);
         } catch (IOException e) {
-            stopped = "cannot write " + file + ": " + e.getMessage();
+            failed("cannot write " + file + ": " + e.getMessage());
             return;
         }
         bytes += size;
@@ -151,14 +152,26 @@ public final class CaptureWriter implements ByteTap, AutoCloseable {
         }
     }
 
+    /** Whether a write to the file failed (the capture then stopped; what was written before is in the file). */
+    public synchronized boolean failed() {
+        return failed;
+    }
+
+    private void failed(String why) {
+        if (!failed) {
+            failed = true;
+            if (stopped == null || stopped.equals("closed")) {
+                stopped = why;
+            }
+        }
+    }
+
     /** Writes what is buffered to the file; a failure stops the capture and says why. */
     public synchronized void flush() {
         try {
             out.flush();
         } catch (IOException e) {
-            if (stopped == null) {
-                stopped = "cannot write " + file + ": " + e.getMessage();
-            }
+            failed("cannot write " + file + ": " + e.getMessage());
         }
     }
 

@@ -11,6 +11,7 @@ import org.bedside.buffer.guard.GuardedStore;
 import org.bedside.drivers.pipeline.DevicePipeline;
 import org.bedside.drivers.pipeline.PipelineStatus;
 import org.bedside.mqtt.MqttEgress;
+import org.bedside.runtime.capture.Captures;
 import org.bedside.runtime.config.GatewaySettings;
 import org.bedside.runtime.wiring.Alarms;
 import org.bedside.runtime.wiring.BedAssociations;
@@ -21,7 +22,10 @@ import org.bedside.uplink.UplinkStatus;
 import org.bedside.uplink.UplinkWorker;
 import org.jspecify.annotations.Nullable;
 
-/** What the status page shows, as served at {@code /api/status}. */
+/**
+ * What the status page shows, as served at {@code /api/status}; {@code captures} are the captures being recorded now
+ * ({@code bedside capture}).
+ */
 public record GatewayStatus(
         String gateway,
         String bed,
@@ -33,7 +37,8 @@ public record GatewayStatus(
         List<BedAssociations.BedStatus> beds,
         @Nullable Adt adt,
         List<Consumer> consumers,
-        @Nullable AlarmsStatus alarms) {
+        @Nullable AlarmsStatus alarms,
+        @Nullable List<Captures.CaptureStatus> captures) {
 
     /**
      * One consumer of the buffer (the FHIR uplink, the MQTT egress...): its state, what waits for it, when it last
@@ -119,7 +124,8 @@ public record GatewayStatus(
             BedAssociations beds,
             Consumers consumers,
             Optional<MqttEgress> mqttEgress,
-            @Nullable Alarms alarms) {}
+            @Nullable Alarms alarms,
+            Captures captures) {}
 
     static GatewayStatus of(Sources g) {
         UplinkStatus u = g.uplink().status();
@@ -173,7 +179,10 @@ public record GatewayStatus(
                 g.beds().status(now),
                 adt,
                 consumers,
-                g.alarms() == null ? null : AlarmsStatus.of(g.alarms(), false));
+                g.alarms() == null ? null : AlarmsStatus.of(g.alarms(), false),
+                // Only the running ones: the page says a capture is being recorded while it is (GET /api/captures
+                // lists the ended ones too).
+                g.captures().runningNow());
     }
 
     private static Consumer consumer(Sources g, BufferConsumer<?> c, Instant now) {

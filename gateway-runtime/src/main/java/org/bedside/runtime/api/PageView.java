@@ -28,7 +28,8 @@ public record PageView(
         AlertsTile alerts,
         UplinkTile uplink,
         BufferTile buffer,
-        List<BedTile> beds) {
+        List<BedTile> beds,
+        List<String> captures) {
 
     /** A state in words, with a symbol that tells it apart without colour, and the style class that colours it. */
     public record Look(String word, String symbol, String css) {}
@@ -255,6 +256,16 @@ public record PageView(
                     held == null ? "" : held));
         }
 
+        List<String> captures = new ArrayList<>();
+        if (s.captures() != null) {
+            for (var c : s.captures()) {
+                captures.add("Recording a capture of " + names.getOrDefault(c.device(), c.device())
+                        + " for the developers until " + clock.format(c.until()) + " ("
+                        + org.bedside.runtime.config.CaptureSettings.describe(c.bytes()) + " of at most "
+                        + org.bedside.runtime.config.CaptureSettings.describe(c.maxBytes())
+                        + "): the file holds patient data.");
+            }
+        }
         return new PageView(
                 s.bed(),
                 s.gateway(),
@@ -263,7 +274,8 @@ public record PageView(
                 new AlertsTile(summary, alerts),
                 uplink,
                 buffer,
-                beds);
+                beds,
+                captures);
     }
 
     static Look link(String state) {

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Optional;
 import org.bedside.buffer.guard.GuardedStore;
 import org.bedside.mqtt.MqttEgress;
+import org.bedside.runtime.capture.Captures;
 import org.bedside.runtime.config.GatewaySettings;
 import org.bedside.runtime.wiring.Alarms;
 import org.bedside.runtime.wiring.BedAssociations;
@@ -77,6 +78,9 @@ public class StatusResource {
     PageFeed feed;
 
     @Inject
+    Captures captures;
+
+    @Inject
     @Location("page.html")
     Template page;
 
@@ -91,7 +95,8 @@ public class StatusResource {
                 beds,
                 consumers,
                 mqttEgress,
-                alarms));
+                alarms,
+                captures));
     }
 
     @GET

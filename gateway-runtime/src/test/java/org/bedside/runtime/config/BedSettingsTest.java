@@ -68,6 +68,11 @@ class BedSettingsTest {
         public AlarmsConfig alarms() {
             return base.alarms();
         }
+
+        @Override
+        public CaptureConfig capture() {
+            return base.capture();
+        }
     }
 
     static GatewayConfig config(Map<String, GatewayConfig.BedConfig> beds, Optional<GatewayConfig.AdtConfig> adt) {

@@ -293,6 +293,11 @@ class GatewaySettingsTest {
         public AlarmsConfig alarms() {
             throw new UnsupportedOperationException("read by AlarmSettings, tested in AlarmSettingsTest");
         }
+
+        @Override
+        public CaptureConfig capture() {
+            throw new UnsupportedOperationException("read by CaptureSettings, tested in CaptureSettingsTest");
+        }
     }
 
     private static GatewayConfig.DeviceConfig masimo(String port, Map<String, String> options) {
