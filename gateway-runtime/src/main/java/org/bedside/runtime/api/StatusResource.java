@@ -176,6 +176,8 @@ public class StatusResource {
         GatewayStatus status = snapshot();
         RecentReadings r = feed.recent();
         List<RecentReadings.Latest> latest = r.latest(now);
-        return new Rendered(PageView.of(status, latest, r.reports(now), now, ZoneId.systemDefault()), latest);
+        // The page lists the engine's open alerts; /api/status only counts them.
+        AlarmsStatus engine = AlarmsStatus.of(alarms, true);
+        return new Rendered(PageView.of(status, engine, latest, r.reports(now), now, ZoneId.systemDefault()), latest);
     }
 }
