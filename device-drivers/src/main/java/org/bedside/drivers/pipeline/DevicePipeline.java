@@ -81,6 +81,9 @@ public final class DevicePipeline implements AutoCloseable {
     private volatile long lastTurnNanos = System.nanoTime();
 
     private volatile @Nullable Link link;
+    /** Sees the link's bytes while a capture runs; null otherwise. */
+    private volatile @Nullable ByteTap tap;
+
     private volatile @Nullable DeviceSession session;
     private @Nullable Thread thread;
     private Instant lastStamp = Instant.EPOCH;
@@ -160,6 +163,14 @@ public final class DevicePipeline implements AutoCloseable {
         return lastTurnNanos;
     }
 
+    /**
+     * Puts a tap on the link's bytes ({@code bedside capture}), or removes it with null. It sees what is read and
+     * written from the next read on; a tap already in place is replaced.
+     */
+    public void tap(@Nullable ByteTap newTap) {
+        tap = newTap;
+    }
+
     public PipelineStatus status() {
         Map<DecodeFailure.Reason, Long> counts = new EnumMap<>(DecodeFailure.Reason.class);
         failures.forEach((reason, count) -> counts.put(reason, count.get()));
@@ -210,9 +221,11 @@ public final class DevicePipeline implements AutoCloseable {
             LOG.info("Device {}: connected to {}", device, transport.describe());
             setState(LinkState.CONNECTED, "connected to " + transport.describe());
             record(DeviceStatus.Code.CONNECTED, "connected to " + transport.describe());
+            toTap(t -> t.opened(transport.describe()));
             String why = readUntilLost(opened);
             opened.close();
             link = null;
+            toTap(t -> t.closed(why));
             if (running) {
                 LOG.warn("Device {}: {}", device, why);
                 setState(LinkState.DISCONNECTED, why);
@@ -234,7 +247,12 @@ public final class DevicePipeline implements AutoCloseable {
         }
         session = s;
         try {
-            s.start(message -> l.write(ByteBuffer.wrap(message)), System.nanoTime());
+            s.start(
+                    message -> {
+                        l.write(ByteBuffer.wrap(message));
+                        toTap(t -> t.written(ByteBuffer.wrap(message).asReadOnlyBuffer()));
+                    },
+                    System.nanoTime());
             return read(l, s);
         } catch (IOException | RuntimeException e) {
             return "session ended: " + e.getMessage();
@@ -283,6 +301,8 @@ public final class DevicePipeline implements AutoCloseable {
                 bytes.addAndGet(n);
                 lastBytesNanos = now;
                 buffer.flip();
+                ByteBuffer read = buffer.asReadOnlyBuffer();
+                toTap(t -> t.read(read));
                 long storeFailuresBefore = storeFailures.get();
                 framer.feed(buffer, frameSink);
                 if (sessionError[0] != null) {
@@ -317,6 +337,20 @@ public final class DevicePipeline implements AutoCloseable {
             }
         }
         return "stopped";
+    }
+
+    /** Hands something to the tap, if there is one; a tap that throws is removed: a capture never stops a device. */
+    private void toTap(java.util.function.Consumer<ByteTap> call) {
+        ByteTap t = tap;
+        if (t == null) {
+            return;
+        }
+        try {
+            call.accept(t);
+        } catch (RuntimeException e) {
+            tap = null;
+            LOG.warn("Device {}: the capture's tap failed and was removed: {}", device, e.toString());
+        }
     }
 
     private void onSessionFrame(DeviceSession s, ByteBuffer frame) throws IOException {

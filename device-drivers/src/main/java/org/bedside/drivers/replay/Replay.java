@@ -8,11 +8,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.EnumMap;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.bedside.drivers.Drivers;
+import org.bedside.drivers.capture.CaptureFile;
 import org.bedside.drivers.spi.DecodeFailure;
 import org.bedside.drivers.spi.DecodeResult;
 import org.bedside.drivers.spi.DeviceDriver;
@@ -34,11 +36,17 @@ import org.bedside.model.Reading;
 import org.bedside.model.WaveformSegment;
 
 /**
- * Decodes a raw capture of device-to-host bytes with a driver and prints one JSON object per reading, and one with
- * {@code "kind":"failure"} per frame or stretch of bytes that failed, in stream order. A summary goes to stderr.
+ * Decodes a capture with a driver and prints one JSON object per reading, and one with {@code "kind":"failure"} per
+ * frame or stretch of bytes that failed, in stream order. A summary goes to stderr.
+ *
+ * <p>The file is either raw device-to-host bytes, or a capture of {@code bedside capture} ({@link CaptureFile}): then
+ * the driver and its options default to the header's, each read is decoded with its own time as the receive time, the
+ * framer starts afresh where a link opened (as the gateway's did), and the bytes the gateway wrote and the link's
+ * openings and closings are printed in their place: {@code {"kind":"written","at":"...","length":5,"hex":"1b5235"}},
+ * {@code {"kind":"link","event":"opened","at":"...","detail":"serial:..."}}.
  *
  * <pre>
- * usage: replay --driver CODE [--option KEY=VALUE]... FILE
+ * usage: replay [--driver CODE] [--option KEY=VALUE]... FILE
  * {"kind":"numeric","mdc":150456,"refId":"MDC_PULS_OXIM_SAT_O2","label":"SpO2","loinc":"59408-5","value":"97",
  *  "unit":"%","deviceTime":"2026-11-22T09:59:58Z","status":"valid"}
  * {"kind":"failure","reason":"malformed","detail":"SPO2 value '9x8%' is not a number","length":102}
@@ -57,7 +65,8 @@ public final class Replay {
         System.exit(run(args, System.out, System.err));
     }
 
-    static int run(String[] args, PrintStream out, PrintStream err) {
+    /** Runs the command; returns its exit code (0, 2 for an unreadable file, 64 for a usage error). */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
         String driverCode = null;
         Path file = null;
         Map<String, String> options = new LinkedHashMap<>();
@@ -74,8 +83,29 @@ public final class Replay {
                 return usage(err, "unexpected argument '" + a + "'");
             }
         }
-        if (driverCode == null || file == null) {
-            return usage(err, "a driver and a file are needed");
+        if (file == null) {
+            return usage(err, "a file is needed");
+        }
+        CaptureFile.Header header = null;
+        try {
+            if (CaptureFile.isCapture(file)) {
+                header = CaptureFile.header(file);
+            }
+        } catch (IOException e) {
+            err.println("replay: cannot read " + file + ": " + e.getMessage());
+            return 2;
+        }
+        if (header != null) {
+            if (driverCode == null) {
+                driverCode = header.get("driver");
+            }
+            Map<String, String> merged = new LinkedHashMap<>(header.options());
+            merged.putAll(options);
+            options.clear();
+            options.putAll(merged);
+        }
+        if (driverCode == null) {
+            return usage(err, "a driver is needed for a raw capture (--driver CODE)");
         }
         DeviceDriver driver = Drivers.byCode(driverCode).orElse(null);
         if (driver == null) {
@@ -91,11 +121,12 @@ public final class Replay {
         }
         FrameDecoder framer = driver.newFrameDecoder(driverOptions);
         Counts counts = new Counts();
+        Instant[] receivedAt = {RECEIVED_AT};
         FrameSink sink = new FrameSink() {
             @Override
             public void frame(ByteBuffer frame) {
                 counts.frames++;
-                DecodeResult result = decoder.decode(frame, RECEIVED_AT);
+                DecodeResult result = decoder.decode(frame, receivedAt[0]);
                 if (result instanceof DecodeResult.Decoded d) {
                     for (Reading r : d.readings()) {
                         out.println(json(r));
@@ -112,10 +143,52 @@ public final class Replay {
                 out.println(failureJson(f.reason().label(), f.detail(), f.length()));
             }
         };
-        try (InputStream in = Files.newInputStream(file)) {
-            byte[] chunk = new byte[8192];
-            for (int n = in.read(chunk); n >= 0; n = in.read(chunk)) {
-                framer.feed(ByteBuffer.wrap(chunk, 0, n), sink);
+        try {
+            if (header != null) {
+                CaptureFile.Ending end = CaptureFile.read(file, h -> {}, r -> {
+                    switch (r.kind()) {
+                        case READ -> {
+                            receivedAt[0] = r.at();
+                            framer.feed(ByteBuffer.wrap(r.payload()), sink);
+                        }
+                        case WRITTEN -> {
+                            counts.written++;
+                            out.println(Json.object(ordered(
+                                    "kind",
+                                    "written",
+                                    "at",
+                                    r.at().toString(),
+                                    "length",
+                                    r.payload().length,
+                                    "hex",
+                                    HexFormat.of().formatHex(r.payload()))));
+                        }
+                        case OPENED, CLOSED -> {
+                            if (r.kind() == CaptureFile.Kind.OPENED) {
+                                framer.reset();
+                            }
+                            out.println(Json.object(ordered(
+                                    "kind",
+                                    "link",
+                                    "event",
+                                    r.kind() == CaptureFile.Kind.OPENED ? "opened" : "closed",
+                                    "at",
+                                    r.at().toString(),
+                                    "detail",
+                                    r.text())));
+                        }
+                    }
+                });
+                if (end.damage() != null) {
+                    err.println("replay: " + file + ": " + end.damage() + "; decoded up to there");
+                }
+            } else {
+                try (InputStream in = Files.newInputStream(file)) {
+                    byte[] chunk = new byte[8192];
+                    for (int n = in.read(chunk); n >= 0; n = in.read(chunk)) {
+                        framer.feed(ByteBuffer.wrap(chunk, 0, n), sink);
+                    }
+                }
             }
         } catch (IOException e) {
             err.println("replay: cannot read " + file + ": " + e.getMessage());
@@ -123,6 +196,7 @@ public final class Replay {
         }
         out.flush();
         err.println("replay: " + counts.frames + " frames, " + counts.readings + " readings, "
+                + (header == null ? "" : counts.written + " writes, ")
                 + counts.failures.values().stream().mapToLong(Long::longValue).sum() + " failures "
                 + counts.failures.toString().toLowerCase(Locale.ROOT));
         return 0;
@@ -131,12 +205,14 @@ public final class Replay {
     private static final class Counts {
         long frames;
         long readings;
+        long written;
         final Map<DecodeFailure.Reason, Long> failures = new EnumMap<>(DecodeFailure.Reason.class);
     }
 
     private static int usage(PrintStream err, String problem) {
         err.println("replay: " + problem);
-        err.println("usage: bedside replay --driver CODE [--option KEY=VALUE]... FILE");
+        err.println("usage: bedside replay [--driver CODE] [--option KEY=VALUE]... FILE");
+        err.println("  (--driver is needed for a raw capture; a capture of bedside capture names its own)");
         err.println("drivers: " + Drivers.codes() + ", and pcd-01 (HL7 v2 ORU^R01 messages, MLLP-framed or not)");
         return 64;
     }

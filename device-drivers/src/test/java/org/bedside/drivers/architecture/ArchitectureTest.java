@@ -56,13 +56,17 @@ class ArchitectureTest {
                 .check(classes);
     }
 
-    /** Every driver package: all of {@code org.bedside.drivers.*} but the SPI, transports, pipeline and replay tool. */
+    /**
+     * Every driver package: all of {@code org.bedside.drivers.*} but the SPI, transports, pipeline, the capture file
+     * and the replay tool.
+     */
     private static final DescribedPredicate<JavaClass> IN_A_PROTOCOL_PACKAGE = resideInAPackage(
                     "org.bedside.drivers.*..")
             .and(not(resideInAnyPackage(
                     "org.bedside.drivers.spi..",
                     "org.bedside.drivers.transport..",
                     "org.bedside.drivers.pipeline..",
+                    "org.bedside.drivers.capture..",
                     "org.bedside.drivers.replay..")))
             .as("a protocol package");
 

@@ -239,4 +239,41 @@ class ReplayTest {
         assertThat(r.out().get(2)).startsWith("{\"kind\":\"failure\",\"reason\":\"bad_checksum\"");
         assertThat(r.err()).contains("3 frames, 2 readings, 1 failures {bad_checksum=1}");
     }
+
+    @Test
+    void aCaptureOfTheGatewayIsDecodedWithItsOwnDriverAndShowsWhatWasWrittenAndTheLink() throws Exception {
+        Path capture = dir.resolve("bed12.capture");
+        java.util.Map<String, String> header = new java.util.LinkedHashMap<>();
+        header.put("device", "bed12-spo2");
+        header.put("driver", "masimo-ascii");
+        header.put("option.device-time-zone", "UTC");
+        java.time.Instant at = java.time.Instant.parse("2026-11-22T09:59:58.5Z");
+        try (org.bedside.drivers.capture.CaptureWriter w =
+                org.bedside.drivers.capture.CaptureWriter.create(capture, header, 1 << 20, () -> at)) {
+            w.read(java.nio.ByteBuffer.wrap("11/22/26 09:59:5".getBytes(StandardCharsets.US_ASCII)));
+            w.closed("link lost: port closed");
+            w.opened("serial:/dev/pts/9 9600 8N1");
+            w.written(java.nio.ByteBuffer.wrap(new byte[] {0x1b, 'R'}));
+            w.read(java.nio.ByteBuffer.wrap("11/22/26 09:59:58 SPO2=097% BPM=072 PI=03.60% ALARM=0000 EXC=000800\r\n"
+                    .getBytes(StandardCharsets.US_ASCII)));
+        }
+
+        Result r = replay(capture.toString());
+
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out().get(0))
+                .isEqualTo("{\"kind\":\"link\",\"event\":\"closed\",\"at\":\"2026-11-22T09:59:58.500Z\","
+                        + "\"detail\":\"link lost: port closed\"}");
+        assertThat(r.out().get(1))
+                .isEqualTo("{\"kind\":\"link\",\"event\":\"opened\",\"at\":\"2026-11-22T09:59:58.500Z\","
+                        + "\"detail\":\"serial:/dev/pts/9 9600 8N1\"}");
+        assertThat(r.out().get(2))
+                .isEqualTo("{\"kind\":\"written\",\"at\":\"2026-11-22T09:59:58.500Z\",\"length\":2,\"hex\":\"1b52\"}");
+        assertThat(r.out().get(3))
+                .as("the half line before the link was lost is not glued to the next link's line")
+                .startsWith("{\"kind\":\"numeric\",\"mdc\":150456,")
+                .contains("\"value\":\"97\"", "\"deviceTime\":\"2026-11-22T09:59:58Z\"", "\"status\":\"valid\"");
+        assertThat(r.out()).noneMatch(l -> l.contains("\"kind\":\"failure\""));
+        assertThat(r.err()).contains("1 frames", "1 writes");
+    }
 }

@@ -12,6 +12,7 @@ import org.bedside.drivers.pipeline.DevicePipeline;
 import org.bedside.drivers.pipeline.PipelineStatus;
 import org.bedside.hl7.mllp.AckCode;
 import org.bedside.mqtt.MqttEgress;
+import org.bedside.runtime.capture.Captures;
 import org.bedside.runtime.config.GatewaySettings;
 import org.bedside.runtime.pcd01.Pcd01Inbound;
 import org.bedside.runtime.wiring.Alarms;
@@ -23,7 +24,10 @@ import org.bedside.uplink.UplinkStatus;
 import org.bedside.uplink.UplinkWorker;
 import org.jspecify.annotations.Nullable;
 
-/** What the status page shows, as served at {@code /api/status}. */
+/**
+ * What the status page shows, as served at {@code /api/status}; {@code captures} are the captures being recorded now
+ * ({@code bedside capture}).
+ */
 public record GatewayStatus(
         String gateway,
         String bed,
@@ -36,7 +40,8 @@ public record GatewayStatus(
         @Nullable Adt adt,
         List<Consumer> consumers,
         @Nullable AlarmsStatus alarms,
-        @Nullable Pcd01In pcd01In) {
+        @Nullable Pcd01In pcd01In,
+        @Nullable List<Captures.CaptureStatus> captures) {
 
     /**
      * One consumer of the buffer (the FHIR uplink, the MQTT egress...): its state, what waits for it, when it last
@@ -161,7 +166,8 @@ public record GatewayStatus(
             Consumers consumers,
             Optional<MqttEgress> mqttEgress,
             @Nullable Alarms alarms,
-            Optional<Pcd01Inbound> pcd01In) {}
+            Optional<Pcd01Inbound> pcd01In,
+            Captures captures) {}
 
     static GatewayStatus of(Sources g) {
         UplinkStatus u = g.uplink().status();
@@ -216,7 +222,10 @@ public record GatewayStatus(
                 adt,
                 consumers,
                 g.alarms() == null ? null : AlarmsStatus.of(g.alarms(), false),
-                Pcd01In.of(g.pcd01In()));
+                Pcd01In.of(g.pcd01In()),
+                // Only the running ones: the page says a capture is being recorded while it is (GET /api/captures
+                // lists the ended ones too).
+                g.captures().runningNow());
     }
 
     private static Consumer consumer(Sources g, BufferConsumer<?> c, Instant now) {

@@ -28,7 +28,27 @@ public record PageView(
         AlertsTile alerts,
         UplinkTile uplink,
         BufferTile buffer,
-        List<BedTile> beds) {
+        List<BedTile> beds,
+        List<String> captures,
+        EngineTile engine) {
+
+    /** The gateway's own alarm engine's open alerts (as at {@code /api/alarms}), each with its ACM state. */
+    public record EngineTile(String summary, List<EngineAlert> items) {}
+
+    /**
+     * One open alert of the engine: its priority in a word, IEC 60601-1-8's mark and the colour class of the priority;
+     * its state in words (active, latched, audio paused...).
+     */
+    public record EngineAlert(
+            String id,
+            String device,
+            String text,
+            String priority,
+            String symbol,
+            String css,
+            String state,
+            String value,
+            String since) {}
 
     /** A state in words, with a symbol that tells it apart without colour, and the style class that colours it. */
     public record Look(String word, String symbol, String css) {}
@@ -111,8 +131,23 @@ public record PageView(
     /** A report repeated within this is shown as current; values older than this are shown as old. */
     static final Duration CURRENT = Duration.ofSeconds(10);
 
+    /** The page, with the engine's alerts as far as {@code s.alarms()} lists them. */
     static PageView of(
             GatewayStatus s,
+            List<RecentReadings.Latest> latest,
+            List<RecentReadings.Report> reports,
+            Instant now,
+            ZoneId zone) {
+        return of(s, s.alarms(), latest, reports, now, zone);
+    }
+
+    /**
+     * @param engine the alarm path with its open alerts ({@code /api/status} carries it without them); null when
+     *     there is no alarm path
+     */
+    static PageView of(
+            GatewayStatus s,
+            @Nullable AlarmsStatus engine,
             List<RecentReadings.Latest> latest,
             List<RecentReadings.Report> reports,
             Instant now,
@@ -255,6 +290,44 @@ public record PageView(
                     held == null ? "" : held));
         }
 
+        List<String> captures = new ArrayList<>();
+        if (s.captures() != null) {
+            for (var c : s.captures()) {
+                captures.add("Recording a capture of " + names.getOrDefault(c.device(), c.device())
+                        + " for the developers until " + clock.format(c.until()) + " ("
+                        + org.bedside.runtime.config.CaptureSettings.describe(c.bytes()) + " of at most "
+                        + org.bedside.runtime.config.CaptureSettings.describe(c.maxBytes())
+                        + "): the file holds patient data.");
+            }
+        }
+        List<EngineAlert> engineAlerts = new ArrayList<>();
+        if (engine != null && engine.alerts() != null) {
+            for (AlarmsStatus.Alert a : engine.alerts()) {
+                Look p = priority(
+                        switch (a.priority()) {
+                            case "PH" -> "HIGH";
+                            case "PM" -> "MEDIUM";
+                            case "PL" -> "LOW";
+                            case "PN" -> "NONE";
+                            default -> a.priority();
+                        });
+                engineAlerts.add(new EngineAlert(
+                        a.alertId(),
+                        names.getOrDefault(a.device(), a.device()),
+                        a.text(),
+                        p.word(),
+                        p.symbol(),
+                        p.css(),
+                        engineState(a.alarmState(), a.inactivationState()),
+                        a.value() == null ? "" : a.value() + (a.unit() == null ? "" : " " + a.unit()),
+                        "since " + clock.format(a.onset()) + " (" + ago(Duration.between(a.onset(), now)) + ")"));
+            }
+        }
+        String engineSummary = engine == null || !engine.engine()
+                ? "The gateway's alarm engine is off (gateway.alarms.enabled)."
+                : engineAlerts.isEmpty()
+                        ? "No alert open."
+                        : engineAlerts.size() + (engineAlerts.size() == 1 ? " alert open." : " alerts open.");
         return new PageView(
                 s.bed(),
                 s.gateway(),
@@ -263,7 +336,9 @@ public record PageView(
                 new AlertsTile(summary, alerts),
                 uplink,
                 buffer,
-                beds);
+                beds,
+                captures,
+                new EngineTile(engineSummary, engineAlerts));
     }
 
     static Look link(String state) {
@@ -316,6 +391,25 @@ public record PageView(
             case "LOW" -> new Look("low priority", "!", "alarm-low");
             case "NONE" -> new Look("no priority", "i", "alarm-none");
             default -> new Look("priority not reported", "?", "alarm-unknown");
+        };
+    }
+
+    /** An engine alert's ACM alarm state and inactivation state, in words. */
+    static String engineState(String alarmState, String inactivation) {
+        String state = switch (alarmState) {
+            case "active" -> "active";
+            case "latched" -> "latched: the condition ended, not yet acknowledged";
+            case "inactive" -> "inactive";
+            default -> alarmState;
+        };
+        return switch (inactivation) {
+            case "enabled" -> state;
+            case "audio-paused" -> state + ", audio paused";
+            case "audio-off" -> state + ", audio off";
+            case "alarm-paused" -> state + ", alarm paused";
+            case "alarm-off" -> state + ", alarm off";
+            case "alert-acknowledged" -> state + ", acknowledged";
+            default -> state + ", " + inactivation;
         };
     }
 

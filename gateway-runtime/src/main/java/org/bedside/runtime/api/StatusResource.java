@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Optional;
 import org.bedside.buffer.guard.GuardedStore;
 import org.bedside.mqtt.MqttEgress;
+import org.bedside.runtime.capture.Captures;
 import org.bedside.runtime.config.GatewaySettings;
 import org.bedside.runtime.pcd01.Pcd01Inbound;
 import org.bedside.runtime.wiring.Alarms;
@@ -81,6 +82,9 @@ public class StatusResource {
     PageFeed feed;
 
     @Inject
+    Captures captures;
+
+    @Inject
     @Location("page.html")
     Template page;
 
@@ -96,7 +100,8 @@ public class StatusResource {
                 consumers,
                 mqttEgress,
                 alarms,
-                pcd01In));
+                pcd01In,
+                captures));
     }
 
     @GET
@@ -176,6 +181,8 @@ public class StatusResource {
         GatewayStatus status = snapshot();
         RecentReadings r = feed.recent();
         List<RecentReadings.Latest> latest = r.latest(now);
-        return new Rendered(PageView.of(status, latest, r.reports(now), now, ZoneId.systemDefault()), latest);
+        // The page lists the engine's open alerts; /api/status only counts them.
+        AlarmsStatus engine = AlarmsStatus.of(alarms, true);
+        return new Rendered(PageView.of(status, engine, latest, r.reports(now), now, ZoneId.systemDefault()), latest);
     }
 }

@@ -54,6 +54,20 @@ public interface GatewayConfig {
         Optional<String> usersFile();
     }
 
+    /** Captures for the field ({@code bedside capture}, docs/deployment.md): how large and how long one may be. */
+    CaptureConfig capture();
+
+    /** One capture's limits; the files go to {@code <data-dir>/captures}. */
+    interface CaptureConfig {
+        /** The size cap of one capture file, header included: bytes, or a number with KiB, MiB or GiB. */
+        @WithDefault("64MiB")
+        String maxSize();
+
+        /** The longest capture that may be asked for. */
+        @WithDefault("60m")
+        Duration maxDuration();
+    }
+
     /** Alarm filtering per care unit, and where alerts go. */
     interface AlarmsConfig {
         /** Whether the alarm engine runs (it reads the buffer under its own cursor, {@code alarms}). */

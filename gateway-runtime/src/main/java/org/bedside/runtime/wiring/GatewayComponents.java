@@ -37,8 +37,10 @@ import org.bedside.mqtt.MqttIngestTransport;
 import org.bedside.mqtt.RedeliveryFilter;
 import org.bedside.patients.AuditLog;
 import org.bedside.patients.PatientAssociations;
+import org.bedside.runtime.capture.Captures;
 import org.bedside.runtime.config.AlarmSettings;
 import org.bedside.runtime.config.BedSettings;
+import org.bedside.runtime.config.CaptureSettings;
 import org.bedside.runtime.config.ConfigProblems;
 import org.bedside.runtime.config.GatewayConfig;
 import org.bedside.runtime.config.GatewaySettings;
@@ -358,6 +360,30 @@ public class GatewayComponents {
 
     void closeAlarms(@Disposes Alarms alarms) {
         alarms.close();
+    }
+
+    /** {@code gateway.capture}: where captures go and how large and long one may be. */
+    @Produces
+    @Singleton
+    CaptureSettings captureSettings(GatewayConfig config) {
+        try {
+            return CaptureSettings.from(config);
+        } catch (ConfigProblems e) {
+            LOG.error("The gateway does not start: {}", e.getMessage());
+            throw e;
+        }
+    }
+
+    /** Captures for the field ({@code bedside capture}): taps on the running pipelines, nothing until one is asked. */
+    @Produces
+    @Singleton
+    Captures captures(GatewaySettings s, CaptureSettings c, Devices devices) {
+        return new Captures(s, c, devices, InstantSource.system());
+    }
+
+    /** Ends the running captures (their files are flushed and closed). */
+    void closeCaptures(@Disposes Captures captures) {
+        captures.close();
     }
 
     /** How much waits for the uplink, computed at most every 2 s however often it is asked. */

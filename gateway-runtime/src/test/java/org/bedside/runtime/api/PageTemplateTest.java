@@ -55,7 +55,21 @@ class PageTemplateTest {
              "beds":[{"name":"12","location":"ICU^12^1","devices":["bed12-spo2","bed12-vent"],"source":"adt",
                "state":"UNCERTAIN","patients":[{"mrn":"MRN-4711","authority":"HOSP","since":"2026-12-02T08:00:00Z"},
                {"mrn":"MRN-4712","authority":"HOSP","since":"2026-12-02T09:00:00Z"}],"since":"2026-12-02T09:00:00Z",
-               "held":"two admissions to ICU^12^1 and no discharge or transfer of either: readings held until resolved"}]}
+               "held":"two admissions to ICU^12^1 and no discharge or transfer of either: readings held until resolved"}],
+             "alarms":{"engine":true,"careUnit":"icu","settingsHash":"ab","openAlerts":2,"alerts":[
+               {"alertId":"bed12-spo2/spo2.low/1","notificationId":"n1","updateCount":0,"device":"bed12-spo2",
+                "condition":"spo2.low","text":"SpO2 low","detail":"SpO2 85 % below 88 %","kind":"physiological",
+                "phase":"start","alarmState":"active","inactivationState":"enabled","priority":"PH",
+                "origin":"engine","escalationLevel":0,"value":"85","unit":"%","onset":"2026-12-02T10:00:00Z",
+                "notifiedAt":"2026-12-02T10:00:00Z"},
+               {"alertId":"bed12-vent/link/2","notificationId":"n2","updateCount":1,"device":"bed12-vent",
+                "condition":"link","text":"Ventilator <disconnected>","detail":"","kind":"technical",
+                "phase":"update","alarmState":"latched","inactivationState":"audio-paused","priority":"PL",
+                "origin":"engine","escalationLevel":0,"onset":"2026-12-02T09:59:00Z",
+                "notifiedAt":"2026-12-02T09:59:30Z"}]},
+             "captures":[{"id":"bed12-vent-20261202T095900Z","device":"bed12-vent","file":"/var/lib/bedside/captures/x",
+               "state":"RUNNING","startedAt":"2026-12-02T09:59:00Z","until":"2026-12-02T10:09:00Z","bytes":12800,
+               "maxBytes":67108864,"reads":10,"writes":10}]}
             """;
 
     private static Template page;
@@ -175,6 +189,28 @@ class PageTemplateTest {
                 .contains("<li class=\"alarm alarm-unknown gone\">")
                 .contains("priority not reported")
                 .contains("no longer reported: last 09:58:50 (1 min 40 s ago)");
+    }
+
+    @Test
+    void theEngineAlertsSayTheirPriorityByWordAndMarkInItsColourAndTheirStateInWords() {
+        String html = html();
+        assertThat(html)
+                .contains("<li class=\"alarm engine-alert alarm-high\" data-alert=\"bed12-spo2/spo2.low/1\">")
+                .contains("<span aria-hidden=\"true\">!!!</span> high priority</span>")
+                .contains("SpO2 low <span class=\"alarm-value\">85 %</span>")
+                .contains("Bed 12 oximeter · <span class=\"alarm-state\">active</span> · since 10:00:00 (30 s ago)")
+                .contains("<li class=\"alarm engine-alert alarm-low\" data-alert=\"bed12-vent/link/2\">")
+                .contains("<span class=\"alarm-state\">latched: the condition ended, not yet acknowledged, audio"
+                        + " paused</span>")
+                .contains("Ventilator &lt;disconnected&gt;")
+                .contains("2 alerts open.");
+    }
+
+    @Test
+    void aCaptureBeingRecordedIsSaidOnThePage() {
+        assertThat(page.getFragment("tiles").data("view", view).render())
+                .contains("Recording a capture of Bed 12 ventilator for the developers until 10:09:00 (12.5 KiB of at"
+                        + " most 64 MiB): the file holds patient data.");
     }
 
     @Test

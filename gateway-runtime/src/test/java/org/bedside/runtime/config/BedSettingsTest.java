@@ -83,6 +83,11 @@ class BedSettingsTest {
         public HttpConfig http() {
             return base.http();
         }
+
+        @Override
+        public CaptureConfig capture() {
+            return base.capture();
+        }
     }
 
     static GatewayConfig config(Map<String, GatewayConfig.BedConfig> beds, Optional<GatewayConfig.AdtConfig> adt) {

@@ -309,6 +309,11 @@ class GatewaySettingsTest {
         public HttpConfig http() {
             throw new UnsupportedOperationException("read by HttpSettings, tested below");
         }
+
+        @Override
+        public CaptureConfig capture() {
+            throw new UnsupportedOperationException("read by CaptureSettings, tested in CaptureSettingsTest");
+        }
     }
 
     private static GatewayConfig.DeviceConfig masimo(String port, Map<String, String> options) {

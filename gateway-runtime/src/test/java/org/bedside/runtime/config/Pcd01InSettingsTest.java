@@ -88,6 +88,11 @@ class Pcd01InSettingsTest {
         public HttpConfig http() {
             return base.http();
         }
+
+        @Override
+        public CaptureConfig capture() {
+            return base.capture();
+        }
     }
 
     private static GatewayConfig config(Map<String, List<String>> bedDevices, GatewayConfig.Pcd01InConfig listener) {

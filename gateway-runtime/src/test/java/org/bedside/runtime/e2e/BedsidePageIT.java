@@ -77,6 +77,14 @@ class BedsidePageIT {
                         "[...document.querySelectorAll('.alerts .alarm')].some(a => /SpO2/i.test(a.innerText)"
                                 + " && /priority/.test(a.innerText))");
                 browser.awaitTrue(
+                        "the gateway alerts tile shows the engine's SpO2-low alert, live, with its priority in words and"
+                                + " its state",
+                        PAGE_TIMEOUT,
+                        "[...document.querySelectorAll('.engine-alerts .engine-alert')].some(a =>"
+                                + " /SpO2/i.test(a.querySelector('.alarm-text').innerText)"
+                                + " && /priority/.test(a.querySelector('.priority').innerText)"
+                                + " && /active/.test(a.querySelector('.alarm-state').innerText))");
+                browser.awaitTrue(
                         "the uplink tile shows a backlog (the FHIR server is unreachable)",
                         PAGE_TIMEOUT,
                         "Number(document.querySelector('.uplink .backlog').textContent) > 0");
@@ -151,6 +159,13 @@ class BedsidePageIT {
                       port: %s
                       idle-timeout: 3s
                       reconnect-max-delay: 1s
+                  alarms:
+                    # A low limit above any steady SpO2, without delay: the engine's own alert is open at once.
+                    care-unit: page
+                    care-units:
+                      page:
+                        spo2.low: 99
+                        spo2.low.delay: 0s
                   uplink:
                     # Nothing listens there: the backlog grows, as during an outage.
                     base-url: http://127.0.0.1:9/fhir

@@ -1,0 +1,231 @@
+package org.bedside.runtime.capture;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
+import org.bedside.runtime.config.CaptureSettings;
+import org.bedside.runtime.config.ConfigFile;
+import org.bedside.runtime.config.ConfigProblems;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * {@code bedside capture DEVICE [--minutes N | --seconds N] [--gateway URL | --config FILE]}: asks the running gateway
+ * to record what DEVICE sends and what the gateway writes to it ({@code POST /api/captures}), follows the capture
+ * until it ends, and prints the file's path: a file {@code bedside replay FILE} decodes. The gateway holds the port, so
+ * the capture is made inside it, and the device goes on being read and charted meanwhile.
+ *
+ * <p>The gateway is the one at {@code --gateway URL}, else {@code $BEDSIDE_GATEWAY}, else on 127.0.0.1 at the HTTP
+ * port of {@code --config FILE} (default {@code /etc/bedside/gateway.yaml}), else on port 8080. Exit 0 when the
+ * capture ended with a file, 1 when the gateway refused or could not write it or did not answer, 64 for a usage error.
+ * Ctrl-C ends the capture early; the file keeps what was captured until then.
+ */
+public final class CaptureCommand {
+    static final Duration DEFAULT_DURATION = Duration.ofMinutes(10);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+
+    private CaptureCommand() {}
+
+    /** What the command was asked. */
+    record Arguments(String device, Duration duration, URI gateway) {}
+
+    public static void main(String[] args) {
+        AtomicReference<@Nullable URI> running = new AtomicReference<>();
+        // Ctrl-C: the gateway ends the capture and closes its file, rather than recording on until its time is over.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            URI capture = running.getAndSet(null);
+            if (capture != null) {
+                try {
+                    post(capture.resolve(capture.getPath() + "/stop"), "");
+                    System.out.println("bedside: capture stopped (interrupted)");
+                } catch (IOException | InterruptedException e) {
+                    System.out.println("bedside: could not stop the capture: " + e.getMessage());
+                }
+            }
+        }));
+        int code = run(args, System.out, Duration.ofSeconds(1), running);
+        running.set(null);
+        System.exit(code);
+    }
+
+    /**
+     * Runs the command.
+     *
+     * @param poll how often the capture is asked about
+     * @param running set to the capture's URL while it runs (for an interrupt to stop it)
+     * @return the exit code
+     */
+    public static int run(String[] args, PrintStream out, Duration poll, AtomicReference<@Nullable URI> running) {
+        Arguments a;
+        try {
+            a = arguments(args, System.getenv("BEDSIDE_GATEWAY"), out);
+        } catch (IllegalArgumentException e) {
+            out.println("bedside: capture: " + e.getMessage());
+            out.println("usage: bedside capture DEVICE [--minutes N | --seconds N] [--gateway URL | --config FILE]");
+            return 64;
+        }
+        ObjectNode body = JSON.createObjectNode().put("device", a.device());
+        if (a.duration().toSeconds() % 60 == 0) {
+            body.put("minutes", a.duration().toMinutes());
+        } else {
+            body.put("seconds", a.duration().toSeconds());
+        }
+        URI captures = a.gateway().resolve("/api/captures");
+        try {
+            HttpResponse<String> r = post(captures, body.toString());
+            JsonNode started = parse(r.body());
+            if (r.statusCode() != 201 || started == null) {
+                String error = started != null && started.hasNonNull("error")
+                        ? started.get("error").asText()
+                        : "HTTP " + r.statusCode() + " " + r.body();
+                out.println("bedside: the gateway refused the capture: " + error);
+                return 1;
+            }
+            String id = started.get("id").asText();
+            String file = started.get("file").asText();
+            URI self = a.gateway().resolve("/api/captures/" + id);
+            running.set(self);
+            out.println("bedside: capturing " + a.device() + " through the gateway at " + a.gateway() + " for "
+                    + Captures.minutes(a.duration()) + ", at most "
+                    + CaptureSettings.describe(started.get("maxBytes").asLong()) + ", into");
+            out.println("  " + file);
+            out.println("bedside: the file holds patient data (what the device sends: values, and names or numbers"
+                    + " if it sends them). It is written with mode 0600, readable only by the gateway's user"
+                    + " (bedside): copy it with sudo, send it only as your hospital allows, and delete it when done."
+                    + " Ctrl-C ends the capture early.");
+            JsonNode last = started;
+            long deadline = System.nanoTime() + a.duration().plusMinutes(1).toNanos();
+            while ("RUNNING".equals(last.get("state").asText())) {
+                if (System.nanoTime() > deadline) {
+                    out.println("bedside: the capture should have ended by now; the gateway still says it runs");
+                    return 1;
+                }
+                Thread.sleep(poll.toMillis());
+                HttpResponse<String> s = HTTP.send(
+                        HttpRequest.newBuilder(self)
+                                .timeout(Duration.ofSeconds(10))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+                JsonNode now = parse(s.body());
+                if (s.statusCode() != 200 || now == null) {
+                    out.println("bedside: the gateway no longer knows the capture " + id + " (was it restarted?);"
+                            + " what was captured is in " + file);
+                    return 1;
+                }
+                last = now;
+            }
+            running.set(null);
+            boolean failed = "FAILED".equals(last.get("state").asText());
+            out.println("bedside: capture " + (failed ? "failed" : "ended") + ": "
+                    + last.get("stopReason").asText()
+                    + "; " + CaptureSettings.describe(last.get("bytes").asLong()) + ", "
+                    + last.get("reads").asLong() + " reads from the device, "
+                    + last.get("writes").asLong()
+                    + " writes to it");
+            out.println("bedside: decode it with: bedside replay " + file);
+            out.println(file);
+            return failed ? 1 : 0;
+        } catch (IOException e) {
+            out.println("bedside: the gateway does not answer at " + a.gateway() + " (" + e.getMessage()
+                    + "): is it running? A capture is made by the running gateway.");
+            return 1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 1;
+        }
+    }
+
+    static Arguments arguments(String[] args, @Nullable String gatewayFromEnvironment, PrintStream out) {
+        String device = null;
+        Duration duration = DEFAULT_DURATION;
+        String gateway = null;
+        Path config = null;
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            boolean hasValue = i + 1 < args.length;
+            if ((a.equals("--minutes") || a.equals("--seconds")) && hasValue) {
+                String v = args[++i];
+                long n;
+                try {
+                    n = Long.parseLong(v);
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException(a + " takes a whole number, not '" + v + "'");
+                }
+                if (n < 1) {
+                    throw new IllegalArgumentException(a + " must be at least 1");
+                }
+                duration = a.equals("--minutes") ? Duration.ofMinutes(n) : Duration.ofSeconds(n);
+            } else if (a.equals("--gateway") && hasValue) {
+                gateway = args[++i];
+            } else if (a.equals("--config") && hasValue) {
+                config = Path.of(args[++i]);
+            } else if (!a.startsWith("--") && device == null) {
+                device = a;
+            } else {
+                throw new IllegalArgumentException("unexpected argument '" + a + "'");
+            }
+        }
+        if (device == null) {
+            throw new IllegalArgumentException("which device? (its name in the configuration, such as bed12-spo2)");
+        }
+        if (gateway == null) {
+            gateway = gatewayFromEnvironment;
+        }
+        URI uri;
+        if (gateway != null && !gateway.isBlank()) {
+            uri = URI.create(gateway.endsWith("/") ? gateway : gateway + "/");
+        } else {
+            uri = URI.create("http://127.0.0.1:" + port(config, out) + "/");
+        }
+        return new Arguments(device, duration, uri);
+    }
+
+    /** The HTTP port of the configuration file, as the doctor reads it; 8080 when there is no file to read. */
+    private static int port(@Nullable Path config, PrintStream out) {
+        Path file = config != null ? config : Path.of("/etc/bedside/gateway.yaml");
+        if (config == null && !Files.exists(file)) {
+            return ConfigFile.DEFAULT_HTTP_PORT;
+        }
+        try {
+            return ConfigFile.load(file).httpPort();
+        } catch (ConfigFile.Unusable | ConfigProblems e) {
+            if (config != null) {
+                throw new IllegalArgumentException("cannot read the gateway's port from " + file + ": " + e.getMessage()
+                        + " (or give --gateway URL)");
+            }
+            out.println("bedside: cannot read the gateway's port from " + file + "; trying port "
+                    + ConfigFile.DEFAULT_HTTP_PORT + " (--gateway URL to say where it is)");
+            return ConfigFile.DEFAULT_HTTP_PORT;
+        }
+    }
+
+    private static HttpResponse<String> post(URI uri, String json) throws IOException, InterruptedException {
+        return HTTP.send(
+                HttpRequest.newBuilder(uri)
+                        .timeout(Duration.ofSeconds(10))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(json))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static @Nullable JsonNode parse(String body) {
+        try {
+            JsonNode n = JSON.readTree(body);
+            return n != null && n.isObject() ? n : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+}
