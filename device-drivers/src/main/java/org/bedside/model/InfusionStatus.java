@@ -12,9 +12,9 @@ import org.jspecify.annotations.Nullable;
  * shows it, the pump's serial number, and its numbers (rate, volume infused, volume to be infused, remaining time,
  * bolus), each with its own MDC code, UCUM unit and quality ({@link InfusionMetrics}).
  *
- * <p>A pump is a device of the bed like any other, but it is never a vital sign: these readings are buffered and counted,
- * and the drug label is an observation of the device, never a medication administration (docs/drivers/bbraun-bcc.md,
- * "What is charted").
+ * <p>A pump is a device of the bed like any other, but it is never a vital sign: the uplink charts its numbers as
+ * therapy Observations, and the drug label is an observation of the device, never a medication administration
+ * (docs/drivers/bbraun-bcc.md, "What is charted").
  *
  * @param channel the pump's place within its device, stable while it stays there: for a B. Braun SpaceCom rack
  *     {@code 1-1} is pillar 1, slot 1

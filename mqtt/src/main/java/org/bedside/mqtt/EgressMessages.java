@@ -13,16 +13,17 @@ import org.bedside.model.AlertReport;
 import org.bedside.model.CompoundReading;
 import org.bedside.model.DeviceId;
 import org.bedside.model.DeviceStatus;
+import org.bedside.model.InfusionStatus;
 import org.bedside.model.NumericReading;
 import org.bedside.model.Reading;
 import org.bedside.model.WaveformSegment;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The messages one buffer record (the readings of one frame of one device) becomes: its numerics and blood pressures
- * as one pack on {@code .../readings}, each alarm as a pack on {@code .../alarms}, each device status as a retained pack
- * on {@code .../status}, each of the alarm engine's notifications as JSON on {@code .../alerts} ({@link AlertJson}).
- * Waveforms are not published.
+ * The messages one buffer record (the readings of one frame of one device) becomes: its numerics, blood pressures and
+ * pump channels ({@link InfusionStatus}) as one pack on {@code .../readings}, each alarm as a pack on {@code .../alarms},
+ * each device status as a retained pack on {@code .../status}, each of the alarm engine's notifications as JSON on
+ * {@code .../alerts} ({@link AlertJson}). Waveforms are not published.
  *
  * <p>Sampling of numerics: every reading, or per interval the <em>first</em> valid value of each device and metric in
  * each interval of its time (device time, else receive time). Alarms and status are never sampled. First rather than
@@ -79,7 +80,7 @@ public final class EgressMessages {
         List<Reading> measurements = new ArrayList<>();
         List<Outgoing> out = new ArrayList<>();
         for (Reading r : record) {
-            if (r instanceof NumericReading || r instanceof CompoundReading) {
+            if (r instanceof NumericReading || r instanceof CompoundReading || r instanceof InfusionStatus) {
                 if (sampled(r)) {
                     measurements.add(r);
                 }
@@ -130,9 +131,15 @@ public final class EgressMessages {
         if (interval.isZero()) {
             return true;
         }
-        boolean valid = r instanceof NumericReading n
-                ? n.isValid()
-                : ((CompoundReading) r).components().stream().anyMatch(CompoundReading.Component::isValid);
+        boolean valid;
+        if (r instanceof NumericReading n) {
+            valid = n.isValid();
+        } else if (r instanceof InfusionStatus pump) {
+            // A pump channel is sampled as a whole (its state with its numbers), per channel.
+            valid = pump.values().stream().anyMatch(CompoundReading.Component::isValid);
+        } else {
+            valid = ((CompoundReading) r).components().stream().anyMatch(CompoundReading.Component::isValid);
+        }
         if (!valid) {
             return false;
         }

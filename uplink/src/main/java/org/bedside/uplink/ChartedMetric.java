@@ -2,8 +2,10 @@ package org.bedside.uplink;
 
 import java.util.List;
 import java.util.Optional;
+import org.bedside.model.InfusionMetrics;
 import org.bedside.model.MetricCode;
 import org.bedside.model.Metrics;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The metrics the uplink charts, with the FHIR profile each conforms to and the LOINC codings that profile asks for.
@@ -15,10 +17,28 @@ import org.bedside.model.Metrics;
  * 11073 MDC code of what the device reported (as the Point-of-Care Device IG asks). A compound (blood pressure) lists
  * the components the profile requires; it is valid, and charted with a value, only when all of them are.
  *
+ * <p>A pump's numbers ({@link Kind#INFUSION}, from an {@code InfusionStatus}) are in a table of their own,
+ * {@link #ofInfusion}: they are never vital signs, claim no profile and no LOINC code (none is known for them), and
+ * carry only the MDC code of the IHE PCD-10 examples (docs/drivers/bbraun-bcc.md, "What is charted").
+ *
+ * @param kind a vital sign, or a pump's number
+ * @param profile the FHIR profile the Observation conforms to; null for a pump's number (the base Observation only: the
+ *     Point-of-Care Device IG's profiles are not claimed, as nothing here validates against them)
  * @param profileCodes LOINC code and display pairs, the profile's fixed code first
  * @param components for a compound: its components' LOINC codes, by MDC code; the required ones first
  */
-record ChartedMetric(int mdc, String profile, List<Loinc> profileCodes, List<Part> components) {
+record ChartedMetric(int mdc, Kind kind, @Nullable String profile, List<Loinc> profileCodes, List<Part> components) {
+
+    /** What an Observation is: its category follows. */
+    enum Kind {
+        /** A vital sign: category {@code vital-signs}, a vital-signs profile, LOINC and MDC codes. */
+        VITAL_SIGN,
+        /**
+         * A number an infusion pump reports about the therapy it delivers: category {@code therapy}, MDC code only,
+         * never a vital sign.
+         */
+        INFUSION
+    }
 
     record Loinc(String code, String display) {}
 
@@ -58,6 +78,7 @@ record ChartedMetric(int mdc, String profile, List<Loinc> profileCodes, List<Par
                     new Loinc("19891-1", "Carbon dioxide [Partial pressure] in Exhaled gas --at end expiration")),
             new ChartedMetric(
                     Metrics.NIBP.mdc(),
+                    Kind.VITAL_SIGN,
                     BLOOD_PRESSURE,
                     List.of(new Loinc("85354-9", "Blood pressure panel with all children optional")),
                     List.of(
@@ -69,7 +90,30 @@ record ChartedMetric(int mdc, String profile, List<Loinc> profileCodes, List<Par
                             new Part(Metrics.NIBP_MEAN.mdc(), new Loinc("8478-0", "Mean blood pressure"), false))));
 
     private static ChartedMetric simple(MetricCode metric, String profile, Loinc... codes) {
-        return new ChartedMetric(metric.mdc(), profile, List.of(codes), List.of());
+        return new ChartedMetric(metric.mdc(), Kind.VITAL_SIGN, profile, List.of(codes), List.of());
+    }
+
+    /**
+     * The pump numbers charted, each under the MDC code the IHE PCD TF's PCD-10 example gives it (157784, 157884,
+     * 157993, 157916). The bolus rate and volume are not here: no MDC term for them is known (they are vendor metrics,
+     * counted {@code not-charted-metric}).
+     */
+    private static final List<ChartedMetric> INFUSION = List.of(
+            infusion(InfusionMetrics.RATE),
+            infusion(InfusionMetrics.VOLUME_TO_BE_INFUSED),
+            infusion(InfusionMetrics.VOLUME_INFUSED),
+            infusion(InfusionMetrics.REMAINING_TIME));
+
+    private static ChartedMetric infusion(MetricCode metric) {
+        return new ChartedMetric(metric.mdc(), Kind.INFUSION, null, List.of(), List.of());
+    }
+
+    /** A pump's number, if it is charted. */
+    static Optional<ChartedMetric> ofInfusion(MetricCode metric) {
+        if (!metric.isStandard()) {
+            return Optional.empty();
+        }
+        return INFUSION.stream().filter(m -> m.mdc == metric.mdc()).findFirst();
     }
 
     static Optional<ChartedMetric> of(MetricCode metric) {

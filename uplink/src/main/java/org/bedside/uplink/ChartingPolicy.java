@@ -49,7 +49,16 @@ final class ChartingPolicy {
     /** {@link Subjects#version()} when the first reading was quarantined: a change means "read them again". */
     private long quarantineVersion;
 
-    private record Series(DeviceId device, int mdc, String subject) {}
+    /**
+     * One charted series: a device's metric, for one patient; {@code part} tells a pump channel's numbers from another's
+     * ({@code infusion:1-2}), empty for a monitor's metrics.
+     */
+    private record Series(DeviceId device, String part, int mdc, String subject) {
+        /** {@code <device>/<mdc>}, or {@code <device>/infusion:<channel>/<mdc>}: the series in an identifier. */
+        String name() {
+            return device + "/" + (part.isEmpty() ? "" : part + "/") + mdc;
+        }
+    }
 
     private static final class Interval {
         final long start;
@@ -86,11 +95,6 @@ final class ChartingPolicy {
         volatile long superseded;
         volatile long late;
         volatile long unreadableRecords;
-        /**
-         * Pump readings ({@link InfusionStatus}): buffered, but not charted until their FHIR mapping exists
-         * (docs/drivers/bbraun-bcc.md, "What is charted").
-         */
-        volatile long infusionNotMapped;
         /** Valid, but outside the configured plausible range, with {@code out-of-range: not-charted}. */
         volatile long implausible;
         /** Held in quarantine: the bed's association is uncertain now (counted each time one is read). */
@@ -132,20 +136,36 @@ final class ChartingPolicy {
         List<Chartable> out = new ArrayList<>(0);
         for (Reading r : record.readings()) {
             if (r instanceof NumericReading n) {
-                accept(n, n.metric(), record.position(), out);
+                accept(n, n.metric(), ChartedMetric.of(n.metric()), "", record.position(), out);
             } else if (r instanceof CompoundReading c) {
-                accept(c, c.metric(), record.position(), out);
-            } else if (r instanceof InfusionStatus) {
-                notCharted.infusionNotMapped++;
+                accept(c, c.metric(), ChartedMetric.of(c.metric()), "", record.position(), out);
+            } else if (r instanceof InfusionStatus pump) {
+                // Each number of a pump channel is a series of its own (docs/drivers/bbraun-bcc.md, "What is
+                // charted"); the bolus, with no MDC term, is counted not-charted-metric like any vendor metric.
+                for (CompoundReading.Component v : pump.values()) {
+                    accept(
+                            pump,
+                            v.metric(),
+                            ChartedMetric.ofInfusion(v.metric()),
+                            pump.subjectPart(),
+                            record.position(),
+                            out);
+                }
             }
         }
         return out;
     }
 
-    /** Whether a reading has a value to chart: a valid number, or a compound whose required components are valid. */
+    /**
+     * Whether a reading has a value to chart: a valid number, a compound whose required components are valid, or a pump
+     * reading whose number {@code metric} is valid.
+     */
     static boolean isValid(Reading r, ChartedMetric metric) {
         if (r instanceof NumericReading n) {
             return n.isValid();
+        }
+        if (r instanceof InfusionStatus pump) {
+            return pumpValue(pump, metric).isValid();
         }
         CompoundReading c = (CompoundReading) r;
         for (ChartedMetric.Part part : metric.components()) {
@@ -157,8 +177,24 @@ final class ChartingPolicy {
         return true;
     }
 
-    private void accept(Reading n, MetricCode code, long position, List<Chartable> out) {
-        Optional<ChartedMetric> metric = ChartedMetric.of(code);
+    private static CompoundReading.Component pumpValue(InfusionStatus pump, ChartedMetric metric) {
+        return pump.values().stream()
+                .filter(v -> v.metric().isStandard() && v.metric().mdc() == metric.mdc())
+                .findFirst()
+                .orElseThrow();
+    }
+
+    /**
+     * @param code the metric of the number: the reading's own, or for a pump one of its values'
+     * @param part the series within the device: empty, or the pump channel's {@code infusion:<channel>}
+     */
+    private void accept(
+            Reading n,
+            MetricCode code,
+            Optional<ChartedMetric> metric,
+            String part,
+            long position,
+            List<Chartable> out) {
         if (metric.isEmpty()) {
             notCharted.notChartedMetric++;
             return;
@@ -187,22 +223,29 @@ final class ChartingPolicy {
         }
         String preliminary = null;
         ChartingValidation validation = settings.validation();
+        CompoundReading.@Nullable Component pumpValue =
+                n instanceof InfusionStatus pump ? pumpValue(pump, metric.get()) : null;
         if (n instanceof NumericReading numeric && numeric.isValid()) {
             preliminary = validation.implausible(numeric.metric(), numeric.value());
-            if (preliminary != null && validation.outOfRange() == ChartingValidation.OutOfRange.NOT_CHARTED) {
-                notCharted.implausible++;
-                return;
-            }
+        } else if (pumpValue != null && pumpValue.isValid()) {
+            preliminary = validation.implausible(pumpValue.metric(), pumpValue.value());
+        }
+        if (preliminary != null && validation.outOfRange() == ChartingValidation.OutOfRange.NOT_CHARTED) {
+            notCharted.implausible++;
+            return;
         }
         if (preliminary == null && validation.allPreliminary()) {
-            preliminary = "charted unvalidated; nurses validate vital signs in the EHR";
+            preliminary = pumpValue != null
+                    ? "charted unvalidated; nurses validate device data in the EHR"
+                    : "charted unvalidated; nurses validate vital signs in the EHR";
         }
         if (settings.everyReading()) {
+            // A pump reading holds several numbers: each Observation's identifier names its MDC code.
             out.add(new Chartable(
                     n,
                     metric.get(),
                     effective,
-                    settings.gatewayId() + "/" + n.key(),
+                    settings.gatewayId() + "/" + n.key() + (pumpValue != null ? "/" + code.mdc() : ""),
                     position,
                     to.reference(),
                     preliminary));
@@ -210,7 +253,7 @@ final class ChartingPolicy {
         }
         long seconds = settings.chartingInterval().toSeconds();
         long start = Math.floorDiv(effective.getEpochSecond(), seconds) * seconds;
-        Series series = new Series(n.device(), code.mdc(), to.reference());
+        Series series = new Series(n.device(), part, code.mdc(), to.reference());
         Interval interval = open.get(series);
         if (interval != null && start < interval.start) {
             notCharted.late++;
@@ -273,7 +316,7 @@ final class ChartingPolicy {
         }
         long seconds = settings.chartingInterval().toSeconds();
         Subjects.Subject.@Nullable Charted to = interval.heldSubject;
-        String id = settings.gatewayId() + "/" + series.device() + "/" + series.mdc() + "/" + seconds + "s/"
+        String id = settings.gatewayId() + "/" + series.name() + "/" + seconds + "s/"
                 + Instant.ofEpochSecond(interval.start)
                 + (to == null || to.association() == null ? "" : "/" + to.association());
         out.add(new Chartable(

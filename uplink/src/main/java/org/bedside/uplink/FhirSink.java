@@ -22,6 +22,7 @@ import org.bedside.buffer.consumer.Lane;
 import org.bedside.buffer.consumer.Sink;
 import org.bedside.buffer.consumer.Translator;
 import org.bedside.model.DeviceId;
+import org.bedside.model.InfusionStatus;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Reference;
 import org.jspecify.annotations.Nullable;
@@ -238,12 +239,34 @@ final class FhirSink implements Sink<Chartable> {
                 deviceRefs.put(id, new Reference(fullUrl));
             }
         }
+        // A pump's numbers name the pump (the rack's child Device), not the rack.
+        Map<String, Reference> pumpRefs = new LinkedHashMap<>();
+        for (Chartable c : part) {
+            if (c.reading() instanceof InfusionStatus pump) {
+                DeviceContext rack = devices.get(pump.device());
+                String identifier = mapper.pumpDeviceIdentifier(rack, pump);
+                if (!pumpRefs.containsKey(identifier)) {
+                    String fullUrl = "urn:uuid:" + uuid("device:" + identifier);
+                    bundle.addEntry()
+                            .setFullUrl(fullUrl)
+                            .setResource(mapper.pumpDevice(rack, pump, deviceRefs.get(pump.device())))
+                            .getRequest()
+                            .setMethod(Bundle.HTTPVerb.POST)
+                            .setUrl("Device")
+                            .setIfNoneExist(
+                                    FhirUploader.identifierQuery(UplinkSettings.DEVICE_IDENTIFIER_SYSTEM, identifier));
+                    pumpRefs.put(identifier, new Reference(fullUrl));
+                }
+            }
+        }
         for (Chartable c : part) {
             DeviceContext ctx = devices.get(c.reading().device());
+            Reference deviceRef = c.reading() instanceof InfusionStatus pump
+                    ? pumpRefs.get(mapper.pumpDeviceIdentifier(ctx, pump))
+                    : deviceRefs.get(c.reading().device());
             bundle.addEntry()
                     .setFullUrl("urn:uuid:" + uuid("observation:" + c.identifier()))
-                    .setResource(mapper.observation(
-                            c, ctx, deviceRefs.get(c.reading().device()), isBackfill(c)))
+                    .setResource(mapper.observation(c, ctx, deviceRef, isBackfill(c)))
                     .getRequest()
                     .setMethod(Bundle.HTTPVerb.POST)
                     .setUrl("Observation")
@@ -316,7 +339,6 @@ final class FhirSink implements Sink<Chartable> {
         m.put("superseded", n.superseded);
         m.put("late", n.late);
         m.put("unreadable-record", n.unreadableRecords);
-        m.put("infusion-not-mapped", n.infusionNotMapped);
         m.put("clock-never-trusted", clockNeverTrusted);
         return m;
     }

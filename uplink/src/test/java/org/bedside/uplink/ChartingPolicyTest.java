@@ -159,22 +159,106 @@ class ChartingPolicyTest {
         assertThat(p.notCharted().notChartedMetric).isEqualTo(1);
     }
 
-    @Test
-    void aPumpsInfusionStatusIsNeverChartedAndIsCountedUnderItsOwnReason() {
-        ChartingPolicy p = new ChartingPolicy(settings(Duration.ZERO), DEVICES::get);
-        InfusionStatus pump = new InfusionStatus(
+    /** A pump channel's reading as the B. Braun driver makes one: rate, VTBI, volume infused, remaining time, bolus. */
+    static InfusionStatus pump(
+            String channel, double secondsAfterT0, String rate, @org.jspecify.annotations.Nullable String remaining) {
+        return new InfusionStatus(
                 DEVICE,
-                "1-1",
+                channel,
                 InfusionStatus.State.INFUSING,
                 "Dopamine",
                 "36248",
-                List.of(new CompoundReading.Component(
-                        InfusionMetrics.RATE, new BigDecimal("15.4"), InfusionMetrics.ML_PER_HOUR, Quality.VALID)),
+                List.of(
+                        new CompoundReading.Component(
+                                InfusionMetrics.RATE, new BigDecimal(rate), InfusionMetrics.ML_PER_HOUR, Quality.VALID),
+                        new CompoundReading.Component(
+                                InfusionMetrics.VOLUME_TO_BE_INFUSED,
+                                new BigDecimal("250.0"),
+                                InfusionMetrics.ML,
+                                Quality.VALID),
+                        new CompoundReading.Component(
+                                InfusionMetrics.VOLUME_INFUSED,
+                                new BigDecimal("0.00"),
+                                InfusionMetrics.ML,
+                                Quality.VALID),
+                        new CompoundReading.Component(
+                                InfusionMetrics.REMAINING_TIME,
+                                remaining == null ? null : new BigDecimal(remaining),
+                                InfusionMetrics.SECONDS,
+                                remaining == null
+                                        ? Quality.notAvailable("no remaining time (INRMT 65535)")
+                                        : Quality.VALID),
+                        new CompoundReading.Component(
+                                InfusionMetrics.BOLUS_RATE,
+                                new BigDecimal("800.00"),
+                                InfusionMetrics.ML_PER_HOUR,
+                                Quality.VALID)),
                 null,
-                T0);
-        assertThat(p.accept(record(pump, spo2(DEVICE, 0, "97")))).hasSize(1);
-        assertThat(p.notCharted().infusionNotMapped).isEqualTo(1);
-        assertThat(p.notCharted().notChartedMetric).isZero();
+                T0.plusMillis((long) (secondsAfterT0 * 1000)));
+    }
+
+    @Test
+    void everyNumberOfAPumpWithAnMdcCodeIsChartedUnderItsOwnIdentifierAndTheBolusIsNot() {
+        ChartingPolicy p = new ChartingPolicy(settings(Duration.ZERO), DEVICES::get);
+        InfusionStatus pump = pump("1-1", 0, "15.4", null);
+        List<Chartable> out = p.accept(record(pump, spo2(DEVICE, 0, "97")));
+        assertThat(out)
+                .filteredOn(c -> c.reading() == pump)
+                .extracting(Chartable::identifier)
+                .containsExactly(
+                        "icu-gw-1/" + pump.key() + "/157784",
+                        "icu-gw-1/" + pump.key() + "/157884",
+                        "icu-gw-1/" + pump.key() + "/157993",
+                        "icu-gw-1/" + pump.key() + "/157916");
+        assertThat(out)
+                .filteredOn(c -> c.reading() == pump)
+                .allSatisfy(c -> assertThat(c.metric().kind()).isEqualTo(ChartedMetric.Kind.INFUSION))
+                .allSatisfy(c -> assertThat(c.metric().profile()).isNull());
+        assertThat(out.get(0).displayValue()).isEqualTo("15.4");
+        assertThat(out.get(0).unitCode()).isEqualTo("mL/h");
+        assertThat(out).hasSize(5);
+        assertThat(p.notCharted().notChartedMetric)
+                .as("the bolus rate: no MDC term")
+                .isEqualTo(1);
+    }
+
+    @Test
+    void perMinuteEachPumpChannelsNumbersAreSeriesOfTheirOwnWithTheLatestValidValue() {
+        ChartingPolicy p = new ChartingPolicy(settings(Duration.ofMinutes(1)), DEVICES::get);
+        List<Chartable> out = new ArrayList<>();
+        out.addAll(p.accept(record(pump("1-1", 5, "5.00", "3600"), pump("1-2", 5, "12.00", "600"))));
+        out.addAll(p.accept(record(pump("1-1", 35, "8.00", null), pump("1-2", 35, "12.00", "570"))));
+        assertThat(out).isEmpty();
+        out.addAll(p.flushDue(T0.plusSeconds(63)));
+        assertThat(out)
+                .extracting(Chartable::identifier)
+                .contains(
+                        "icu-gw-1/bed12-spo2/infusion:1-1/157784/60s/2026-11-22T10:00:00Z",
+                        "icu-gw-1/bed12-spo2/infusion:1-2/157784/60s/2026-11-22T10:00:00Z");
+        assertThat(out)
+                .filteredOn(c -> c.identifier().contains("1-1/157784"))
+                .singleElement()
+                .satisfies(c -> assertThat(c.displayValue()).isEqualTo("8.00"));
+        // 1-1's remaining time had no value at 35 s: its latest valid one (5 s) is charted, never a made-up one.
+        assertThat(out)
+                .filteredOn(c -> c.identifier().contains("1-1/157916"))
+                .singleElement()
+                .satisfies(c -> assertThat(c.displayValue()).isEqualTo("3600"));
+        assertThat(out)
+                .filteredOn(c -> c.identifier().contains("1-2/157916"))
+                .singleElement()
+                .satisfies(c -> assertThat(c.displayValue()).isEqualTo("570"));
+        assertThat(out).hasSize(8);
+    }
+
+    @Test
+    void aPumpWithoutAPatientIsNotCharted() {
+        ChartingPolicy p = new ChartingPolicy(settings(Duration.ZERO), DEVICES::get);
+        InfusionStatus pump = pump("1-1", 0, "5.00", "60");
+        InfusionStatus spare = new InfusionStatus(
+                UNASSIGNED, "1-1", pump.state(), pump.drugLabel(), pump.pumpSerial(), pump.values(), null, T0);
+        assertThat(p.accept(record(spare))).isEmpty();
+        assertThat(p.notCharted().noPatient).isEqualTo(4);
     }
 
     @Test

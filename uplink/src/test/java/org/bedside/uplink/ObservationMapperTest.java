@@ -178,4 +178,80 @@ class ObservationMapperTest {
                 ChartingPolicyTest.T0);
         assertThat(ChartingPolicy.isValid(noDiastolic, metric)).isFalse();
     }
+
+    private Observation mapPump(org.bedside.model.InfusionStatus pump, org.bedside.model.MetricCode metric) {
+        ChartedMetric charted = ChartedMetric.ofInfusion(metric).orElseThrow();
+        return mapper.observation(
+                new Chartable(pump, charted, pump.receivedAt(), "icu-gw-1/" + pump.key() + "/" + metric.mdc(), 1),
+                device,
+                new Reference("urn:uuid:pump"));
+    }
+
+    @Test
+    void aPumpsRateIsATherapyObservationWithItsMdcCodeUcumUnitStateAndDrugLabelNeverAVitalSign() {
+        org.bedside.model.InfusionStatus pump = ChartingPolicyTest.pump("1-2", 0, "15.4", "58440");
+        Observation o = mapPump(pump, org.bedside.model.InfusionMetrics.RATE);
+        assertThat(o.getMeta().getProfile()).as("no vital-signs profile").isEmpty();
+        assertThat(o.getCategory())
+                .flatExtracting(c -> c.getCoding())
+                .extracting(Coding::getSystem, Coding::getCode)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(
+                        "http://terminology.hl7.org/CodeSystem/observation-category", "therapy"));
+        assertThat(o.getCode().getCoding())
+                .extracting(Coding::getSystem, Coding::getCode, Coding::getDisplay)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(
+                        "urn:iso:std:iso:11073:10101", "157784", "MDC_FLOW_FLUID_PUMP"));
+        assertThat(o.getCode().getText()).isEqualTo("Infusion rate, pump channel 1-2");
+        assertThat(o.getValueQuantity().getValue()).isEqualByComparingTo("15.4");
+        assertThat(o.getValueQuantity().getSystem()).isEqualTo("http://unitsofmeasure.org");
+        assertThat(o.getValueQuantity().getCode()).isEqualTo("mL/h");
+        assertThat(o.getDevice().getReference()).isEqualTo("urn:uuid:pump");
+        assertThat(o.getSubject().getReference()).isEqualTo("Patient/demo-bed-12");
+        assertThat(o.getComponent()).hasSize(2);
+        assertThat(o.getComponent().get(0).getCode().getCodingFirstRep().getCode())
+                .isEqualTo("184519");
+        assertThat(o.getComponent()
+                        .get(0)
+                        .getValueCodeableConcept()
+                        .getCodingFirstRep()
+                        .getCode())
+                .isEqualTo("infusing");
+        assertThat(o.getComponent().get(1).getCode().getCodingFirstRep().getCode())
+                .isEqualTo("184514");
+        assertThat(o.getComponent().get(1).getValueStringType().getValue()).isEqualTo("Dopamine");
+        assertThat(o.getNoteFirstRep().getText()).contains("Dopamine").contains("not a medication record");
+
+        Observation remaining = mapPump(pump, org.bedside.model.InfusionMetrics.REMAINING_TIME);
+        assertThat(remaining.getValueQuantity().getValue())
+                .as("the pump's seconds, not converted")
+                .isEqualByComparingTo("58440");
+        assertThat(remaining.getValueQuantity().getCode()).isEqualTo("s");
+    }
+
+    @Test
+    void aPumpsNumberWithoutAValueIsSentWithoutOne() {
+        Observation o = mapPump(
+                ChartingPolicyTest.pump("1-1", 0, "5.00", null), org.bedside.model.InfusionMetrics.REMAINING_TIME);
+        assertThat(o.hasValue()).isFalse();
+        assertThat(o.getDataAbsentReason().getCodingFirstRep().getCode()).isEqualTo("unknown");
+        assertThat(o.getNote()).extracting(n -> n.getText()).anyMatch(t -> t.contains("INRMT 65535"));
+    }
+
+    @Test
+    void thePumpIsADeviceOfItsOwnWithItsSerialNumberAndTheRackAsParent() {
+        org.bedside.model.InfusionStatus pump = ChartingPolicyTest.pump("1-2", 0, "15.4", null);
+        Device d = mapper.pumpDevice(device, pump, new Reference("urn:uuid:rack"));
+        assertThat(d.getIdentifierFirstRep().getSystem()).isEqualTo("urn:bedside:device");
+        assertThat(d.getIdentifierFirstRep().getValue()).isEqualTo("icu-gw-1/bed12-spo2/infusion:1-2/36248");
+        assertThat(d.getSerialNumber()).isEqualTo("36248");
+        assertThat(d.getParent().getReference()).isEqualTo("urn:uuid:rack");
+        assertThat(d.getDeviceNameFirstRep().getName()).isEqualTo("Bed 12 oximeter, pump channel 1-2");
+
+        org.bedside.model.InfusionStatus noSerial = new org.bedside.model.InfusionStatus(
+                pump.device(), "1-2", pump.state(), null, null, pump.values(), null, pump.receivedAt());
+        assertThat(mapper.pumpDeviceIdentifier(device, noSerial)).isEqualTo("icu-gw-1/bed12-spo2/infusion:1-2");
+        assertThat(mapper.pumpDevice(device, noSerial, new Reference("urn:uuid:rack"))
+                        .hasSerialNumber())
+                .isFalse();
+    }
 }

@@ -13,6 +13,7 @@ import org.bedside.model.AlarmEvent;
 import org.bedside.model.CompoundReading;
 import org.bedside.model.DeviceId;
 import org.bedside.model.DeviceStatus;
+import org.bedside.model.InfusionStatus;
 import org.bedside.model.MetricCode;
 import org.bedside.model.NumericReading;
 import org.bedside.model.Quality;
@@ -44,6 +45,9 @@ import org.jspecify.annotations.Nullable;
  *       so a subscriber drops what it has seen (for a blood pressure, the components share one {@code id} and differ by
  *       {@code n});
  *   <li>{@code compound}: on the components of a compound measurement (NIBP), the compound's MDC reference id;
+ *   <li>a pump channel ({@code InfusionStatus}): a record {@code n: "infusion"} with the state in {@code vs} and {@code
+ *       channel}, {@code drug} (the label as the pump shows it) and {@code serial} where known, then one record per
+ *       number as for a numeric, each with {@code channel}; all share the reading's {@code id};
  *   <li>alarms ({@code n: "alarm"}, the text in {@code vs}): {@code alarm} (the device's code), {@code kind}, {@code
  *       priority}, {@code state}, {@code src_mdc_ref}; device status ({@code n: "status"}, the code in {@code vs}):
  *       {@code detail}.
@@ -108,6 +112,25 @@ public final class SenmlEncoder {
                 written = null;
                 measurement(g, part.metric(), part.unit(), part.value(), part.quality());
                 g.writeStringField("compound", c.metric().refId());
+                g.writeEndObject();
+            }
+        } else if (r instanceof InfusionStatus pump) {
+            g.writeStartObject();
+            common(g, bn, "infusion", pump.deviceTime(), pump.receivedAt(), pump.key());
+            g.writeStringField("vs", pump.state().label());
+            g.writeStringField("channel", pump.channel());
+            if (pump.drugLabel() != null) {
+                g.writeStringField("drug", pump.drugLabel());
+            }
+            if (pump.pumpSerial() != null) {
+                g.writeStringField("serial", pump.pumpSerial());
+            }
+            g.writeEndObject();
+            for (CompoundReading.Component v : pump.values()) {
+                g.writeStartObject();
+                common(g, null, name(v.metric()), pump.deviceTime(), pump.receivedAt(), pump.key());
+                measurement(g, v.metric(), v.unit(), v.value(), v.quality());
+                g.writeStringField("channel", pump.channel());
                 g.writeEndObject();
             }
         } else if (r instanceof AlarmEvent a) {
@@ -185,7 +208,8 @@ public final class SenmlEncoder {
             "%", "%",
             "/min", "1/min",
             "Cel", "Cel",
-            "1", "/");
+            "1", "/",
+            "s", "s");
 
     private static String name(MetricCode metric) {
         return SenmlNames.forMetric(metric).map(SenmlNames.Entry::name).orElse(metric.refId());

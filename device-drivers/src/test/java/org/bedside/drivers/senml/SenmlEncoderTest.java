@@ -77,6 +77,40 @@ class SenmlEncoderTest {
     }
 
     @Test
+    void writesAPumpChannelAsItsStateThenEachNumberWithTheChannelAndOneIdentity() {
+        var pump = new org.bedside.model.InfusionStatus(
+                DeviceId.of("bed12-pumps"),
+                "1-2",
+                org.bedside.model.InfusionStatus.State.INFUSING,
+                "Propofol 1%",
+                "36311",
+                List.of(
+                        new org.bedside.model.CompoundReading.Component(
+                                org.bedside.model.InfusionMetrics.RATE,
+                                new BigDecimal("12.00"),
+                                org.bedside.model.InfusionMetrics.ML_PER_HOUR,
+                                Quality.VALID),
+                        new org.bedside.model.CompoundReading.Component(
+                                org.bedside.model.InfusionMetrics.REMAINING_TIME,
+                                null,
+                                org.bedside.model.InfusionMetrics.SECONDS,
+                                Quality.notAvailable("no remaining time (INRMT 65535)"))),
+                null,
+                RECEIVED);
+        String id = "\"id\":\"bed12-pumps/infusion:1-2/1795341600200001\"";
+        assertThat(json(List.of(pump)))
+                .isEqualTo("[{\"bn\":\"icu-gw-12/bed12-pumps/\",\"n\":\"infusion\",\"t\":1795341600.200001,"
+                        + "\"rt\":1795341600.200001," + id + ",\"vs\":\"infusing\",\"channel\":\"1-2\","
+                        + "\"drug\":\"Propofol 1%\",\"serial\":\"36311\"},"
+                        + "{\"n\":\"MDC_FLOW_FLUID_PUMP\",\"t\":1795341600.200001,\"rt\":1795341600.200001," + id
+                        + ",\"v\":12.00,\"ucum\":\"mL/h\",\"mdc\":157784,\"mdc_ref\":\"MDC_FLOW_FLUID_PUMP\","
+                        + "\"channel\":\"1-2\"},"
+                        + "{\"n\":\"MDC_TIME_PD_REMAIN\",\"t\":1795341600.200001,\"rt\":1795341600.200001," + id
+                        + ",\"u\":\"s\",\"ucum\":\"s\",\"mdc\":157916,\"mdc_ref\":\"MDC_TIME_PD_REMAIN\","
+                        + "\"q\":[\"not_available\"],\"qr\":\"no remaining time (INRMT 65535)\",\"channel\":\"1-2\"}]");
+    }
+
+    @Test
     void writesAlarmsAndDeviceStatus() {
         var alarm = new AlarmEvent(
                 DEVICE,
