@@ -16,10 +16,12 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.bedside.runtime.config.CaptureSettings;
 import org.bedside.runtime.config.ConfigFile;
 import org.bedside.runtime.config.ConfigProblems;
+import org.bedside.runtime.security.HttpAccess;
 import org.jspecify.annotations.Nullable;
 
 /**
- * {@code bedside capture DEVICE [--minutes N | --seconds N] [--gateway URL | --config FILE]}: asks the running gateway
+ * {@code bedside capture DEVICE [--minutes N | --seconds N] [--gateway URL | --config FILE] --user NAME[:PASSWORD]}:
+ * asks the running gateway
  * to record what DEVICE sends and what the gateway writes to it ({@code POST /api/captures}), follows the capture
  * until it ends, and prints the file's path: a file {@code bedside replay FILE} decodes. The gateway holds the port, so
  * the capture is made inside it, and the device goes on being read and charted meanwhile.
@@ -28,17 +30,32 @@ import org.jspecify.annotations.Nullable;
  * port of {@code --config FILE} (default {@code /etc/bedside/gateway.yaml}), else on port 8080. Exit 0 when the
  * capture ended with a file, 1 when the gateway refused or could not write it or did not answer, 64 for a usage error.
  * Ctrl-C ends the capture early; the file keeps what was captured until then.
+ *
+ * <p>Starting a capture changes the gateway's state, so it needs an operator of {@code gateway.http.users-file}
+ * (docs/security.md): {@code --user NAME} asks for the password on the terminal (or reads it as a line from standard
+ * input), {@code --user NAME:PASSWORD} takes it as given. Every request carries the user, and the changes the header
+ * {@code X-Requested-By}.
  */
 public final class CaptureCommand {
     static final Duration DEFAULT_DURATION = Duration.ofMinutes(10);
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The running capture's credentials, for the interrupt that stops it. */
+    private static final AtomicReference<@Nullable String> STOP_AUTHORIZATION = new AtomicReference<>();
+
     private static final HttpClient HTTP =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
 
     private CaptureCommand() {}
 
     /** What the command was asked. */
-    record Arguments(String device, Duration duration, URI gateway) {}
+    record Arguments(
+            String device,
+            Duration duration,
+            URI gateway,
+            @Nullable String authorization) {}
+
+    private static final String USAGE = "usage: bedside capture DEVICE [--minutes N | --seconds N]"
+            + " [--gateway URL | --config FILE] --user NAME[:PASSWORD]";
 
     public static void main(String[] args) {
         AtomicReference<@Nullable URI> running = new AtomicReference<>();
@@ -47,7 +64,7 @@ public final class CaptureCommand {
             URI capture = running.getAndSet(null);
             if (capture != null) {
                 try {
-                    post(capture.resolve(capture.getPath() + "/stop"), "");
+                    post(capture.resolve(capture.getPath() + "/stop"), "", STOP_AUTHORIZATION.get());
                     System.out.println("bedside: capture stopped (interrupted)");
                 } catch (IOException | InterruptedException e) {
                     System.out.println("bedside: could not stop the capture: " + e.getMessage());
@@ -72,7 +89,7 @@ public final class CaptureCommand {
             a = arguments(args, System.getenv("BEDSIDE_GATEWAY"), out);
         } catch (IllegalArgumentException e) {
             out.println("bedside: capture: " + e.getMessage());
-            out.println("usage: bedside capture DEVICE [--minutes N | --seconds N] [--gateway URL | --config FILE]");
+            out.println(USAGE);
             return 64;
         }
         ObjectNode body = JSON.createObjectNode().put("device", a.device());
@@ -83,8 +100,15 @@ public final class CaptureCommand {
         }
         URI captures = a.gateway().resolve("/api/captures");
         try {
-            HttpResponse<String> r = post(captures, body.toString());
+            STOP_AUTHORIZATION.set(a.authorization());
+            HttpResponse<String> r = post(captures, body.toString(), a.authorization());
             JsonNode started = parse(r.body());
+            if (r.statusCode() == 401 || r.statusCode() == 403) {
+                String why = r.headers().firstValue("X-Bedside-Refused").orElse("HTTP " + r.statusCode());
+                out.println("bedside: the gateway refused the capture: " + why + "; a capture needs an operator of"
+                        + " gateway.http.users-file (--user NAME; bedside user add writes one)");
+                return 1;
+            }
             if (r.statusCode() != 201 || started == null) {
                 String error = started != null && started.hasNonNull("error")
                         ? started.get("error").asText()
@@ -112,11 +136,11 @@ public final class CaptureCommand {
                     return 1;
                 }
                 Thread.sleep(poll.toMillis());
-                HttpResponse<String> s = HTTP.send(
-                        HttpRequest.newBuilder(self)
-                                .timeout(Duration.ofSeconds(10))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString());
+                HttpRequest.Builder get = HttpRequest.newBuilder(self).timeout(Duration.ofSeconds(10));
+                if (a.authorization() != null) {
+                    get.header("Authorization", a.authorization());
+                }
+                HttpResponse<String> s = HTTP.send(get.build(), HttpResponse.BodyHandlers.ofString());
                 JsonNode now = parse(s.body());
                 if (s.statusCode() != 200 || now == null) {
                     out.println("bedside: the gateway no longer knows the capture " + id + " (was it restarted?);"
@@ -150,6 +174,7 @@ public final class CaptureCommand {
         String device = null;
         Duration duration = DEFAULT_DURATION;
         String gateway = null;
+        String user = null;
         Path config = null;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
@@ -168,6 +193,8 @@ public final class CaptureCommand {
                 duration = a.equals("--minutes") ? Duration.ofMinutes(n) : Duration.ofSeconds(n);
             } else if (a.equals("--gateway") && hasValue) {
                 gateway = args[++i];
+            } else if (a.equals("--user") && hasValue) {
+                user = args[++i];
             } else if (a.equals("--config") && hasValue) {
                 config = Path.of(args[++i]);
             } else if (!a.startsWith("--") && device == null) {
@@ -188,7 +215,35 @@ public final class CaptureCommand {
         } else {
             uri = URI.create("http://127.0.0.1:" + port(config, out) + "/");
         }
-        return new Arguments(device, duration, uri);
+        return new Arguments(device, duration, uri, user == null ? null : authorization(user));
+    }
+
+    /** HTTP basic credentials of {@code NAME[:PASSWORD]}; the password asked for when not given. */
+    private static String authorization(String user) {
+        int colon = user.indexOf(':');
+        String name = colon < 0 ? user : user.substring(0, colon);
+        if (name.isEmpty()) {
+            throw new IllegalArgumentException("--user needs a name (an operator of gateway.http.users-file)");
+        }
+        String password;
+        if (colon >= 0) {
+            password = user.substring(colon + 1);
+        } else if (System.console() != null) {
+            char[] typed = System.console().readPassword("password of %s: ", name);
+            password = typed == null ? "" : new String(typed);
+        } else {
+            try {
+                String line = new java.io.BufferedReader(
+                                new java.io.InputStreamReader(System.in, java.nio.charset.StandardCharsets.UTF_8))
+                        .readLine();
+                password = line == null ? "" : line;
+            } catch (IOException e) {
+                throw new IllegalArgumentException("cannot read the password of " + name + ": " + e.getMessage());
+            }
+        }
+        return "Basic "
+                + java.util.Base64.getEncoder()
+                        .encodeToString((name + ":" + password).getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     /** The HTTP port of the configuration file, as the doctor reads it; 8080 when there is no file to read. */
@@ -210,14 +265,17 @@ public final class CaptureCommand {
         }
     }
 
-    private static HttpResponse<String> post(URI uri, String json) throws IOException, InterruptedException {
-        return HTTP.send(
-                HttpRequest.newBuilder(uri)
-                        .timeout(Duration.ofSeconds(10))
-                        .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString(json))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
+    private static HttpResponse<String> post(URI uri, String json, @Nullable String authorization)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri)
+                .timeout(Duration.ofSeconds(10))
+                .header("Content-Type", "application/json")
+                .header(HttpAccess.CSRF_HEADER, "bedside capture")
+                .POST(HttpRequest.BodyPublishers.ofString(json));
+        if (authorization != null) {
+            b.header("Authorization", authorization);
+        }
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static @Nullable JsonNode parse(String body) {

@@ -31,6 +31,7 @@ import org.bedside.model.AlertReport;
 import org.bedside.model.DeviceStatus;
 import org.bedside.model.Reading;
 import org.bedside.runtime.capture.CaptureCommand;
+import org.bedside.runtime.security.UsersFile;
 import org.bedside.sim.MasimoSimulator;
 import org.bedside.sim.medibus.MedibusSimulator;
 import org.bedside.sim.scenario.Scenarios;
@@ -47,6 +48,10 @@ class CaptureIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final int CAP = 16 * 1024;
+    /** A capture changes the gateway's state: it needs an operator (docs/security.md). */
+    private static final String OPERATOR = "biomed:capture-operator-pw";
+
+    private static final String VIEWER = "nurse:capture-viewer-pw";
 
     @TempDir
     Path dir;
@@ -62,7 +67,13 @@ class CaptureIT {
                         .build()) {
             vent.start();
             oximeter.start();
-            GatewayProcess gateway = GatewayProcess.start(dir, config(vent.portPath(), oximeter.portPath()));
+            Path users = dir.resolve("users");
+            Files.createFile(users, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(
+                    users,
+                    UsersFile.line("biomed", "capture-operator-pw".toCharArray(), Set.of("operator")) + "\n"
+                            + UsersFile.line("nurse", "capture-viewer-pw".toCharArray(), Set.of("viewer")) + "\n");
+            GatewayProcess gateway = GatewayProcess.start(dir, config(vent.portPath(), oximeter.portPath(), users));
             try {
                 String url = "http://127.0.0.1:" + gateway.port();
                 Await.until(
@@ -71,18 +82,26 @@ class CaptureIT {
                         () -> String.valueOf(gateway.get("/api/status")).contains("open, polling every 1 s"));
 
                 // A device the gateway does not have: refused, naming it and the devices it has.
-                Ran unknown = capture("no-such-bed", "--seconds", "5", "--gateway", url);
+                Ran unknown = capture("no-such-bed", "--seconds", "5", "--gateway", url, "--user", OPERATOR);
                 assertThat(unknown.exit()).isEqualTo(1);
                 assertThat(unknown.out())
                         .contains("no device 'no-such-bed' in this gateway; its devices: cap-spo2, cap-vent");
+
+                // Without an operator, no capture: nobody, and a viewer, are refused and told what is needed.
+                Ran anonymous = capture("cap-spo2", "--seconds", "5", "--gateway", url, "--user", "biomed:wrong");
+                assertThat(anonymous.exit()).isEqualTo(1);
+                assertThat(anonymous.out()).contains("a capture needs an operator of gateway.http.users-file");
+                Ran viewer = capture("cap-spo2", "--seconds", "5", "--gateway", url, "--user", VIEWER);
+                assertThat(viewer.exit()).isEqualTo(1);
+                assertThat(viewer.out()).contains("nurse has not the role operator");
 
                 // The oximeter for up to two minutes, into a 16 KiB cap that it fills in a few seconds.
                 JsonNode capped = post(url + "/api/captures", "{\"device\":\"cap-spo2\",\"seconds\":120}");
                 String cappedId = capped.get("id").asText();
 
                 // The ventilator for 4 s, with the command as a biomed runs it.
-                CompletableFuture<Ran> ventCapture =
-                        CompletableFuture.supplyAsync(() -> capture("cap-vent", "--seconds", "4", "--gateway", url));
+                CompletableFuture<Ran> ventCapture = CompletableFuture.supplyAsync(
+                        () -> capture("cap-vent", "--seconds", "4", "--gateway", url, "--user", OPERATOR));
                 Await.until(
                         "the status (JSON and page) says that the ventilator is being captured",
                         Duration.ofSeconds(10),
@@ -211,6 +230,12 @@ class CaptureIT {
         HttpResponse<String> r = HTTP.send(
                 HttpRequest.newBuilder(URI.create(url))
                         .header("Content-Type", "application/json")
+                        .header("X-Requested-By", "CaptureIT")
+                        .header(
+                                "Authorization",
+                                "Basic "
+                                        + java.util.Base64.getEncoder()
+                                                .encodeToString(OPERATOR.getBytes(StandardCharsets.UTF_8)))
                         .POST(HttpRequest.BodyPublishers.ofString(body))
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
@@ -234,7 +259,7 @@ class CaptureIT {
         return last.get();
     }
 
-    private String config(Path vent, Path oximeter) {
+    private String config(Path vent, Path oximeter, Path users) {
         return """
                 gateway:
                   id: capture-gw
@@ -254,11 +279,13 @@ class CaptureIT {
                       reconnect-max-delay: 1s
                   capture:
                     max-size: 16KiB
+                  http:
+                    users-file: %s
                   uplink:
                     # Nothing listens there: the capture needs no FHIR server.
                     base-url: http://127.0.0.1:9/fhir
                     retry-max-delay: 2s
                     timeout: 2s
-                """.formatted(dir.resolve("data"), vent, oximeter);
+                """.formatted(dir.resolve("data"), vent, oximeter, users);
     }
 }
