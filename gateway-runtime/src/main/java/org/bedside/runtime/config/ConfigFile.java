@@ -69,6 +69,8 @@ public final class ConfigFile {
             throw new Unusable(List.of(file + ": " + e.getMessage()));
         }
         GatewaySettings settings = GatewaySettings.from(config.getConfigMapping(GatewayConfig.class));
+        // gateway.capture is checked where the gateway checks it at start: a bad cap is named here too.
+        CaptureSettings.from(config.getConfigMapping(GatewayConfig.class));
         int port = config.getOptionalValue("quarkus.http.port", Integer.class).orElse(DEFAULT_HTTP_PORT);
         return new Loaded(file, settings, port);
     }
