@@ -71,6 +71,8 @@ public final class ConfigFile {
         GatewaySettings settings = GatewaySettings.from(config.getConfigMapping(GatewayConfig.class));
         // The gateway's own HTTP is checked as at start (HTTPS beyond loopback, the users file).
         HttpSettings.from(config.getConfigMapping(GatewayConfig.class).http(), HttpSettings.Listen.of(config));
+        // gateway.capture is checked where the gateway checks it at start: a bad cap is named here too.
+        CaptureSettings.from(config.getConfigMapping(GatewayConfig.class));
         int port = config.getOptionalValue("quarkus.http.port", Integer.class).orElse(DEFAULT_HTTP_PORT);
         return new Loaded(file, settings, port);
     }
