@@ -159,7 +159,11 @@ class MqttSinkIT {
         MqttAsyncClient reader = broker.client("alerts-reader", "reader", true);
         BlockingQueue<MqttEgressIT.Received> got =
                 MqttEgressIT.subscribe(reader, "bedside/" + TestBroker.GATEWAY + "/#");
-        int backlog = 3_000;
+        // Fewer than the broker's 1,000 queued messages per client (HiveMQ's default, discard when full): a burst
+        // larger
+        // than that to this one slow TLS subscriber is dropped by the broker on a quiet machine, which is the broker's
+        // documented limit, not the egress's (the egress's own completeness is MqttEgressIT's and MqttEndToEndIT's).
+        int backlog = 800;
         long pendingWhenTheAlertCame;
         String oldAlertId;
         try (ChronicleReadingStore store = ChronicleReadingStore.open(dir.resolve("buffer"))) {
