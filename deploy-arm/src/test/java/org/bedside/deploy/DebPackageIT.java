@@ -62,7 +62,9 @@ class DebPackageIT {
                         "./usr/bin/bedside",
                         "./lib/systemd/system/bedside.service",
                         "./usr/share/doc/bedside/udev/99-bedside-serial.rules.template",
-                        "./usr/share/doc/bedside/deployment.md")
+                        "./usr/share/doc/bedside/deployment.md",
+                        "./usr/share/doc/bedside/changelog.gz",
+                        "./usr/share/man/man1/bedside.1.gz")
                 .containsPattern("-rw-r----- root/root .* ./etc/bedside/gateway.yaml");
         // The udev rules are a template: nothing under /lib/udev/rules.d or /etc/udev is active as installed.
         assertThat(files).doesNotContain("rules.d/");
@@ -73,6 +75,23 @@ class DebPackageIT {
             assertThat(Files.isExecutable(control.resolve(script))).as(script).isTrue();
             Commands.ok("sh", "-n", control.resolve(script).toString());
         }
+    }
+
+    /**
+     * Debian's own package checker finds no error and no warning beyond the overrides the package ships (each with its
+     * reason, src/deb/lintian/bedside). Where lintian is not installed (.ci/run installs it), this is said and skipped.
+     */
+    @Test
+    void lintianFindsNoErrorOrWarning() throws Exception {
+        boolean present = Commands.onPath("lintian");
+        if (!present) {
+            System.err.println("DebPackageIT: lintian is not installed here: the package is NOT checked by lintian");
+        }
+        assumeTrue(present, "lintian is not installed");
+        Commands.Result r = Commands.run(
+                "lintian", "--fail-on", "error,warning", Commands.deb().toString());
+        assertThat(r.output()).doesNotContainPattern("(?m)^[EW]: ");
+        assertThat(r.code()).as(r.output()).isZero();
     }
 
     @Test

@@ -14,7 +14,11 @@ public final class GatewayMain {
     private GatewayMain() {}
 
     public static void main(String... args) {
-        String locations = System.getProperty("quarkus.config.locations", "");
+        // The property wins over the environment variable, as in Quarkus's own configuration.
+        String locations = System.getProperty("quarkus.config.locations");
+        if (locations == null) {
+            locations = System.getenv().getOrDefault("QUARKUS_CONFIG_LOCATIONS", "");
+        }
         for (String location : locations.split(",")) {
             String l = location.strip();
             if (l.isEmpty() || l.contains(":") && !l.startsWith("file:")) {

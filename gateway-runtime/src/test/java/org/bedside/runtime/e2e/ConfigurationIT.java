@@ -50,6 +50,16 @@ class ConfigurationIT {
 
     @Test
     void aYamlSyntaxErrorIsOneLineWithFileLineAndColumn() throws Exception {
+        aYamlSyntaxErrorIsOneLine(false);
+    }
+
+    /** The same when the file is named by QUARKUS_CONFIG_LOCATIONS, as a container or a unit's Environment= may do. */
+    @Test
+    void aYamlSyntaxErrorIsOneLineWhenTheEnvironmentNamesTheFile() throws Exception {
+        aYamlSyntaxErrorIsOneLine(true);
+    }
+
+    private void aYamlSyntaxErrorIsOneLine(boolean byEnvironment) throws Exception {
         GatewayProcess.Exited exited = GatewayProcess.startExpectingFailure(dir, """
                 gateway:
                   id: icu-gw-1
@@ -57,7 +67,7 @@ class ConfigurationIT {
                     bed12-spo2: {driver: masimo-ascii, port: /dev/ttyUSB0
                   uplink:
                     base-url: http://127.0.0.1:1/fhir
-                """);
+                """, byEnvironment);
         assertThat(exited.code()).isNotZero();
         assertThat(exited.output())
                 .containsPattern("(?m)^The gateway does not start: .*bad\\.yaml:\\d+:\\d+: YAML syntax error: .+$")

@@ -40,6 +40,8 @@ final class GatewayProcess implements AutoCloseable {
 
     private Process process;
     private int starts;
+    /** The configuration named by QUARKUS_CONFIG_LOCATIONS rather than by the property. */
+    private boolean configByEnvironment;
 
     private GatewayProcess(Path config, Path log, int port) {
         this(config, log, port, List.of(), Map.of());
@@ -104,9 +106,19 @@ final class GatewayProcess implements AutoCloseable {
 
     /** Starts a gateway that is expected to refuse its configuration; returns its exit code and output. */
     static Exited startExpectingFailure(Path workDir, String yaml) throws IOException, InterruptedException {
+        return startExpectingFailure(workDir, yaml, false);
+    }
+
+    /**
+     * As {@link #startExpectingFailure(Path, String)}, the configuration named by the environment variable {@code
+     * QUARKUS_CONFIG_LOCATIONS} (as a container or a unit file may do) when {@code byEnvironment}, else by the property.
+     */
+    static Exited startExpectingFailure(Path workDir, String yaml, boolean byEnvironment)
+            throws IOException, InterruptedException {
         Path config = workDir.resolve("bad.yaml");
         Files.writeString(config, yaml + "\nquarkus:\n  http:\n    port: " + freePort() + "\n");
         GatewayProcess g = new GatewayProcess(config, workDir.resolve("bad.log"), 0);
+        g.configByEnvironment = byEnvironment;
         g.launch();
         if (!g.process.waitFor(60, TimeUnit.SECONDS)) {
             g.process.destroyForcibly();
@@ -123,13 +135,19 @@ final class GatewayProcess implements AutoCloseable {
         cmd.add("-Xmx256m");
         cmd.addAll(Arrays.asList(
                 System.getProperty("bedside.chronicle.jvm.args", "").trim().split("\\s+")));
-        cmd.add("-Dquarkus.config.locations=" + config.toAbsolutePath());
+        if (!configByEnvironment) {
+            cmd.add("-Dquarkus.config.locations=" + config.toAbsolutePath());
+        }
         cmd.add("-jar");
         cmd.add(jar().toString());
         cmd.removeIf(String::isBlank);
         starts++;
         ProcessBuilder builder = new ProcessBuilder(cmd);
         builder.environment().putAll(environment);
+        if (configByEnvironment) {
+            builder.environment()
+                    .put("QUARKUS_CONFIG_LOCATIONS", config.toAbsolutePath().toString());
+        }
         process = builder.directory(config.getParent().toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
