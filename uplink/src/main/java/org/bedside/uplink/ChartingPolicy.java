@@ -44,6 +44,7 @@ final class ChartingPolicy {
     private final Subjects subjects;
     private final Map<Series, Interval> open = new HashMap<>();
     private final NotCharted notCharted;
+    private final FrozenValues frozen;
     /** The first record holding a reading whose association is uncertain now (quarantine), or -1. */
     private long quarantinedFrom = -1;
     /** {@link Subjects#version()} when the first reading was quarantined: a change means "read them again". */
@@ -121,6 +122,7 @@ final class ChartingPolicy {
         this.devices = devices;
         this.subjects = subjects;
         this.notCharted = notCharted;
+        this.frozen = new FrozenValues(settings.validation().frozenAfter());
     }
 
     NotCharted notCharted() {
@@ -201,6 +203,8 @@ final class ChartingPolicy {
         }
         DeviceContext device = devices.apply(n.device());
         Instant effective = ChartingTime.effective(n, settings.maxClockSkew());
+        // Seen whoever the reading is charted to: a frozen device is a property of the device's data.
+        @Nullable String frozenValue = n instanceof NumericReading numeric ? frozen.accept(numeric, effective) : null;
         // Whom to chart it to is asked at the time it was taken: a reading taken before an admission is not the new
         // patient's, one taken after a discharge nobody's.
         Subjects.Subject subject = subjects.subjectAt(n.device(), effective, device);
@@ -227,6 +231,9 @@ final class ChartingPolicy {
                 n instanceof InfusionStatus pump ? pumpValue(pump, metric.get()) : null;
         if (n instanceof NumericReading numeric && numeric.isValid()) {
             preliminary = validation.implausible(numeric.metric(), numeric.value());
+            if (preliminary == null) {
+                preliminary = frozenValue;
+            }
         } else if (pumpValue != null && pumpValue.isValid()) {
             preliminary = validation.implausible(pumpValue.metric(), pumpValue.value());
         }

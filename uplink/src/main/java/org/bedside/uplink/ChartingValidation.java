@@ -1,6 +1,7 @@
 package org.bedside.uplink;
 
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -14,9 +15,14 @@ import org.jspecify.annotations.Nullable;
  * validate in the EHR can have everything charted as {@code preliminary}. Nothing is changed: the value is the
  * device's; only its status and a note say it was not validated.
  *
+ * <p>A frozen device is treated like an implausible value: a valid value that stays the same to the last digit for
+ * longer than {@code frozenAfter} gives for its metric ({@link FrozenValues}).
+ *
  * @param ranges plausible ranges by MDC code (numeric metrics only)
+ * @param frozenAfter by MDC code (numeric metrics only): how long one value may repeat before it looks frozen
  */
-public record ChartingValidation(Map<Integer, Range> ranges, OutOfRange outOfRange, boolean allPreliminary) {
+public record ChartingValidation(
+        Map<Integer, Range> ranges, OutOfRange outOfRange, boolean allPreliminary, Map<Integer, Duration> frozenAfter) {
 
     /** What becomes of a value outside its range. */
     public enum OutOfRange {
@@ -70,6 +76,17 @@ public record ChartingValidation(Map<Integer, Range> ranges, OutOfRange outOfRan
 
     public ChartingValidation {
         ranges = Map.copyOf(ranges);
+        frozenAfter = Map.copyOf(frozenAfter);
+        frozenAfter.forEach((mdc, d) -> {
+            if (d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException("a frozen-value time must be positive, not " + d);
+            }
+        });
+    }
+
+    /** Without frozen-value checks. */
+    public ChartingValidation(Map<Integer, Range> ranges, OutOfRange outOfRange, boolean allPreliminary) {
+        this(ranges, outOfRange, allPreliminary, Map.of());
     }
 
     public static ChartingValidation none() {

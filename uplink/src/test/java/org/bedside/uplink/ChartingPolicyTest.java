@@ -385,4 +385,86 @@ class ChartingPolicyTest {
                 .singleElement()
                 .satisfies(c -> assertThat(c.preliminary()).contains("nurses validate"));
     }
+
+    /** SpO2 given a frozen-value time of 10 s, for a test that counts seconds. */
+    private ChartingPolicy frozenAfterTenSeconds(ChartingValidation.OutOfRange mode) {
+        return new ChartingPolicy(
+                settings(Duration.ZERO)
+                        .withValidation(new ChartingValidation(
+                                Map.of(), mode, false, Map.of(Metrics.SPO2.mdc(), Duration.ofSeconds(10)))),
+                DEVICES::get);
+    }
+
+    private static List<String> preliminaries(ChartingPolicy p, StoredRecord... records) {
+        List<String> out = new ArrayList<>();
+        for (StoredRecord r : records) {
+            for (Chartable c : p.accept(r)) {
+                out.add(c.preliminary() == null ? "final" : c.preliminary());
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void aValueRepeatedToTheLastDigitForLongerThanConfiguredIsFlaggedAsFrozen() {
+        ChartingPolicy p = frozenAfterTenSeconds(ChartingValidation.OutOfRange.PRELIMINARY);
+        List<String> flags = preliminaries(
+                p,
+                record(spo2(DEVICE, 0, "97")),
+                record(spo2(DEVICE, 5, "97")),
+                record(spo2(DEVICE, 9.9, "97")),
+                record(spo2(DEVICE, 10, "97")),
+                record(spo2(DEVICE, 30, "97")));
+        assertThat(flags.subList(0, 3)).containsOnly("final");
+        assertThat(flags.get(3))
+                .contains("the same value 97 since")
+                .contains("10 s configured for")
+                .contains("frozen");
+        assertThat(flags.get(4)).contains("frozen");
+    }
+
+    @Test
+    void aChangedValueOrAMissingOneStartsTheRunAgain() {
+        ChartingPolicy p = frozenAfterTenSeconds(ChartingValidation.OutOfRange.PRELIMINARY);
+        List<String> flags = preliminaries(
+                p,
+                record(spo2(DEVICE, 0, "97")),
+                record(spo2(DEVICE, 8, "97.0")), // another reading to the last digit: the device printed 97.0
+                record(spo2(DEVICE, 12, "97.0")),
+                record(spo2(DEVICE, 17, null)), // a sensor off: not a frozen device
+                record(spo2(DEVICE, 18, "97.0")),
+                record(spo2(DEVICE, 27, "97.0")),
+                record(spo2(DEVICE, 28, "97.0")));
+        assertThat(flags).hasSize(7);
+        assertThat(flags.subList(0, 6)).as("no run reached 10 s").containsOnly("final");
+        assertThat(flags.get(6)).contains("frozen");
+    }
+
+    @Test
+    void aFrozenValueIsNotChartedWhereOutOfRangeValuesAreNot() {
+        ChartingPolicy p = frozenAfterTenSeconds(ChartingValidation.OutOfRange.NOT_CHARTED);
+        assertThat(preliminaries(
+                        p,
+                        record(spo2(DEVICE, 0, "97")),
+                        record(spo2(DEVICE, 11, "97")),
+                        record(spo2(DEVICE, 12, "96"))))
+                .containsExactly("final", "final");
+        assertThat(p.notCharted().implausible).isEqualTo(1);
+    }
+
+    @Test
+    void onlyTheMetricsGivenATimeAreWatched() {
+        ChartingPolicy p = frozenAfterTenSeconds(ChartingValidation.OutOfRange.PRELIMINARY);
+        NumericReading hr0 = new NumericReading(
+                DEVICE, Metrics.HEART_RATE_ECG, new BigDecimal("60"), UcumUnit.PER_MINUTE, Quality.VALID, null, T0);
+        NumericReading hr1 = new NumericReading(
+                DEVICE,
+                Metrics.HEART_RATE_ECG,
+                new BigDecimal("60"),
+                UcumUnit.PER_MINUTE,
+                Quality.VALID,
+                null,
+                T0.plusSeconds(60));
+        assertThat(preliminaries(p, record(hr0), record(hr1))).containsOnly("final");
+    }
 }

@@ -466,6 +466,12 @@ public interface GatewayConfig {
 
         /** Plausible ranges by MDC reference id, such as {@code MDC_PULS_OXIM_SAT_O2: 50..100}. */
         Map<String, String> ranges();
+
+        /**
+         * How long one value may repeat to the last digit before the device looks frozen, by MDC reference id, such as
+         * {@code MDC_ECG_HEART_RATE: 10m}. Such values are treated as out of range.
+         */
+        Map<String, String> frozenAfter();
     }
 
     /** TLS of an outgoing connection; every file is PEM. */

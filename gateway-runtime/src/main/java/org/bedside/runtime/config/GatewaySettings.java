@@ -437,7 +437,32 @@ public record GatewaySettings(
                 problems.add(key, e.getMessage());
             }
         });
-        return new org.bedside.uplink.ChartingValidation(ranges, mode, v.preliminary());
+        Map<Integer, Duration> frozenAfter = new LinkedHashMap<>();
+        new TreeMap<>(v.frozenAfter()).forEach((refId, text) -> {
+            String key = "gateway.uplink.validation.frozen-after." + refId;
+            var metric = org.bedside.uplink.ChartingValidation.metric(refId);
+            if (metric.isEmpty()) {
+                problems.add(
+                        key,
+                        "not a metric a frozen-value time can be set for; one of "
+                                + org.bedside.uplink.ChartingValidation.RANGED.stream()
+                                        .map(m -> m.refId())
+                                        .toList());
+                return;
+            }
+            Duration d;
+            try {
+                d = parseDuration(text);
+            } catch (IllegalArgumentException e) {
+                d = Duration.ZERO;
+            }
+            if (d.isZero() || d.isNegative()) {
+                problems.add(key, "'" + text + "' is not a positive duration such as 10m");
+            } else {
+                frozenAfter.put(metric.get().mdc(), d);
+            }
+        });
+        return new org.bedside.uplink.ChartingValidation(ranges, mode, v.preliminary(), frozenAfter);
     }
 
     /** {@code 10%} as 0.10. */

@@ -200,6 +200,11 @@ class GatewaySettingsTest {
                 public Map<String, String> ranges() {
                     return Map.of();
                 }
+
+                @Override
+                public Map<String, String> frozenAfter() {
+                    return Map.of();
+                }
             };
         }
 

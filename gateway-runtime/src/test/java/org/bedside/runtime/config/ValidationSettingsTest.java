@@ -11,8 +11,13 @@ import org.bedside.uplink.ChartingValidation;
 import org.junit.jupiter.api.Test;
 
 class ValidationSettingsTest {
-    record Validation(boolean preliminary, String outOfRange, Map<String, String> ranges)
-            implements GatewayConfig.ValidationConfig {}
+    record Validation(
+            boolean preliminary, String outOfRange, Map<String, String> ranges, Map<String, String> frozenAfter)
+            implements GatewayConfig.ValidationConfig {
+        Validation(boolean preliminary, String outOfRange, Map<String, String> ranges) {
+            this(preliminary, outOfRange, ranges, Map.of());
+        }
+    }
 
     /** The uplink of GatewaySettingsTest with other checks before charting. */
     record WithValidation(GatewayConfig.UplinkConfig base, GatewayConfig.ValidationConfig validation)
@@ -96,5 +101,29 @@ class ValidationSettingsTest {
                 .anySatisfy(p -> assertThat(p)
                         .isEqualTo(
                                 "gateway.uplink.validation.ranges.MDC_PULS_OXIM_SAT_O2: the range 100..50 is empty"));
+    }
+
+    @Test
+    void frozenValueTimesAreReadByTheMetricsReferenceIdAndBadOnesNamed() {
+        ChartingValidation v = settings(new Validation(
+                        false, "preliminary", Map.of(), Map.of("MDC_ECG_HEART_RATE", "10m", "MDC_RESP_RATE", "PT15M")))
+                .uplink()
+                .validation();
+        assertThat(v.frozenAfter())
+                .containsEntry(Metrics.HEART_RATE_ECG.mdc(), Duration.ofMinutes(10))
+                .containsEntry(Metrics.RESPIRATION_RATE.mdc(), Duration.ofMinutes(15))
+                .hasSize(2);
+
+        ConfigProblems e = catchThrowableOfType(
+                ConfigProblems.class,
+                () -> settings(new Validation(
+                        false, "preliminary", Map.of(), Map.of("MDC_FOO", "10m", "MDC_ECG_HEART_RATE", "soon"))));
+        assertThat(e.problems())
+                .hasSize(2)
+                .anySatisfy(p -> assertThat(p)
+                        .startsWith("gateway.uplink.validation.frozen-after.MDC_FOO: not a metric a frozen-value time"))
+                .anySatisfy(p -> assertThat(p)
+                        .isEqualTo("gateway.uplink.validation.frozen-after.MDC_ECG_HEART_RATE: 'soon' is not a positive"
+                                + " duration such as 10m"));
     }
 }
