@@ -290,7 +290,7 @@ public record PageView(
                     association(bed.state()),
                     !bed.source().equals("adt")
                             ? "the configuration"
-                            : bed.patients().stream().anyMatch(p -> p.source().equals("bedside"))
+                            : bed.patients().stream().anyMatch(p -> "bedside".equals(p.source()))
                                     ? "confirmed at the bedside"
                                     : "ADT",
                     since == null ? "" : dated.format(since),
