@@ -38,6 +38,15 @@ public interface ReadingStore extends Closeable {
      */
     ReadingCursor liveCursor() throws StoreException;
 
+    /**
+     * Forgets a named cursor that is no longer read (a release's replay that is done, docs/patients.md): its committed
+     * position no longer keeps buffer files from being deleted. The cursor must not be open. Nothing happens when there
+     * is no such cursor.
+     */
+    default void forgetCursor(String name) throws StoreException {
+        throw new UnsupportedOperationException("this store keeps its cursors");
+    }
+
     /** How many records are after the named cursor's committed position. Thread-safe. */
     long pendingRecords(String cursorName) throws StoreException;
 

@@ -28,6 +28,39 @@ public record AssociationEvent(
         @Nullable PatientKey other,
         @Nullable BedLocation otherLocation) {
 
+    /**
+     * The sender of an association confirmed or set at the bedside ({@code BEDSIDE^<user>}): no ADT feed sends it, the
+     * gateway's bedside page does (docs/patients.md, "At the bedside").
+     */
+    public static final String BEDSIDE = "BEDSIDE";
+
+    /**
+     * An association a clinician set at the bedside by scanning the wristband: an admission ({@code A01}) into {@code
+     * bed} at {@code at}, or its end ({@code A03}), recorded like an ADT event so that the same rules apply (one bed at a
+     * time; another patient in the bed is a conflict).
+     */
+    public static AssociationEvent bedside(
+            String user, String id, AdtTrigger trigger, Instant at, PatientKey patient, BedLocation bed) {
+        if (trigger != AdtTrigger.A01 && trigger != AdtTrigger.A03) {
+            throw new IllegalArgumentException("a bedside association opens (A01) or ends (A03): " + trigger);
+        }
+        return new AssociationEvent(BEDSIDE + "^" + user, id, trigger, at, at, patient, bed, null, null, null);
+    }
+
+    /** {@code bedside} for an association set at the bedside, else {@code adt}. */
+    public String source() {
+        return isBedside() ? "bedside" : "adt";
+    }
+
+    public boolean isBedside() {
+        return sender.startsWith(BEDSIDE + "^");
+    }
+
+    /** The user who set it at the bedside, or null for an ADT event. */
+    public @Nullable String bedsideUser() {
+        return isBedside() ? sender.substring(BEDSIDE.length() + 1) : null;
+    }
+
     /** Sender and control id: how a message sent twice is known. */
     public String messageKey() {
         return sender + "|" + controlId;

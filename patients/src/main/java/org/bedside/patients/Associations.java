@@ -116,7 +116,11 @@ public final class Associations {
             }
             for (int j = i - 1; j >= 0; j--) {
                 AssociationEvent e = ordered.get(j);
-                if (targets.contains(e.trigger()) && e.patient().equals(cancel.patient()) && !cancelled.contains(e)) {
+                // An ADT cancel takes back an ADT event, never a clinician's confirmation at the bedside.
+                if (targets.contains(e.trigger())
+                        && e.patient().equals(cancel.patient())
+                        && e.isBedside() == cancel.isBedside()
+                        && !cancelled.contains(e)) {
                     cancelled.add(e);
                     break;
                 }

@@ -147,9 +147,12 @@ public final class PatientAssociations implements AutoCloseable {
         f.put("mrn", patient.mrn());
         f.put("authority", patient.authority());
         f.put(timeName, time);
-        f.put("source", "adt");
+        f.put("source", e.source());
         f.put("trigger", e.trigger());
         f.put("controlId", e.controlId());
+        if (e.bedsideUser() != null) {
+            f.put("user", e.bedsideUser());
+        }
         return f;
     }
 
@@ -164,6 +167,26 @@ public final class PatientAssociations implements AutoCloseable {
         return t == null
                 ? new BedTimeline.Subject.Nobody("bed " + bed + " is not one of this gateway's")
                 : t.subjectAt(time);
+    }
+
+    /**
+     * The events that named {@code bed} and were set at the bedside, oldest first: the status says who confirmed an
+     * association there, and when.
+     */
+    public synchronized List<AssociationEvent> bedsideEvents(BedLocation bed) {
+        return events.stream().filter(e -> e.isBedside() && e.names(bed)).toList();
+    }
+
+    /** The source of the event that brought {@code occupant} into the bed: {@code adt} or {@code bedside}. */
+    public synchronized String sourceOf(BedTimeline.Occupant occupant) {
+        for (AssociationEvent e : events) {
+            if (e.controlId().equals(occupant.controlId())
+                    && e.patient().equals(occupant.patient())
+                    && e.at().equals(occupant.since())) {
+                return e.source();
+            }
+        }
+        return "adt";
     }
 
     public BedTimeline timeline(BedLocation bed) {

@@ -67,6 +67,38 @@ public final class UplinkWorker implements AutoCloseable {
     }
 
     /**
+     * A consumer of its own that charts again from the start of the buffer what {@code subjects} gives to a patient,
+     * under the cursor {@code cursorName}, with the uplink's settings, sink and identifiers: the replay of a release of
+     * held readings (docs/patients.md). The server's conditional creates make what the uplink charted already harmless.
+     */
+    public static BufferConsumer<Chartable> replay(
+            String cursorName,
+            UplinkSettings settings,
+            ReadingStore store,
+            Map<DeviceId, DeviceContext> devices,
+            Subjects subjects,
+            DeadLetterStore deadLetters,
+            InstantSource clock,
+            TrustedClock trustedClock) {
+        ConsumerSettings c = consumerSettings(settings);
+        return new BufferConsumer<>(
+                new ConsumerSettings(
+                        cursorName,
+                        c.batchSize(),
+                        c.retryInitialDelay(),
+                        c.retryMaxDelay(),
+                        Duration.ofDays(36500), // no live lane: the live readings are the uplink's
+                        c.idlePoll(),
+                        c.poisonAfter(),
+                        c.rejectedWindow()),
+                store,
+                new FhirSink(settings, devices, subjects, clock),
+                deadLetters,
+                clock,
+                trustedClock);
+    }
+
+    /**
      * The uplink's loop settings: a Bundle's worth per batch; in per-interval charting the cursor normally lags by up to
      * an interval (it holds the open one), so only a lag well beyond that is a backlog.
      */

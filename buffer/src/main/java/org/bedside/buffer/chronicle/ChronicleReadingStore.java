@@ -391,6 +391,19 @@ public final class ChronicleReadingStore implements ReadingStore {
     }
 
     @Override
+    public void forgetCursor(String name) throws StoreException {
+        ensureOpen();
+        Path file = CursorFile.open(cursorDirectory, name).path();
+        openCursors.removeIf(c -> c.path().equals(file));
+        try {
+            Files.deleteIfExists(file);
+            Generations.forceDirectory(cursorDirectory);
+        } catch (IOException e) {
+            throw new StoreException("cannot delete cursor position " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
     public long pendingRecords(String cursorName) throws StoreException {
         long committed = CursorFile.open(cursorDirectory, cursorName).committed();
         try (ExcerptTailer tailer = queue.createTailer()) {

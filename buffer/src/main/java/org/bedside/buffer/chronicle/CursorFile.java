@@ -44,6 +44,10 @@ final class CursorFile {
         }
     }
 
+    Path path() {
+        return file;
+    }
+
     long committed() {
         return committed;
     }

@@ -228,6 +228,11 @@ public final class GuardedStore implements ReadingStore {
     }
 
     @Override
+    public void forgetCursor(String name) throws StoreException {
+        store.forgetCursor(name);
+    }
+
+    @Override
     public long pendingRecords(String cursorName) throws StoreException {
         return store.pendingRecords(cursorName);
     }

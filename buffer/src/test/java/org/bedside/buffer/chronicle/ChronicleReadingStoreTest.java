@@ -89,6 +89,27 @@ class ChronicleReadingStoreTest {
     }
 
     @Test
+    void aForgottenCursorNoLongerHoldsItsPositionAcrossAReopen() throws Exception {
+        List<Long> positions;
+        try (ReadingStore store = ChronicleReadingStore.open(dir)) {
+            positions = appendFrames(store, 4);
+            try (ReadingCursor c = store.cursor("release-r1-fhir")) {
+                c.next();
+                c.commit(positions.get(0));
+            }
+            assertThat(store.pendingRecords("release-r1-fhir")).isEqualTo(3);
+            store.forgetCursor("release-r1-fhir");
+            store.forgetCursor("release-r9-fhir"); // none: nothing happens
+            assertThat(store.pendingRecords("release-r1-fhir")).isEqualTo(4);
+        }
+        try (ReadingStore store = ChronicleReadingStore.open(dir);
+                ReadingCursor again = store.cursor("release-r1-fhir")) {
+            assertThat(again.committedPosition()).isEqualTo(ReadingStore.NONE);
+            assertThat(again.next().position()).isEqualTo(positions.get(0));
+        }
+    }
+
+    @Test
     void cursorsAreIndependentAndNewOnesStartAtTheBeginning() throws Exception {
         try (ReadingStore store = ChronicleReadingStore.open(dir)) {
             List<Long> positions = appendFrames(store, 3);

@@ -276,6 +276,9 @@ public record PageView(
         for (BedAssociations.BedStatus bed : bedStatus == null ? List.<BedAssociations.BedStatus>of() : bedStatus) {
             Instant since = bed.since();
             String held = bed.held();
+            if (held == null && bed.releasable() != null) {
+                held = bed.releasable().why() + ": a clinician can release them on the bedside page";
+            }
             beds.add(new BedTile(
                     bed.name(),
                     bed.location(),
@@ -285,7 +288,11 @@ public record PageView(
                                     .map(id -> names.getOrDefault(id, id))
                                     .toList()),
                     association(bed.state()),
-                    bed.source().equals("adt") ? "ADT" : "the configuration",
+                    !bed.source().equals("adt")
+                            ? "the configuration"
+                            : bed.patients().stream().anyMatch(p -> "bedside".equals(p.source()))
+                                    ? "confirmed at the bedside"
+                                    : "ADT",
                     since == null ? "" : dated.format(since),
                     held == null ? "" : held));
         }

@@ -18,6 +18,9 @@ import org.jspecify.annotations.Nullable;
  *   <li>Anything else changes state (a dead-letter retry, and whatever is added later) and needs a user with the role
  *       {@value #OPERATOR}, from loopback too: a browser on the box may be made to send the request by another page,
  *       and the audit log must say who asked.
+ *   <li>A user with the role {@value #CLINICIAN} may read, and make the bedside changes only (confirm a patient at a
+ *       bed, release held readings: {@value #BEDSIDE_PATHS}...): an allow-list of paths, so that an endpoint added
+ *       later still needs an operator.
  *   <li>Such a request must carry the header {@value #CSRF_HEADER} and, when the browser sends an {@code Origin}, come
  *       from the gateway's own origin. A cross-site form or script cannot set that header without a CORS pre-flight,
  *       which the gateway never grants, so a page elsewhere cannot make an operator's browser change anything.
@@ -29,7 +32,17 @@ public final class HttpAccess {
     /** May also change state (retry dead letters and what comes later). */
     public static final String OPERATOR = "operator";
 
-    public static final Set<String> ROLES = Set.of(VIEWER, OPERATOR);
+    /**
+     * May read, and make the changes at the bedside: look a patient up, confirm or end an association, release held
+     * readings ({@code POST /api/bedside/...}); nothing else. The patient's name and birth date are shown only to a
+     * clinician or an operator (they are answers to such a POST).
+     */
+    public static final String CLINICIAN = "clinician";
+
+    public static final Set<String> ROLES = Set.of(VIEWER, OPERATOR, CLINICIAN);
+
+    /** The paths of the bedside changes a {@value #CLINICIAN} may make (and an operator). */
+    public static final String BEDSIDE_PATHS = "/api/bedside/";
 
     /**
      * The header a state-changing request must carry (any non-empty value), as in Jersey's CSRF filter. {@code bedside
@@ -49,7 +62,20 @@ public final class HttpAccess {
             @Nullable String csrfHeader,
             @Nullable String origin,
             @Nullable String host,
-            String scheme) {
+            String scheme,
+            String path) {
+
+        /** A request to a path that no clinician's change is at. */
+        public Request(
+                String method,
+                boolean fromLoopback,
+                @Nullable Caller caller,
+                @Nullable String csrfHeader,
+                @Nullable String origin,
+                @Nullable String host,
+                String scheme) {
+            this(method, fromLoopback, caller, csrfHeader, origin, host, scheme, "");
+        }
 
         public boolean changesState() {
             return HttpAccess.changesState(method);
@@ -87,11 +113,18 @@ public final class HttpAccess {
             }
             return new Authenticate("reading from beyond this box needs a user of gateway.http.users-file");
         }
+        boolean bedside = isBedsidePath(r.path());
         if (caller == null) {
-            return new Authenticate("a change needs an operator of gateway.http.users-file");
+            return new Authenticate(
+                    bedside
+                            ? "a bedside change needs a clinician or an operator of gateway.http.users-file"
+                            : "a change needs an operator of gateway.http.users-file");
         }
-        if (!caller.roles().contains(OPERATOR)) {
-            return new Refuse(caller.name() + " has not the role " + OPERATOR);
+        if (!caller.roles().contains(OPERATOR) && !(bedside && caller.roles().contains(CLINICIAN))) {
+            return new Refuse(
+                    bedside
+                            ? caller.name() + " has neither the role " + CLINICIAN + " nor " + OPERATOR
+                            : caller.name() + " has not the role " + OPERATOR);
         }
         if (r.csrfHeader() == null || r.csrfHeader().isBlank()) {
             return new Refuse("a change must carry the header " + CSRF_HEADER + " (cross-site request protection)");
@@ -101,6 +134,11 @@ public final class HttpAccess {
             return new Refuse("a change must come from the gateway's own page, not from " + origin);
         }
         return new Permit();
+    }
+
+    /** Whether a normalised path is one of the bedside changes (no {@code ..}: Vert.x normalises before this). */
+    static boolean isBedsidePath(String path) {
+        return path.startsWith(BEDSIDE_PATHS) && !path.contains("..") && !path.contains("//");
     }
 
     /** Whether the browser's {@code Origin} is the gateway's own {@code scheme://host[:port]}. */

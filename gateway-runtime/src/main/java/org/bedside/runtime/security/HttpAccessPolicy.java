@@ -51,7 +51,8 @@ public class HttpAccessPolicy implements HttpSecurityPolicy {
                     rc.request().getHeader(HttpAccess.CSRF_HEADER),
                     rc.request().getHeader("Origin"),
                     authority(rc),
-                    rc.request().scheme());
+                    rc.request().scheme(),
+                    rc.normalizedPath());
             Decision decision = HttpAccess.decide(request);
             if (decision instanceof Refuse r) {
                 rc.response().putHeader(REFUSED, r.reason());

@@ -13,7 +13,7 @@ import java.util.LinkedHashSet;
 import java.util.Set;
 
 /**
- * {@code bedside user add NAME [--role operator|viewer]... [--file FILE]}: reads the password from standard input (one
+ * {@code bedside user add NAME [--role operator|clinician|viewer]... [--file FILE]}: reads the password from standard input (one
  * line, so that it is never on a command line or in the shell's history), and appends the user's line to the users
  * file, made readable by its owner only if it is new, or prints the line when no file is given. Plain Java, without
  * Quarkus: it runs from the gateway's jars.
@@ -31,7 +31,8 @@ public final class UserCommand {
 
     static int run(String[] args, BufferedReader in, PrintStream out, PrintStream err) throws IOException {
         if (args.length < 2 || !args[0].equals("add")) {
-            err.println("usage: bedside user add NAME [--role operator|viewer]... [--file USERS-FILE] < password");
+            err.println(
+                    "usage: bedside user add NAME [--role operator|clinician|viewer]... [--file USERS-FILE] < password");
             return 2;
         }
         String name = args[1];

@@ -17,7 +17,7 @@ import org.bedside.common.tls.SecretFile;
 /**
  * The users of the gateway's own HTTP: {@code gateway.http.users-file}, one user a line, {@code NAME:BCRYPT:ROLES} —
  * the name, the bcrypt hash of the password ({@code $2a$12$...}) and the roles separated by commas ({@code viewer},
- * {@code operator}). Lines starting with {@code #} and empty lines are ignored. The first two fields are what {@code
+ * {@code clinician}, {@code operator}). Lines starting with {@code #} and empty lines are ignored. The first two fields are what {@code
  * htpasswd -nB NAME} prints, but the gateway's own {@code bedside user add} is the way to write a line.
  *
  * <p>The file holds password hashes, so it is read like every other secret: refused when its group or others can read
@@ -88,7 +88,7 @@ public final class UsersFile {
                 String r = role.strip();
                 if (!HttpAccess.ROLES.contains(r)) {
                     throw new IOException(at + ": '" + r + "' is not a role (" + HttpAccess.VIEWER + ", "
-                            + HttpAccess.OPERATOR + ")");
+                            + HttpAccess.CLINICIAN + ", " + HttpAccess.OPERATOR + ")");
                 }
                 roles.add(r);
             }
@@ -129,8 +129,8 @@ public final class UsersFile {
         }
         for (String r : roles) {
             if (!HttpAccess.ROLES.contains(r)) {
-                throw new IllegalArgumentException(
-                        "'" + r + "' is not a role (" + HttpAccess.VIEWER + ", " + HttpAccess.OPERATOR + ")");
+                throw new IllegalArgumentException("'" + r + "' is not a role (" + HttpAccess.VIEWER + ", "
+                        + HttpAccess.CLINICIAN + ", " + HttpAccess.OPERATOR + ")");
             }
         }
         String hash = BcryptUtil.bcryptHash(new String(password), COST);

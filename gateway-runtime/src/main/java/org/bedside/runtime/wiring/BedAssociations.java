@@ -24,6 +24,7 @@ import org.bedside.patients.BedLocation;
 import org.bedside.patients.BedTimeline;
 import org.bedside.patients.PatientAssociations;
 import org.bedside.patients.PatientKey;
+import org.bedside.patients.Releases;
 import org.bedside.patients.adt.AdtHandler;
 import org.bedside.runtime.config.BedSettings;
 import org.bedside.uplink.DeviceContext;
@@ -46,11 +47,22 @@ public final class BedAssociations implements Subjects, AutoCloseable {
     private final @Nullable PatientAssociations associations;
     private final @Nullable AdtHandler handler;
     private final AuditLog audit;
+    private final @Nullable Releases releases;
     private @Nullable MllpListener listener;
 
     BedAssociations(BedSettings settings, @Nullable PatientAssociations associations, AuditLog audit) {
+        this(settings, associations, null, audit);
+    }
+
+    /** @param releases the releases of held readings ({@code <data-dir>/patients/releases.jsonl}), with ADT */
+    BedAssociations(
+            BedSettings settings,
+            @Nullable PatientAssociations associations,
+            @Nullable Releases releases,
+            AuditLog audit) {
         this.settings = settings;
         this.associations = associations;
+        this.releases = releases;
         this.audit = audit;
         for (BedSettings.Bed b : settings.beds()) {
             b.devices().forEach(d -> bedOfDevice.put(d, b));
@@ -115,6 +127,14 @@ public final class BedAssociations implements Subjects, AutoCloseable {
             return new Subject.NotCharted("no-patient");
         }
         BedTimeline.Subject s = a.subjectAt(bed.location(), time);
+        Releases.@Nullable Release released = released(a, bed, s, time);
+        if (released != null) {
+            return new Subject.Charted(
+                    "Patient?identifier="
+                            + adt.identifierSystems().get(released.patient().authority()) + "|"
+                            + released.patient().mrn(),
+                    releaseKey(released));
+        }
         if (s instanceof BedTimeline.Subject.Patient p) {
             String system = adt.identifierSystems().get(p.occupant().patient().authority());
             return new Subject.Charted(
@@ -152,6 +172,14 @@ public final class BedAssociations implements Subjects, AutoCloseable {
                     return new Answer.NotSent("no-patient");
                 }
                 BedTimeline.Subject s = a.subjectAt(bed.location(), time);
+                Releases.@Nullable Release released = released(a, bed, s, time);
+                if (released != null) {
+                    BedLocation l = bed.location();
+                    return new Answer.Identified(
+                            new PatientIdentifier(
+                                    released.patient().mrn(), released.patient().authority(), "", "MR"),
+                            new CareLocation(l.pointOfCare(), l.room(), l.bed(), ""));
+                }
                 if (s instanceof BedTimeline.Subject.Patient p) {
                     BedLocation l = bed.location();
                     return new Answer.Identified(
@@ -201,10 +229,29 @@ public final class BedAssociations implements Subjects, AutoCloseable {
         return adt == null ? List.of() : List.copyOf(adt.identifierSystems().keySet());
     }
 
+    /** The release that gives a reading the bed's timeline gave to nobody to a patient, if one does. */
+    private Releases.@Nullable Release released(
+            PatientAssociations a, BedSettings.Bed bed, BedTimeline.Subject s, Instant time) {
+        Releases r = releases;
+        if (r == null || !(s instanceof BedTimeline.Subject.Nobody)) {
+            return null;
+        }
+        return r.patientAt(bed.location(), time, a.timeline(bed.location()));
+    }
+
     /** A short stable name of one association, for Observation identifiers: no patient data in clear. */
     private static String associationKey(BedSettings.Bed bed, BedTimeline.Subject.Patient p) {
-        String text = bed.location() + "|" + p.occupant().patient().authority() + "|"
-                + p.occupant().patient().mrn() + "|" + p.occupant().since();
+        return shortHash(bed.location() + "|" + p.occupant().patient().authority() + "|"
+                + p.occupant().patient().mrn() + "|" + p.occupant().since());
+    }
+
+    /** The same for the readings of one release. */
+    private static String releaseKey(Releases.Release r) {
+        return shortHash(r.bed() + "|" + r.patient().authority() + "|"
+                + r.patient().mrn() + "|release|" + r.from() + "|" + r.until());
+    }
+
+    private static String shortHash(String text) {
         try {
             byte[] h = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
             return "a" + HexFormat.of().formatHex(h, 0, 6);
@@ -216,7 +263,8 @@ public final class BedAssociations implements Subjects, AutoCloseable {
     @Override
     public long version() {
         PatientAssociations a = associations;
-        return a == null ? 0 : a.version();
+        Releases r = releases;
+        return (a == null ? 0 : a.version()) + (r == null ? 0 : r.version());
     }
 
     /** Per bed: who is associated, since when, by which source; what is held and why. For the status page. */
@@ -231,9 +279,12 @@ public final class BedAssociations implements Subjects, AutoCloseable {
                         devices,
                         "configured",
                         "ASSOCIATED",
-                        List.of(new Patient(b.fixedPatient(), null, null, null)),
+                        List.of(new Patient(b.fixedPatient(), null, null, null, "configured")),
                         null,
-                        "a fixed patient from the configuration (lab bench or demo): not checked against ADT"));
+                        "a fixed patient from the configuration (lab bench or demo): not checked against ADT",
+                        List.of(),
+                        null,
+                        List.of()));
                 continue;
             }
             PatientAssociations a = associations;
@@ -242,7 +293,12 @@ public final class BedAssociations implements Subjects, AutoCloseable {
             BedTimeline.Change current = t.current();
             Instant since = current == null ? null : current.from();
             List<Patient> patients = occupants.stream()
-                    .map(o -> new Patient(null, o.patient().mrn(), o.patient().authority(), o.since()))
+                    .map(o -> new Patient(
+                            null,
+                            o.patient().mrn(),
+                            o.patient().authority(),
+                            o.since(),
+                            a == null ? "adt" : a.sourceOf(o)))
                     .toList();
             String state;
             String held;
@@ -261,7 +317,18 @@ public final class BedAssociations implements Subjects, AutoCloseable {
                 held = "two admissions to " + b.location()
                         + " and no discharge or transfer of either: readings held until resolved";
             }
-            out.add(new BedStatus(b.name(), b.location().toString(), devices, "adt", state, patients, since, held));
+            out.add(new BedStatus(
+                    b.name(),
+                    b.location().toString(),
+                    devices,
+                    "adt",
+                    state,
+                    patients,
+                    since,
+                    held,
+                    a == null ? List.of() : confirmations(a, b),
+                    a == null || occupants.size() != 1 ? null : releasable(t, occupants.get(0)),
+                    releasesOf(b)));
         }
         return out;
     }
@@ -279,6 +346,10 @@ public final class BedAssociations implements Subjects, AutoCloseable {
      * @param state ASSOCIATED, NOT_ASSOCIATED, UNCERTAIN, NO_SOURCE
      * @param since when the bed's state last changed (ADT)
      * @param held why readings are not charted now, or null
+     * @param bedside the associations set or confirmed at the bedside in this bed, oldest first
+     * @param releasable readings taken before the bed's patient was associated, which an explicit release may chart to
+     *     them (docs/patients.md), or null
+     * @param releases the releases made for this bed, and which destinations have charted them
      */
     public record BedStatus(
             String name,
@@ -288,14 +359,297 @@ public final class BedAssociations implements Subjects, AutoCloseable {
             String state,
             List<Patient> patients,
             @Nullable Instant since,
-            @Nullable String held) {}
+            @Nullable String held,
+            List<BedsideEntry> bedside,
+            @Nullable Releasable releasable,
+            List<ReleaseStatus> releases) {}
 
-    /** A patient as the status shows one: the configured reference, or the MRN with its authority. */
+    /**
+     * A patient as the status shows one: the configured reference, or the MRN with its authority.
+     *
+     * @param source {@code adt}, {@code bedside} (set by a scan at the bedside) or {@code configured}
+     */
     public record Patient(
             @Nullable String reference,
             @Nullable String mrn,
             @Nullable String authority,
-            @Nullable Instant since) {}
+            @Nullable Instant since,
+            String source) {}
+
+    /** One association set ({@code A01}) or ended ({@code A03}) at the bedside: by whom, when, for whom. */
+    public record BedsideEntry(String user, Instant at, String trigger, String mrn, String authority) {}
+
+    /**
+     * What is held before an association and may be released: the bed's readings from {@code emptySince} (when the bed
+     * last had nobody; null when it never had anyone before) until the association began.
+     */
+    public record Releasable(
+            String mrn,
+            String authority,
+            Instant until,
+            @Nullable Instant emptySince,
+            String why,
+            String how) {}
+
+    /** A release, its range and the destinations that have charted it. */
+    public record ReleaseStatus(
+            String id,
+            String mrn,
+            String authority,
+            Instant from,
+            Instant until,
+            String user,
+            Instant at,
+            List<String> chartedBy) {}
+
+    private static List<BedsideEntry> confirmations(PatientAssociations a, BedSettings.Bed b) {
+        return a.bedsideEvents(b.location()).stream()
+                .map(e -> new BedsideEntry(
+                        String.valueOf(e.bedsideUser()),
+                        e.at(),
+                        e.trigger().name(),
+                        e.patient().mrn(),
+                        e.patient().authority()))
+                .toList();
+    }
+
+    private static Releasable releasable(BedTimeline t, BedTimeline.Occupant o) {
+        Instant emptySince = null;
+        for (BedTimeline.Change c : t.changes()) {
+            if (c.from().isBefore(o.since()) && c.occupants().isEmpty()) {
+                emptySince = c.from();
+            } else if (c.from().isBefore(o.since())) {
+                emptySince = null;
+            }
+        }
+        return new Releasable(
+                o.patient().mrn(),
+                o.patient().authority(),
+                o.since(),
+                emptySince,
+                "readings taken before " + o.since() + " had no patient in the bed: kept in the buffer, not charted",
+                "POST /api/bedside/release {bed, mrn, authority, from, until} by a clinician or operator charts them to"
+                        + " this patient");
+    }
+
+    private List<ReleaseStatus> releasesOf(BedSettings.Bed b) {
+        Releases r = releases;
+        if (r == null) {
+            return List.of();
+        }
+        List<ReleaseStatus> out = new ArrayList<>();
+        for (Releases.Release x : r.all()) {
+            if (!x.bed().equals(b.location())) {
+                continue;
+            }
+            List<String> by = new ArrayList<>();
+            for (String d : List.of(RELEASE_FHIR, RELEASE_PCD01)) {
+                if (r.isReplayed(x.id(), d)) {
+                    by.add(d);
+                }
+            }
+            out.add(new ReleaseStatus(
+                    x.id(), x.patient().mrn(), x.patient().authority(), x.from(), x.until(), x.user(), x.at(), by));
+        }
+        return out;
+    }
+
+    // ---- at the bedside (docs/patients.md, "At the bedside") ----
+
+    /** The destinations a release is charted to, as {@link Releases#replayed} names them. */
+    public static final String RELEASE_FHIR = "fhir";
+
+    public static final String RELEASE_PCD01 = "pcd01";
+
+    /** The longest time before an association that one release may reach back. */
+    public static final java.time.Duration MAX_RELEASE = java.time.Duration.ofHours(24);
+
+    /** A refusal of a bedside request, with the sentence for the clinician. */
+    public static final class BedsideRefusal extends Exception {
+        private final int status;
+
+        public BedsideRefusal(int status, String message) {
+            super(message, null, false, false);
+            this.status = status;
+        }
+
+        /** The HTTP status that fits: 400, 404 or 409. */
+        public int status() {
+            return status;
+        }
+    }
+
+    /** A bed the bedside page may act on: one of the gateway's beds that takes its patient from associations. */
+    public BedSettings.Bed bedsideBed(@Nullable String name) throws BedsideRefusal {
+        if (name == null || name.isBlank()) {
+            throw new BedsideRefusal(400, "no bed named: give the bed's name (as on the status page)");
+        }
+        for (BedSettings.Bed b : settings.beds()) {
+            if (b.name().equals(name) || b.location().toString().equals(name)) {
+                if (b.fixedPatient() != null) {
+                    throw new BedsideRefusal(
+                            409, "bed " + b.name() + " has a fixed patient in the configuration: nothing to confirm");
+                }
+                if (associations == null || settings.adt() == null) {
+                    throw new BedsideRefusal(
+                            409, "no gateway.adt: the gateway does not know which identifier system an MRN belongs to");
+                }
+                return b;
+            }
+        }
+        throw new BedsideRefusal(404, "no bed " + name + " at this gateway");
+    }
+
+    /**
+     * The patient a scanned or typed MRN names: with the given assigning authority, or the only configured one. Never
+     * the bare number: with several authorities and none given, the clinician must say which.
+     */
+    public PatientKey patientKey(@Nullable String mrn, @Nullable String authority) throws BedsideRefusal {
+        String m = mrn == null ? "" : mrn.strip();
+        if (m.isEmpty()) {
+            throw new BedsideRefusal(400, "no MRN: scan the wristband or type the number");
+        }
+        if (m.length() > 64 || !m.chars().allMatch(c -> c > 32 && c < 127 && c != '|' && c != '^')) {
+            throw new BedsideRefusal(400, "the MRN has characters a medical record number does not have");
+        }
+        List<String> authorities = assigningAuthorities();
+        String aa = authority == null || authority.isBlank() ? null : authority.strip();
+        if (aa == null) {
+            if (authorities.size() != 1) {
+                throw new BedsideRefusal(400, "say which assigning authority the MRN is of: " + authorities);
+            }
+            aa = authorities.get(0);
+        } else if (!authorities.contains(aa)) {
+            throw new BedsideRefusal(400, aa + " is not a configured assigning authority " + authorities);
+        }
+        return new PatientKey(aa, m);
+    }
+
+    /** The FHIR identifier system of a patient's assigning authority (gateway.adt.assigning-authorities). */
+    public String identifierSystem(PatientKey patient) {
+        BedSettings.Adt adt = settings.adt();
+        String system = adt == null ? null : adt.identifierSystems().get(patient.authority());
+        if (system == null) {
+            throw new IllegalStateException("no identifier system for " + patient.authority());
+        }
+        return system;
+    }
+
+    /** What a confirmation did. */
+    public enum Confirmed {
+        /** The bed had nobody: the association opens now, source {@code bedside}. */
+        OPENED,
+        /** The bed's association already held this patient: confirmed (recorded, the timeline unchanged). */
+        CONFIRMED,
+        /** The bed's association holds someone else: the bed is UNCERTAIN, readings held, until it is resolved. */
+        DISAGREES
+    }
+
+    /**
+     * A clinician confirmed at the bedside that {@code patient} is in {@code bed} (having seen name and birth date). The
+     * event is written to the association journal (forced to the disk) and audited before this returns.
+     */
+    public Confirmed confirm(String user, BedSettings.Bed bed, PatientKey patient, Instant now) throws IOException {
+        PatientAssociations a = java.util.Objects.requireNonNull(associations);
+        List<BedTimeline.Occupant> before = a.timeline(bed.location()).occupantsAt(now);
+        Confirmed outcome = before.isEmpty()
+                ? Confirmed.OPENED
+                : before.stream().allMatch(o -> o.patient().equals(patient))
+                        ? Confirmed.CONFIRMED
+                        : Confirmed.DISAGREES;
+        a.record(org.bedside.patients.AssociationEvent.bedside(
+                user,
+                "bedside-" + java.util.UUID.randomUUID(),
+                org.bedside.hl7.adt.AdtTrigger.A01,
+                now,
+                patient,
+                bed.location()));
+        Map<String, Object> f = bedsideFields(user, bed, patient);
+        f.put("outcome", outcome.name().toLowerCase(java.util.Locale.ROOT));
+        audit.record("bedside-confirmed", f);
+        return outcome;
+    }
+
+    /** A clinician ended at the bedside the association of {@code patient} with {@code bed}. */
+    public void end(String user, BedSettings.Bed bed, PatientKey patient, Instant now)
+            throws IOException, BedsideRefusal {
+        PatientAssociations a = java.util.Objects.requireNonNull(associations);
+        if (a.timeline(bed.location()).occupantsAt(now).stream()
+                .noneMatch(o -> o.patient().equals(patient))) {
+            throw new BedsideRefusal(409, "that patient is not associated with bed " + bed.name());
+        }
+        a.record(org.bedside.patients.AssociationEvent.bedside(
+                user,
+                "bedside-" + java.util.UUID.randomUUID(),
+                org.bedside.hl7.adt.AdtTrigger.A03,
+                now,
+                patient,
+                bed.location()));
+        audit.record("bedside-ended", bedsideFields(user, bed, patient));
+    }
+
+    /**
+     * Releases the readings of {@code bed} taken from {@code from} until {@code until} to {@code patient}: only when the
+     * bed had nobody all that time, {@code patient} is associated with the bed from {@code until} on, and the range is
+     * at most {@link #MAX_RELEASE}. Durable and audited before it returns; the replays chart it.
+     */
+    public Releases.Release release(
+            String user, BedSettings.Bed bed, PatientKey patient, Instant from, Instant until, Instant now)
+            throws IOException, BedsideRefusal {
+        PatientAssociations a = java.util.Objects.requireNonNull(associations);
+        Releases r = releases;
+        if (r == null) {
+            throw new BedsideRefusal(409, "releases are not kept by this gateway");
+        }
+        if (!from.isBefore(until)) {
+            throw new BedsideRefusal(400, "from must be before until");
+        }
+        if (until.isAfter(now)) {
+            throw new BedsideRefusal(400, "until is in the future");
+        }
+        if (java.time.Duration.between(from, until).compareTo(MAX_RELEASE) > 0) {
+            throw new BedsideRefusal(400, "a release reaches back at most " + MAX_RELEASE.toHours() + " h");
+        }
+        BedTimeline t = a.timeline(bed.location());
+        if (t.occupantsAt(until).stream().noneMatch(o -> o.patient().equals(patient))
+                || t.occupantsAt(until).size() != 1) {
+            throw new BedsideRefusal(
+                    409, "that patient is not (alone) associated with bed " + bed.name() + " at " + until);
+        }
+        boolean empty = t.occupantsAt(from).isEmpty()
+                && t.changes().stream()
+                        .filter(c -> !c.from().isBefore(from) && c.from().isBefore(until))
+                        .allMatch(c -> c.occupants().isEmpty());
+        if (!empty) {
+            throw new BedsideRefusal(
+                    409,
+                    "bed " + bed.name() + " had a patient between " + from + " and " + until
+                            + ": only readings taken while it had nobody can be released");
+        }
+        return r.release(bed.location(), patient, from, until, user, now);
+    }
+
+    private static Map<String, Object> bedsideFields(String user, BedSettings.Bed bed, PatientKey patient) {
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("user", user);
+        f.put("bed", bed.location());
+        f.put("mrn", patient.mrn());
+        f.put("authority", patient.authority());
+        return f;
+    }
+
+    /** The releases, for the replays; null without ADT. */
+    public @Nullable Releases releases() {
+        return releases;
+    }
+
+    /** The beds' devices, by bed location: which devices a release's replay charts. */
+    public Set<DeviceId> devicesOf(BedLocation bed) {
+        return settings.beds().stream()
+                .filter(b -> b.location().equals(bed))
+                .flatMap(b -> b.devices().stream())
+                .collect(Collectors.toSet());
+    }
 
     @Override
     public synchronized void close() {
@@ -307,6 +661,9 @@ public final class BedAssociations implements Subjects, AutoCloseable {
         try {
             if (associations != null) {
                 associations.close();
+            }
+            if (releases != null) {
+                releases.close();
             }
             audit.close();
         } catch (IOException e) {

@@ -37,6 +37,7 @@ import org.bedside.mqtt.MqttIngestTransport;
 import org.bedside.mqtt.RedeliveryFilter;
 import org.bedside.patients.AuditLog;
 import org.bedside.patients.PatientAssociations;
+import org.bedside.patients.Releases;
 import org.bedside.runtime.capture.Captures;
 import org.bedside.runtime.config.AlarmSettings;
 import org.bedside.runtime.config.BedSettings;
@@ -46,6 +47,7 @@ import org.bedside.runtime.config.GatewayConfig;
 import org.bedside.runtime.config.GatewaySettings;
 import org.bedside.runtime.config.Pcd01InSettings;
 import org.bedside.runtime.pcd01.Pcd01Inbound;
+import org.bedside.uplink.PatientLookup;
 import org.bedside.uplink.Pcd01Out;
 import org.bedside.uplink.Pcd01Sink;
 import org.bedside.uplink.UplinkWorker;
@@ -163,7 +165,10 @@ public class GatewayComponents {
                             s.dataDirectory().resolve("patients/adt-events.jsonl"),
                             BedAssociations.adtBeds(s.beds()),
                             audit);
-            return new BedAssociations(s.beds(), associations, audit);
+            Releases releases = associations == null
+                    ? null
+                    : Releases.open(s.dataDirectory().resolve("patients/releases.jsonl"), audit);
+            return new BedAssociations(s.beds(), associations, releases, audit);
         } catch (IOException e) {
             throw dataDirectory("cannot open the audit log or the ADT journal: " + e.getMessage(), e);
         }
@@ -171,6 +176,20 @@ public class GatewayComponents {
 
     void closeBedAssociations(@Disposes BedAssociations beds) {
         beds.close();
+    }
+
+    /** Patients by identifier on the FHIR server, for the bedside page (with the uplink's TLS and authorization). */
+    @Produces
+    @Singleton
+    PatientLookup patientLookup(GatewaySettings s) {
+        return new PatientLookup(s.uplink());
+    }
+
+    /** The replays that chart released readings (started and stopped by the lifecycle, with the consumers). */
+    @Produces
+    @Singleton
+    ReleaseReplays releaseReplays(GatewaySettings s, GuardedStore store, BedAssociations beds, SystemClock clock) {
+        return new ReleaseReplays(s, store, beds, clock, InstantSource.system());
     }
 
     /**

@@ -49,6 +49,9 @@ public class GatewayLifecycle {
     @Inject
     Optional<Pcd01Inbound> pcd01In;
 
+    @Inject
+    ReleaseReplays releaseReplays;
+
     private final Instant startedAt = Instant.now();
     private @Nullable ScheduledExecutorService housekeeping;
     private volatile boolean started;
@@ -71,6 +74,7 @@ public class GatewayLifecycle {
             throw new IllegalStateException("gateway.adt: cannot listen: " + e.getMessage(), e);
         }
         consumers.start();
+        releaseReplays.start(); // the releases not yet charted everywhere go on
         ScheduledExecutorService h = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "buffer-guard");
             t.setDaemon(true);
@@ -128,6 +132,7 @@ public class GatewayLifecycle {
         if (h != null) {
             h.shutdownNow();
         }
+        releaseReplays.close();
         consumers.close();
         beds.close();
         started = false;

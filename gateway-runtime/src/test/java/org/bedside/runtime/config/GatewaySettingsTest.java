@@ -936,7 +936,7 @@ class GatewaySettingsTest {
                         users(Optional.of(badRole.toString())),
                         new HttpSettings.Listen("127.0.0.1", List.of(), List.of(), "enabled")));
         assertThat(role.problems())
-                .containsExactly(
-                        "gateway.http.users-file: " + badRole + " line 1: 'admin' is not a role (viewer, operator)");
+                .containsExactly("gateway.http.users-file: " + badRole
+                        + " line 1: 'admin' is not a role (viewer, clinician, operator)");
     }
 }

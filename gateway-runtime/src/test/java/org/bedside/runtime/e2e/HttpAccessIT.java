@@ -144,7 +144,10 @@ class HttpAccessIT {
                             send(e.method(), url, basic("nurse", VIEWER_PASSWORD), "bedside", null);
                     assertThat(viewer.statusCode()).as("%s by a viewer", what).isEqualTo(403);
                     assertThat(viewer.headers().firstValue("X-Bedside-Refused"))
-                            .hasValue("nurse has not the role operator");
+                            .hasValue(
+                                    e.path().startsWith("/api/bedside/")
+                                            ? "nurse has neither the role clinician nor operator"
+                                            : "nurse has not the role operator");
                     HttpResponse<String> noHeader =
                             send(e.method(), url, basic("biomed", OPERATOR_PASSWORD), null, null);
                     assertThat(noHeader.statusCode())

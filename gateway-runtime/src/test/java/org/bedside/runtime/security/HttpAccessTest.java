@@ -47,6 +47,35 @@ class HttpAccessTest {
         }
     }
 
+    private static final Caller CLINICIAN = new Caller("nurse.kim", Set.of(HttpAccess.CLINICIAN));
+
+    private static Decision post(String path, @Nullable Caller caller) {
+        return HttpAccess.decide(
+                new HttpAccess.Request("POST", false, caller, "bedside", null, "192.0.2.2:8443", "https", path));
+    }
+
+    @Test
+    void aClinicianMayMakeTheBedsideChangesAndNoOther() {
+        for (String path : new String[] {"/api/bedside/lookup", "/api/bedside/confirm", "/api/bedside/release"}) {
+            assertThat(post(path, CLINICIAN)).isInstanceOf(Permit.class);
+            assertThat(post(path, OPERATOR)).isInstanceOf(Permit.class);
+            assertThat(post(path, VIEWER)).isEqualTo(new Refuse("nurse has neither the role clinician nor operator"));
+            assertThat(post(path, null))
+                    .isEqualTo(new Authenticate(
+                            "a bedside change needs a clinician or an operator of gateway.http.users-file"));
+        }
+        for (String path : new String[] {
+            "/api/dead-letters/retry", "/api/captures", "/api/bedside", "/api/bedsidex", "/api/bedside/../captures"
+        }) {
+            assertThat(post(path, CLINICIAN)).as(path).isEqualTo(new Refuse("nurse.kim has not the role operator"));
+        }
+        assertThat(HttpAccess.decide(new HttpAccess.Request(
+                        "POST", true, CLINICIAN, null, null, "127.0.0.1:8080", "http", "/api/bedside/confirm")))
+                .as("the CSRF header for a clinician too")
+                .isInstanceOf(Refuse.class);
+        assertThat(decide("GET", false, CLINICIAN)).isInstanceOf(Permit.class);
+    }
+
     @Test
     void aChangeNeedsTheCsrfHeaderAndTheGatewaysOwnOrigin() {
         assertThat(change(null, null))
