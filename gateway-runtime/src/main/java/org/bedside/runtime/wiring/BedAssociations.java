@@ -97,6 +97,11 @@ public final class BedAssociations implements Subjects, AutoCloseable {
                 adt.tls() == null ? "" : " over TLS, client certificates required");
     }
 
+    /** Whether an ADT listener is configured (and will be started). */
+    public boolean hasAdt() {
+        return settings.adt() != null && handler != null;
+    }
+
     /** The ADT listener's counts (refused connections by reason, acknowledgements), once started; else null. */
     public org.bedside.hl7.mllp.@Nullable ListenerStats adtListenerStats() {
         MllpListener l = listener;
