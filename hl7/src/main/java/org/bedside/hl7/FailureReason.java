@@ -59,7 +59,12 @@ public enum FailureReason {
     SOURCE_REFUSED(ErrorCode.APPLICATION_INTERNAL_ERROR),
     /** A connection over the configured maximum, closed at once. */
     TOO_MANY_CONNECTIONS(ErrorCode.APPLICATION_INTERNAL_ERROR),
-    /** The TLS handshake failed (no or a wrong client certificate, a plain-text client on a TLS port...). */
+    /**
+     * A TLS client refused for its identity: no client certificate, one the trusted CAs did not issue (or expired), or
+     * a subject outside the allowed subjects. Closed inside the handshake, before any message is read.
+     */
+    CLIENT_CERTIFICATE_REFUSED(ErrorCode.APPLICATION_INTERNAL_ERROR),
+    /** The TLS handshake failed otherwise (a plain-text client on a TLS port, TLS older than 1.2, a timeout...). */
     TLS_HANDSHAKE_FAILED(ErrorCode.APPLICATION_INTERNAL_ERROR),
     /** A connection idle for longer than the configured timeout, closed. */
     IDLE_TIMEOUT(ErrorCode.APPLICATION_INTERNAL_ERROR),

@@ -298,7 +298,7 @@ public final class TlsClient {
         return List.copyOf(out.values());
     }
 
-    private static void warnIfEnding(
+    static void warnIfEnding(
             Map<String, String> out,
             String what,
             X509Certificate c,
@@ -323,7 +323,7 @@ public final class TlsClient {
         }
     }
 
-    private static TlsStatus.CertificateInfo info(TlsStatus.Role role, X509Certificate c, @Nullable Path file) {
+    static TlsStatus.CertificateInfo info(TlsStatus.Role role, X509Certificate c, @Nullable Path file) {
         return new TlsStatus.CertificateInfo(
                 role,
                 Certificates.subject(c),

@@ -13,7 +13,9 @@ public final class TlsConfigException extends Exception {
         KEY_FILE,
         KEY_PASSWORD_FILE,
         REVOCATION_LISTS,
-        PROTOCOLS
+        PROTOCOLS,
+        /** The subjects a listener takes client certificates from. */
+        ALLOWED_SUBJECTS
     }
 
     private final Part part;

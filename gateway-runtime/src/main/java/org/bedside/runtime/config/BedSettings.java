@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.bedside.common.tls.TlsServer;
 import org.bedside.hl7.mllp.SourceAllowList;
 import org.bedside.model.DeviceId;
 import org.bedside.patients.BedLocation;
@@ -37,9 +38,21 @@ public record BedSettings(List<Bed> beds, @Nullable Adt adt) {
      *
      * @param identifierSystems assigning authority (PID-3.4) → the FHIR identifier system of its MRNs, in the order
      *     they are tried
+     * @param tls TLS with client certificates ({@code gateway.adt.tls}), or null for plain MLLP
      */
     public record Adt(
-            InetSocketAddress bind, SourceAllowList allowed, Map<String, String> identifierSystems, ZoneId zone) {}
+            InetSocketAddress bind,
+            SourceAllowList allowed,
+            Map<String, String> identifierSystems,
+            ZoneId zone,
+            @Nullable TlsServer tls) {
+
+        /** Plain MLLP. */
+        public Adt(
+                InetSocketAddress bind, SourceAllowList allowed, Map<String, String> identifierSystems, ZoneId zone) {
+            this(bind, allowed, identifierSystems, zone, null);
+        }
+    }
 
     public static BedSettings none() {
         return new BedSettings(List.of(), null);
@@ -161,9 +174,15 @@ public record BedSettings(List<Bed> beds, @Nullable Adt adt) {
                 ok = false;
             }
         }
-        if (!ok || systems.size() != a.assigningAuthorities().size()) {
+        ListenerTlsSettings.Result tls = ListenerTlsSettings.open(problems, a.tls(), "gateway.adt.tls", "adt-in");
+        if (!ok || !tls.ok() || systems.size() != a.assigningAuthorities().size()) {
             return null;
         }
-        return new Adt(new InetSocketAddress(a.host().orElse("127.0.0.1").strip(), a.port()), allowed, systems, zone);
+        return new Adt(
+                new InetSocketAddress(a.host().orElse("127.0.0.1").strip(), a.port()),
+                allowed,
+                systems,
+                zone,
+                tls.tls());
     }
 }

@@ -6,11 +6,13 @@ import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
 import io.smallrye.config.source.yaml.YamlConfigSource;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.bedside.runtime.security.HttpAccess;
 import org.jspecify.annotations.Nullable;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
@@ -41,8 +43,25 @@ public final class ConfigFile {
         }
     }
 
-    /** A loaded file: the checked settings and what the doctor needs of Quarkus's part. */
-    public record Loaded(Path file, GatewaySettings settings, int httpPort) {}
+    /** Quarkus's default when the file does not set {@code quarkus.http.ssl-port}. */
+    public static final int DEFAULT_HTTPS_PORT = 8443;
+
+    /**
+     * A loaded file: the checked settings and what the doctor needs of Quarkus's part.
+     *
+     * @param httpPort {@code quarkus.http.port}
+     * @param localUrl where this box reaches the running gateway's page: {@code https://} on {@code
+     *     quarkus.http.ssl-port} when the page has a certificate, else {@code http://} on the HTTP port; on 127.0.0.1
+     *     unless the page listens on one other address only
+     * @param pageCertificate the page's certificate (PEM) when it serves HTTPS, which the doctor trusts for that one
+     *     connection; null for plain HTTP
+     */
+    public record Loaded(
+            Path file,
+            GatewaySettings settings,
+            int httpPort,
+            URI localUrl,
+            @Nullable Path pageCertificate) {}
 
     /**
      * Reads and checks {@code file}.
@@ -74,7 +93,27 @@ public final class ConfigFile {
         // gateway.capture is checked where the gateway checks it at start: a bad cap is named here too.
         CaptureSettings.from(config.getConfigMapping(GatewayConfig.class));
         int port = config.getOptionalValue("quarkus.http.port", Integer.class).orElse(DEFAULT_HTTP_PORT);
-        return new Loaded(file, settings, port);
+        HttpSettings.Listen listen = HttpSettings.Listen.of(config);
+        String host = HttpAccess.isLoopbackHost(listen.host()) || isWildcard(listen.host())
+                ? "127.0.0.1"
+                : listen.host().strip();
+        String authority = host.contains(":") ? "[" + host + "]" : host;
+        if (listen.certificateFiles().isEmpty()) {
+            return new Loaded(file, settings, port, URI.create("http://" + authority + ":" + port), null);
+        }
+        int sslPort =
+                config.getOptionalValue("quarkus.http.ssl-port", Integer.class).orElse(DEFAULT_HTTPS_PORT);
+        return new Loaded(
+                file,
+                settings,
+                port,
+                URI.create("https://" + authority + ":" + sslPort),
+                Path.of(listen.certificateFiles().get(0).strip()));
+    }
+
+    private static boolean isWildcard(String host) {
+        String h = host.strip();
+        return h.equals("0.0.0.0") || h.equals("::") || h.equals("[::]");
     }
 
     /** The file as Quarkus reads it; a syntax error as one line. */

@@ -190,6 +190,41 @@ public interface GatewayConfig {
 
         /** The zone of the feed's times without an offset; default the gateway's zone. */
         Optional<String> hospitalZone();
+
+        /** TLS with client certificates: only the interface engine's certificate opens the listener. */
+        Optional<ListenerTlsConfig> tls();
+    }
+
+    /**
+     * TLS on an MLLP listener (docs/security.md, "TLS on the listeners"): TLS 1.2+, a client certificate of {@code
+     * client-ca-file} required from every sender. Every key optional in the mapping (no {@code @WithDefault}: SmallRye
+     * would then make the section present in every configuration); the checks say which are required.
+     */
+    interface ListenerTlsConfig {
+        /** The listener's own certificate chain (PEM, the end entity first), which the senders verify. */
+        Optional<String> certificateFile();
+
+        /** Its private key: PKCS#8 PEM, RSA or EC, readable by its owner only. */
+        Optional<String> keyFile();
+
+        /** The password of an encrypted key file, in a file readable by its owner only. */
+        Optional<String> keyPasswordFile();
+
+        /** The CA certificates (PEM) that issue the senders' certificates; a sender without one is refused. */
+        Optional<String> clientCaFile();
+
+        /**
+         * Only senders whose certificate has one of these subjects: a distinguished name ({@code
+         * CN=engine,O=Hospital}) or a name matched against the common name and DNS names; without it, any certificate
+         * of the client CA.
+         */
+        Optional<java.util.List<String>> allowedSubjects();
+
+        /** A certificate ending within this long is warned about (log, status); default 720h. */
+        Optional<Duration> expiryWarning();
+
+        /** How often the files are looked at for changes (taken without a restart); default 1m. */
+        Optional<Duration> checkInterval();
     }
 
     /**
@@ -218,6 +253,9 @@ public interface GatewayConfig {
 
         /** The zone of a reporter that sends times without an offset; without it such times are no device time. */
         Optional<String> senderZone();
+
+        /** TLS with client certificates: only the reporters' certificates open the listener. */
+        Optional<ListenerTlsConfig> tls();
 
         /**
          * The devices behind the reporter, keyed by their name like {@code gateway.devices}; each is listed in the

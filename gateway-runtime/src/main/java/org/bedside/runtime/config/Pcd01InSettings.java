@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.bedside.common.tls.TlsServer;
 import org.bedside.hl7.mllp.SourceAllowList;
 import org.bedside.model.DeviceId;
 import org.bedside.patients.BedLocation;
@@ -19,13 +20,25 @@ import org.jspecify.annotations.Nullable;
  * @param maxMessageSize the framer's bound in bytes
  * @param senderZone the zone of times sent without an offset, or null (then they are no device time)
  * @param devices every device behind the listener, each at one bed
+ * @param tls TLS with client certificates ({@code gateway.pcd01-in.tls}), or null for plain MLLP
  */
 public record Pcd01InSettings(
         InetSocketAddress bind,
         SourceAllowList allowed,
         int maxMessageSize,
         @Nullable ZoneId senderZone,
-        List<Device> devices) {
+        List<Device> devices,
+        @Nullable TlsServer tls) {
+
+    /** Plain MLLP. */
+    public Pcd01InSettings(
+            InetSocketAddress bind,
+            SourceAllowList allowed,
+            int maxMessageSize,
+            @Nullable ZoneId senderZone,
+            List<Device> devices) {
+        this(bind, allowed, maxMessageSize, senderZone, devices, null);
+    }
 
     /** Who sends PCD-01 over this listener, for the FHIR Device of its devices. */
     public static final String MANUFACTURER = "IHE PCD-01 device observation reporter";
@@ -158,7 +171,8 @@ public record Pcd01InSettings(
                 ok = false;
             }
         }
-        if (!ok) {
+        ListenerTlsSettings.Result tls = ListenerTlsSettings.open(problems, p.tls(), key + ".tls", "pcd01-in");
+        if (!ok || !tls.ok()) {
             return null;
         }
         return new Pcd01InSettings(
@@ -166,6 +180,7 @@ public record Pcd01InSettings(
                 allowed,
                 maxMessageSize,
                 zone,
-                devices);
+                devices,
+                tls.tls());
     }
 }

@@ -163,6 +163,7 @@ final class UplinkSecuritySettings {
             case KEY_PASSWORD_FILE -> "key-password-file";
             case REVOCATION_LISTS -> "revocation-lists";
             case PROTOCOLS -> "trust-file";
+            case ALLOWED_SUBJECTS -> "allowed-subjects";
         };
     }
 

@@ -108,13 +108,12 @@ public final class Doctor {
         if (configOnly) {
             return findings;
         }
-        @Nullable String health = runningGatewayHealth(loaded.httpPort());
+        @Nullable String health = runningGatewayHealth(loaded.localUrl(), loaded.pageCertificate());
         if (health != null) {
             findings.add(Finding.ok(
-                    "gateway",
-                    "running (port " + loaded.httpPort() + "): serial ports are checked through it, not opened"));
+                    "gateway", "running (" + loaded.localUrl() + "): serial ports are checked through it, not opened"));
         } else {
-            findings.add(Finding.ok("gateway", "not running on port " + loaded.httpPort()));
+            findings.add(Finding.ok("gateway", "not running at " + loaded.localUrl()));
         }
         for (Check c : checks(s, health, env)) {
             findings.add(c.run());
@@ -151,13 +150,29 @@ public final class Doctor {
         return checks;
     }
 
-    /** The gateway's {@code /q/health} on this box, or null when nothing answers on its port. */
-    static @Nullable String runningGatewayHealth(int port) {
-        HttpClient http =
-                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    /**
+     * The gateway's {@code /q/health} on this box, or null when nothing answers there.
+     *
+     * @param base {@code http://127.0.0.1:8080}, or {@code https://...} for a page that serves HTTPS
+     * @param certificate the page's own certificate (PEM): over HTTPS exactly that certificate is trusted, whatever
+     *     name it is for (this asks the box itself, by address), and nothing else
+     */
+    static @Nullable String runningGatewayHealth(URI base, @Nullable Path certificate) {
+        HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2));
+        if ("https".equals(base.getScheme())) {
+            if (certificate == null) {
+                return null;
+            }
+            try {
+                b.sslContext(PinnedCertificate.context(certificate));
+            } catch (IOException | java.security.GeneralSecurityException e) {
+                return null; // the configuration check names an unusable certificate file
+            }
+        }
+        HttpClient http = b.build();
         try {
             HttpResponse<String> r = http.send(
-                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health"))
+                    HttpRequest.newBuilder(base.resolve("/q/health"))
                             .timeout(Duration.ofSeconds(5))
                             .build(),
                     HttpResponse.BodyHandlers.ofString());

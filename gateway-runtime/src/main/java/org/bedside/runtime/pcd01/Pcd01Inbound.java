@@ -113,6 +113,7 @@ public final class Pcd01Inbound implements MllpHandler, AutoCloseable {
         MllpListener l = new MllpListener(
                 MllpListenerConfig.builder(settings.bind())
                         .allowList(settings.allowed())
+                        .tls(settings.tls())
                         .maxMessageLength(settings.maxMessageSize())
                         .name("pcd01-in")
                         .build(),

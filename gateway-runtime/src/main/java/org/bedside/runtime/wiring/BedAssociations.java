@@ -95,15 +95,29 @@ public final class BedAssociations implements Subjects, AutoCloseable {
         MllpListener l = new MllpListener(
                 MllpListenerConfig.builder(adt.bind())
                         .allowList(adt.allowed())
+                        .tls(adt.tls())
+                        .refusals(handler::connectionRefused) // audited: who tried to open the ADT feed
                         .name("adt-in")
                         .build(),
                 handler);
         l.start();
         listener = l;
         LOG.info(
-                "ADT listener on mllp://{}:{}",
+                "ADT listener on mllp://{}:{}{}",
                 l.localAddress().getHostString(),
-                l.localAddress().getPort());
+                l.localAddress().getPort(),
+                adt.tls() == null ? "" : " over TLS, client certificates required");
+    }
+
+    /** Whether an ADT listener is configured (and will be started). */
+    public boolean hasAdt() {
+        return settings.adt() != null && handler != null;
+    }
+
+    /** The ADT listener's counts (refused connections by reason, acknowledgements), once started; else null. */
+    public org.bedside.hl7.mllp.@Nullable ListenerStats adtListenerStats() {
+        MllpListener l = listener;
+        return l == null ? null : l.stats();
     }
 
     /** Where the ADT listener listens, once started. */

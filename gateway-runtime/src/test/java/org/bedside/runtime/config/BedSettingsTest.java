@@ -20,7 +20,12 @@ class BedSettingsTest {
             Optional<List<String>> allowedSources,
             Map<String, String> assigningAuthorities,
             Optional<String> hospitalZone)
-            implements GatewayConfig.AdtConfig {}
+            implements GatewayConfig.AdtConfig {
+        @Override
+        public Optional<GatewayConfig.ListenerTlsConfig> tls() {
+            return Optional.empty(); // plain MLLP; TLS is read from YAML in GatewaySettingsTest
+        }
+    }
 
     /** The test configuration of GatewaySettingsTest, with beds and an ADT listener. */
     record WithBeds(GatewayConfig base, Map<String, BedConfig> beds, Optional<AdtConfig> adt) implements GatewayConfig {

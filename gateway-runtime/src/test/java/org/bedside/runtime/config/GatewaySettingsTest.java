@@ -851,6 +851,109 @@ class GatewaySettingsTest {
         assertThat(tls.problems()).singleElement().asString().startsWith("gateway.pcd01-out.tls.trust-file: ");
     }
 
+    /** PCD01_BASE with a bed, the ADT listener and a PCD-01 listener, each with {@code tls} sections. */
+    private static String listeners(String adtTls, String pcd01Tls) {
+        return PCD01_BASE + """
+                  beds:
+                    bed12:
+                      location: ICU^12^1
+                      devices: [bed12-spo2, or-monitor]
+                  adt:
+                    port: 0
+                    assigning-authorities:
+                      HOSP: urn:oid:1.2.3.4
+                """ + adtTls + """
+                  pcd01-in:
+                    port: 0
+                    devices:
+                      or-monitor:
+                        name: OR monitor
+                """ + pcd01Tls;
+    }
+
+    private static String tlsSection(String... lines) {
+        StringBuilder b = new StringBuilder("    tls:\n");
+        for (String l : lines) {
+            b.append("      ").append(l).append('\n');
+        }
+        return b.toString();
+    }
+
+    @Test
+    void theMllpListenersTakeTlsWithRequiredClientCertificates(@TempDir Path dir) throws Exception {
+        org.bedside.sim.pki.TestPki pki = org.bedside.sim.pki.TestPki.create(dir, "hospital");
+        org.bedside.sim.pki.TestPki.Issued gw = pki.server("gateway", "127.0.0.1");
+        String files = "certificate-file: " + gw.certificateFile() + "|key-file: " + gw.keyFile() + "|client-ca-file: "
+                + pki.caFile();
+        GatewaySettings s = fromYaml(listeners(
+                tlsSection((files + "|allowed-subjects: [\"CN=engine,O=Hospital\", engine.hospital.org]").split("\\|")),
+                tlsSection((files + "|check-interval: 5m").split("\\|"))));
+        assertThat(s.beds().adt()).isNotNull();
+        assertThat(s.beds().adt().tls()).isNotNull();
+        assertThat(s.beds().adt().tls().allowedSubjects())
+                .containsExactly("CN=engine,O=Hospital", "engine.hospital.org");
+        assertThat(s.beds().adt().tls().sslParameters().getNeedClientAuth()).isTrue();
+        assertThat(s.beds().adt().tls().sslParameters().getProtocols()).containsExactly("TLSv1.3", "TLSv1.2");
+        assertThat(s.pcd01In()).isNotNull();
+        assertThat(s.pcd01In().tls()).isNotNull();
+        assertThat(s.pcd01In().tls().allowedSubjects()).isEmpty();
+
+        GatewaySettings plain = fromYaml(listeners("", ""));
+        assertThat(plain.beds().adt().tls()).as("no tls section: plain MLLP").isNull();
+        assertThat(plain.pcd01In().tls()).isNull();
+    }
+
+    @Test
+    void listenerTlsProblemsNameTheirKeys(@TempDir Path dir) throws Exception {
+        org.bedside.sim.pki.TestPki pki = org.bedside.sim.pki.TestPki.create(dir, "hospital");
+        org.bedside.sim.pki.TestPki.Issued gw = pki.server("gateway", "127.0.0.1");
+        ConfigProblems missing = catchThrowableOfType(
+                ConfigProblems.class,
+                () -> fromYaml(listeners(
+                        tlsSection("certificate-file: " + gw.certificateFile()),
+                        tlsSection(
+                                "certificate-file: " + dir.resolve("nonexistent.pem"),
+                                "key-file: " + gw.keyFile(),
+                                "client-ca-file: " + pki.caFile()))));
+        assertThat(missing.problems())
+                .hasSize(3)
+                .anySatisfy(p -> assertThat(p).startsWith("gateway.adt.tls.key-file: is required with TLS"))
+                .anySatisfy(p -> assertThat(p).startsWith("gateway.adt.tls.client-ca-file: is required with TLS"))
+                .anySatisfy(p -> assertThat(p)
+                        .startsWith("gateway.pcd01-in.tls.certificate-file: ")
+                        .contains("nonexistent.pem"));
+
+        Files.setPosixFilePermissions(gw.keyFile(), PosixFilePermissions.fromString("rw-r--r--"));
+        ConfigProblems readable = catchThrowableOfType(
+                ConfigProblems.class,
+                () -> fromYaml(listeners(
+                        tlsSection(
+                                "certificate-file: " + gw.certificateFile(),
+                                "key-file: " + gw.keyFile(),
+                                "client-ca-file: " + pki.caFile()),
+                        "")));
+        assertThat(readable.problems())
+                .singleElement()
+                .asString()
+                .startsWith("gateway.adt.tls.key-file: ")
+                .contains("chmod 600");
+        Files.setPosixFilePermissions(gw.keyFile(), PosixFilePermissions.fromString("rw-------"));
+        ConfigProblems subject = catchThrowableOfType(
+                ConfigProblems.class,
+                () -> fromYaml(listeners(
+                        tlsSection(
+                                "certificate-file: " + gw.certificateFile(),
+                                "key-file: " + gw.keyFile(),
+                                "client-ca-file: " + pki.caFile(),
+                                "allowed-subjects: [\"CN=a,,=\"]"),
+                        "")));
+        assertThat(subject.problems())
+                .singleElement()
+                .asString()
+                .startsWith("gateway.adt.tls.allowed-subjects: ")
+                .contains("is not a distinguished name");
+    }
+
     private static final String OPERATOR_LINE =
             "ops:" + io.quarkus.elytron.security.common.BcryptUtil.bcryptHash("secret", 4) + ":operator";
 

@@ -18,7 +18,12 @@ class Pcd01InSettingsTest {
             Optional<Integer> maxMessageSize,
             Optional<String> senderZone,
             Map<String, GatewayConfig.Pcd01DeviceConfig> devices)
-            implements GatewayConfig.Pcd01InConfig {}
+            implements GatewayConfig.Pcd01InConfig {
+        @Override
+        public Optional<GatewayConfig.ListenerTlsConfig> tls() {
+            return Optional.empty(); // plain MLLP; TLS is read from YAML in GatewaySettingsTest
+        }
+    }
 
     record Device(Optional<String> name, Optional<String> equipment) implements GatewayConfig.Pcd01DeviceConfig {}
 

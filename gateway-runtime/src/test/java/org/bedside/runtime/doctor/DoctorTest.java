@@ -209,6 +209,77 @@ class DoctorTest {
                 .isEqualTo(2);
     }
 
+    @Test
+    void aRunningGatewayWhosePageIsHttpsOnlyIsFoundOnItsSslPort() throws Exception {
+        org.bedside.sim.pki.TestPki pki = org.bedside.sim.pki.TestPki.create(dir.resolve("pki"), "hospital");
+        // For a name, not for 127.0.0.1: the doctor trusts the page's own certificate, not a host name.
+        org.bedside.sim.pki.TestPki.Issued page = pki.server("page", "icu-gw-12.hospital.example");
+        java.util.List<java.security.cert.X509Certificate> chain =
+                org.bedside.common.tls.PemFiles.certificates(page.certificateFile());
+        java.security.KeyStore keys = java.security.KeyStore.getInstance("PKCS12");
+        keys.load(null, null);
+        keys.setKeyEntry(
+                "page", page.key(), "p".toCharArray(), chain.toArray(java.security.cert.X509Certificate[]::new));
+        javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance("PKIX");
+        kmf.init(keys, "p".toCharArray());
+        javax.net.ssl.SSLContext tls = javax.net.ssl.SSLContext.getInstance("TLS");
+        tls.init(kmf.getKeyManagers(), null, null);
+        com.sun.net.httpserver.HttpsServer https =
+                com.sun.net.httpserver.HttpsServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        https.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(tls));
+        https.createContext("/q/health", x -> {
+            byte[] body = "{\"status\":\"UP\",\"checks\":[]}".getBytes(StandardCharsets.UTF_8);
+            x.sendResponseHeaders(200, body.length);
+            x.getResponseBody().write(body);
+            x.close();
+        });
+        https.start();
+        try {
+            Files.createDirectories(dir.resolve("data"));
+            Path file = dir.resolve("https.yaml");
+            Files.writeString(file, """
+                    gateway:
+                      id: doctor-gw
+                      patient: Patient/doctor-patient
+                      data-dir: %s
+                      devices: {}
+                      uplink:
+                        base-url: http://127.0.0.1:%d/fhir
+                    quarkus:
+                      http:
+                        port: %d
+                        ssl-port: %d
+                        insecure-requests: disabled
+                        ssl:
+                          certificate:
+                            files: %s
+                            key-files: %s
+                    """.formatted(
+                            dir.resolve("data"),
+                            closedPort(),
+                            closedPort(),
+                            https.getAddress().getPort(),
+                            page.certificateFile(),
+                            page.keyFile()));
+            List<Finding> findings = Doctor.check(file, false, env(Checks.READ_WRITE, Clock.TIME_OK));
+            assertThat(findings.get(1).subject()).isEqualTo("gateway");
+            assertThat(findings.get(1).message())
+                    .startsWith(
+                            "running (https://127.0.0.1:" + https.getAddress().getPort() + ")");
+
+            // Another certificate on that port is not this gateway's page.
+            org.bedside.sim.pki.TestPki.Issued other = pki.server("other", "icu-gw-12.hospital.example");
+            Files.copy(
+                    other.certificateFile(), page.certificateFile(), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            assertThat(Doctor.check(file, false, env(Checks.READ_WRITE, Clock.TIME_OK))
+                            .get(1)
+                            .message())
+                    .startsWith("not running at https://127.0.0.1:");
+        } finally {
+            https.stop(0);
+        }
+    }
+
     private static int closedPort() throws Exception {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();

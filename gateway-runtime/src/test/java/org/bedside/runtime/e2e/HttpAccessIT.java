@@ -306,7 +306,10 @@ class HttpAccessIT {
         throw new AssertionError("fewer than " + count + " " + action + " entries in " + entries);
     }
 
-    /** An address of this machine that is not loopback, through which the gateway sees a peer beyond the box. */
+    /**
+     * An address of this machine that is not loopback, through which the gateway sees a peer beyond the box. A machine
+     * without one (a container with loopback only) cannot run the test: it is skipped, visibly, with the reason.
+     */
     private static String nonLoopbackAddress() throws IOException {
         for (NetworkInterface i : Collections.list(NetworkInterface.getNetworkInterfaces())) {
             if (!i.isUp() || i.isLoopback()) {
@@ -318,7 +321,10 @@ class HttpAccessIT {
                 }
             }
         }
-        throw new AssertionError("this machine has no non-loopback IPv4 address to reach the gateway by");
+        org.junit.jupiter.api.Assumptions.abort(
+                "skipped: this machine has no non-loopback IPv4 address (up, not link-local) through which the gateway"
+                        + " would see a peer beyond the box; the loopback half alone would not test the rule");
+        throw new IllegalStateException("unreachable: abort throws");
     }
 
     private static SSLContext trusting(Path caFile) throws Exception {

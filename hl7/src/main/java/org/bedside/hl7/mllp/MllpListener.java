@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -18,6 +19,8 @@ import java.nio.charset.StandardCharsets;
 import java.security.Principal;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
@@ -27,6 +30,7 @@ import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
 import org.bedside.common.RateLimitedLog;
+import org.bedside.common.tls.TlsServer;
 import org.bedside.drivers.spi.DecodeFailure;
 import org.bedside.hl7.FailureReason;
 import org.bedside.hl7.Hl7Failure;
@@ -53,6 +57,13 @@ import org.slf4j.LoggerFactory;
  * ({@link #stats()}), logged at most once a minute per reason without message content (messages carry patient data),
  * and, where the message can still be identified, answered with an error acknowledgement whose ERR segment names what
  * was wrong. Memory per connection is bounded by the framer's limit.
+ *
+ * <p>With a {@link TlsServer} ({@link MllpListenerConfig.Builder#tls(TlsServer)}), every connection must complete a
+ * TLS 1.2+ handshake with a client certificate of a trusted CA (and an allowed subject, where configured) before a
+ * byte of it is read: a client without one is closed inside the handshake and counted {@link
+ * FailureReason#CLIENT_CERTIFICATE_REFUSED}. Every refused connection (source, certificate, handshake) is also told to
+ * the configured {@link ConnectionRefusal.Listener}, at most once a minute per source and cause, with the number not
+ * told since.
  */
 public final class MllpListener implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(MllpListener.class);
@@ -66,6 +77,20 @@ public final class MllpListener implements AutoCloseable {
     private final Semaphore slots;
     private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
     private final AtomicLong ackSequence = new AtomicLong();
+    private final Map<String, RefusalWindow> refusalWindows = new HashMap<>();
+
+    /** Refusals of one source for one cause within the current minute. */
+    private static final class RefusalWindow {
+        final long startNanos;
+        long notReported;
+
+        RefusalWindow(long startNanos) {
+            this.startNanos = startNanos;
+        }
+    }
+
+    private static final Duration REFUSAL_REPORT_INTERVAL = Duration.ofMinutes(1);
+    private static final int REFUSAL_WINDOWS_MAX = 1024;
 
     private volatile @Nullable ServerSocket server;
     private volatile boolean closed;
@@ -83,7 +108,10 @@ public final class MllpListener implements AutoCloseable {
             throw new IllegalStateException("listener " + config.name() + " was already started");
         }
         ServerSocket ss;
-        if (config.sslContext() != null) {
+        TlsServer tlsServer = config.tlsServer();
+        if (tlsServer != null) {
+            ss = tlsServer.newServerSocket();
+        } else if (config.sslContext() != null) {
             SSLServerSocket tls = (SSLServerSocket)
                     config.sslContext().getServerSocketFactory().createServerSocket();
             switch (config.clientAuth()) {
@@ -114,7 +142,10 @@ public final class MllpListener implements AutoCloseable {
                 "MLLP listener {} on {} (tls={}, allow-list {}, at most {} connections, messages up to {} bytes)",
                 config.name(),
                 localAddress(),
-                config.sslContext() != null ? config.clientAuth() : "off",
+                tlsServer != null
+                        ? "client certificates required"
+                                + (tlsServer.allowedSubjects().isEmpty() ? "" : " from " + tlsServer.allowedSubjects())
+                        : config.sslContext() != null ? config.clientAuth() : "off",
                 config.allowList(),
                 config.maxConnections(),
                 config.maxMessageLength());
@@ -175,11 +206,13 @@ public final class MllpListener implements AutoCloseable {
         InetSocketAddress source = (InetSocketAddress) socket.getRemoteSocketAddress();
         if (!config.allowList().allows(source.getAddress())) {
             stats.failed(FailureReason.SOURCE_REFUSED);
+            String detail = "not in the allow-list " + config.allowList();
             rateLimitedLog.warn(
                     "refused",
                     "MLLP listener " + config.name() + " refused a connection from "
-                            + source.getAddress().getHostAddress() + ": not in the allow-list " + config.allowList());
+                            + source.getAddress().getHostAddress() + ": " + detail);
             closeQuietly(socket);
+            report(source.getAddress(), FailureReason.SOURCE_REFUSED, "source", detail, null);
             return;
         }
         if (!slots.tryAcquire()) {
@@ -258,6 +291,10 @@ public final class MllpListener implements AutoCloseable {
         }
 
         private boolean handshake(SSLSocket tls) throws IOException {
+            TlsServer server = config.tlsServer();
+            if (server != null) {
+                return handshake(tls, server);
+            }
             try {
                 tls.setSoTimeout((int) config.handshakeTimeout().toMillis());
                 tls.startHandshake();
@@ -269,6 +306,27 @@ public final class MllpListener implements AutoCloseable {
                 return true;
             } catch (SSLException | SocketTimeoutException e) {
                 count(FailureReason.TLS_HANDSHAKE_FAILED, "the TLS handshake failed: " + e.getMessage());
+                return false;
+            }
+        }
+
+        /** With client certificates required: a refusal is counted, logged and reported before any byte is read. */
+        private boolean handshake(SSLSocket tls, TlsServer server) throws IOException {
+            try {
+                tls.setSoTimeout((int) config.handshakeTimeout().toMillis());
+                tls.startHandshake();
+                peer = tls.getSession().getPeerPrincipal();
+                return true;
+            } catch (IOException e) {
+                if (closed) {
+                    return false;
+                }
+                TlsServer.Refusal r = server.explain(tls, e);
+                FailureReason reason = r.kind().identity()
+                        ? FailureReason.CLIENT_CERTIFICATE_REFUSED
+                        : FailureReason.TLS_HANDSHAKE_FAILED;
+                count(reason, r.sentence());
+                report(source.getAddress(), reason, r.kind().name(), r.sentence(), r.subject());
                 return false;
             }
         }
@@ -466,6 +524,43 @@ public final class MllpListener implements AutoCloseable {
 
         private String hostOf() {
             return source.getAddress().getHostAddress();
+        }
+    }
+
+    /**
+     * Tells the refusal listener, at most once per {@link #REFUSAL_REPORT_INTERVAL} per source and cause (a flood of
+     * connections must not become a flood of audit entries, each forced to the disk), with the count not told since.
+     */
+    private void report(
+            InetAddress source, FailureReason reason, String cause, String detail, @Nullable String subject) {
+        ConnectionRefusal.Listener listener = config.refusals();
+        if (listener == null) {
+            return;
+        }
+        String key = source.getHostAddress() + "/" + cause;
+        long now = System.nanoTime();
+        long notReported;
+        synchronized (refusalWindows) {
+            RefusalWindow w = refusalWindows.get(key);
+            if (w != null && now - w.startNanos < REFUSAL_REPORT_INTERVAL.toNanos()) {
+                w.notReported++;
+                return;
+            }
+            if (refusalWindows.size() >= REFUSAL_WINDOWS_MAX) {
+                refusalWindows.values().removeIf(x -> now - x.startNanos >= REFUSAL_REPORT_INTERVAL.toNanos());
+                if (refusalWindows.size() >= REFUSAL_WINDOWS_MAX) {
+                    return; // a thousand sources refused within a minute: counted and logged, not each reported
+                }
+            }
+            notReported = w == null ? 0 : w.notReported;
+            refusalWindows.put(key, new RefusalWindow(now));
+        }
+        try {
+            listener.refused(new ConnectionRefusal(config.name(), source, reason, detail, subject, notReported));
+        } catch (IOException | RuntimeException e) {
+            rateLimitedLog.warn(
+                    "refusal-report",
+                    "MLLP listener " + config.name() + " could not record a refused connection: " + e.getMessage());
         }
     }
 

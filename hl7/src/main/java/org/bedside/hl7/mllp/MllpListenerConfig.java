@@ -4,6 +4,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.InstantSource;
 import javax.net.ssl.SSLContext;
+import org.bedside.common.tls.TlsServer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -13,8 +14,11 @@ import org.jspecify.annotations.Nullable;
  *   <caption>settings and defaults</caption>
  *   <tr><th>setting</th><th>default</th><th>why</th></tr>
  *   <tr><td>bind address</td><td>(required)</td><td>the address and port to listen on; port 0 picks a free one</td></tr>
- *   <tr><td>TLS</td><td>none</td><td>an {@link SSLContext} with the listener's key; then {@link ClientAuth} says
- *       whether a client certificate is required</td></tr>
+ *   <tr><td>TLS</td><td>none</td><td>a {@link TlsServer} from PEM files: TLS 1.2+, a client certificate of a
+ *       trusted CA required, optionally from allowed subjects only, files re-read when they change (the gateway's
+ *       listeners); or, for test peers, a bare {@link SSLContext} with {@link ClientAuth}</td></tr>
+ *   <tr><td>refusals</td><td>none</td><td>a {@link ConnectionRefusal.Listener} told of refused connections (the ADT
+ *       listener audits them)</td></tr>
  *   <tr><td>allow-list</td><td>{@link SourceAllowList#any()}</td><td>addresses and CIDR ranges that may connect</td></tr>
  *   <tr><td>max connections</td><td>16</td><td>one thread per connection; more are closed at once</td></tr>
  *   <tr><td>max message length</td><td>1 MiB</td><td>the framer's bound, per connection</td></tr>
@@ -36,7 +40,9 @@ public final class MllpListenerConfig {
 
     private final InetSocketAddress bindAddress;
     private final @Nullable SSLContext sslContext;
+    private final @Nullable TlsServer tlsServer;
     private final ClientAuth clientAuth;
+    private final ConnectionRefusal.@Nullable Listener refusals;
     private final SourceAllowList allowList;
     private final int maxConnections;
     private final int maxMessageLength;
@@ -49,7 +55,9 @@ public final class MllpListenerConfig {
     private MllpListenerConfig(Builder b) {
         this.bindAddress = b.bindAddress;
         this.sslContext = b.sslContext;
+        this.tlsServer = b.tlsServer;
         this.clientAuth = b.clientAuth;
+        this.refusals = b.refusals;
         this.allowList = b.allowList;
         this.maxConnections = b.maxConnections;
         this.maxMessageLength = b.maxMessageLength;
@@ -74,6 +82,16 @@ public final class MllpListenerConfig {
 
     public ClientAuth clientAuth() {
         return clientAuth;
+    }
+
+    /** The listener's TLS from PEM files, with client certificates required; null when none. */
+    public @Nullable TlsServer tlsServer() {
+        return tlsServer;
+    }
+
+    /** Who is told of refused connections; null: nobody (they are counted and logged anyway). */
+    public ConnectionRefusal.@Nullable Listener refusals() {
+        return refusals;
     }
 
     public SourceAllowList allowList() {
@@ -112,7 +130,9 @@ public final class MllpListenerConfig {
     public static final class Builder {
         private final InetSocketAddress bindAddress;
         private @Nullable SSLContext sslContext;
+        private @Nullable TlsServer tlsServer;
         private ClientAuth clientAuth = ClientAuth.NONE;
+        private ConnectionRefusal.@Nullable Listener refusals;
         private SourceAllowList allowList = SourceAllowList.any();
         private int maxConnections = 16;
         private int maxMessageLength = MllpFrameDecoder.DEFAULT_MAX_MESSAGE_LENGTH;
@@ -126,9 +146,24 @@ public final class MllpListenerConfig {
             this.bindAddress = bindAddress;
         }
 
+        /** A bare TLS context, for test peers; the gateway's listeners take {@link #tls(TlsServer)}. */
         public Builder tls(SSLContext context, ClientAuth clientAuth) {
             this.sslContext = context;
+            this.tlsServer = null;
             this.clientAuth = clientAuth;
+            return this;
+        }
+
+        /** TLS from PEM files with a client certificate required (see {@link TlsServer}); null for none. */
+        public Builder tls(@Nullable TlsServer server) {
+            this.tlsServer = server;
+            this.sslContext = null;
+            this.clientAuth = server == null ? ClientAuth.NONE : ClientAuth.NEED;
+            return this;
+        }
+
+        public Builder refusals(ConnectionRefusal.@Nullable Listener listener) {
+            this.refusals = listener;
             return this;
         }
 

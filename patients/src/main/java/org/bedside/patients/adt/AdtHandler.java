@@ -17,6 +17,7 @@ import org.bedside.hl7.Hl7Result;
 import org.bedside.hl7.PatientIdentifier;
 import org.bedside.hl7.adt.AdtEvent;
 import org.bedside.hl7.adt.AdtParser;
+import org.bedside.hl7.mllp.ConnectionRefusal;
 import org.bedside.hl7.mllp.Decision;
 import org.bedside.hl7.mllp.InboundMessage;
 import org.bedside.hl7.mllp.MllpHandler;
@@ -137,6 +138,9 @@ public final class AdtHandler implements MllpHandler {
         f.put("trigger", h.trigger());
         f.put("controlId", h.controlId());
         f.put("sender", sender);
+        if (message.peer() != null) {
+            f.put("certificate", message.peer().getName()); // the TLS client's subject
+        }
         f.put("at", at);
         f.put("outcome", outcome);
         audit.record("adt-received", f);
@@ -175,6 +179,28 @@ public final class AdtHandler implements MllpHandler {
         fields.put("detail", f.detail());
         audit.record("adt-refused", fields);
         return notTaken ? Decision.reject(f) : Decision.error(f);
+    }
+
+    /**
+     * A connection the ADT listener refused before reading a message (a source outside the allow-list, a client
+     * without an acceptable certificate): audited as {@code adt-connection-refused} with the source, the cause and the
+     * certificate's subject, and counted {@code connection_refused}. No message was read, so there is no patient in it.
+     * Wired as the listener's {@link ConnectionRefusal.Listener}.
+     */
+    public void connectionRefused(ConnectionRefusal refusal) throws IOException {
+        count("connection_refused");
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("listener", refusal.listener());
+        fields.put("source", refusal.source().getHostAddress());
+        fields.put("reason", refusal.reason().label());
+        fields.put("detail", refusal.detail());
+        if (refusal.subject() != null) {
+            fields.put("subject", refusal.subject());
+        }
+        if (refusal.alsoRefused() > 0) {
+            fields.put("alsoRefusedSinceLastEntry", refusal.alsoRefused());
+        }
+        audit.record("adt-connection-refused", fields);
     }
 
     private void count(String what) {
