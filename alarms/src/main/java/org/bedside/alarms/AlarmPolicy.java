@@ -78,7 +78,7 @@ public record AlarmPolicy(
     static final Duration MAX_DEVICE_ALARM_END_AFTER = Duration.ofSeconds(60);
     static final Duration MIN_ESCALATION = Duration.ofSeconds(30);
     static final Duration MAX_ESCALATION = Duration.ofHours(1);
-    static final int MAX_ESCALATION_LEVELS = 3;
+    public static final int MAX_ESCALATION_LEVELS = 3;
 
     private static final Pattern CARE_UNIT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h)");

@@ -54,7 +54,8 @@ public final class SimulatorMain {
                                  [--ge-dri NAME[:SCENARIO[:PERIOD]]] [--nonin NAME[:SCENARIO][:df13|df2][:PERIOD]]
                                  [--medibus NAME[:SCENARIO]] [--bbraun-bcc NAME[:serial|tcp]]
                                  [--dir DIR] [--zone ZONE] [--seed N]
-              --masimo  a Masimo Radical-7; SCENARIO is steady (default), desaturation, sensor-off or bidmc:NN;
+              --masimo  a Masimo Radical-7; SCENARIO is steady (default), desaturation, sensor-off, asystole or
+                        bidmc:NN (asystole: the IntelliVue raises its own asystole alarm; an oximeter shows dashes);
                         PERIOD is the time between lines, such as 1s (default), 250ms or 0.05s
               --intellivue  a Philips IntelliVue with Data Export on its serial MIB port (default) or on UDP
                         (127.0.0.1, a free port); PERIOD is the time between numerics results (default 1s)

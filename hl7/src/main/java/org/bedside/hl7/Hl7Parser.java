@@ -29,8 +29,9 @@ import java.util.Set;
  * <ul>
  *   <li><b>Every version is read with the v2.6 structures</b> ({@link PcdModelClassFactory}, a HAPI
  *       {@code CanonicalModelClassFactory}): PCD messages are v2.6, and hospital ADT feeds send 2.3 to 2.5, which the
- *       v2.6 structures read (HAPI's recommended way of taking several versions with one structure library). PCD-04's
- *       {@code ORU_R40}, which v2.6 does not define, is read with the {@code ORU_R01} structure it shares.
+ *       v2.6 structures read (HAPI's recommended way of taking several versions with one structure library).
+ *       {@code ORU_R40} and {@code ORA_R41} (PCD-04, PCD-05), which v2.6 does not define, are read with the {@code
+ *       ORU_R01} structure they share.
  *   <li><b>HAPI's validation is off.</b> Its default rules reject a whole message for one odd primitive; instead the
  *       mappers check each field they use and say which field was wrong ({@code OBX[4]-5 '1x7' is not a number}).
  *   <li><b>No file is written:</b> HAPI's default id generator keeps a counter file in the working directory; this

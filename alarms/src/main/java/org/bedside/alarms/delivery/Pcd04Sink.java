@@ -8,6 +8,7 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 import org.bedside.buffer.ReadingStore;
 import org.bedside.buffer.StoredRecord;
 import org.bedside.buffer.consumer.Delivery;
@@ -43,8 +44,10 @@ import org.jspecify.annotations.Nullable;
  *       longer than {@code supervision} is a technical alarm of the gateway (health and status page).
  * </ul>
  *
- * <p>Delivery is confirmed only as far as the Alert Manager's commit acknowledgement: it has taken responsibility for
- * the notification. PCD-05 (the Alert Manager's report of what became of it) is not taken yet.
+ * <p>The Alert Manager's commit acknowledgement says it has taken responsibility for the notification; it is recorded
+ * in {@link AlertDeliveries} (when given), where the PCD-05 statuses that follow ({@link Pcd05Inbound}) say what became
+ * of it. A sink may take only some alerts ({@code takes}): the escalation destination takes those escalated at least
+ * once ({@link #escalatedAtLeast}), each of its notifications to the end.
  */
 public final class Pcd04Sink implements Sink<Pcd04Sink.Outgoing>, AutoCloseable {
     public static final String CURSOR = "pcd04";
@@ -108,14 +111,43 @@ public final class Pcd04Sink implements Sink<Pcd04Sink.Outgoing>, AutoCloseable 
     private @Nullable String commitErrorsFor;
     private int commitErrors;
     private long heartbeatSequence;
+    private final Predicate<AlertReport> takes;
+    private final @Nullable AlertDeliveries deliveries;
 
     public Pcd04Sink(
             MllpClient client, String destination, Pcd04Encoder encoder, Settings settings, InstantSource clock) {
+        this(client, destination, encoder, settings, clock, a -> true, null);
+    }
+
+    /**
+     * @param takes which notifications this destination gets (every one for the Alert Manager; the escalated ones for
+     *     the escalation destination)
+     * @param deliveries where the Alert Manager's acceptances are recorded, or null
+     */
+    public Pcd04Sink(
+            MllpClient client,
+            String destination,
+            Pcd04Encoder encoder,
+            Settings settings,
+            InstantSource clock,
+            Predicate<AlertReport> takes,
+            @Nullable AlertDeliveries deliveries) {
         this.client = client;
         this.destination = destination;
         this.encoder = encoder;
         this.settings = settings;
         this.clock = clock;
+        this.takes = takes;
+        this.deliveries = deliveries;
+    }
+
+    /**
+     * The notifications of alerts escalated {@code level} times or more: the ESCALATE that reached the level and every
+     * later notification of the alert (its END carries its level too), so that a second destination hears the alert
+     * from its escalation to its end. Stateless, so a restart from any cursor position takes the same ones.
+     */
+    public static Predicate<AlertReport> escalatedAtLeast(int level) {
+        return a -> a.escalationLevel() >= level;
     }
 
     public Status status() {
@@ -169,7 +201,7 @@ public final class Pcd04Sink implements Sink<Pcd04Sink.Outgoing>, AutoCloseable 
                 lastPosition = record.position();
                 List<Item<Outgoing>> items = new ArrayList<>(1);
                 for (Reading r : record.readings()) {
-                    if (r instanceof AlertReport a) {
+                    if (r instanceof AlertReport a && takes.test(a)) {
                         items.add(new Item<>(new Alert(a, record.clock() != null), record.position()));
                     }
                 }
@@ -250,12 +282,17 @@ public final class Pcd04Sink implements Sink<Pcd04Sink.Outgoing>, AutoCloseable 
 
     private void onAccepted(Item<Outgoing> item, boolean isLate) {
         accepted.incrementAndGet();
-        lastAcceptedAt = clock.instant();
+        Instant at = clock.instant();
+        lastAcceptedAt = at;
         waitingSince = null;
         commitErrors = 0;
         commitErrorsFor = null;
         if (item.value() instanceof Alert a) {
             lastNotificationId = a.report().notificationId();
+            AlertDeliveries d = deliveries;
+            if (d != null) {
+                d.acceptedByAlertManager(a.report(), destination, at);
+            }
             if (isLate) {
                 late.incrementAndGet();
             }

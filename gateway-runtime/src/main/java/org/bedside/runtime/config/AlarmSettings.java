@@ -1,5 +1,6 @@
 package org.bedside.runtime.config;
 
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -14,6 +15,7 @@ import java.util.TreeMap;
 import org.bedside.alarms.AlarmPolicy;
 import org.bedside.alarms.delivery.Pcd04Sink;
 import org.bedside.hl7.CareLocation;
+import org.bedside.hl7.mllp.SourceAllowList;
 import org.bedside.hl7.pcd.Pcd01Encoder;
 import org.bedside.model.DeviceId;
 import org.jspecify.annotations.Nullable;
@@ -25,6 +27,8 @@ import org.jspecify.annotations.Nullable;
  * @param policies every care unit's policy, by name ({@code default} is always there: the shipped default unless the
  *     file overrides it)
  * @param careUnitOfDevice the care unit of every device that is not in the gateway's
+ * @param pcd05In the listener for the Alert Manager's PCD-05, or null
+ * @param escalation the second PCD-04 destination for alerts escalated {@code escalationFromLevel} times, or null
  * @param hash a SHA-256 of every alarm setting in force (policies and destinations), logged at start
  */
 public record AlarmSettings(
@@ -34,6 +38,9 @@ public record AlarmSettings(
         Map<DeviceId, String> careUnitOfDevice,
         Duration frameLag,
         @Nullable Pcd04Settings pcd04,
+        @Nullable Pcd05InSettings pcd05In,
+        @Nullable Pcd04Settings escalation,
+        int escalationFromLevel,
         String hash) {
 
     static final String KEY = "gateway.alarms";
@@ -52,6 +59,9 @@ public record AlarmSettings(
             return host + ":" + port;
         }
     }
+
+    /** The PCD-05 listener: where, who may connect, the framer's bound. */
+    public record Pcd05InSettings(InetSocketAddress bind, SourceAllowList allowed, int maxMessageSize) {}
 
     /** The policy of a device: that of its care unit. */
     public AlarmPolicy policyOf(DeviceId device) {
@@ -83,6 +93,21 @@ public record AlarmSettings(
                     + seconds(a.ackTimeout())
                     + ", retry up to " + seconds(a.retryMaxDelay()));
         }
+        Pcd05InSettings in = pcd05In;
+        lines.add(
+                in == null
+                        ? "PCD-05: no listener for the Alert Manager's status reports (gateway.alarms.pcd05-in)"
+                        : "PCD-05 listener on " + in.bind().getHostString() + ":"
+                                + in.bind().getPort() + ", sources " + in.allowed() + ", max message "
+                                + in.maxMessageSize() + " bytes");
+        Pcd04Settings e = escalation;
+        lines.add(
+                e == null
+                        ? "escalation: no second destination (gateway.alarms.escalation.pcd04)"
+                        : "escalation: alerts escalated " + escalationFromLevel + " time(s) or more also go as PCD-04"
+                                + " to " + e.destination() + ", heartbeat "
+                                + seconds(e.delivery().heartbeat())
+                                + ", supervision " + seconds(e.delivery().supervision()));
         return lines;
     }
 
@@ -141,7 +166,20 @@ public record AlarmSettings(
         if (a.frameLag().isNegative() || a.frameLag().compareTo(Duration.ofSeconds(30)) > 0) {
             problems.add(KEY + ".frame-lag", a.frameLag() + " is outside 0s to 30s");
         }
-        Pcd04Settings pcd04 = a.pcd04().host().isEmpty() ? null : pcd04(problems, a.pcd04(), config, careUnit);
+        Pcd04Settings pcd04 =
+                a.pcd04().host().isEmpty() ? null : pcd04(problems, KEY + ".pcd04", a.pcd04(), config, careUnit);
+        Pcd05InSettings pcd05In =
+                pcd05In(problems, a.pcd05In(), a.pcd04().host().isPresent());
+        Pcd04Settings escalation = a.escalation().pcd04().host().isEmpty()
+                ? null
+                : pcd04(problems, KEY + ".escalation.pcd04", a.escalation().pcd04(), config, careUnit);
+        int fromLevel = a.escalation().fromLevel();
+        if (fromLevel < 1 || fromLevel > AlarmPolicy.MAX_ESCALATION_LEVELS) {
+            problems.add(
+                    KEY + ".escalation.from-level",
+                    fromLevel + " is outside 1 to " + AlarmPolicy.MAX_ESCALATION_LEVELS
+                            + " (an escalation level of the policies' escalation.levels)");
+        }
         problems.throwIfAny();
         StringBuilder canonical = new StringBuilder("enabled=" + a.enabled() + "\ncare-unit=" + careUnit + "\n");
         ofDevice.forEach((d, u) ->
@@ -156,6 +194,17 @@ public record AlarmSettings(
         if (pcd04 != null) {
             canonical.append("pcd04=").append(pcd04).append('\n');
         }
+        if (pcd05In != null) {
+            canonical.append("pcd05-in=").append(pcd05In).append('\n');
+        }
+        if (escalation != null) {
+            canonical
+                    .append("escalation=")
+                    .append(fromLevel)
+                    .append(' ')
+                    .append(escalation)
+                    .append('\n');
+        }
         return new AlarmSettings(
                 a.enabled(),
                 careUnit,
@@ -163,12 +212,70 @@ public record AlarmSettings(
                 Map.copyOf(ofDevice),
                 a.frameLag(),
                 pcd04,
+                pcd05In,
+                escalation,
+                fromLevel,
                 sha256(canonical));
     }
 
+    private static @Nullable Pcd05InSettings pcd05In(
+            ConfigProblems.Collector problems, GatewayConfig.Pcd05InConfig p, boolean hasPcd04) {
+        String key = KEY + ".pcd05-in";
+        if (p.port().isEmpty()) {
+            if (p.host().isPresent() || p.allowedSources().isPresent()) {
+                problems.add(key + ".port", "is required for a PCD-05 listener (2575 is common; 0 picks a free one)");
+            }
+            return null;
+        }
+        boolean ok = true;
+        int port = p.port().get();
+        if (port < 0 || port > 65535) {
+            problems.add(key + ".port", port + " is not a port (0 picks a free one)");
+            ok = false;
+        }
+        if (!hasPcd04) {
+            problems.add(
+                    key,
+                    "a PCD-05 reports on the alerts the gateway sent as PCD-04: configure gateway.alarms.pcd04 too");
+            ok = false;
+        }
+        String host = p.host().orElse("127.0.0.1").strip();
+        InetSocketAddress bind = null;
+        if (host.isEmpty() || host.contains(" ") || host.contains("/")) {
+            problems.add(key + ".host", "'" + host + "' is not an address to listen on (127.0.0.1, 0.0.0.0)");
+            ok = false;
+        } else if (ok) {
+            bind = new InetSocketAddress(host, port);
+            if (bind.isUnresolved()) {
+                problems.add(key + ".host", "'" + host + "' is not an address of this box");
+                ok = false;
+            }
+        }
+        SourceAllowList allowed = SourceAllowList.any();
+        if (p.allowedSources().isPresent()) {
+            try {
+                allowed = SourceAllowList.of(p.allowedSources().get());
+            } catch (IllegalArgumentException e) {
+                problems.add(key + ".allowed-sources", e.getMessage());
+                ok = false;
+            }
+        }
+        int max = p.maxMessageSize().orElse(1 << 20);
+        if (max < 1024 || max > 64 * 1024 * 1024) {
+            problems.add(
+                    key + ".max-message-size",
+                    max + " is not between 1024 and 67108864 bytes (default 1048576, 1 MiB)");
+            ok = false;
+        }
+        return ok && bind != null ? new Pcd05InSettings(bind, allowed, max) : null;
+    }
+
     private static @Nullable Pcd04Settings pcd04(
-            ConfigProblems.Collector problems, GatewayConfig.Pcd04Config p, GatewayConfig config, String careUnit) {
-        String key = KEY + ".pcd04";
+            ConfigProblems.Collector problems,
+            String key,
+            GatewayConfig.Pcd04Config p,
+            GatewayConfig config,
+            String careUnit) {
         boolean ok = true;
         String host = p.host().orElse("").strip();
         if (host.isEmpty() || host.contains(" ") || host.contains("/")) {

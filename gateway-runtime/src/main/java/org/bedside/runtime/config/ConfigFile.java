@@ -92,6 +92,8 @@ public final class ConfigFile {
         HttpSettings.from(config.getConfigMapping(GatewayConfig.class).http(), HttpSettings.Listen.of(config));
         // gateway.capture is checked where the gateway checks it at start: a bad cap is named here too.
         CaptureSettings.from(config.getConfigMapping(GatewayConfig.class));
+        // gateway.alarms (policies, PCD-04, PCD-05 in, the escalation destination), as at start.
+        AlarmSettings.from(config.getConfigMapping(GatewayConfig.class));
         int port = config.getOptionalValue("quarkus.http.port", Integer.class).orElse(DEFAULT_HTTP_PORT);
         HttpSettings.Listen listen = HttpSettings.Listen.of(config);
         String host = HttpAccess.isLoopbackHost(listen.host()) || isWildcard(listen.host())

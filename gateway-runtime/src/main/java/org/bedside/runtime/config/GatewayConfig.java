@@ -93,6 +93,40 @@ public interface GatewayConfig {
 
         /** IHE PCD-04 (ORU^R40) over MLLP to an Alert Manager; none without a host. */
         Pcd04Config pcd04();
+
+        /** IHE PCD-05 (ORA^R41) in: the Alert Manager's status reports on the alerts sent as PCD-04; none without a port. */
+        Pcd05InConfig pcd05In();
+
+        /** A second destination for alerts that are still active after their escalation time. */
+        EscalationConfig escalation();
+    }
+
+    /** The listener for the Alert Manager's PCD-05 (docs/alarms.md, "PCD-05 from the Alert Manager"). */
+    interface Pcd05InConfig {
+        /** The address to listen on (default {@code 127.0.0.1}); {@code 0.0.0.0} for every interface. */
+        Optional<String> host();
+
+        /** The MLLP port; without it, no listener; {@code 0} picks a free one (the log and the status say which). */
+        Optional<Integer> port();
+
+        /** Addresses and CIDR ranges that may connect (the Alert Manager); without it, any. */
+        Optional<java.util.List<String>> allowedSources();
+
+        /** The longest message taken, in bytes (default 1 MiB). */
+        Optional<Integer> maxMessageSize();
+    }
+
+    /** Escalation to a second destination (docs/alarms.md, "Escalation to a second destination"). */
+    interface EscalationConfig {
+        /**
+         * Alerts escalated at least this many times (the policy's {@code escalation.after} and {@code escalation.levels})
+         * also go to {@code pcd04}, from that escalation to their end.
+         */
+        @WithDefault("1")
+        int fromLevel();
+
+        /** The second Alert Manager (a PCD-04 MLLP endpoint, keys as {@code gateway.alarms.pcd04}); none without a host. */
+        Pcd04Config pcd04();
     }
 
     /** The Alert Manager that takes PCD-04 (docs/hl7.md). */

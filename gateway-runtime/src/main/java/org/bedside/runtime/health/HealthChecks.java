@@ -98,6 +98,9 @@ public class HealthChecks {
         }
         readiness.register("buffer", this::buffer);
         alarms.pcd04().ifPresent(p -> readiness.register("alert-manager", () -> alertManager(p.status())));
+        alarms.escalation()
+                .ifPresent(p -> readiness.register(
+                        "alert-manager-escalation", () -> alertManager("alert-manager-escalation", p.status())));
         liveness.register("gateway", this::gateway);
     }
 
@@ -106,7 +109,12 @@ public class HealthChecks {
      * the supervision time ({@code gateway.alarms.pcd04.supervision}): never silence.
      */
     static HealthCheckResponse alertManager(Pcd04Sink.Status s) {
-        HealthCheckResponseBuilder b = HealthCheckResponse.named("alert-manager")
+        return alertManager("alert-manager", s);
+    }
+
+    /** The same for another PCD-04 destination (the escalation destination). */
+    static HealthCheckResponse alertManager(String name, Pcd04Sink.Status s) {
+        HealthCheckResponseBuilder b = HealthCheckResponse.named(name)
                 .status(!s.alarm())
                 .withData("destination", s.destination())
                 .withData("state", s.alarm() ? "ALARM" : s.waitingSince() != null ? "WAITING" : "OK")

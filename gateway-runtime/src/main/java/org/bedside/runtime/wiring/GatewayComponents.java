@@ -17,7 +17,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.bedside.alarms.delivery.AlarmEngineSink;
+import org.bedside.alarms.delivery.AlertDeliveries;
 import org.bedside.alarms.delivery.Pcd04Sink;
+import org.bedside.alarms.delivery.Pcd05Inbound;
 import org.bedside.buffer.StoreException;
 import org.bedside.buffer.chronicle.ChronicleReadingStore;
 import org.bedside.buffer.consumer.BufferConsumer;
@@ -305,8 +307,10 @@ public class GatewayComponents {
 
     /**
      * The alarm path: the engine as a consumer of the buffer (cursor {@code alarms}, its rebuild point in
-     * {@code <data-dir>/alarms}), and PCD-04 to the Alert Manager (cursor {@code pcd04}) when one is configured. The
-     * engine never looks at the patient: an alert of a bed without a confirmed patient goes out with the bed only.
+     * {@code <data-dir>/alarms}), PCD-04 to the Alert Manager (cursor {@code pcd04}) when one is configured, PCD-04 of
+     * the escalated alerts to a second destination (cursor {@code pcd04-escalation}) when one is, and the PCD-05
+     * listener (its journal in {@code <data-dir>/alarms}). The engine never looks at the patient: an alert of a bed
+     * without a confirmed patient goes out with the bed only.
      */
     @Produces
     @Singleton
@@ -344,37 +348,86 @@ public class GatewayComponents {
                     // times are then corrected), so that the engine's clock and the frames' times agree.
                     clock);
         }
+        AlertDeliveries deliveries = new AlertDeliveries();
         Pcd04Sink pcd04 = null;
         BufferConsumer<Pcd04Sink.Outgoing> pcd04Consumer = null;
         AlarmSettings.Pcd04Settings am = a.pcd04();
         if (am != null) {
-            MllpClient client = new MllpClient(MllpClientConfig.of(am.host(), am.port())
-                    .withAckTimeout(am.ackTimeout())
-                    .withConnectTimeout(am.connectTimeout()));
-            pcd04 = new Pcd04Sink(
-                    client,
-                    am.destination(),
-                    new Pcd04Encoder(am.sender(), am.location()),
-                    am.delivery(),
-                    InstantSource.system());
-            pcd04Consumer = new BufferConsumer<>(
-                    // One message at a time (a retry or a refusal is about exactly one), in buffer order.
-                    new ConsumerSettings(
-                            Pcd04Sink.CURSOR,
-                            1,
-                            Duration.ofMillis(200),
-                            am.retryMaxDelay(),
-                            Duration.ofDays(36500),
-                            Duration.ofMillis(200),
-                            3,
-                            Duration.ofMinutes(10)),
-                    store,
-                    pcd04,
-                    deadLetters(s.dataDirectory(), Pcd04Sink.CURSOR),
-                    InstantSource.system(),
-                    clock);
+            pcd04 = pcd04Sink(am, every -> true, deliveries);
+            pcd04Consumer = pcd04Consumer(Pcd04Sink.CURSOR, am, pcd04, s, store, clock);
         }
-        return new Alarms(a, engine, engineConsumer, pcd04, pcd04Consumer);
+        Pcd04Sink escalation = null;
+        BufferConsumer<Pcd04Sink.Outgoing> escalationConsumer = null;
+        AlarmSettings.Pcd04Settings second = a.escalation();
+        if (second != null) {
+            // Its own consumer under its own cursor, in the same loop: escalated alerts only.
+            escalation = pcd04Sink(second, Pcd04Sink.escalatedAtLeast(a.escalationFromLevel()), deliveries);
+            escalationConsumer = pcd04Consumer(ESCALATION_CURSOR, second, escalation, s, store, clock);
+        }
+        Pcd05Inbound pcd05In = null;
+        AlarmSettings.Pcd05InSettings in = a.pcd05In();
+        if (in != null && am != null) {
+            try {
+                pcd05In = new Pcd05Inbound(
+                        new Pcd05Inbound.Settings(
+                                in.bind(),
+                                in.allowed(),
+                                in.maxMessageSize(),
+                                am.sender().application(),
+                                am.sender().eui64()),
+                        deliveries,
+                        s.dataDirectory().resolve("alarms"));
+            } catch (IOException e) {
+                throw dataDirectory("cannot use " + s.dataDirectory().resolve("alarms") + ": " + e.getMessage(), e);
+            }
+        }
+        return new Alarms(
+                a, engine, engineConsumer, pcd04, pcd04Consumer, deliveries, pcd05In, escalation, escalationConsumer);
+    }
+
+    /** The cursor of the escalation destination's PCD-04 consumer. */
+    static final String ESCALATION_CURSOR = "pcd04-escalation";
+
+    private static Pcd04Sink pcd04Sink(
+            AlarmSettings.Pcd04Settings am,
+            java.util.function.Predicate<AlertReport> takes,
+            AlertDeliveries deliveries) {
+        MllpClient client = new MllpClient(MllpClientConfig.of(am.host(), am.port())
+                .withAckTimeout(am.ackTimeout())
+                .withConnectTimeout(am.connectTimeout()));
+        return new Pcd04Sink(
+                client,
+                am.destination(),
+                new Pcd04Encoder(am.sender(), am.location()),
+                am.delivery(),
+                InstantSource.system(),
+                takes,
+                deliveries);
+    }
+
+    private BufferConsumer<Pcd04Sink.Outgoing> pcd04Consumer(
+            String cursor,
+            AlarmSettings.Pcd04Settings am,
+            Pcd04Sink sink,
+            GatewaySettings s,
+            GuardedStore store,
+            SystemClock clock) {
+        return new BufferConsumer<>(
+                // One message at a time (a retry or a refusal is about exactly one), in buffer order.
+                new ConsumerSettings(
+                        cursor,
+                        1,
+                        Duration.ofMillis(200),
+                        am.retryMaxDelay(),
+                        Duration.ofDays(36500),
+                        Duration.ofMillis(200),
+                        3,
+                        Duration.ofMinutes(10)),
+                store,
+                sink,
+                deadLetters(s.dataDirectory(), cursor),
+                InstantSource.system(),
+                clock);
     }
 
     void closeAlarms(@Disposes Alarms alarms) {

@@ -52,6 +52,9 @@ public class GatewayLifecycle {
     @Inject
     ReleaseReplays releaseReplays;
 
+    @Inject
+    Alarms alarms;
+
     private final Instant startedAt = Instant.now();
     private @Nullable ScheduledExecutorService housekeeping;
     private volatile boolean started;
@@ -94,6 +97,11 @@ public class GatewayLifecycle {
             }
             h.scheduleWithFixedDelay(() -> p.expire(Instant.now()), 60, 60, TimeUnit.SECONDS);
         });
+        try {
+            alarms.startListener(); // PCD-05: status reports on alerts the consumers send
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("gateway.alarms.pcd05-in: cannot listen: " + e.getMessage(), e);
+        }
         devices.start();
         started = true;
         LOG.info(
@@ -128,6 +136,7 @@ public class GatewayLifecycle {
         }
         devices.close();
         pcd01In.ifPresent(Pcd01Inbound::stop);
+        alarms.stopListener();
         ScheduledExecutorService h = housekeeping;
         if (h != null) {
             h.shutdownNow();

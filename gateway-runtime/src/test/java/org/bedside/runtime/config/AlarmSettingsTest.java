@@ -124,6 +124,64 @@ class AlarmSettingsTest {
     }
 
     @Test
+    void thePcd05ListenerAndTheEscalationDestinationAreReadAndCheckedByKey() {
+        AlarmSettings none = AlarmSettings.from(config(""));
+        assertThat(none.pcd05In()).isNull();
+        assertThat(none.escalation()).isNull();
+        assertThat(none.escalationFromLevel()).isEqualTo(1);
+
+        AlarmSettings s = AlarmSettings.from(config("""
+                  alarms:
+                    pcd04:
+                      host: am.example.org
+                      port: 2575
+                    pcd05-in:
+                      port: 2576
+                      allowed-sources: [10.1.2.0/24]
+                    escalation:
+                      from-level: 2
+                      pcd04:
+                        host: am2.example.org
+                        port: 3575
+                        heartbeat: 0s
+                """));
+        AlarmSettings.Pcd05InSettings in = s.pcd05In();
+        assertThat(in).isNotNull();
+        assertThat(in.bind().getPort()).isEqualTo(2576);
+        assertThat(in.bind().getHostString()).isEqualTo("127.0.0.1");
+        assertThat(in.allowed().toString()).contains("10.1.2.0/24");
+        assertThat(in.maxMessageSize()).isEqualTo(1 << 20);
+        AlarmSettings.Pcd04Settings second = s.escalation();
+        assertThat(second).isNotNull();
+        assertThat(second.destination()).isEqualTo("am2.example.org:3575");
+        assertThat(second.delivery().heartbeat()).isZero();
+        assertThat(second.sender().eui64()).isEqualTo(s.pcd04().sender().eui64());
+        assertThat(s.escalationFromLevel()).isEqualTo(2);
+        assertThat(s.describe())
+                .anySatisfy(l -> assertThat(l).contains("PCD-05 listener on 127.0.0.1:2576"))
+                .anySatisfy(l -> assertThat(l).contains("escalated 2 time(s)").contains("am2.example.org:3575"));
+
+        ConfigProblems e = catchThrowableOfType(ConfigProblems.class, () -> AlarmSettings.from(config("""
+                          alarms:
+                            pcd05-in:
+                              port: 70000
+                              allowed-sources: [not-an-address]
+                              max-message-size: 10
+                            escalation:
+                              from-level: 0
+                              pcd04:
+                                host: am2.example.org
+                        """)));
+        assertThat(e.problems())
+                .anySatisfy(p -> assertThat(p).startsWith("gateway.alarms.pcd05-in.port: 70000"))
+                .anySatisfy(p -> assertThat(p).startsWith("gateway.alarms.pcd05-in: a PCD-05 reports on the alerts"))
+                .anySatisfy(p -> assertThat(p).startsWith("gateway.alarms.pcd05-in.allowed-sources:"))
+                .anySatisfy(p -> assertThat(p).startsWith("gateway.alarms.pcd05-in.max-message-size: 10"))
+                .anySatisfy(p -> assertThat(p).startsWith("gateway.alarms.escalation.from-level: 0"))
+                .anySatisfy(p -> assertThat(p).startsWith("gateway.alarms.escalation.pcd04.port: is required"));
+    }
+
+    @Test
     void theDerivedEui64IsStableLocallyAdministeredAndUnicast() {
         String eui = AlarmSettings.derivedEui64("icu-gw-12");
         assertThat(eui).matches("[0-9A-F]{16}").isEqualTo(AlarmSettings.derivedEui64("icu-gw-12"));

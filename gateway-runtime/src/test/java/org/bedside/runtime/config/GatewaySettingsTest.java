@@ -795,6 +795,34 @@ class GatewaySettingsTest {
             """;
 
     @Test
+    void thePcd05ListenerAndTheEscalationDestinationAreSectionsOfTheOneFile() {
+        // gateway.alarms.pcd05-in and gateway.alarms.escalation sit beside the rest: the gateway's settings read the
+        // same file unchanged, and AlarmSettings (AlarmSettingsTest) reads and checks them by key.
+        String yaml = PCD01_BASE + """
+                  alarms:
+                    pcd04:
+                      host: am.example.org
+                      port: 2575
+                    pcd05-in:
+                      port: 0
+                    escalation:
+                      pcd04:
+                        host: am2.example.org
+                        port: 2575
+                """;
+        assertThat(fromYaml(yaml).gatewayId()).isEqualTo("icu-gw-12");
+        io.smallrye.config.SmallRyeConfig c = new io.smallrye.config.SmallRyeConfigBuilder()
+                .withSources(new io.smallrye.config.source.yaml.YamlConfigSource("test.yaml", yaml))
+                .withConverter(Duration.class, 200, new io.quarkus.runtime.configuration.DurationConverter())
+                .withMapping(GatewayConfig.class)
+                .build();
+        AlarmSettings a = AlarmSettings.from(c.getConfigMapping(GatewayConfig.class));
+        assertThat(a.pcd05In()).isNotNull();
+        assertThat(a.pcd05In().bind().getPort()).isZero();
+        assertThat(a.escalation()).isNotNull();
+    }
+
+    @Test
     void pcd01OutIsReadWithItsDefaultsAndOffWithoutAHost() {
         assertThat(fromYaml(PCD01_BASE).pcd01Out()).isNull();
 

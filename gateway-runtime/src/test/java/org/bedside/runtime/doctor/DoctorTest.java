@@ -101,6 +101,21 @@ class DoctorTest {
     }
 
     @Test
+    void checkConfigNamesAlarmProblemsAsTheGatewayWouldAtStart() throws Exception {
+        Path file = config("{}");
+        Files.writeString(file, Files.readString(file).replace("gateway:\n", """
+                        gateway:
+                          alarms:
+                            pcd05-in:
+                              port: 99999
+                        """));
+        assertThat(Doctor.check(file, true, env(p -> true, 0)))
+                .extracting(Finding::message)
+                .anySatisfy(m -> assertThat(m).contains("gateway.alarms.pcd05-in.port: 99999"))
+                .anySatisfy(m -> assertThat(m).contains("gateway.alarms.pcd05-in: a PCD-05 reports"));
+    }
+
+    @Test
     void aStreamingDeviceOnItsPortPasses() throws Exception {
         try (MasimoSimulator oximeter = MasimoSimulator.builder("doc-spo2", Scenarios.parse(Scenarios.STEADY))
                 .period(Duration.ofMillis(100))

@@ -67,6 +67,13 @@ class AlarmWiringTest {
                     "gateway.alarms.pcd04.port",
                     Integer.toString(ALERT_MANAGER.localAddress().getPort()))
             .configProperty("gateway.alarms.pcd04.heartbeat", "0s")
+            // PCD-05 back from the Alert Manager, on a free port; a second destination for escalated alerts
+            .configProperty("gateway.alarms.pcd05-in.port", "0")
+            .configProperty("gateway.alarms.escalation.pcd04.host", "127.0.0.1")
+            .configProperty(
+                    "gateway.alarms.escalation.pcd04.port",
+                    Integer.toString(ALERT_MANAGER.localAddress().getPort()))
+            .configProperty("gateway.alarms.escalation.pcd04.heartbeat", "0s")
             .build();
 
     @Inject
@@ -114,7 +121,11 @@ class AlarmWiringTest {
         assertThat(consumers.all())
                 .extracting(BufferConsumer::name)
                 .as("no MQTT egress: its section is absent from the configuration")
-                .containsExactly(UplinkWorker.CURSOR, AlarmEngineSink.CURSOR, Pcd04Sink.CURSOR);
+                .containsExactly(
+                        UplinkWorker.CURSOR,
+                        AlarmEngineSink.CURSOR,
+                        Pcd04Sink.CURSOR,
+                        GatewayComponents.ESCALATION_CURSOR);
         assertThat(alarms.settings().policyOf(MONITOR).careUnit()).isEqualTo("icu");
         lifecycle.start();
         try {
@@ -159,6 +170,40 @@ class AlarmWiringTest {
                     Duration.ofSeconds(10),
                     () -> alarms.pcd04().orElseThrow().status().accepted() == 1);
             assertThat(alarms.pcd04().orElseThrow().status().alarm()).isFalse();
+            // nothing escalated within the test: the escalation destination sent nothing
+            assertThat(alarms.escalation().orElseThrow().status().sent()).isZero();
+
+            // The Alert Manager reports the alert delivered (PCD-05) to the gateway's listener, started with it.
+            java.net.InetSocketAddress pcd05 = alarms.pcd05In().orElseThrow().address();
+            assertThat(pcd05).isNotNull();
+            try (org.bedside.hl7.mllp.MllpClient am = new org.bedside.hl7.mllp.MllpClient(
+                    org.bedside.hl7.mllp.MllpClientConfig.of("127.0.0.1", pcd05.getPort()))) {
+                org.bedside.hl7.mllp.SendResult r = am.send(org.bedside.hl7.mllp.OutboundMessage.of(
+                        new org.bedside.hl7.pcd.Pcd05Encoder("AM", "HOSP")
+                                .report(
+                                        m,
+                                        "AM-1",
+                                        Instant.now(),
+                                        List.of(new org.bedside.hl7.pcd.Pcd05Encoder.Status(
+                                                org.bedside.hl7.pcd.Pcd05Report.Disposition.DELIVERED,
+                                                "D-1",
+                                                true,
+                                                null,
+                                                "pager-3",
+                                                Instant.now()))),
+                        parser.pipeParser()));
+                assertThat(r).isInstanceOf(org.bedside.hl7.mllp.SendResult.Accepted.class);
+            }
+            String alertId = org.bedside.alarms.delivery.AlertDeliveries.alertIdOf(
+                    m.getMSH().getMessageControlID().getValue());
+            org.bedside.alarms.delivery.AlertDeliveries.Delivery d =
+                    alarms.deliveries().of(alertId);
+            assertThat(d).isNotNull();
+            assertThat(d.deliveredTo()).isEqualTo("pager-3");
+            assertThat(d.alertManagers())
+                    .containsKey(alarms.pcd04().orElseThrow().status().destination());
+            assertThat(Files.exists(DATA.resolve("alarms").resolve("pcd05-in.hl7")))
+                    .isTrue();
         } finally {
             lifecycle.stop();
         }

@@ -324,11 +324,17 @@ final class MonitorEncoder {
 
     static final int ALERT_HIGH = 0x0E04;
     static final int ALERT_SENSOR_OFF = 0x0E20;
+    /** NOM_EVT_ECG_ASYSTOLE (3076), the monitor's own asystole alarm (Data Export Programming Guide). */
+    static final int ALERT_ASYSTOLE = 0x0C04;
+
     static final int MED_PRI_P_AL = 0x0200;
     static final int HI_PRI_P_AL = 0x0400;
     static final int MED_PRI_T_AL = 0x0002;
 
-    /** What the vitals alarm: SpO2 below 90 % (high priority below 85 %), heart rate above 120/min, sensor off. */
+    /**
+     * What the vitals alarm: SpO2 below 90 % (high priority below 85 %), heart rate above 120/min, an ECG heart rate of
+     * 0 (asystole, high priority), sensor off.
+     */
     static List<Alert> alerts(VitalSigns v) {
         List<Alert> alerts = new ArrayList<>();
         Integer spo2 = v.spo2();
@@ -338,6 +344,9 @@ final class MonitorEncoder {
         Integer hr = v.heartRate();
         if (hr != null && hr > 120) {
             alerts.add(new Alert(HR, ALERT_HIGH, MED_PRI_P_AL, "**HR High"));
+        }
+        if (hr != null && hr == 0) {
+            alerts.add(new Alert(HR, ALERT_ASYSTOLE, HI_PRI_P_AL, "***Asystole"));
         }
         if (v.has(SensorCondition.SENSOR_OFF)) {
             alerts.add(new Alert(SPO2, ALERT_SENSOR_OFF, MED_PRI_T_AL, "SpO2 Sensor Off"));

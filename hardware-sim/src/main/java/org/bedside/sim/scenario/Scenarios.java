@@ -10,6 +10,8 @@ public final class Scenarios {
     public static final String STEADY = "steady";
     public static final String DESATURATION = "desaturation";
     public static final String SENSOR_OFF = "sensor-off";
+    /** Asystole for 20 s every five minutes: a monitor's never-delayed alarm (see {@code AsystoleScenario}). */
+    public static final String ASYSTOLE = "asystole";
     /** Prefix of the PhysioNet BIDMC replays: {@code bidmc:01} to {@code bidmc:30}. */
     public static final String BIDMC = "bidmc";
 
@@ -26,7 +28,7 @@ public final class Scenarios {
     }
 
     /**
-     * Parses {@code steady}, {@code desaturation}, {@code sensor-off} or {@code bidmc:NN} (a recording number such as
+     * Parses {@code steady}, {@code desaturation}, {@code sensor-off}, {@code asystole} or {@code bidmc:NN} (a recording number such as
      * {@code 01} or {@code 7}).
      *
      * @param seed seeds the physiological variation; recordings replay the same whatever the seed
@@ -41,6 +43,8 @@ public final class Scenarios {
                 return new DesaturationScenario(seed);
             case SENSOR_OFF:
                 return new SensorOffScenario(seed);
+            case ASYSTOLE:
+                return new AsystoleScenario(seed);
             default:
                 break;
         }
@@ -62,7 +66,7 @@ public final class Scenarios {
 
     /** The scenario names {@link #parse} understands, recordings included. */
     public static List<String> known() {
-        List<String> names = new ArrayList<>(List.of(STEADY, DESATURATION, SENSOR_OFF));
+        List<String> names = new ArrayList<>(List.of(STEADY, DESATURATION, SENSOR_OFF, ASYSTOLE));
         recordings().forEach(n -> names.add(String.format(Locale.ROOT, "%s:%02d", BIDMC, n)));
         return names;
     }
@@ -85,6 +89,6 @@ public final class Scenarios {
                         recordings.get(0),
                         recordings.get(recordings.size() - 1));
         return new IllegalArgumentException("unknown scenario '" + spec + "'; known scenarios: " + STEADY + ", "
-                + DESATURATION + ", " + SENSOR_OFF + bidmc);
+                + DESATURATION + ", " + SENSOR_OFF + ", " + ASYSTOLE + bidmc);
     }
 }

@@ -180,6 +180,56 @@ class MonitorRoundTripTest {
     }
 
     @Test
+    void asystoleIsTheMonitorsHighPriorityAlarmAndTheGatewayRaisesItWithoutDelay() throws IOException {
+        Wire w = new Wire(Scenarios.parse("asystole"), Map.of(), 300);
+        w.start();
+        w.runFor(90);
+        assertThat(w.failures).isEmpty();
+
+        List<AlarmEvent> asystole = w.readings.stream()
+                .filter(AlarmEvent.class::isInstance)
+                .map(AlarmEvent.class::cast)
+                .filter(a -> a.text().equals("***Asystole"))
+                .toList();
+        assertThat(asystole).hasSizeBetween(15, 21); // one per push during the 20 s of the arrest
+        AlarmEvent first = asystole.get(0);
+        assertThat(first.priority()).isEqualTo(AlarmEvent.Priority.HIGH);
+        assertThat(first.kind()).isEqualTo(AlarmEvent.Kind.PHYSIOLOGICAL);
+        assertThat(first.code()).isEqualTo("p-4182-0c04"); // NOM_EVT_ECG_ASYSTOLE from the ECG heart rate
+        assertThat(numerics(w.readings, Metrics.HEART_RATE_ECG.mdc()))
+                .anySatisfy(hr -> assertThat(hr.value()).isEqualByComparingTo("0"));
+
+        // The gateway's engine, on the readings as the driver decoded them, with the shipped default policy (15 s
+        // delays): the monitor's asystole is notified on its first report, never delayed, and so is the heart rate 0.
+        org.bedside.alarms.AlarmEngine engine =
+                new org.bedside.alarms.AlarmEngine(org.bedside.alarms.AlarmPolicy.defaults());
+        List<org.bedside.model.AlertReport> out = new ArrayList<>();
+        for (Reading r : w.readings) {
+            out.addAll(engine.accept(r));
+        }
+        List<org.bedside.model.AlertReport> starts = out.stream()
+                .filter(a -> a.phase() == org.bedside.model.AlertReport.Phase.START)
+                .toList();
+        assertThat(starts)
+                .filteredOn(a -> a.condition().equals("device:p-4182-0c04"))
+                .singleElement()
+                .satisfies(a -> {
+                    assertThat(a.receivedAt()).isEqualTo(first.receivedAt());
+                    assertThat(a.priority()).isEqualTo(org.bedside.model.AlertReport.Priority.HIGH);
+                    assertThat(a.detail()).contains("not delayed");
+                    assertThat(a.text()).contains("Asystole");
+                });
+        NumericReading firstZero = numerics(w.readings, Metrics.HEART_RATE_ECG.mdc()).stream()
+                .filter(hr -> hr.value() != null && hr.value().signum() == 0)
+                .findFirst()
+                .orElseThrow();
+        assertThat(starts)
+                .filteredOn(a -> a.condition().equals("147842-low"))
+                .singleElement()
+                .satisfies(a -> assertThat(a.receivedAt()).isEqualTo(firstZero.receivedAt()));
+    }
+
+    @Test
     void sensorOffShowsAsInvalidSpo2WithATechnicalAlarm() throws IOException {
         Wire w = new Wire(Scenarios.parse("sensor-off"), Map.of(), 300);
         w.start();

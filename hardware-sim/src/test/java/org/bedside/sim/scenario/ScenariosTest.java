@@ -18,9 +18,11 @@ class ScenariosTest {
         assertThat(Scenarios.parse("steady").name()).isEqualTo("steady");
         assertThat(Scenarios.parse(" desaturation ").name()).isEqualTo("desaturation");
         assertThat(Scenarios.parse("sensor-off").name()).isEqualTo("sensor-off");
+        assertThat(Scenarios.parse("asystole").name()).isEqualTo("asystole");
         assertThat(Scenarios.parse("bidmc:01").name()).isEqualTo("bidmc:01");
         assertThat(Scenarios.parse("bidmc:7").name()).isEqualTo("bidmc:07");
-        assertThat(Scenarios.known()).contains("steady", "desaturation", "sensor-off", "bidmc:01", "bidmc:30");
+        assertThat(Scenarios.known())
+                .contains("steady", "desaturation", "sensor-off", "asystole", "bidmc:01", "bidmc:30");
 
         for (String bad : List.of("stedy", "bidmc:31", "bidmc:", "bidmc:x", "")) {
             assertThatThrownBy(() -> Scenarios.parse(bad))
@@ -28,7 +30,8 @@ class ScenariosTest {
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("unknown scenario '" + bad + "'")
                     .hasMessageContaining(
-                            "steady, desaturation, sensor-off, bidmc:NN (PhysioNet BIDMC recording 01 to 30)");
+                            "steady, desaturation, sensor-off, asystole, bidmc:NN (PhysioNet BIDMC recording 01 to"
+                                    + " 30)");
         }
     }
 
