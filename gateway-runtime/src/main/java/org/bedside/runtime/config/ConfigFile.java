@@ -73,6 +73,8 @@ public final class ConfigFile {
         HttpSettings.from(config.getConfigMapping(GatewayConfig.class).http(), HttpSettings.Listen.of(config));
         // gateway.capture is checked where the gateway checks it at start: a bad cap is named here too.
         CaptureSettings.from(config.getConfigMapping(GatewayConfig.class));
+        // gateway.alarms.local-signals too (pins, polarity, patterns, conditions), as the gateway checks it at start.
+        LocalSignalSettings.from(config.getConfigMapping(GatewayConfig.class));
         int port = config.getOptionalValue("quarkus.http.port", Integer.class).orElse(DEFAULT_HTTP_PORT);
         return new Loaded(file, settings, port);
     }
