@@ -15,12 +15,17 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.AtomicLongArray;
 import org.bedside.alarms.AlarmPolicy;
 import org.bedside.alarms.delivery.AlarmEngineSink;
 import org.bedside.alarms.delivery.Pcd04Sink;
+import org.bedside.buffer.ReadingCursor;
+import org.bedside.buffer.ReadingStore;
+import org.bedside.buffer.StoreException;
+import org.bedside.buffer.StoredRecord;
 import org.bedside.buffer.chronicle.ChronicleReadingStore;
 import org.bedside.buffer.consumer.BufferConsumer;
 import org.bedside.buffer.consumer.ConsumerSettings;
@@ -40,6 +45,9 @@ import org.bedside.hl7.pcd.Pcd01Encoder;
 import org.bedside.hl7.pcd.Pcd04Encoder;
 import org.bedside.model.AlertReport;
 import org.bedside.model.DeviceId;
+import org.bedside.model.Metrics;
+import org.bedside.model.NumericReading;
+import org.bedside.model.Reading;
 import org.bedside.sim.MasimoSimulator;
 import org.bedside.sim.sandbox.FhirSandboxProcess;
 import org.bedside.sim.scenario.Scenario;
@@ -74,6 +82,11 @@ public final class AlarmLatencyBenchmark {
 
     private static final int SPO2_ALARM_LINE = 0;
     private static final int PULSE_ALARM_LINE = 12;
+    /**
+     * Lines are told apart by their perfusion index, {@code 1.0 + (line % TAGS) / 10} %: the frame the gateway read is
+     * matched to the moment its own line was written, never to whichever line was written last.
+     */
+    private static final int TAGS = 100;
 
     private AlarmLatencyBenchmark() {}
 
@@ -112,6 +125,9 @@ public final class AlarmLatencyBenchmark {
     private static void print(String what, Result r) {
         print(what, r, r.latencies());
         print(what + ", from the hand-off to the buffer", r, r.fromBuffer());
+        print(what + ": stage 1, write → hand-off to the buffer (serial read, framing, decoding)", r, r.serial());
+        print(what + ": stage 2, hand-off → notification appended (engine consumer)", r, r.engine());
+        print(what + ": stage 3, notification appended → PCD-04 on the socket (PCD-04 consumer, MLLP)", r, r.pcd04());
     }
 
     private static void print(String what, Result r, List<Double> latencies) {
@@ -133,18 +149,35 @@ public final class AlarmLatencyBenchmark {
                 r.backlogLeft() == 0 ? "drained" : r.backlogLeft() + " still waiting at the end");
     }
 
-    /** When the simulator finished writing a frame, and when the pipeline handed it to the buffer. */
+    /**
+     * When the simulator began to write a frame's line (taken as it asks the scenario for the line's vitals, just
+     * before encoding and writing it), and when the pipeline handed the frame to the buffer.
+     */
     record Frame(Instant written, Instant appended) {}
 
     /**
      * @param latencies from the simulator's write of the frame to the PCD-04's arrival, ms
      * @param fromBuffer from the pipeline's hand-off of the frame to the buffer to the PCD-04's arrival, ms (the alarm
      *     path's share)
+     * @param serial from the write to the hand-off, ms
+     * @param engine from the hand-off to the engine's consumer appending the START, ms
+     * @param pcd04 from that append to the PCD-04's arrival, ms
      */
-    record Result(List<Double> latencies, List<Double> fromBuffer, int backlogCharted, int backlogLeft) {}
+    record Result(
+            List<Double> latencies,
+            List<Double> fromBuffer,
+            List<Double> serial,
+            List<Double> engine,
+            List<Double> pcd04,
+            int backlogCharted,
+            int backlogLeft) {}
 
-    /** Normal vitals, with one line of SpO2 below 90 and one of pulse above 140 (the simulator's limits) a cycle. */
-    private static Scenario episodes(int offset) {
+    /**
+     * Normal vitals, with one line of SpO2 below 90 and one of pulse above 140 (the simulator's limits) a cycle; each
+     * line tagged by its perfusion index, and the wall-clock time (µs) at which the simulator asked for it noted in
+     * {@code writeStarted[line % TAGS]}.
+     */
+    private static Scenario episodes(int offset, AtomicLongArray writeStarted) {
         return new Scenario() {
             @Override
             public String name() {
@@ -153,11 +186,13 @@ public final class AlarmLatencyBenchmark {
 
             @Override
             public VitalSigns at(long second) {
+                // Called by the simulator's thread right before it encodes and writes line `second`.
+                writeStarted.set((int) (second % TAGS), micros(Instant.now()));
                 long inCycle = (second + offset) % CYCLE;
                 return VitalSigns.builder()
                         .spo2(inCycle == SPO2_ALARM_LINE ? 85 : 97)
                         .pulseRate(inCycle == PULSE_ALARM_LINE ? 150 : 72)
-                        .perfusionIndex(3.1)
+                        .perfusionIndex(1.0 + (second % TAGS) / 10.0)
                         .build();
             }
         };
@@ -187,6 +222,11 @@ public final class AlarmLatencyBenchmark {
         Map<String, Frame> frames = new ConcurrentHashMap<>();
         List<Double> latencies = Collections.synchronizedList(new ArrayList<>());
         List<Double> fromBuffer = Collections.synchronizedList(new ArrayList<>());
+        List<Double> serial = Collections.synchronizedList(new ArrayList<>());
+        List<Double> engineStage = Collections.synchronizedList(new ArrayList<>());
+        List<Double> pcd04Stage = Collections.synchronizedList(new ArrayList<>());
+        // alert id of a START → when the engine's consumer appended it
+        Map<String, Instant> decided = new ConcurrentHashMap<>();
         AtomicInteger unmatched = new AtomicInteger();
         AtomicInteger backlogCharted = new AtomicInteger();
         InstantSource clock = InstantSource.system();
@@ -197,7 +237,7 @@ public final class AlarmLatencyBenchmark {
                         .applicationName("ALERT_MANAGER")
                         .build(),
                 (InboundMessage m) -> {
-                    take(m, frames, latencies, fromBuffer, unmatched);
+                    take(m, frames, decided, latencies, fromBuffer, serial, engineStage, pcd04Stage, unmatched);
                     return Decision.accept();
                 });
         alertManager.start();
@@ -231,7 +271,7 @@ public final class AlarmLatencyBenchmark {
                 }
             });
             AlarmEngineSink engine = new AlarmEngineSink(
-                    store,
+                    new NotingStore(store, decided),
                     device -> policy,
                     dir.resolve("alarms"),
                     Duration.ofSeconds(2),
@@ -284,26 +324,32 @@ public final class AlarmLatencyBenchmark {
                 MasimoDriver driver = new MasimoDriver();
                 for (int d = 0; d < live.size(); d++) {
                     DeviceId id = live.get(d);
-                    MasimoSimulator sim = MasimoSimulator.builder(id.value(), episodes(d * CYCLE / live.size()))
+                    AtomicLongArray writeStarted = new AtomicLongArray(TAGS);
+                    MasimoSimulator sim = MasimoSimulator.builder(
+                                    id.value(), episodes(d * CYCLE / live.size(), writeStarted))
                             .period(PERIOD)
                             .portDirectory(dir)
                             .build();
                     simulators.add(sim);
-                    AtomicReference<Instant> lastWrite = new AtomicReference<>(Instant.EPOCH);
-                    sim.addListener(line -> lastWrite.set(Instant.now()));
                     DevicePipeline pipeline = new DevicePipeline(
                             id,
                             driver,
                             DriverOptions.parse(driver.info(), Map.of()),
                             new SerialTransport(sim.portPath(), driver.info().defaultSerial()),
                             readings -> {
-                                // The line just written is the one received: lines are 200 ms apart.
-                                // Noted before the append: the PCD-04 may arrive before append returns.
-                                if (!readings.isEmpty()) {
+                                // Noted before the append: the PCD-04 may arrive before append returns. The line
+                                // is found by its tag, not taken to be the last one written: a listener called
+                                // after the write loses the race to a fast read now and then, and a frame matched
+                                // to the line before it looked one period (200 ms) late.
+                                Instant handedOff = Instant.now();
+                                int tag = tag(readings);
+                                if (tag >= 0) {
                                     frames.put(
                                             id.value() + "/"
                                                     + micros(readings.get(0).receivedAt()),
-                                            new Frame(lastWrite.get(), Instant.now()));
+                                            new Frame(
+                                                    Instant.EPOCH.plus(writeStarted.get(tag), ChronoUnit.MICROS),
+                                                    handedOff));
                                 }
                                 store.append(readings);
                             },
@@ -344,7 +390,14 @@ public final class AlarmLatencyBenchmark {
                     unmatched.get(),
                     backlogCharted.get(),
                     left);
-            return new Result(List.copyOf(latencies), List.copyOf(fromBuffer), backlogCharted.get(), left);
+            return new Result(
+                    List.copyOf(latencies),
+                    List.copyOf(fromBuffer),
+                    List.copyOf(serial),
+                    List.copyOf(engineStage),
+                    List.copyOf(pcd04Stage),
+                    backlogCharted.get(),
+                    left);
         }
     }
 
@@ -356,6 +409,66 @@ public final class AlarmLatencyBenchmark {
         return ChronoUnit.MICROS.between(Instant.EPOCH, t);
     }
 
+    /** The line's tag from its perfusion index, or -1 when the frame has none. */
+    private static int tag(List<? extends Reading> readings) {
+        for (Reading r : readings) {
+            if (r instanceof NumericReading n && n.metric().equals(Metrics.PERFUSION_INDEX) && n.value() != null) {
+                int tag = (int) Math.round((n.value().doubleValue() - 1.0) * 10);
+                return tag >= 0 && tag < TAGS ? tag : -1;
+            }
+        }
+        return -1;
+    }
+
+    /** The engine's store: notes when each START notification is appended (noted first: it may be sent before). */
+    private record NotingStore(ReadingStore store, Map<String, Instant> decided) implements ReadingStore {
+        @Override
+        public long append(List<? extends Reading> readings) throws StoreException {
+            Instant now = Instant.now();
+            for (Reading r : readings) {
+                if (r instanceof AlertReport a && a.updateCount() == 0) {
+                    decided.put(a.alertId(), now);
+                }
+            }
+            return store.append(readings);
+        }
+
+        @Override
+        public void addAppendListener(Runnable listener) {
+            store.addAppendListener(listener);
+        }
+
+        @Override
+        public ReadingCursor cursor(String name) throws StoreException {
+            return store.cursor(name);
+        }
+
+        @Override
+        public ReadingCursor liveCursor() throws StoreException {
+            return store.liveCursor();
+        }
+
+        @Override
+        public long pendingRecords(String cursorName) throws StoreException {
+            return store.pendingRecords(cursorName);
+        }
+
+        @Override
+        public Optional<Instant> oldestPending(String cursorName) throws StoreException {
+            return store.oldestPending(cursorName);
+        }
+
+        @Override
+        public List<StoredRecord> readAll() throws StoreException {
+            return store.readAll();
+        }
+
+        @Override
+        public void close() {
+            store.close();
+        }
+    }
+
     /**
      * A START notification's alert id is {@code <device>/<condition>/<receive time in µs of the condition's first
      * frame>}; with no delay that frame is the one that decided it.
@@ -363,8 +476,12 @@ public final class AlarmLatencyBenchmark {
     private static void take(
             InboundMessage m,
             Map<String, Frame> frames,
+            Map<String, Instant> decided,
             List<Double> latencies,
             List<Double> fromBuffer,
+            List<Double> serial,
+            List<Double> engine,
+            List<Double> pcd04,
             AtomicInteger unmatched) {
         Instant arrived = m.receivedAt();
         String text = m.text();
@@ -388,5 +505,11 @@ public final class AlarmLatencyBenchmark {
         }
         latencies.add(Duration.between(frame.written(), arrived).toNanos() / 1e6);
         fromBuffer.add(Duration.between(frame.appended(), arrived).toNanos() / 1e6);
+        serial.add(Duration.between(frame.written(), frame.appended()).toNanos() / 1e6);
+        Instant appended = decided.get(alertId);
+        if (appended != null) {
+            engine.add(Duration.between(frame.appended(), appended).toNanos() / 1e6);
+            pcd04.add(Duration.between(appended, arrived).toNanos() / 1e6);
+        }
     }
 }

@@ -94,6 +94,8 @@ public final class ConfigFile {
         CaptureSettings.from(config.getConfigMapping(GatewayConfig.class));
         // gateway.alarms (policies, PCD-04, PCD-05 in, the escalation destination), as at start.
         AlarmSettings.from(config.getConfigMapping(GatewayConfig.class));
+        // gateway.alarms.local-signals too (pins, polarity, patterns, conditions), as the gateway checks it at start.
+        LocalSignalSettings.from(config.getConfigMapping(GatewayConfig.class));
         int port = config.getOptionalValue("quarkus.http.port", Integer.class).orElse(DEFAULT_HTTP_PORT);
         HttpSettings.Listen listen = HttpSettings.Listen.of(config);
         String host = HttpAccess.isLoopbackHost(listen.host()) || isWildcard(listen.host())

@@ -99,6 +99,9 @@ public interface GatewayConfig {
 
         /** A second destination for alerts that are still active after their escalation time. */
         EscalationConfig escalation();
+
+        /** A buzzer and LEDs on the box's GPIO for the gateway's own technical alarms (docs/alarms.md). */
+        LocalSignalsConfig localSignals();
     }
 
     /** The listener for the Alert Manager's PCD-05 (docs/alarms.md, "PCD-05 from the Alert Manager"). */
@@ -127,6 +130,36 @@ public interface GatewayConfig {
 
         /** The second Alert Manager (a PCD-04 MLLP endpoint, keys as {@code gateway.alarms.pcd04}); none without a host. */
         Pcd04Config pcd04();
+    }
+
+    /** Local signals: none without outputs; absent GPIO is one line in the log, and the gateway goes on. */
+    interface LocalSignalsConfig {
+        /** How long a technical alarm must last before a signal shows it (one failed upload retried sounds nothing). */
+        @WithDefault("10s")
+        Duration delay();
+
+        /** The outputs, keyed by a name ({@code buzzer}, {@code red-led}). */
+        Map<String, SignalOutputConfig> outputs();
+    }
+
+    /** One output pin. */
+    interface SignalOutputConfig {
+        /** The GPIO line (BCM numbering on a Raspberry Pi: GPIO18 is 18, header pin 12); required. */
+        Optional<Integer> pin();
+
+        /** {@code high} when the pin drives the buzzer or LED by going high, {@code low} when by going low. */
+        @WithDefault("high")
+        String active();
+
+        /** {@code steady}, {@code blink} (0.5 s on, 0.5 s off) or {@code beep} (0.2 s on every 2 s). */
+        @WithDefault("steady")
+        String pattern();
+
+        /**
+         * The technical alarms it shows: {@code device-link-lost}, {@code uplink-failing}, {@code buffer-critical},
+         * {@code alert-delivery-failing}; all four when not given.
+         */
+        Optional<java.util.List<String>> conditions();
     }
 
     /** The Alert Manager that takes PCD-04 (docs/hl7.md). */

@@ -1070,4 +1070,103 @@ class GatewaySettingsTest {
                 .containsExactly("gateway.http.users-file: " + badRole
                         + " line 1: 'admin' is not a role (viewer, clinician, operator)");
     }
+
+    // ---- gateway.alarms.local-signals, read from real YAML by SmallRye as the gateway (and check-config) reads it
+    // ----
+
+    private static final String LOCAL_SIGNALS_BASE = """
+            gateway:
+              id: icu-gw-12
+              data-dir: /var/lib/bedside
+              uplink:
+                base-url: http://127.0.0.1:8090/fhir
+              devices: {}
+            """;
+
+    private static GatewayConfig yaml(String alarms) {
+        io.smallrye.config.SmallRyeConfig c = new io.smallrye.config.SmallRyeConfigBuilder()
+                .withSources(
+                        new io.smallrye.config.source.yaml.YamlConfigSource("test.yaml", LOCAL_SIGNALS_BASE + alarms))
+                .withConverter(Duration.class, 200, new io.quarkus.runtime.configuration.DurationConverter())
+                .withMapping(GatewayConfig.class)
+                .build();
+        return c.getConfigMapping(GatewayConfig.class);
+    }
+
+    @Test
+    void withoutLocalSignalOutputsNothingTouchesGpio() {
+        LocalSignalSettings s = LocalSignalSettings.from(yaml(""));
+        assertThat(s.enabled()).isFalse();
+        assertThat(s.delay()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(s.describe())
+                .containsExactly("local signals: none configured (gateway.alarms.local-signals.outputs)");
+    }
+
+    @Test
+    void localSignalOutputsAreReadWithTheirPinsPolarityPatternAndConditions() {
+        LocalSignalSettings s = LocalSignalSettings.from(yaml("""
+                  alarms:
+                    local-signals:
+                      delay: 5s
+                      outputs:
+                        buzzer:
+                          pin: 18
+                          active: low
+                          pattern: beep
+                        red-led:
+                          pin: 23
+                          conditions: [alert-delivery-failing, buffer-critical]
+                """));
+        assertThat(s.delay()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(s.outputs()).hasSize(2);
+        LocalSignalSettings.Pin buzzer = s.outputs().get(0);
+        assertThat(buzzer.name()).isEqualTo("buzzer");
+        assertThat(buzzer.pin()).isEqualTo(18);
+        assertThat(buzzer.activeLow()).isTrue();
+        assertThat(buzzer.pattern()).isEqualTo(org.bedside.alarms.local.SignalPattern.BEEP);
+        assertThat(buzzer.conditions()).hasSize(4);
+        LocalSignalSettings.Pin led = s.outputs().get(1);
+        assertThat(led.activeLow()).isFalse();
+        assertThat(led.pattern()).isEqualTo(org.bedside.alarms.local.SignalPattern.STEADY);
+        assertThat(led.conditions())
+                .containsExactly(
+                        org.bedside.alarms.local.TechnicalCondition.ALERT_DELIVERY_FAILING,
+                        org.bedside.alarms.local.TechnicalCondition.BUFFER_CRITICAL);
+        assertThat(s.describe())
+                .contains("local signal 'red-led' on GPIO23 (active high), steady, for alert-delivery-failing,"
+                        + " buffer-critical");
+    }
+
+    @Test
+    void badLocalSignalSettingsAreNamedByTheirKeys() {
+        ConfigProblems e = catchThrowableOfType(ConfigProblems.class, () -> LocalSignalSettings.from(yaml("""
+                  alarms:
+                    local-signals:
+                      delay: 11m
+                      outputs:
+                        buzzer:
+                          pin: 40
+                          active: up
+                          pattern: flash
+                          conditions: [link-lost]
+                        led:
+                          active: low
+                        led2:
+                          pin: 5
+                        led3:
+                          pin: 5
+                """)));
+        assertThat(e.problems())
+                .containsExactlyInAnyOrder(
+                        "gateway.alarms.local-signals.delay: PT11M is outside 0s to 10m",
+                        "gateway.alarms.local-signals.outputs.buzzer.pin: 40 is not a GPIO line from 0 to 27 (BCM"
+                                + " numbering)",
+                        "gateway.alarms.local-signals.outputs.buzzer.active: 'up' is neither high nor low",
+                        "gateway.alarms.local-signals.outputs.buzzer.pattern: 'flash' is not steady, blink or beep",
+                        "gateway.alarms.local-signals.outputs.buzzer.conditions: 'link-lost' is not device-link-lost,"
+                                + " uplink-failing, buffer-critical or alert-delivery-failing",
+                        "gateway.alarms.local-signals.outputs.led.pin: required: the GPIO line (BCM numbering, 0 to"
+                                + " 27)",
+                        "gateway.alarms.local-signals.outputs.led3.pin: GPIO5 is already the output 'led2'");
+    }
 }

@@ -116,6 +116,22 @@ class DoctorTest {
     }
 
     @Test
+    void checkConfigNamesABadLocalSignalAsTheGatewayWouldAtStart() throws Exception {
+        Path file = config("{}");
+        Files.writeString(
+                file,
+                Files.readString(file)
+                        .replace(
+                                "gateway:\n",
+                                "gateway:\n  alarms:\n    local-signals:\n      outputs:\n"
+                                        + "        buzzer: {pin: 40}\n"));
+        assertThat(Doctor.check(file, true, env(p -> true, 0)))
+                .extracting(Finding::message)
+                .anySatisfy(m -> assertThat(m)
+                        .contains("gateway.alarms.local-signals.outputs.buzzer.pin: 40 is not a GPIO line"));
+    }
+
+    @Test
     void aStreamingDeviceOnItsPortPasses() throws Exception {
         try (MasimoSimulator oximeter = MasimoSimulator.builder("doc-spo2", Scenarios.parse(Scenarios.STEADY))
                 .period(Duration.ofMillis(100))

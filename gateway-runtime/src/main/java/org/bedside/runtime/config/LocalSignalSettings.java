@@ -1,0 +1,143 @@
+package org.bedside.runtime.config;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+import org.bedside.alarms.local.LocalSignals;
+import org.bedside.alarms.local.SignalPattern;
+import org.bedside.alarms.local.TechnicalCondition;
+
+/**
+ * {@code gateway.alarms.local-signals}, checked: the GPIO outputs (a buzzer, LEDs) that show the gateway's own technical
+ * alarms on the box, with no network in between. No outputs: no local signals, and nothing touches GPIO.
+ *
+ * @param delay how long a technical alarm lasts before a signal shows it
+ * @param outputs the outputs, in the order of their names
+ */
+public record LocalSignalSettings(Duration delay, List<Pin> outputs) {
+    static final String KEY = "gateway.alarms.local-signals";
+    private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,31}");
+    /** The Raspberry Pi's header GPIO lines, BCM numbering (GPIO0–GPIO27). */
+    static final int MAX_PIN = 27;
+
+    static final Duration MAX_DELAY = Duration.ofMinutes(10);
+
+    /**
+     * One output pin.
+     *
+     * @param pin the GPIO line, BCM numbering
+     * @param activeLow true when the pin goes low to sound or light
+     */
+    public record Pin(
+            String name, int pin, boolean activeLow, SignalPattern pattern, List<TechnicalCondition> conditions) {
+        public LocalSignals.Output output() {
+            return new LocalSignals.Output(
+                    name,
+                    pattern,
+                    conditions.isEmpty() ? EnumSet.noneOf(TechnicalCondition.class) : EnumSet.copyOf(conditions));
+        }
+
+        public String describe() {
+            List<String> keys = new ArrayList<>();
+            conditions.forEach(c -> keys.add(c.key()));
+            return "local signal '" + name + "' on GPIO" + pin + " (active " + (activeLow ? "low" : "high") + "), "
+                    + pattern.key() + ", for " + String.join(", ", keys);
+        }
+    }
+
+    public boolean enabled() {
+        return !outputs.isEmpty();
+    }
+
+    /** The pure decision for these outputs. */
+    public LocalSignals signals() {
+        return new LocalSignals(outputs.stream().map(Pin::output).toList(), delay);
+    }
+
+    /** Every setting, one per line, for the log at start. */
+    public List<String> describe() {
+        if (outputs.isEmpty()) {
+            return List.of("local signals: none configured (" + KEY + ".outputs)");
+        }
+        List<String> lines = new ArrayList<>();
+        lines.add("local signals: " + outputs.size() + " output(s), a technical alarm shows after " + delay.toSeconds()
+                + " s");
+        outputs.forEach(p -> lines.add(p.describe()));
+        return lines;
+    }
+
+    /**
+     * @throws ConfigProblems naming the key of every problem
+     */
+    public static LocalSignalSettings from(GatewayConfig config) {
+        ConfigProblems.Collector problems = new ConfigProblems.Collector();
+        GatewayConfig.LocalSignalsConfig c = config.alarms().localSignals();
+        if (c.delay().isNegative() || c.delay().compareTo(MAX_DELAY) > 0) {
+            problems.add(KEY + ".delay", c.delay() + " is outside 0s to 10m");
+        }
+        List<Pin> pins = new ArrayList<>();
+        Map<Integer, String> byPin = new HashMap<>();
+        for (Map.Entry<String, GatewayConfig.SignalOutputConfig> e : new TreeMap<>(c.outputs()).entrySet()) {
+            String name = e.getKey();
+            String key = KEY + ".outputs." + name;
+            GatewayConfig.SignalOutputConfig o = e.getValue();
+            boolean ok = true;
+            if (!NAME.matcher(name).matches()) {
+                problems.add(key, "an output's name is 1 to 32 lower-case letters, digits or '-'");
+                ok = false;
+            }
+            Integer pin = o.pin().orElse(null);
+            if (pin == null) {
+                problems.add(key + ".pin", "required: the GPIO line (BCM numbering, 0 to " + MAX_PIN + ")");
+                ok = false;
+            } else if (pin < 0 || pin > MAX_PIN) {
+                problems.add(key + ".pin", pin + " is not a GPIO line from 0 to " + MAX_PIN + " (BCM numbering)");
+                ok = false;
+            } else if (byPin.containsKey(pin)) {
+                problems.add(key + ".pin", "GPIO" + pin + " is already the output '" + byPin.get(pin) + "'");
+                ok = false;
+            } else {
+                byPin.put(pin, name);
+            }
+            String active = o.active().strip();
+            if (!active.equals("high") && !active.equals("low")) {
+                problems.add(key + ".active", "'" + o.active() + "' is neither high nor low");
+                ok = false;
+            }
+            SignalPattern pattern = SignalPattern.ofKey(o.pattern()).orElse(null);
+            if (pattern == null) {
+                problems.add(key + ".pattern", "'" + o.pattern() + "' is not steady, blink or beep");
+                ok = false;
+            }
+            List<TechnicalCondition> conditions = new ArrayList<>();
+            for (String given : o.conditions().orElse(List.of())) {
+                TechnicalCondition t = TechnicalCondition.ofKey(given).orElse(null);
+                if (t == null) {
+                    problems.add(
+                            key + ".conditions",
+                            "'" + given + "' is not device-link-lost, uplink-failing, buffer-critical or"
+                                    + " alert-delivery-failing");
+                    ok = false;
+                } else if (!conditions.contains(t)) {
+                    conditions.add(t);
+                }
+            }
+            if (o.conditions().isEmpty()) {
+                conditions.addAll(EnumSet.allOf(TechnicalCondition.class));
+            } else if (conditions.isEmpty() && ok) {
+                problems.add(key + ".conditions", "empty: name at least one, or leave the key out for all four");
+                ok = false;
+            }
+            if (ok) {
+                pins.add(new Pin(name, pin, active.equals("low"), pattern, List.copyOf(conditions)));
+            }
+        }
+        problems.throwIfAny();
+        return new LocalSignalSettings(c.delay(), List.copyOf(pins));
+    }
+}

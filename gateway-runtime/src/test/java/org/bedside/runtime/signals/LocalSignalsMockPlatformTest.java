@@ -1,0 +1,210 @@
+package org.bedside.runtime.signals;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.pi4j.Pi4J;
+import com.pi4j.context.Context;
+import com.pi4j.io.gpio.digital.DigitalState;
+import com.pi4j.plugin.mock.platform.MockPlatform;
+import com.pi4j.plugin.mock.provider.gpio.digital.MockDigitalOutputProvider;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.bedside.alarms.delivery.Pcd04Sink;
+import org.bedside.alarms.local.SignalPattern;
+import org.bedside.alarms.local.TechnicalCondition;
+import org.bedside.buffer.guard.GuardStatus;
+import org.bedside.drivers.pipeline.LinkState;
+import org.bedside.drivers.pipeline.PipelineStatus;
+import org.bedside.model.DeviceId;
+import org.bedside.runtime.config.LocalSignalSettings;
+import org.bedside.uplink.UplinkStatus;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The local signals on Pi4J's mock platform: real Pi4J contexts and outputs, mock pins. */
+class LocalSignalsMockPlatformTest {
+    private static final LocalSignalSettings.Pin BUZZER = new LocalSignalSettings.Pin(
+            "buzzer", 18, true, SignalPattern.BEEP, List.copyOf(EnumSet.allOf(TechnicalCondition.class)));
+    private static final LocalSignalSettings.Pin DELIVERY_LED = new LocalSignalSettings.Pin(
+            "delivery-led", 23, false, SignalPattern.STEADY, List.of(TechnicalCondition.ALERT_DELIVERY_FAILING));
+    private static final LocalSignalSettings SETTINGS =
+            new LocalSignalSettings(Duration.ZERO, List.of(BUZZER, DELIVERY_LED));
+
+    @TempDir
+    Path dev;
+
+    private final Context context = mockContext();
+    private final AtomicReference<Set<TechnicalCondition>> active =
+            new AtomicReference<>(EnumSet.noneOf(TechnicalCondition.class));
+
+    private static Context mockContext() {
+        return Pi4J.newContextBuilder()
+                .noAutoDetect()
+                .add(new MockPlatform())
+                .add(MockDigitalOutputProvider.newInstance())
+                .build();
+    }
+
+    @AfterEach
+    void shutDown() {
+        if (!context.isShutdown()) {
+            context.shutdown();
+        }
+    }
+
+    private LocalSignalsService.Ticker ticker(SignalPins pins) {
+        return new LocalSignalsService.Ticker(SETTINGS.signals(), active::get, pins);
+    }
+
+    private static DigitalState state(SignalPins pins, String name) {
+        return pins.outputs().get(name).state();
+    }
+
+    @Test
+    void outputsStartOffAtTheirPolarity() {
+        SignalPins pins = SignalPins.open(context, MockDigitalOutputProvider.ID, SETTINGS.outputs());
+        assertThat(state(pins, "buzzer")).isEqualTo(DigitalState.HIGH); // active low: off is high
+        assertThat(state(pins, "delivery-led")).isEqualTo(DigitalState.LOW);
+        assertThat(pins.outputs().get("buzzer").address()).isEqualTo(18);
+    }
+
+    @Test
+    void aTechnicalAlarmDrivesThePinsOfItsOutputsAndItsEndTurnsThemOff() {
+        SignalPins pins = SignalPins.open(context, MockDigitalOutputProvider.ID, SETTINGS.outputs());
+        LocalSignalsService.Ticker t = ticker(pins);
+        t.tick(0);
+        assertThat(state(pins, "buzzer")).isEqualTo(DigitalState.HIGH);
+
+        active.set(EnumSet.of(TechnicalCondition.ALERT_DELIVERY_FAILING));
+        t.tick(1_000);
+        assertThat(state(pins, "buzzer")).isEqualTo(DigitalState.LOW); // sounding: active low
+        assertThat(state(pins, "delivery-led")).isEqualTo(DigitalState.HIGH);
+        t.tick(1_300); // the beep's pause
+        assertThat(state(pins, "buzzer")).isEqualTo(DigitalState.HIGH);
+        assertThat(state(pins, "delivery-led")).isEqualTo(DigitalState.HIGH);
+
+        active.set(EnumSet.of(TechnicalCondition.DEVICE_LINK_LOST)); // the LED does not show this one
+        t.tick(3_000);
+        assertThat(state(pins, "delivery-led")).isEqualTo(DigitalState.LOW);
+        assertThat(state(pins, "buzzer")).isEqualTo(DigitalState.LOW);
+
+        active.set(EnumSet.noneOf(TechnicalCondition.class));
+        t.tick(3_100);
+        assertThat(state(pins, "buzzer")).isEqualTo(DigitalState.HIGH);
+        assertThat(state(pins, "delivery-led")).isEqualTo(DigitalState.LOW);
+    }
+
+    @Test
+    void aFailingStatusReadIsLoggedAndTheNextTickWorks() {
+        SignalPins pins = SignalPins.open(context, MockDigitalOutputProvider.ID, SETTINGS.outputs());
+        AtomicBoolean fail = new AtomicBoolean(true);
+        LocalSignalsService.Ticker t = new LocalSignalsService.Ticker(
+                SETTINGS.signals(),
+                () -> {
+                    if (fail.get()) {
+                        throw new IllegalStateException("status not readable");
+                    }
+                    return EnumSet.of(TechnicalCondition.UPLINK_FAILING);
+                },
+                pins);
+        assertThat(t.tick(0)).isEmpty();
+        fail.set(false);
+        assertThat(t.tick(100)).containsEntry("buzzer", true);
+        assertThat(state(pins, "buzzer")).isEqualTo(DigitalState.LOW);
+    }
+
+    @Test
+    void closingTurnsEveryOutputOffAndShutsTheContextDown() {
+        SignalPins pins = SignalPins.open(context, MockDigitalOutputProvider.ID, SETTINGS.outputs());
+        LocalSignalsService.Ticker t = ticker(pins);
+        active.set(EnumSet.of(TechnicalCondition.ALERT_DELIVERY_FAILING));
+        t.tick(0);
+        assertThat(state(pins, "delivery-led")).isEqualTo(DigitalState.HIGH);
+        t.close();
+        assertThat(state(pins, "delivery-led")).isEqualTo(DigitalState.LOW);
+        assertThat(state(pins, "buzzer")).isEqualTo(DigitalState.HIGH);
+        assertThat(context.isShutdown()).isTrue();
+    }
+
+    @Test
+    void aBoxWithoutGpioChipsNeverLoadsTheProviderAndGoesOn() {
+        AtomicBoolean asked = new AtomicBoolean();
+        Optional<SignalPins> pins = LocalSignalsService.openGpio(SETTINGS, dev, () -> {
+            asked.set(true);
+            return context;
+        });
+        assertThat(pins).isEmpty();
+        assertThat(asked).isFalse();
+    }
+
+    @Test
+    void aProviderWhoseNativeLibraryCannotLoadIsNoPinsAndTheGatewayGoesOn() throws Exception {
+        Files.createFile(dev.resolve("gpiochip0"));
+        Optional<SignalPins> pins = LocalSignalsService.openGpio(SETTINGS, dev, () -> {
+            throw new UnsatisfiedLinkError("no pi4j-gpiod in java.library.path");
+        });
+        assertThat(pins).isEmpty();
+    }
+
+    @Test
+    void withAGpioChipThePinsAreOpenedThroughTheProvider() throws Exception {
+        // The provider id is gpiod's: the mock context does not have it, so this shows a provider failing to
+        // create a pin (a line taken by another program, say) is no pins, never an exception at start.
+        Files.createFile(dev.resolve("gpiochip0"));
+        assertThat(LocalSignalsService.openGpio(SETTINGS, dev, () -> context)).isEmpty();
+        assertThat(context.isShutdown()).isTrue();
+    }
+
+    @Test
+    void technicalConditionsComeFromThePartsStatuses() {
+        PipelineStatus connected = device(LinkState.CONNECTED);
+        assertThat(TechnicalConditions.of(
+                        List.of(connected), UplinkStatus.State.ONLINE, GuardStatus.Level.NORMAL, Optional.empty()))
+                .isEmpty();
+        assertThat(TechnicalConditions.of(
+                        List.of(connected, device(LinkState.NO_DATA)),
+                        UplinkStatus.State.RETRYING,
+                        GuardStatus.Level.CRITICAL,
+                        Optional.of(alertManager(true))))
+                .containsExactlyInAnyOrder(TechnicalCondition.values());
+        assertThat(TechnicalConditions.of(
+                        List.of(device(LinkState.DISCONNECTED)),
+                        UplinkStatus.State.STARTING,
+                        GuardStatus.Level.THINNING,
+                        Optional.of(alertManager(false))))
+                .containsExactly(TechnicalCondition.DEVICE_LINK_LOST);
+    }
+
+    private static PipelineStatus device(LinkState state) {
+        return new PipelineStatus(
+                DeviceId.of("bed12-spo2"),
+                "masimo-ascii",
+                "serial:/dev/medgw/bed12",
+                state,
+                state.name(),
+                null,
+                Instant.EPOCH,
+                null,
+                0,
+                0,
+                0,
+                0,
+                0,
+                Map.of());
+    }
+
+    private static Pcd04Sink.Status alertManager(boolean alarm) {
+        return new Pcd04Sink.Status(
+                "127.0.0.1:2575", 1, 0, 0, 0, 0, null, null, alarm ? Instant.EPOCH : null, alarm, null);
+    }
+}
