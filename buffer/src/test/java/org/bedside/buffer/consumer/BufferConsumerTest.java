@@ -144,6 +144,10 @@ class BufferConsumerTest {
         final List<CompletableFuture<Delivery<String>>> futures = new CopyOnWriteArrayList<>();
         /** Answers given at once, by the number of the call to deliverAsync (0 = the first). */
         final Map<Integer, Delivery<String>> atOnce = new ConcurrentHashMap<>();
+        /** An answer given at once to every other call, if set; its delivered items are recorded in {@code delivered}. */
+        volatile @Nullable Function<List<Item<String>>, Delivery<String>> asyncAlways;
+        /** For each synchronous delivery: how many batches had been handed to deliverAsync by then. */
+        final List<Integer> handedAtSync = new CopyOnWriteArrayList<>();
 
         volatile boolean syncBesideAsync;
 
@@ -160,7 +164,15 @@ class BufferConsumerTest {
         public CompletableFuture<Delivery<String>> deliverAsync(List<Item<String>> items) {
             CompletableFuture<Delivery<String>> f = new CompletableFuture<>();
             Delivery<String> now = atOnce.remove(handed.size());
-            handed.add(items.stream().map(Item::value).toList());
+            List<String> values = items.stream().map(Item::value).toList();
+            handed.add(values);
+            var a = asyncAlways;
+            if (now == null && a != null) {
+                now = a.apply(items);
+                if (now instanceof Delivery.Delivered) {
+                    delivered.addAll(values);
+                }
+            }
             if (now != null) {
                 f.complete(now);
             }
@@ -173,6 +185,7 @@ class BufferConsumerTest {
             if (futures.stream().anyMatch(f -> !f.isDone())) {
                 syncBesideAsync = true;
             }
+            handedAtSync.add(handed.size());
             return super.deliver(items);
         }
 
@@ -646,6 +659,76 @@ class BufferConsumerTest {
         sink.complete(3, Delivery.delivered());
         Await.until("everything committed", WAIT, () -> pending() == 0);
         assertThat(c.alive()).isTrue();
+    }
+
+    @Test
+    void aPipelinedSinksRefusalsGoToTheDeadLettersThroughTheSynchronousPath() throws Exception {
+        PipelinedSink sink = new PipelinedSink(3);
+        Function<List<Item<String>>, Delivery<String>> refuseTwo = items -> {
+            List<Delivery.Refusal<String>> refused = items.stream()
+                    .filter(i -> i.value().equals("2"))
+                    .map(i -> new Delivery.Refusal<>(i, 135, "not authorized (test)"))
+                    .toList();
+            return refused.isEmpty() ? Delivery.delivered() : new Delivery.Refused<>(items.size() - 1, refused);
+        };
+        sink.asyncAlways = refuseTwo;
+        sink.always = refuseTwo;
+        appendValues(1, 6);
+        BufferConsumer<String> c = consumer(sink, 2);
+        c.start();
+        Await.until("committed", WAIT, () -> pending() == 0);
+        assertThat(sink.deliveries).as("sent again synchronously").contains(List.of("1", "2"));
+        assertThat(sink.delivered).doesNotContain("2").contains("1", "3", "4", "5", "6");
+        assertThat(deadLetters.list()).singleElement().satisfies(d -> {
+            assertThat(d.identifier()).isEqualTo("item/2");
+            assertThat(d.status()).isEqualTo(135);
+        });
+        assertThat(c.status().deadLettered()).isEqualTo(1);
+        assertThat(sink.syncBesideAsync).isFalse();
+    }
+
+    @Test
+    void aPipelinedSinkStillGetsAPoisonedRecordIsolatedAndDeadLettered() throws Exception {
+        PipelinedSink sink = new PipelinedSink(3);
+        sink.asyncAlways = items -> Delivery.delivered();
+        sink.poisonOnAccept.add("3");
+        appendValues(1, 8);
+        BufferConsumer<String> c = consumer(sink, 2);
+        c.start();
+        Await.until("everything committed", Duration.ofSeconds(60), () -> pending() == 0);
+        assertThat(sink.delivered.stream().distinct()).containsExactly("1", "2", "4", "5", "6", "7", "8");
+        assertThat(deadLetters.list())
+                .singleElement()
+                .satisfies(d -> assertThat(d.reason())
+                        .isEqualTo("failed 3 times: java.lang.IllegalStateException: cannot translate 3"));
+        assertThat(c.status().failures()).isEqualTo(6);
+        assertThat(sink.syncBesideAsync).isFalse();
+    }
+
+    @Test
+    void aPipelinedSinksBacklogIsDrainedLiveFirst() throws Exception {
+        Instant old = Instant.now().minus(Duration.ofDays(1));
+        for (int v = 1; v <= 40; v++) {
+            append(v, old.plusSeconds(v));
+        }
+        PipelinedSink sink = new PipelinedSink(3);
+        sink.asyncAlways = items -> items.get(0).value().equals("1") ? null : Delivery.delivered();
+        BufferConsumer<String> c = consumer(sink, 5);
+        c.start();
+        // The first backlog batch is not acknowledged until a live reading has arrived.
+        Await.until("the pipeline full", WAIT, () -> sink.handed.size() == 3);
+        assertThat(c.status().draining()).isTrue();
+        append(1000, Instant.now());
+        sink.delivered.addAll(sink.handed.get(0));
+        sink.complete(0, Delivery.delivered());
+        Await.until("everything committed", WAIT, () -> pending() == 0);
+        assertThat(sink.deliveries.get(0)).as("the live lane, synchronously").containsExactly("1000");
+        assertThat(sink.handedAtSync.get(0))
+                .as("the live reading went before the rest of the backlog (8 batches)")
+                .isLessThan(8);
+        assertThat(sink.syncBesideAsync).isFalse();
+        assertThat(sink.delivered.stream().filter("1000"::equals)).hasSize(2);
+        Await.until("the backlog is drained", WAIT, () -> !c.status().draining());
     }
 
     @Test
