@@ -40,7 +40,8 @@ import org.eclipse.paho.mqttv5.common.MqttMessage;
  * MQTT egress at QoS 1 to the local broker (a benchmark command, not a test; {@code ./bedside bench-mqtt}): the
  * gateway's egress as it runs — {@link MqttEgress}, the buffer's consumer loop reading a Chronicle buffer filled
  * beforehand with {@code N} readings through its cursor, {@code EgressMessages} encoding each as SenML, {@code
- * MqttPublisher} delivering batches of 100 and waiting for every PUBACK, the cursor committed after each — against a
+ * MqttPublisher} publishing batches of 100 with up to three on their way at once, the cursor committed past a batch
+ * once all its PUBACKs (and every earlier batch's) arrived — against a
  * bare Paho publisher (the same payloads encoded beforehand, as many in flight as the broker allows), taking turns A B
  * A B, at least five pairs; prints each turn, the median and range of each side's rate and of their ratio, and the load
  * average before and after.

@@ -20,7 +20,8 @@ public final class MqttEgress implements AutoCloseable {
 
     /**
      * @param interval {@link Duration#ZERO} to publish every reading, else the sampling interval of numerics
-     * @param batchSize the most messages per batch (each batch waits for all its PUBACKs, then commits)
+     * @param batchSize the most messages per batch (up to three batches wait for their PUBACKs at once; the cursor
+     *     commits past a batch once all its PUBACKs arrived)
      * @param publishTimeout how long a batch may wait for its acknowledgements
      * @param retryMaxDelay the longest back-off while the broker is away
      * @param liveLag the main cursor this far behind the present (plus two intervals) means a backlog: live readings go

@@ -11,9 +11,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.client.MqttActionListener;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
 import org.eclipse.paho.mqttv5.client.MqttCallback;
 import org.eclipse.paho.mqttv5.client.MqttClientException;
@@ -45,6 +49,12 @@ import org.slf4j.LoggerFactory;
  * <p>The gateway's presence: the connection carries a last will, {@code offline} retained on the gateway's status topic,
  * which the broker publishes when the gateway disappears without saying goodbye (a SIGKILL, a pulled plug, a lost
  * network); after every connect the publisher sets {@code online} retained; {@link #close} sets {@code offline} itself.
+ *
+ * <p>{@link #deliverAsync} publishes a batch and returns without waiting for its acknowledgements, so that the
+ * consumer can read and publish the next batch meanwhile: the window of messages in flight (the broker's Receive
+ * Maximum) then spans batches instead of emptying at each batch's end. Its outcome tells only what a batch's
+ * acknowledgements say; the consumer answers anything but delivered by sending the batch again through {@link
+ * #deliver}, which also finds a message the broker answers by closing the connection.
  *
  * <p>Paho keeps nothing: memory persistence, no offline buffer, no automatic reconnect. {@link #deliver} connects when
  * needed, so a broker that comes back is used at the next delivery. Used by one consumer thread; {@link #state} may be
@@ -113,6 +123,8 @@ public final class MqttPublisher implements AutoCloseable {
     private volatile @Nullable String lostBecause;
     /** The reason code of the broker's last DISCONNECT on this connection; 0 if none. */
     private volatile int disconnectCode;
+    /** Tokens of {@link #deliverAsync} not yet seen complete, oldest first, across batches (consumer thread only). */
+    private final Deque<IMqttToken> window = new ArrayDeque<>();
 
     /**
      * @param statusTopic the gateway's status topic ({@link EgressTopics#gatewayStatus()}), for the last will
@@ -143,11 +155,7 @@ public final class MqttPublisher implements AutoCloseable {
         try {
             c = connected();
         } catch (IOException e) {
-            Throwable cause = e.getCause();
-            boolean login = cause instanceof MqttException m && LOGIN_REFUSED.contains(m.getReasonCode());
-            setState(false, e.getMessage());
-            dropClient();
-            return new Outcome.RetryLater(String.valueOf(e.getMessage()), Optional.empty(), login);
+            return notConnected(e);
         }
         long deadline = System.nanoTime() + publishTimeout.toNanos();
         List<IMqttToken> tokens = new ArrayList<>(batch.size());
@@ -236,6 +244,155 @@ public final class MqttPublisher implements AutoCloseable {
         return new Outcome.Delivered(batch.size());
     }
 
+    /**
+     * Publishes the batch and returns once every message is handed to Paho (waiting only while the broker's Receive
+     * Maximum is reached, for the oldest message in flight, of this batch or an earlier one), with the outcome its
+     * acknowledgements will give: {@link Outcome.Delivered}, {@link Outcome.Refused} by reason code, or {@link
+     * Outcome.RetryLater} when the connection broke, a token failed or no PUBACK came within the publish time-out. The
+     * future always completes. Called by the consumer thread, like {@link #deliver}, never beside it.
+     */
+    public CompletableFuture<Outcome> deliverAsync(List<Message> batch) {
+        if (batch.isEmpty()) {
+            return CompletableFuture.completedFuture(new Outcome.Delivered(0));
+        }
+        MqttAsyncClient c;
+        try {
+            c = connected();
+        } catch (IOException e) {
+            return CompletableFuture.completedFuture(notConnected(e));
+        }
+        long deadline = System.nanoTime() + publishTimeout.toNanos();
+        Acknowledgements acks = new Acknowledgements(batch);
+        try {
+            for (int i = 0; i < batch.size(); i++) {
+                Message m = batch.get(i);
+                MqttMessage message = new MqttMessage(m.payload());
+                message.setQos(1);
+                message.setRetained(m.retained());
+                MqttActionListener listener = acks.listener(i);
+                IMqttToken token;
+                while (true) {
+                    try {
+                        token = c.publish(m.topic(), message, null, listener);
+                        break;
+                    } catch (MqttException e) {
+                        if (e.getReasonCode() != MqttClientException.REASON_CODE_MAX_INFLIGHT) {
+                            throw e;
+                        }
+                        IMqttToken oldest = window.pollFirst();
+                        if (oldest != null && !oldest.isComplete()) {
+                            awaitQuietly(oldest, deadline);
+                        } else {
+                            if (System.nanoTime() - deadline > 0) {
+                                throw new TimedOut();
+                            }
+                            LockSupport.parkNanos(200_000);
+                        }
+                    }
+                }
+                while (!window.isEmpty() && window.peekFirst().isComplete()) {
+                    window.pollFirst();
+                }
+                window.addLast(token);
+            }
+        } catch (MqttException e) {
+            acks.future.complete(retry(MqttFailures.describe(e)));
+            return acks.future;
+        } catch (TimedOut e) {
+            acks.future.complete(retry("no acknowledgement from " + endpoint.describe() + " within " + publishTimeout));
+            return acks.future;
+        }
+        long left = Math.max(1, deadline - System.nanoTime());
+        return acks.future.completeOnTimeout(
+                new Outcome.RetryLater(
+                        "no acknowledgement from " + endpoint.describe() + " within " + publishTimeout,
+                        Optional.empty()),
+                left,
+                TimeUnit.NANOSECONDS);
+    }
+
+    /** Waits for a token of an earlier batch to free its slot; how it ended is that batch's outcome. */
+    private static void awaitQuietly(IMqttToken token, long deadline) throws TimedOut {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+            throw new TimedOut();
+        }
+        try {
+            token.waitForCompletion(Math.max(1, left / 1_000_000));
+        } catch (MqttException e) {
+            return; // failed: its slot is free
+        }
+        if (!token.isComplete()) {
+            throw new TimedOut();
+        }
+    }
+
+    /** The acknowledgements of one batch of {@link #deliverAsync}, gathered on Paho's callback thread. */
+    private final class Acknowledgements {
+        final List<Message> batch;
+        final int[] codes;
+        final AtomicInteger left;
+        final CompletableFuture<Outcome> future = new CompletableFuture<>();
+        volatile @Nullable Throwable failure;
+
+        Acknowledgements(List<Message> batch) {
+            this.batch = batch;
+            this.codes = new int[batch.size()];
+            this.left = new AtomicInteger(batch.size());
+        }
+
+        MqttActionListener listener(int index) {
+            return new MqttActionListener() {
+                @Override
+                public void onSuccess(IMqttToken token) {
+                    int[] c = token.getReasonCodes();
+                    codes[index] = c == null || c.length == 0 ? 0 : c[0];
+                    arrived();
+                }
+
+                @Override
+                public void onFailure(IMqttToken token, Throwable exception) {
+                    failure = exception;
+                    arrived();
+                }
+            };
+        }
+
+        private void arrived() {
+            if (left.decrementAndGet() == 0) {
+                future.complete(outcome());
+            }
+        }
+
+        private Outcome outcome() {
+            Throwable f = failure;
+            if (f != null) {
+                String why = f instanceof MqttException m ? MqttFailures.describe(m) : f.toString();
+                return new Outcome.RetryLater(why, Optional.empty());
+            }
+            Map<Integer, Outcome.Rejection> refused = new LinkedHashMap<>();
+            for (int i = 0; i < codes.length; i++) {
+                int code = codes[i];
+                if (code >= 0x80) {
+                    if (MqttFailures.isTransient(code)) {
+                        return new Outcome.RetryLater(
+                                "the broker answered " + MqttFailures.reason(code), Optional.empty());
+                    }
+                    refused.put(
+                            i,
+                            new Outcome.Rejection(
+                                    code,
+                                    "the broker refused " + batch.get(i).topic() + ": " + MqttFailures.reason(code)));
+                }
+            }
+            if (!refused.isEmpty()) {
+                return new Outcome.Refused(refused);
+            }
+            published.addAndGet(batch.size());
+            return new Outcome.Delivered(batch.size());
+        }
+    }
+
     /** Reason codes of a server DISCONNECT that refuse a message for good, not the connection. */
     private static final java.util.Set<Integer> MESSAGE_REFUSED = java.util.Set.of(0x87, 0x90, 0x95, 0x99, 0x9A, 0x9B);
 
@@ -293,6 +450,14 @@ public final class MqttPublisher implements AutoCloseable {
         if (e != null) {
             throw e;
         }
+    }
+
+    private Outcome notConnected(IOException e) {
+        Throwable cause = e.getCause();
+        boolean login = cause instanceof MqttException m && LOGIN_REFUSED.contains(m.getReasonCode());
+        setState(false, e.getMessage());
+        dropClient();
+        return new Outcome.RetryLater(String.valueOf(e.getMessage()), Optional.empty(), login);
     }
 
     private Outcome retry(String reason) {
@@ -357,6 +522,7 @@ public final class MqttPublisher implements AutoCloseable {
     private void dropClient() {
         MqttAsyncClient c = client;
         client = null;
+        window.clear();
         if (c != null) {
             closeQuietly(c);
         }

@@ -6,6 +6,7 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.bedside.buffer.StoredRecord;
 import org.bedside.buffer.consumer.Delivery;
 import org.bedside.buffer.consumer.Item;
@@ -27,11 +28,19 @@ import org.bedside.buffer.consumer.Translator;
  *       large): those go to the consumer's dead letters with the code and reason, the rest count as delivered.
  * </ul>
  *
+ * <p>It keeps up to {@value #PIPELINE_DEPTH} batches in flight ({@link #deliverAsync}): the consumer reads and
+ * encodes the next batch while the earlier ones wait for their PUBACKs, so that the broker's window of unacknowledged
+ * messages does not empty at each batch's end. Anything but all acknowledged makes the consumer send again through
+ * {@link #deliver}, one batch at a time, from the first batch not delivered.
+ *
  * <p>Idempotent as the consumer requires: a record delivered again (after a crash, or by the main lane after the live
  * lane) gives the same messages with the same {@code id}s, which a subscriber uses to drop what it has seen. Each lane
  * has its own sampler, so per-interval sampling is not shared between the live lane and the backlog.
  */
 public final class MqttSink implements Sink<EgressMessages.Outgoing> {
+    /** Batches on their way at once: two keep the window full; one more absorbs a slow encode or commit. */
+    static final int PIPELINE_DEPTH = 3;
+
     private final MqttPublisher publisher;
     private final EgressTopics topics;
     private final Duration interval;
@@ -77,10 +86,29 @@ public final class MqttSink implements Sink<EgressMessages.Outgoing> {
     }
 
     @Override
+    public int pipelineDepth() {
+        return PIPELINE_DEPTH;
+    }
+
+    @Override
+    public CompletableFuture<Delivery<EgressMessages.Outgoing>> deliverAsync(
+            List<Item<EgressMessages.Outgoing>> items) {
+        return publisher.deliverAsync(messages(items)).thenApply(outcome -> delivery(items, outcome));
+    }
+
+    @Override
     public Delivery<EgressMessages.Outgoing> deliver(List<Item<EgressMessages.Outgoing>> items) {
+        return delivery(items, publisher.deliver(messages(items)));
+    }
+
+    private static List<MqttPublisher.Message> messages(List<Item<EgressMessages.Outgoing>> items) {
         List<MqttPublisher.Message> batch = new ArrayList<>(items.size());
         items.forEach(i -> batch.add(i.value().message()));
-        MqttPublisher.Outcome outcome = publisher.deliver(batch);
+        return batch;
+    }
+
+    private static Delivery<EgressMessages.Outgoing> delivery(
+            List<Item<EgressMessages.Outgoing>> items, MqttPublisher.Outcome outcome) {
         if (outcome instanceof MqttPublisher.Outcome.Delivered) {
             return Delivery.delivered();
         }

@@ -10,6 +10,12 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.bedside.buffer.ClockStamp;
 import org.bedside.buffer.ReadingCursor;
@@ -49,6 +55,13 @@ import org.slf4j.LoggerFactory;
  *       The same error at the same record {@code poisonAfter} times makes it read one record at a time; a record that
  *       then fails {@code poisonAfter} times again goes to the dead letters with the error, and is skipped from then on,
  *       so that one poisoned record never holds back what is behind it.
+ *   <li><b>Batches in flight.</b> A sink whose {@linkplain Sink#pipelineDepth() pipeline depth} is above 1 gets the
+ *       main lane's batches through {@link Sink#deliverAsync}: the consumer reads and translates the next batch while
+ *       up to that many wait for their acknowledgements, takes their outcomes strictly in order, and commits only up to
+ *       the first record with an item still on its way. Any outcome but delivered makes it wait for every batch still on
+ *       its way and deliver again one batch at a time, from the first batch not delivered, as for any other sink. The
+ *       live lane, one-at-a-time isolation, and a round with nothing new to read wait for the batches on their way
+ *       first.
  * </ul>
  *
  * <p>Appends wake the consumer through the store's append listener; an idle consumer also looks every
@@ -83,6 +96,8 @@ public final class BufferConsumer<T> implements AutoCloseable {
     private final ArrayDeque<Long> uncommitted = new ArrayDeque<>();
     /** The tail of a backlog round that did not fill a batch: delivered with the next round. */
     private final List<Item<T>> carried = new ArrayList<>();
+    /** Batches handed to {@link Sink#deliverAsync} whose outcome was not taken yet, oldest first (main lane only). */
+    private final ArrayDeque<InFlight<T>> inFlight = new ArrayDeque<>();
     /** A record read but waiting for the wall clock of its boot to become trustworthy. */
     private @Nullable StoredRecord waitingForClock;
 
@@ -115,6 +130,9 @@ public final class BufferConsumer<T> implements AutoCloseable {
     private volatile long lastTurnNanos = System.nanoTime();
     private volatile boolean running;
     private @Nullable Thread thread;
+
+    /** A batch on its way: its items, the earliest of their positions, and what will become of it. */
+    private record InFlight<T>(List<Item<T>> items, long earliest, CompletableFuture<Delivery<T>> outcome) {}
 
     public BufferConsumer(
             ConsumerSettings settings,
@@ -290,6 +308,10 @@ public final class BufferConsumer<T> implements AutoCloseable {
             }
         }
         items.addAll(translator.flushDue(clock.instant()));
+        if (!items.isEmpty() && !settleAll()) {
+            workingOn = ReadingStore.NONE;
+            return true; // stopping
+        }
         for (int from = 0; from < items.size() && running; from += settings.batchSize()) {
             if (!deliver(items.subList(from, Math.min(items.size(), from + settings.batchSize())))) {
                 break;
@@ -301,6 +323,10 @@ public final class BufferConsumer<T> implements AutoCloseable {
 
     private boolean backlogRound(ReadingCursor c, Translator<T> translator) throws StoreException, IOException {
         boolean isolating = isolateThrough != ReadingStore.NONE;
+        if (isolating && !settleAll()) {
+            return true; // stopping
+        }
+        boolean pipelined = !isolating && sink.pipelineDepth() > 1;
         int batch = isolating ? 1 : settings.batchSize();
         List<Item<T>> items = new ArrayList<>(carried);
         carried.clear();
@@ -325,6 +351,11 @@ public final class BufferConsumer<T> implements AutoCloseable {
         }
         items.addAll(translator.flushDue(clock.instant()));
         if (!readAny && items.isEmpty()) {
+            // Nothing new: the batches on their way are waited for, so that their records are committed now.
+            if (!settleAll()) {
+                workingOn = ReadingStore.NONE;
+                return true; // stopping
+            }
             if (state == ConsumerState.STARTING) {
                 setState(ConsumerState.ONLINE, "nothing to deliver yet");
             }
@@ -341,7 +372,8 @@ public final class BufferConsumer<T> implements AutoCloseable {
         // goes with the next round rather than as a small batch of its own. One at a time while isolating.
         int send = full && !isolating ? items.size() - items.size() % batch : items.size();
         for (int from = 0; from < send && running; from += batch) {
-            if (!deliver(items.subList(from, Math.min(send, from + batch)))) {
+            List<Item<T>> part = items.subList(from, Math.min(send, from + batch));
+            if (!(pipelined ? submit(List.copyOf(part)) : deliver(part))) {
                 workingOn = ReadingStore.NONE;
                 return true; // stopping
             }
@@ -349,6 +381,10 @@ public final class BufferConsumer<T> implements AutoCloseable {
         carried.addAll(items.subList(send, items.size()));
         commit(c, translator);
         if (translator.wantsReread()) {
+            if (!settleAll()) {
+                workingOn = ReadingStore.NONE;
+                return true; // stopping
+            }
             LOG.info("Consumer {}: held records are read again (what they depend on changed)", settings.name());
             restart();
             return true;
@@ -403,6 +439,9 @@ public final class BufferConsumer<T> implements AutoCloseable {
         long held = translator.heldPosition().orElse(Long.MAX_VALUE);
         for (Item<T> i : carried) {
             held = Math.min(held, i.position());
+        }
+        for (InFlight<T> f : inFlight) {
+            held = Math.min(held, f.earliest());
         }
         long target = ReadingStore.NONE;
         while (!uncommitted.isEmpty() && uncommitted.peekFirst() < held) {
@@ -464,6 +503,120 @@ public final class BufferConsumer<T> implements AutoCloseable {
             sleepUnlessStopped(wait);
         }
         return false;
+    }
+
+    /**
+     * Hands a batch to the sink's asynchronous delivery, after taking the outcomes of the oldest batches on their way
+     * while the pipeline is full or they are already known.
+     *
+     * @return false only when the consumer is stopping
+     */
+    private boolean submit(List<Item<T>> part) throws IOException {
+        while (!inFlight.isEmpty()
+                && (inFlight.size() >= sink.pipelineDepth()
+                        || inFlight.peekFirst().outcome().isDone())) {
+            if (!settleOldest()) {
+                return false;
+            }
+        }
+        long earliest = Long.MAX_VALUE;
+        for (Item<T> i : part) {
+            earliest = Math.min(earliest, i.position());
+        }
+        workingOn = part.get(0).position();
+        inFlight.addLast(new InFlight<>(part, earliest, sink.deliverAsync(part)));
+        return true;
+    }
+
+    /** Takes the outcomes of every batch on its way, in order. @return false only when the consumer is stopping */
+    private boolean settleAll() throws IOException {
+        while (!inFlight.isEmpty()) {
+            if (!settleOldest()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Waits for the oldest batch on its way. Delivered: counted, and the commit may pass it. Anything else: every batch
+     * on its way is waited for, then each is delivered again through the synchronous path, in order, from this one.
+     *
+     * @return false only when the consumer is stopping
+     */
+    private boolean settleOldest() throws IOException {
+        InFlight<T> head = inFlight.peekFirst();
+        if (head == null) {
+            return true;
+        }
+        workingOn = head.items().get(0).position();
+        if (!await(head.outcome())) {
+            return false;
+        }
+        if (!head.outcome().isCompletedExceptionally() && head.outcome().join() instanceof Delivery.Delivered) {
+            inFlight.pollFirst();
+            onDelivered(head.items().size());
+            return true;
+        }
+        // The synchronous path never runs beside batches still on their way.
+        for (InFlight<T> f : inFlight) {
+            if (!await(f.outcome())) {
+                return false;
+            }
+        }
+        while (!inFlight.isEmpty()) {
+            InFlight<T> f = inFlight.peekFirst();
+            workingOn = f.items().get(0).position();
+            if (f.outcome().isCompletedExceptionally()) {
+                throw unexpected(f.outcome());
+            }
+            if (f.outcome().join() instanceof Delivery.Delivered) {
+                onDelivered(f.items().size());
+            } else if (!deliver(f.items())) {
+                return false;
+            }
+            inFlight.pollFirst();
+        }
+        return true;
+    }
+
+    /** Waits for an outcome in slices, so that the loop is seen turning. @return false if the consumer is stopping */
+    private boolean await(CompletableFuture<?> outcome) {
+        while (!outcome.isDone()) {
+            if (!running) {
+                return false;
+            }
+            lastTurnNanos = System.nanoTime();
+            try {
+                outcome.get(WAIT_SLICE_MILLIS, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException | ExecutionException | CancellationException e) {
+                // done, or the next slice
+            } catch (InterruptedException e) {
+                if (!running) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /** The error an asynchronous delivery ended with, as if {@link Sink#deliver} had thrown it. */
+    private static RuntimeException unexpected(CompletableFuture<?> outcome) throws IOException {
+        Throwable t;
+        try {
+            outcome.join();
+            t = new IllegalStateException("an asynchronous delivery ended without an error");
+        } catch (CompletionException | CancellationException e) {
+            t = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+        }
+        if (t instanceof IOException io) {
+            throw io;
+        }
+        if (t instanceof Error err) {
+            throw err;
+        }
+        return t instanceof RuntimeException r ? r : new IllegalStateException(t);
     }
 
     private void onDelivered(int items) {
@@ -639,6 +792,9 @@ public final class BufferConsumer<T> implements AutoCloseable {
         main = null;
         uncommitted.clear();
         carried.clear();
+        // Batches still on their way are forgotten: their records are read and delivered again (the sink is
+        // idempotent), and what becomes of them no longer matters.
+        inFlight.clear();
         waitingForClock = null;
         lastReadReceivedAt = null;
         workingOn = ReadingStore.NONE;

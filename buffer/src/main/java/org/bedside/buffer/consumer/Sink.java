@@ -1,6 +1,7 @@
 package org.bedside.buffer.consumer;
 
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * A destination of the buffer's records, driven by a {@link BufferConsumer}: it never sees the cursor, the commit
@@ -18,6 +19,31 @@ public interface Sink<T> {
 
     /** Delivers at most the consumer's batch size of items, in order, and says what became of them. */
     Delivery<T> deliver(List<Item<T>> items);
+
+    /**
+     * How many batches this destination can have on their way at once (its window spans batches): 1, the default, for a
+     * destination that takes one batch at a time (FHIR transactions, MLLP). Above 1, the consumer hands batches to
+     * {@link #deliverAsync} and reads and translates the next batch while the earlier ones wait for their
+     * acknowledgements; it still takes their outcomes strictly in order, commits only past records whose every item was
+     * acknowledged, and on any outcome but {@link Delivery.Delivered} waits for the batches still on their way and
+     * delivers again through {@link #deliver}, one batch at a time, from the first batch not delivered.
+     */
+    default int pipelineDepth() {
+        return 1;
+    }
+
+    /**
+     * Starts delivering a batch and returns at once (or once the destination's own window has room), with what will
+     * become of it. Called only when {@link #pipelineDepth} is above 1, by the consumer's thread, while earlier batches
+     * may still be on their way: they were started first and must reach the destination first. The future must
+     * complete, with a time-out of the sink's own if the destination never answers; completing exceptionally is an
+     * unexpected error, as throwing from {@link #deliver} is. The consumer never calls {@link #deliver} while a
+     * batch started here is still on its way, except after an unexpected error, when it forgets those batches and
+     * starts again from its committed position.
+     */
+    default CompletableFuture<Delivery<T>> deliverAsync(List<Item<T>> items) {
+        return CompletableFuture.completedFuture(deliver(items));
+    }
 
     /**
      * Whether this destination takes records stamped on an untrusted wall clock at once, with their receive times as

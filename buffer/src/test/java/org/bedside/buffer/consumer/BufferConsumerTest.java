@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -75,6 +76,8 @@ class BufferConsumerTest {
         final List<String> poisonOnAccept = new CopyOnWriteArrayList<>();
         /** A translator holding items up to (excluding) this value's record: a stand-in for an open interval. */
         volatile @Nullable String holdFrom;
+        /** How often a translator was asked for due items: once a round, after the previous round's commit. */
+        final java.util.concurrent.atomic.AtomicInteger flushes = new java.util.concurrent.atomic.AtomicInteger();
 
         @Override
         public Translator<String> translator(Lane lane) {
@@ -90,6 +93,12 @@ class BufferConsumerTest {
                         out.add(new Item<>(v, record.position()));
                     }
                     return out;
+                }
+
+                @Override
+                public List<Item<String>> flushDue(Instant now) {
+                    flushes.incrementAndGet();
+                    return List.of();
                 }
 
                 @Override
@@ -121,6 +130,67 @@ class BufferConsumerTest {
         @Override
         public Letter letter(Item<String> item) {
             return new Letter("item/" + item.value(), DEVICE.value(), "{\"value\":\"" + item.value() + "\"}");
+        }
+    }
+
+    /**
+     * A sink that keeps several batches in flight: each {@link #deliverAsync} is recorded with a future the test
+     * completes (or an answer given at once, by call number); a synchronous delivery records whether a batch was still
+     * on its way at that moment.
+     */
+    static final class PipelinedSink extends ScriptedSink {
+        final int depth;
+        final List<List<String>> handed = new CopyOnWriteArrayList<>();
+        final List<CompletableFuture<Delivery<String>>> futures = new CopyOnWriteArrayList<>();
+        /** Answers given at once, by the number of the call to deliverAsync (0 = the first). */
+        final Map<Integer, Delivery<String>> atOnce = new ConcurrentHashMap<>();
+        /** An answer given at once to every other call, if set; its delivered items are recorded in {@code delivered}. */
+        volatile @Nullable Function<List<Item<String>>, Delivery<String>> asyncAlways;
+        /** For each synchronous delivery: how many batches had been handed to deliverAsync by then. */
+        final List<Integer> handedAtSync = new CopyOnWriteArrayList<>();
+
+        volatile boolean syncBesideAsync;
+
+        PipelinedSink(int depth) {
+            this.depth = depth;
+        }
+
+        @Override
+        public int pipelineDepth() {
+            return depth;
+        }
+
+        @Override
+        public CompletableFuture<Delivery<String>> deliverAsync(List<Item<String>> items) {
+            CompletableFuture<Delivery<String>> f = new CompletableFuture<>();
+            Delivery<String> now = atOnce.remove(handed.size());
+            List<String> values = items.stream().map(Item::value).toList();
+            handed.add(values);
+            var a = asyncAlways;
+            if (now == null && a != null) {
+                now = a.apply(items);
+                if (now instanceof Delivery.Delivered) {
+                    delivered.addAll(values);
+                }
+            }
+            if (now != null) {
+                f.complete(now);
+            }
+            futures.add(f);
+            return f;
+        }
+
+        @Override
+        public Delivery<String> deliver(List<Item<String>> items) {
+            if (futures.stream().anyMatch(f -> !f.isDone())) {
+                syncBesideAsync = true;
+            }
+            handedAtSync.add(handed.size());
+            return super.deliver(items);
+        }
+
+        void complete(int call, Delivery<String> d) {
+            futures.get(call).complete(d);
         }
     }
 
@@ -494,6 +564,171 @@ class BufferConsumerTest {
                 .as("read again from the commit: nothing before it twice")
                 .containsExactlyElementsOf(values(1, 10));
         assertThat(c.status().failures()).isZero();
+    }
+
+    @Test
+    void aPipelinedSinkGetsTheNextBatchesBeforeTheFirstIsAcknowledgedAndTheCommitWaitsForIt() throws Exception {
+        PipelinedSink sink = new PipelinedSink(4);
+        // The second batch is acknowledged at once, before the first: out of order.
+        sink.atOnce.put(1, Delivery.delivered());
+        appendValues(1, 6);
+        BufferConsumer<String> c = consumer(sink, 2);
+        c.start();
+        Await.until("three batches handed over", WAIT, () -> sink.handed.size() == 3);
+        assertThat(sink.handed).containsExactly(List.of("1", "2"), List.of("3", "4"), List.of("5", "6"));
+        // The rounds that handed over the second and third batches committed, and the next one began (its flush):
+        // nothing may be committed while the first batch is unacknowledged, though the second is.
+        Await.until("a round after the third batch", WAIT, () -> sink.flushes.get() >= 4);
+        assertThat(pending()).isEqualTo(6);
+        assertThat(c.status().delivered()).isZero();
+        sink.complete(2, Delivery.delivered());
+        sink.complete(0, Delivery.delivered());
+        Await.until("everything committed", WAIT, () -> pending() == 0);
+        assertThat(c.status().delivered()).isEqualTo(6);
+        assertThat(sink.deliveries).as("no synchronous delivery").isEmpty();
+        assertThat(c.status().state()).isEqualTo(ConsumerState.ONLINE);
+    }
+
+    @Test
+    void aFailedBatchWithLaterOnesInFlightIsDeliveredAgainSynchronouslyFromThatBatch() throws Exception {
+        PipelinedSink sink = new PipelinedSink(3);
+        // The synchronous path: the first batch's resend is not taken at once either.
+        sink.next.add(items -> Delivery.retry("broker away (test)", null));
+        appendValues(1, 6);
+        BufferConsumer<String> c = consumer(sink, 2);
+        c.start();
+        Await.until("three batches handed over", WAIT, () -> sink.handed.size() == 3);
+        sink.complete(1, Delivery.delivered());
+        sink.complete(0, Delivery.retry("connection lost (test)", null));
+        // The third batch is still on its way: the consumer waits for it before delivering anything again.
+        Await.until("a round after the third batch", WAIT, () -> sink.flushes.get() >= 4);
+        assertThat(sink.deliveries).isEmpty();
+        assertThat(pending()).isEqualTo(6);
+        sink.complete(2, Delivery.retry("no PUBACK in time (test)", null));
+        Await.until("everything committed", WAIT, () -> pending() == 0);
+        assertThat(sink.deliveries)
+                .as("the first batch again (retried once), the second acknowledged already, the third again")
+                .containsExactly(List.of("1", "2"), List.of("1", "2"), List.of("5", "6"));
+        assertThat(sink.syncBesideAsync)
+                .as("a synchronous delivery while a batch was on its way")
+                .isFalse();
+        assertThat(c.status().delivered()).isEqualTo(6);
+        assertThat(c.status().retries()).isEqualTo(1);
+    }
+
+    @Test
+    void batchesInFlightAtACrashAreDeliveredAfterTheRestart() throws Exception {
+        PipelinedSink sink = new PipelinedSink(3);
+        sink.atOnce.put(0, Delivery.delivered());
+        appendValues(1, 10);
+        BufferConsumer<String> c = consumer(sink, 2);
+        c.start();
+        Await.until("the pipeline full", WAIT, () -> sink.handed.size() == 4);
+        Await.until("the first batch committed", WAIT, () -> pending() == 8);
+        assertThat(c.status().delivered()).isEqualTo(2);
+        // Batches 2 to 4 are on their way, never acknowledged: the process ends (its store with it) and starts again.
+        c.close();
+        store.close();
+        store = ChronicleReadingStore.open(dir.resolve("buffer"));
+        assertThat(pending())
+                .as("the commit never passed an unacknowledged batch")
+                .isEqualTo(8);
+        ScriptedSink after = new ScriptedSink();
+        consumer(after, 2).start();
+        Await.until("everything committed", WAIT, () -> pending() == 0);
+        assertThat(after.delivered).containsExactlyElementsOf(values(3, 10));
+    }
+
+    @Test
+    void anAsynchronousDeliveryThatEndsInAnErrorIsAnUnexpectedErrorSurvived() throws Exception {
+        PipelinedSink sink = new PipelinedSink(2);
+        appendValues(1, 4);
+        BufferConsumer<String> c = consumer(sink, 2);
+        c.start();
+        Await.until("two batches handed over", WAIT, () -> sink.handed.size() == 2);
+        sink.complete(1, Delivery.delivered());
+        sink.futures.get(0).completeExceptionally(new IllegalStateException("the sink broke (test)"));
+        Await.until("the failure shown", WAIT, () -> c.status().lastFailure() != null);
+        assertThat(c.status().lastFailure()).isEqualTo("java.lang.IllegalStateException: the sink broke (test)");
+        assertThat(c.status().failures()).isEqualTo(1);
+        // Started again from its commit: the same batches handed over again.
+        Await.until("handed over again", WAIT, () -> sink.handed.size() == 4);
+        assertThat(sink.handed.subList(2, 4)).containsExactly(List.of("1", "2"), List.of("3", "4"));
+        assertThat(pending()).isEqualTo(4);
+        sink.complete(2, Delivery.delivered());
+        sink.complete(3, Delivery.delivered());
+        Await.until("everything committed", WAIT, () -> pending() == 0);
+        assertThat(c.alive()).isTrue();
+    }
+
+    @Test
+    void aPipelinedSinksRefusalsGoToTheDeadLettersThroughTheSynchronousPath() throws Exception {
+        PipelinedSink sink = new PipelinedSink(3);
+        Function<List<Item<String>>, Delivery<String>> refuseTwo = items -> {
+            List<Delivery.Refusal<String>> refused = items.stream()
+                    .filter(i -> i.value().equals("2"))
+                    .map(i -> new Delivery.Refusal<>(i, 135, "not authorized (test)"))
+                    .toList();
+            return refused.isEmpty() ? Delivery.delivered() : new Delivery.Refused<>(items.size() - 1, refused);
+        };
+        sink.asyncAlways = refuseTwo;
+        sink.always = refuseTwo;
+        appendValues(1, 6);
+        BufferConsumer<String> c = consumer(sink, 2);
+        c.start();
+        Await.until("committed", WAIT, () -> pending() == 0);
+        assertThat(sink.deliveries).as("sent again synchronously").contains(List.of("1", "2"));
+        assertThat(sink.delivered).doesNotContain("2").contains("1", "3", "4", "5", "6");
+        assertThat(deadLetters.list()).singleElement().satisfies(d -> {
+            assertThat(d.identifier()).isEqualTo("item/2");
+            assertThat(d.status()).isEqualTo(135);
+        });
+        assertThat(c.status().deadLettered()).isEqualTo(1);
+        assertThat(sink.syncBesideAsync).isFalse();
+    }
+
+    @Test
+    void aPipelinedSinkStillGetsAPoisonedRecordIsolatedAndDeadLettered() throws Exception {
+        PipelinedSink sink = new PipelinedSink(3);
+        sink.asyncAlways = items -> Delivery.delivered();
+        sink.poisonOnAccept.add("3");
+        appendValues(1, 8);
+        BufferConsumer<String> c = consumer(sink, 2);
+        c.start();
+        Await.until("everything committed", Duration.ofSeconds(60), () -> pending() == 0);
+        assertThat(sink.delivered.stream().distinct()).containsExactly("1", "2", "4", "5", "6", "7", "8");
+        assertThat(deadLetters.list())
+                .singleElement()
+                .satisfies(d -> assertThat(d.reason())
+                        .isEqualTo("failed 3 times: java.lang.IllegalStateException: cannot translate 3"));
+        assertThat(c.status().failures()).isEqualTo(6);
+        assertThat(sink.syncBesideAsync).isFalse();
+    }
+
+    @Test
+    void aPipelinedSinksBacklogIsDrainedLiveFirst() throws Exception {
+        Instant old = Instant.now().minus(Duration.ofDays(1));
+        for (int v = 1; v <= 40; v++) {
+            append(v, old.plusSeconds(v));
+        }
+        PipelinedSink sink = new PipelinedSink(3);
+        sink.asyncAlways = items -> items.get(0).value().equals("1") ? null : Delivery.delivered();
+        BufferConsumer<String> c = consumer(sink, 5);
+        c.start();
+        // The first backlog batch is not acknowledged until a live reading has arrived.
+        Await.until("the pipeline full", WAIT, () -> sink.handed.size() == 3);
+        assertThat(c.status().draining()).isTrue();
+        append(1000, Instant.now());
+        sink.delivered.addAll(sink.handed.get(0));
+        sink.complete(0, Delivery.delivered());
+        Await.until("everything committed", WAIT, () -> pending() == 0);
+        assertThat(sink.deliveries.get(0)).as("the live lane, synchronously").containsExactly("1000");
+        assertThat(sink.handedAtSync.get(0))
+                .as("the live reading went before the rest of the backlog (8 batches)")
+                .isLessThan(8);
+        assertThat(sink.syncBesideAsync).isFalse();
+        assertThat(sink.delivered.stream().filter("1000"::equals)).hasSize(2);
+        Await.until("the backlog is drained", WAIT, () -> !c.status().draining());
     }
 
     @Test
