@@ -1,7 +1,6 @@
 package org.bedside.uplink;
 
 import ca.uhn.fhir.context.FhirContext;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -195,28 +194,22 @@ final class FhirSink implements Sink<Chartable> {
         return new Letter(c.identifier(), c.reading().device().value(), uploader.encode(bundle(List.of(c))));
     }
 
-    /**
-     * Sends a dead letter again (after its cause was fixed on the server).
-     *
-     * @return what the server said, in words
-     */
-    String retryDeadLetter(DeadLetterStore deadLetters, String id) throws IOException {
-        DeadLetterStore.DeadLetter letter =
-                deadLetters.get(id).orElseThrow(() -> new IOException("no dead letter " + id));
+    /** Sends a dead letter's single-entry Bundle again (after its cause was fixed on the server). */
+    @Override
+    public Redelivery redeliver(DeadLetterStore.DeadLetter letter) {
         UploadResult result = uploader.send(letter.payload());
         if (result instanceof UploadResult.Accepted a) {
-            deadLetters.markRetried(id);
             created.addAndGet(a.created());
             matched.addAndGet(a.matched());
-            return "accepted (" + (a.created() > 0 ? "charted" : "already charted") + ")";
+            return new Redelivery(true, "accepted (" + (a.created() > 0 ? "charted" : "already charted") + ")");
         }
         if (result instanceof UploadResult.Retry r) {
-            return "not sent: " + r.reason();
+            return new Redelivery(false, "not sent: " + r.reason());
         }
         if (result instanceof UploadResult.Misdirected m) {
-            return "not sent: " + m.reason();
+            return new Redelivery(false, "not sent: " + m.reason());
         }
-        return "refused again: " + ((UploadResult.Rejected) result).reason();
+        return new Redelivery(false, "refused again: " + ((UploadResult.Rejected) result).reason());
     }
 
     private Bundle bundle(List<Chartable> part) {

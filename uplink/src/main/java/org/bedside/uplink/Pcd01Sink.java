@@ -4,6 +4,8 @@ import ca.uhn.hl7v2.HL7Exception;
 import ca.uhn.hl7v2.parser.PipeParser;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -22,6 +24,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.bedside.buffer.StoredRecord;
+import org.bedside.buffer.consumer.DeadLetterStore;
 import org.bedside.buffer.consumer.Delivery;
 import org.bedside.buffer.consumer.Item;
 import org.bedside.buffer.consumer.Lane;
@@ -360,6 +363,7 @@ public final class Pcd01Sink implements Sink<Pcd01Sink.Message>, AutoCloseable {
             OutboundMessage encoded = m.encoded();
             if (encoded != null) {
                 g.writeStringField("hl7", encoded.text());
+                g.writeStringField("charset", encoded.charset().name());
             } else {
                 g.writeStringField("problem", m.problem());
             }
@@ -368,5 +372,58 @@ public final class Pcd01Sink implements Sink<Pcd01Sink.Message>, AutoCloseable {
             throw new UncheckedIOException(e);
         }
         return new Letter(m.controlId(), m.device().value(), w.toString());
+    }
+
+    /**
+     * Sends a dead letter's message again, byte for byte as it was first sent and with its control id (MSH-10), so
+     * that an engine that did take it after all drops the repeat: after its cause was fixed at the interface engine.
+     */
+    @Override
+    public Redelivery redeliver(DeadLetterStore.DeadLetter letter) {
+        String controlId = null;
+        String hl7 = null;
+        String charset = null;
+        String problem = null;
+        try (JsonParser p = JSON.createParser(letter.payload())) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return new Redelivery(false, "not sent: the letter is not a PCD-01 message");
+            }
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                p.nextToken();
+                switch (field) {
+                    case "controlId" -> controlId = p.getValueAsString();
+                    case "hl7" -> hl7 = p.getValueAsString();
+                    case "charset" -> charset = p.getValueAsString();
+                    case "problem" -> problem = p.getValueAsString();
+                    default -> p.skipChildren();
+                }
+            }
+        } catch (IOException e) {
+            return new Redelivery(false, "not sent: the letter is not a PCD-01 message (" + e.getMessage() + ")");
+        }
+        if (controlId == null || hl7 == null) {
+            return new Redelivery(
+                    false,
+                    "not sent: the letter holds no message"
+                            + (problem == null ? "" : " (it could not be encoded: " + problem + ")"));
+        }
+        java.nio.charset.Charset cs;
+        try {
+            // Letters written before the charset was kept: PCD-01 out always sends UTF-8 (MSH-18 UNICODE UTF-8).
+            cs = charset == null ? StandardCharsets.UTF_8 : java.nio.charset.Charset.forName(charset);
+        } catch (IllegalArgumentException e) {
+            return new Redelivery(false, "not sent: unknown charset '" + charset + "' in the letter");
+        }
+        SendResult result = client.send(new OutboundMessage(controlId, hl7, cs));
+        if (result instanceof SendResult.Accepted) {
+            accepted.incrementAndGet();
+            lastAcceptedAt = clock.instant();
+            return new Redelivery(true, "accepted (" + controlId + ")");
+        }
+        if (result instanceof SendResult.Refused r) {
+            return new Redelivery(false, "refused again: " + r.reason());
+        }
+        return new Redelivery(false, "not sent: " + ((SendResult.RetryLater) result).reason());
     }
 }

@@ -170,7 +170,7 @@ public final class UplinkWorker implements AutoCloseable {
      * @return what the server said, in words
      */
     public String retryDeadLetter(String id) throws IOException {
-        return sink.retryDeadLetter(consumer.deadLetters(), id);
+        return consumer.retryDeadLetter(id);
     }
 
     public DeadLetterStore deadLetters() {

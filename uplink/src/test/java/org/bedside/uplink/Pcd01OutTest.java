@@ -237,13 +237,14 @@ class Pcd01OutTest {
     }
 
     @Test
-    void anErrorInTheContentIsDeadLetteredWithTheEnginesAnswerAndARejectIsSentAgain() throws Exception {
+    void anErrorInTheContentIsDeadLetteredWithTheEnginesAnswerRetriedByHandAndARejectIsSentAgain() throws Exception {
         Instant t0 = Instant.now().truncatedTo(ChronoUnit.MILLIS).minusSeconds(60);
         Map<String, Integer> receipts = new ConcurrentHashMap<>();
+        java.util.concurrent.atomic.AtomicBoolean fixed = new java.util.concurrent.atomic.AtomicBoolean();
         try (InterfaceEngine engine = new InterfaceEngine(r -> {
                     int n = receipts.merge(r.controlId(), 1, Integer::sum);
                     String text = r.text();
-                    if (text.contains("|NM|150456^MDC_PULS_OXIM_SAT_O2^MDC|1.0.0.1|50|")) {
+                    if (text.contains("|NM|150456^MDC_PULS_OXIM_SAT_O2^MDC|1.0.0.1|50|") && !fixed.get()) {
                         return AcknowledgmentCode.AE; // the engine finds SpO2 50 wrong: the same message would be too
                     }
                     if (text.contains("|NM|150456^MDC_PULS_OXIM_SAT_O2^MDC|1.0.0.1|97|") && n == 1) {
@@ -289,6 +290,21 @@ class Pcd01OutTest {
                                         .asText(),
                                 java.nio.charset.StandardCharsets.UTF_8);
                 assertThat(parsed.value().header().controlId()).isEqualTo(ids.get(1));
+
+                // Retried as the FHIR uplink's are (the consumer's own sink): refused again while the engine still
+                // finds it wrong, the letter stays; once the engine takes it, the same message with the same control id
+                // arrives and the letter moves to retried/.
+                assertThat(out.consumer().retryDeadLetter(letter.id())).startsWith("refused again: ");
+                assertThat(out.consumer().deadLetters().list()).hasSize(1);
+                fixed.set(true);
+                assertThat(out.consumer().retryDeadLetter(letter.id())).isEqualTo("accepted (" + ids.get(1) + ")");
+                assertThat(out.consumer().deadLetters().list()).isEmpty();
+                assertThat(dir.resolve("dead-letters/pcd01/retried").resolve(letter.id() + ".json"))
+                        .exists();
+                List<InterfaceEngine.Received> got = engine.received();
+                assertThat(got).hasSize(6);
+                assertThat(got.get(5).controlId()).isEqualTo(ids.get(1));
+                assertThat(got.get(5).text()).isEqualTo(got.get(1).text());
             }
         }
     }

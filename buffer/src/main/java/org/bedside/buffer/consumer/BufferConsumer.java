@@ -165,6 +165,24 @@ public final class BufferConsumer<T> implements AutoCloseable {
         return deadLetters;
     }
 
+    /**
+     * Sends one dead letter to the destination again, through the sink ({@link Sink#redeliver}); a letter the
+     * destination accepts moves to {@code retried/}, any other stays. The same for every consumer: {@code bedside
+     * dead-letters retry --consumer NAME ID}.
+     *
+     * @return what became of it, in words
+     * @throws IOException when the letter cannot be read or moved
+     */
+    public String retryDeadLetter(String id) throws IOException {
+        DeadLetterStore.DeadLetter letter =
+                deadLetters.get(id).orElseThrow(() -> new IOException("no dead letter " + id + " of " + name()));
+        Sink.Redelivery r = sink.redeliver(letter);
+        if (r.accepted()) {
+            deadLetters.markRetried(id);
+        }
+        return r.result();
+    }
+
     /** Starts the consumer's thread; appends to the store wake it from now on. */
     public synchronized void start() {
         if (thread != null) {

@@ -61,6 +61,24 @@ public interface Sink<T> {
     Letter letter(Item<T> item);
 
     /**
+     * Delivers a dead letter's payload (what {@link #letter} wrote) once more, because a person asked ({@code bedside
+     * dead-letters retry}, {@link BufferConsumer#retryDeadLetter}); called on that person's thread, beside the
+     * consumer's own deliveries, so it must not touch the state of the translators. By default a destination cannot:
+     * the letter stays where it is.
+     */
+    default Redelivery redeliver(DeadLetterStore.DeadLetter letter) {
+        return new Redelivery(false, "not sent: this destination cannot send a dead letter again");
+    }
+
+    /**
+     * What became of a dead letter sent again.
+     *
+     * @param accepted the destination took it: the letter moves to {@code retried/}
+     * @param result in words, for the person who asked ("accepted (charted)", "refused again: ...")
+     */
+    record Redelivery(boolean accepted, String result) {}
+
+    /**
      * The content of a dead letter.
      *
      * @param identifier the item's identity at the destination (an Observation identifier, a reading key)

@@ -1,6 +1,7 @@
 package org.bedside.buffer.consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.math.BigDecimal;
 import java.nio.file.Files;
@@ -334,6 +335,58 @@ class BufferConsumerTest {
         });
         assertThat(c.status().deadLettered()).isEqualTo(1);
         assertThat(c.status().deadLettersWaiting()).isEqualTo(1);
+    }
+
+    @Test
+    void aDeadLetterIsRetriedThroughTheSinkAndMovesToRetriedOnlyWhenTheDestinationTookIt() throws Exception {
+        ScriptedSink sink = new ScriptedSink();
+        // 1 is taken (so that refusals are the items', not the destination's), 2 and 3 are refused.
+        sink.always = items -> items.get(0).value().equals("1")
+                ? Delivery.delivered()
+                : new Delivery.Refused<>(
+                        0,
+                        items.stream()
+                                .map(i -> new Delivery.Refusal<>(i, 422, "refused"))
+                                .toList());
+        appendValues(1, 3);
+        BufferConsumer<String> c = consumer(sink, 1);
+        c.start();
+        Await.until("both dead-lettered", WAIT, () -> {
+            try {
+                return deadLetters.list().size() == 2;
+            } catch (java.io.IOException e) {
+                return false;
+            }
+        });
+        String id = deadLetters.list().get(0).id();
+
+        // A sink that cannot send a letter again (the default) says so; the letter stays.
+        assertThat(c.retryDeadLetter(id)).startsWith("not sent: ");
+        assertThat(deadLetters.get(id)).isPresent();
+
+        List<String> redelivered = new CopyOnWriteArrayList<>();
+        ScriptedSink taking = new ScriptedSink() {
+            @Override
+            public Redelivery redeliver(DeadLetterStore.DeadLetter letter) {
+                redelivered.add(letter.payload());
+                return new Redelivery(redelivered.size() > 1, redelivered.size() > 1 ? "accepted" : "refused again");
+            }
+        };
+        taking.always = sink.always;
+        BufferConsumer<String> d = new BufferConsumer<>(
+                ConsumerSettings.of("test2", 1, Duration.ofMillis(20), Duration.ofMillis(200), Duration.ofSeconds(30)),
+                store,
+                taking,
+                deadLetters,
+                InstantSource.system(),
+                TrustedClock.ALWAYS);
+        assertThat(d.retryDeadLetter(id)).isEqualTo("refused again");
+        assertThat(deadLetters.get(id)).as("refused again: kept").isPresent();
+        assertThat(d.retryDeadLetter(id)).isEqualTo("accepted");
+        assertThat(deadLetters.get(id)).as("taken: moved to retried/").isEmpty();
+        assertThat(deadLetters.list()).hasSize(1);
+        assertThat(redelivered).hasSize(2).allSatisfy(p -> assertThat(p).startsWith("{\"value\":"));
+        assertThatThrownBy(() -> d.retryDeadLetter("no-such-letter")).isInstanceOf(java.io.IOException.class);
     }
 
     @Test

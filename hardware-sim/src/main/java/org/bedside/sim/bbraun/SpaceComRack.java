@@ -37,11 +37,20 @@ final class SpaceComRack {
     private final AtomicLong requests = new AtomicLong();
     private final AtomicLong refused = new AtomicLong();
     private final AtomicLong naks = new AtomicLong();
+    private final int secondsPerPoll;
+    private long polls;
     private long second = -1;
 
-    SpaceComRack(String bedId, int maxPart) {
+    /** @param secondsPerPoll 0: the script follows {@link #advanceTo}; otherwise each MEM:GET moves it this far on */
+    SpaceComRack(String bedId, int maxPart, int secondsPerPoll) {
         this.bedId = bedId;
         this.maxPart = maxPart;
+        this.secondsPerPoll = secondsPerPoll;
+    }
+
+    /** Whether the script moves with the polls rather than the clock. */
+    boolean playsPerPoll() {
+        return secondsPerPoll > 0;
     }
 
     /** Valid requests answered. */
@@ -162,6 +171,9 @@ final class SpaceComRack {
             String text = s.substring(7, n - 7);
             String command = text.substring(text.indexOf('>') + 1);
             parts.clear();
+            if (secondsPerPoll > 0 && command.equals("MEM:GET")) {
+                advanceTo(polls++ * secondsPerPoll);
+            }
             long t = Math.max(second, 0);
             List<String> records = new ArrayList<>();
             if (command.equals("ADMIN:ALIVE")) {

@@ -44,7 +44,7 @@ public final class SpaceComSimulator extends SerialDeviceSimulator<String> {
 
     private SpaceComSimulator(Builder b, VirtualSerialPort port) throws IOException {
         super(b.settings(Duration.ofMillis(5)), port);
-        this.rack = new SpaceComRack(b.bedId, b.maxPart);
+        this.rack = new SpaceComRack(b.bedId, b.maxPart, b.secondsPerPoll);
         this.transport = b.transport;
         this.speed = b.speed;
         this.server = ServerSocketChannel.open();
@@ -113,7 +113,9 @@ public final class SpaceComSimulator extends SerialDeviceSimulator<String> {
 
     @Override
     protected void onTick(Output<String> output, long nowNanos) {
-        rack.advanceTo(seconds(nowNanos));
+        if (!rack.playsPerPoll()) {
+            rack.advanceTo(seconds(nowNanos));
+        }
         pumps = rack.pumps();
         serveTcp();
     }
@@ -207,6 +209,7 @@ public final class SpaceComSimulator extends SerialDeviceSimulator<String> {
         private int tcpPort;
         private Transport transport = Transport.SERIAL;
         private int speed = 1;
+        private int secondsPerPoll;
 
         private Builder(String name) {
             super(name, Scenarios.parse("steady", Scenarios.DEFAULT_SEED));
@@ -247,6 +250,20 @@ public final class SpaceComSimulator extends SerialDeviceSimulator<String> {
                 throw new IllegalArgumentException("speed is 1 to 100: " + factor);
             }
             this.speed = factor;
+            return this;
+        }
+
+        /**
+         * Plays the script by the gateway's polls instead of the clock: each MEM:GET answered moves it {@code seconds}
+         * on (the first answers second 0), so that a test sees every step of the script at the same poll however
+         * slowly its gateway starts or its machine runs. 0 (the default): the script follows the clock and {@link
+         * #speed}.
+         */
+        public Builder secondsPerPoll(int seconds) {
+            if (seconds < 0 || seconds > 600) {
+                throw new IllegalArgumentException("seconds per poll is 0 to 600: " + seconds);
+            }
+            this.secondsPerPoll = seconds;
             return this;
         }
 
