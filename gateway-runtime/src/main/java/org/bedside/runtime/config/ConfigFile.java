@@ -61,7 +61,8 @@ public final class ConfigFile {
             GatewaySettings settings,
             int httpPort,
             URI localUrl,
-            @Nullable Path pageCertificate) {}
+            @Nullable Path pageCertificate,
+            AlarmSettings alarms) {}
 
     /**
      * Reads and checks {@code file}.
@@ -93,7 +94,7 @@ public final class ConfigFile {
         // gateway.capture is checked where the gateway checks it at start: a bad cap is named here too.
         CaptureSettings.from(config.getConfigMapping(GatewayConfig.class));
         // gateway.alarms (policies, PCD-04, PCD-05 in, the escalation destination), as at start.
-        AlarmSettings.from(config.getConfigMapping(GatewayConfig.class));
+        AlarmSettings alarms = AlarmSettings.from(config.getConfigMapping(GatewayConfig.class));
         // gateway.alarms.local-signals too (pins, polarity, patterns, conditions), as the gateway checks it at start.
         LocalSignalSettings.from(config.getConfigMapping(GatewayConfig.class));
         int port = config.getOptionalValue("quarkus.http.port", Integer.class).orElse(DEFAULT_HTTP_PORT);
@@ -103,7 +104,7 @@ public final class ConfigFile {
                 : listen.host().strip();
         String authority = host.contains(":") ? "[" + host + "]" : host;
         if (listen.certificateFiles().isEmpty()) {
-            return new Loaded(file, settings, port, URI.create("http://" + authority + ":" + port), null);
+            return new Loaded(file, settings, port, URI.create("http://" + authority + ":" + port), null, alarms);
         }
         int sslPort =
                 config.getOptionalValue("quarkus.http.ssl-port", Integer.class).orElse(DEFAULT_HTTPS_PORT);
@@ -112,7 +113,8 @@ public final class ConfigFile {
                 settings,
                 port,
                 URI.create("https://" + authority + ":" + sslPort),
-                Path.of(listen.certificateFiles().get(0).strip()));
+                Path.of(listen.certificateFiles().get(0).strip()),
+                alarms);
     }
 
     private static boolean isWildcard(String host) {

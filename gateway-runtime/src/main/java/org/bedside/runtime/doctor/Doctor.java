@@ -16,6 +16,7 @@ import java.util.function.IntSupplier;
 import java.util.function.Predicate;
 import org.bedside.drivers.transport.SerialTransport;
 import org.bedside.mqtt.MqttIngestTransport;
+import org.bedside.runtime.config.AlarmSettings;
 import org.bedside.runtime.config.ConfigFile;
 import org.bedside.runtime.config.ConfigProblems;
 import org.bedside.runtime.config.GatewaySettings;
@@ -115,13 +116,14 @@ public final class Doctor {
         } else {
             findings.add(Finding.ok("gateway", "not running at " + loaded.localUrl()));
         }
-        for (Check c : checks(s, health, env)) {
+        for (Check c : checks(s, loaded.alarms(), health, env)) {
             findings.add(c.run());
         }
         return findings;
     }
 
-    static List<Check> checks(GatewaySettings s, @Nullable String runningHealth, Environment env) {
+    static List<Check> checks(
+            GatewaySettings s, AlarmSettings alarms, @Nullable String runningHealth, Environment env) {
         List<Check> checks = new ArrayList<>();
         checks.add(Checks.clock(env.clock()));
         checks.add(Checks.bufferDisk(s.dataDirectory(), s.guard(), env.access()));
@@ -146,7 +148,29 @@ public final class Doctor {
                 .findFirst()
                 .orElse(null);
         checks.add(Checks.fhir(s.uplink().baseUrl(), s.uplink().security(), patient, env.timeout()));
-        // No MLLP endpoint is part of the configuration yet (docs/hl7.md): nothing to connect to.
+        // The other servers the gateway connects to: reachable is what a biomed can check from the box (the gateway's
+        // own state says whether they answer its messages: /api/status).
+        if (s.mqttEgress() != null) {
+            URI broker = s.mqttEgress().endpoint().serverUri();
+            if (brokers.add(broker.getHost() + ":" + broker.getPort())) {
+                checks.add(Checks.tcp("mqtt egress", broker.getHost(), broker.getPort(), env.timeout()));
+            }
+        }
+        if (s.pcd01Out() != null) {
+            var engine = s.pcd01Out().client();
+            checks.add(Checks.tcp("pcd-01 out", engine.host(), engine.port(), env.timeout()));
+        }
+        if (alarms.pcd04() != null) {
+            checks.add(Checks.tcp(
+                    "alert manager", alarms.pcd04().host(), alarms.pcd04().port(), env.timeout()));
+        }
+        if (alarms.escalation() != null) {
+            checks.add(Checks.tcp(
+                    "alert manager (escalation)",
+                    alarms.escalation().host(),
+                    alarms.escalation().port(),
+                    env.timeout()));
+        }
         return checks;
     }
 

@@ -316,4 +316,39 @@ class DoctorTest {
             return s.getLocalPort();
         }
     }
+
+    /** The MLLP destinations (PCD-01 out, the Alert Managers) and the MQTT egress broker are checked for reachability. */
+    @Test
+    void theMllpDestinationsAndTheEgressBrokerAreCheckedForReachability() throws Exception {
+        try (ServerSocket engine = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            int closed = closedPort();
+            Path file = config("{}");
+            Files.writeString(
+                    file, Files.readString(file).replace("gateway:\n", """
+                            gateway:
+                              pcd01-out:
+                                host: 127.0.0.1
+                                port: %d
+                              alarms:
+                                pcd04:
+                                  host: 127.0.0.1
+                                  port: %d
+                            """.formatted(engine.getLocalPort(), closed)));
+            List<Finding> findings = Doctor.check(file, false, env(p -> true, 0));
+            assertThat(findings)
+                    .filteredOn(f -> f.subject().equals("pcd-01 out"))
+                    .singleElement()
+                    .satisfies(f -> {
+                        assertThat(f.status()).isEqualTo(Finding.Status.OK);
+                        assertThat(f.message()).contains("127.0.0.1:" + engine.getLocalPort() + " accepts connections");
+                    });
+            assertThat(findings)
+                    .filteredOn(f -> f.subject().equals("alert manager"))
+                    .singleElement()
+                    .satisfies(f -> {
+                        assertThat(f.status()).isEqualTo(Finding.Status.FAIL);
+                        assertThat(f.message()).contains("127.0.0.1:" + closed + " does not accept a connection");
+                    });
+        }
+    }
 }
