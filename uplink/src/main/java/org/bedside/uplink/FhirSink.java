@@ -367,7 +367,10 @@ final class FhirSink implements Sink<Chartable> {
                     marked += ids.size();
                     withdrawn.addAndGet(ids.size());
                 }
-                if (searchset.getEntry().size() < WITHDRAWAL_PAGE) {
+                // The server may give fewer than asked for in a page (its maximum page size): only the absence of a
+                // next
+                // page says that nothing is left.
+                if (searchset.getLink("next") == null || (ids.isEmpty() && others == 0)) {
                     outcome = marked + " Observations marked entered-in-error";
                 } else {
                     // What was marked drops out of the next search; the others stay in front of it.
