@@ -11,6 +11,7 @@ import org.bedside.model.DeviceId;
  * bedside/icu-gw-12/bed12-spo2/alarms         SenML pack            alarm events
  * bedside/icu-gw-12/bed12-spo2/status         SenML pack            retained: the device's latest status
  * bedside/icu-gw-12/bed12-spo2/alerts         JSON                  the alarm engine's notifications (AlertJson)
+ * bedside/icu-gw-12/bed12-spo2/withdrawals    JSON                  readings associated in error (a cancelled admission)
  * </pre>
  *
  * A subscriber takes one bed's device with {@code bedside/icu-gw-12/bed12-spo2/#}, every gateway's alarms with {@code
@@ -40,6 +41,11 @@ public record EgressTopics(String prefix, String gatewayId) {
     /** The alarm engine's alert notifications about this device (not the device's raw alarm events). */
     public String alerts(DeviceId device) {
         return prefix + "/" + gatewayId + "/" + device.value() + "/alerts";
+    }
+
+    /** Withdrawals: the device's readings of a window were associated with a patient in error (docs/mqtt.md). */
+    public String withdrawals(DeviceId device) {
+        return prefix + "/" + gatewayId + "/" + device.value() + "/withdrawals";
     }
 
     public String deviceStatus(DeviceId device) {

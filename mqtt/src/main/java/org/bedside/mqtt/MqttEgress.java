@@ -56,6 +56,7 @@ public final class MqttEgress implements AutoCloseable {
     private final Settings settings;
     private final MqttPublisher publisher;
     private final BufferConsumer<EgressMessages.Outgoing> consumer;
+    private final MqttSink sink;
 
     public MqttEgress(
             Settings settings,
@@ -67,7 +68,7 @@ public final class MqttEgress implements AutoCloseable {
         this.publisher =
                 new MqttPublisher(settings.endpoint(), settings.topics().gatewayStatus(), settings.publishTimeout());
         // A device status older than the live lag belongs to a backlog: published, not retained (docs/mqtt.md).
-        MqttSink sink = new MqttSink(publisher, settings.topics(), settings.interval(), settings.liveLag(), clock);
+        this.sink = new MqttSink(publisher, settings.topics(), settings.interval(), settings.liveLag(), clock);
         this.consumer = new BufferConsumer<>(
                 ConsumerSettings.of(
                         CURSOR,
@@ -84,6 +85,11 @@ public final class MqttEgress implements AutoCloseable {
 
     public Settings settings() {
         return settings;
+    }
+
+    /** The sink, for the runtime to give it its withdrawals. */
+    public MqttSink sink() {
+        return sink;
     }
 
     public MqttPublisher publisher() {

@@ -2,17 +2,21 @@ package org.bedside.mqtt;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import org.bedside.buffer.ReadingStore;
 import org.bedside.buffer.StoredRecord;
 import org.bedside.buffer.consumer.Delivery;
 import org.bedside.buffer.consumer.Item;
 import org.bedside.buffer.consumer.Lane;
 import org.bedside.buffer.consumer.Sink;
 import org.bedside.buffer.consumer.Translator;
+import org.bedside.model.DeviceId;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The MQTT egress as a sink of the buffer's consumer ({@code org.bedside.buffer.consumer.BufferConsumer}): the
@@ -41,6 +45,46 @@ public final class MqttSink implements Sink<EgressMessages.Outgoing> {
     /** Batches on their way at once: two keep the window full; one more absorbs a slow encode or commit. */
     static final int PIPELINE_DEPTH = 3;
 
+    /** The destination's name for its withdrawals: the egress's cursor. */
+    public static final String DESTINATION = MqttEgress.CURSOR;
+
+    /**
+     * What the MQTT egress owes in withdrawals (docs/patients.md, "Withdrawal"; docs/mqtt.md): the runtime answers from
+     * the ADT journal and remembers, durably, what was done.
+     */
+    public interface Withdrawals {
+        /** The notices not yet published, in order; asked at every round of the loop: must be cheap. */
+        List<Notice> owed();
+
+        /** Records, forced to the disk, that the notice was published ({@code outcome} in words). */
+        void done(Notice notice, int messages, String outcome) throws java.io.IOException;
+    }
+
+    /**
+     * One withdrawal as the egress publishes it: no patient (the egress never names one), the bed and the window.
+     *
+     * @param id the cancel's sender and control id
+     * @param devices the bed's devices: one message on each one's {@code withdrawals} topic
+     * @param bed PV1-3 of the bed
+     * @param since the cancelled association's start
+     * @param until when the cancel was received
+     * @param association the association's short name (as it ends FHIR Observation identifiers)
+     * @param reason in words ({@code admission cancelled (A11 MSG00042)})
+     */
+    public record Notice(
+            String id,
+            List<DeviceId> devices,
+            String bed,
+            Instant since,
+            Instant until,
+            String association,
+            String reason) {
+        public Notice {
+            devices = List.copyOf(devices);
+        }
+    }
+
+    private volatile @Nullable Withdrawals withdrawals;
     private final MqttPublisher publisher;
     private final EgressTopics topics;
     private final Duration interval;
@@ -122,6 +166,55 @@ public final class MqttSink implements Sink<EgressMessages.Outgoing> {
         refused.forEach((index, rejection) ->
                 refusals.add(new Delivery.Refusal<>(items.get(index), rejection.code(), rejection.reason())));
         return new Delivery.Refused<>(items.size() - refused.size(), refusals);
+    }
+
+    /** Where the withdrawals come from (the beds' associations); none until set. */
+    public void withdrawals(Withdrawals port) {
+        this.withdrawals = port;
+    }
+
+    /**
+     * Publishes the withdrawal notices owed: on {@code <prefix>/<gateway>/<device>/withdrawals} of each of the bed's
+     * devices, QoS 1, not retained, a JSON object naming the window whose readings were associated in error. The
+     * broker away: retried through the loop; a notice the broker refuses is recorded as refused (for a person).
+     */
+    @Override
+    public Delivery.@Nullable Retry<EgressMessages.Outgoing> owedWork(ReadingStore store, long committedPosition) {
+        Withdrawals port = withdrawals;
+        if (port == null) {
+            return null;
+        }
+        for (Notice n : port.owed()) {
+            List<MqttPublisher.Message> batch = new ArrayList<>();
+            for (DeviceId d : n.devices()) {
+                batch.add(new MqttPublisher.Message(
+                        topics.withdrawals(d), notice(n, d).getBytes(StandardCharsets.UTF_8), false));
+            }
+            MqttPublisher.Outcome outcome = publisher.deliver(batch);
+            if (outcome instanceof MqttPublisher.Outcome.RetryLater r) {
+                return r.misconfigured()
+                        ? new Delivery.Retry<>("withdrawal: " + r.reason(), null, Delivery.Retry.Kind.MISCONFIGURED)
+                        : new Delivery.Retry<>(
+                                "withdrawal: " + r.reason(), r.pause().orElse(null), Delivery.Retry.Kind.UNAVAILABLE);
+            }
+            String words = outcome instanceof MqttPublisher.Outcome.Refused refused
+                    ? "refused by the broker: " + refused.refused().size() + " of " + batch.size() + " messages"
+                    : batch.size() + " withdrawal messages published";
+            try {
+                port.done(n, batch.size(), words);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException("cannot record the withdrawal as done", e);
+            }
+        }
+        return null;
+    }
+
+    /** The notice's JSON for one device. */
+    public static String notice(Notice n, DeviceId device) {
+        return "{\"withdrawal\":" + quote(n.id()) + ",\"device\":" + quote(device.value()) + ",\"bed\":"
+                + quote(n.bed()) + ",\"from\":" + quote(n.since().toString()) + ",\"until\":"
+                + quote(n.until().toString()) + ",\"association\":" + quote(n.association()) + ",\"reason\":"
+                + quote(n.reason()) + "}";
     }
 
     @Override

@@ -122,6 +122,81 @@ class MqttSinkIT {
         reader.disconnect().waitForCompletion(5000);
     }
 
+    /**
+     * A withdrawal (a cancelled admission) owed while the broker is away: the consumer retries it before any record,
+     * and once the broker is back the notice reaches the device's withdrawals topic, naming the bed and the window,
+     * never the patient; then it is recorded as done, once.
+     */
+    @Test
+    void aWithdrawalOwedWhileTheBrokerIsAwayIsPublishedWhenItIsBack(@TempDir Path dir) throws Exception {
+        MqttAsyncClient reader = broker.client("withdrawal-reader", "reader", false);
+        BlockingQueue<MqttEgressIT.Received> got =
+                MqttEgressIT.subscribe(reader, "bedside/" + TestBroker.GATEWAY + "/+/withdrawals");
+        Instant since = Instant.parse("2026-12-02T10:00:00Z");
+        MqttSink.Notice notice = new MqttSink.Notice(
+                "ADT^HOSP|CANCEL-1",
+                List.of(SPO2),
+                "ICU^12^1",
+                since,
+                since.plusSeconds(1200),
+                "a0123456789ab",
+                "admission cancelled (A11 CANCEL-1)");
+        List<String> done = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (ChronicleReadingStore store = ChronicleReadingStore.open(dir.resolve("buffer"))) {
+            append(store, 0, 3);
+            broker.broker.stop();
+            MqttPublisher publisher = new MqttPublisher(
+                    broker.endpoint("icu-gw-12-withdrawal", "gateway"), TOPICS.gatewayStatus(), Duration.ofSeconds(5));
+            MqttSink sink =
+                    new MqttSink(publisher, TOPICS, Duration.ZERO, Duration.ofSeconds(30), InstantSource.system());
+            sink.withdrawals(new MqttSink.Withdrawals() {
+                @Override
+                public List<MqttSink.Notice> owed() {
+                    return done.isEmpty() ? List.of(notice) : List.of();
+                }
+
+                @Override
+                public void done(MqttSink.Notice n, int messages, String outcome) {
+                    done.add(n.id() + ": " + messages + " " + outcome);
+                }
+            });
+            try (BufferConsumer<EgressMessages.Outgoing> consumer = new BufferConsumer<>(
+                    ConsumerSettings.of(
+                            "mqtt", 20, Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofMinutes(5)),
+                    store,
+                    sink,
+                    new DeadLetterStore(dir.resolve("dead-letters")),
+                    InstantSource.system(),
+                    TrustedClock.ALWAYS)) {
+                consumer.start();
+                Await.until(
+                        "the withdrawal retried",
+                        TestBroker.WAIT,
+                        () -> consumer.status().retries() > 1);
+                assertThat(done).isEmpty();
+                assertThat(pending(store)).as("the records wait behind it").isEqualTo(3);
+                broker.broker.restart();
+                reader = broker.client("withdrawal-reader", "reader", false, MqttEgressIT.collector(got));
+                Await.until("the withdrawal done", TestBroker.WAIT, () -> !done.isEmpty());
+                Await.until("then the records", TestBroker.WAIT, () -> pending(store) == 0);
+            } finally {
+                publisher.close();
+            }
+        }
+        assertThat(done).containsExactly("ADT^HOSP|CANCEL-1: 1 1 withdrawal messages published");
+        MqttEgressIT.Received r = got.poll(30, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(r).isNotNull();
+        assertThat(r.topic()).isEqualTo("bedside/" + TestBroker.GATEWAY + "/bed12-spo2/withdrawals");
+        assertThat(r.retained()).isFalse();
+        assertThat(r.payload())
+                .contains("\"withdrawal\":\"ADT^HOSP|CANCEL-1\"")
+                .contains("\"bed\":\"ICU^12^1\"")
+                .contains("\"from\":\"2026-12-02T10:00:00Z\"")
+                .contains("\"until\":\"2026-12-02T10:20:00Z\"")
+                .contains("\"association\":\"a0123456789ab\"");
+        reader.disconnect().waitForCompletion(5000);
+    }
+
     private static AlertReport desaturation(Instant at) {
         return new AlertReport(
                 SPO2,

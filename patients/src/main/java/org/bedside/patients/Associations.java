@@ -102,6 +102,64 @@ public final class Associations {
 
     /** The events a later cancel removes. */
     static Set<AssociationEvent> cancelled(List<AssociationEvent> ordered) {
+        return new HashSet<>(cancels(ordered).values());
+    }
+
+    /**
+     * The associations that cancels removed, in the order the cancels happened: an A11 of an admission (A01, A04) or
+     * an A12 of a transfer (A02) that had put the patient into one of {@code beds}.
+     */
+    public static List<Withdrawal> withdrawals(List<AssociationEvent> events, Set<BedLocation> beds) {
+        List<AssociationEvent> ordered = new ArrayList<>(events);
+        ordered.sort(Comparator.comparing(AssociationEvent::at).thenComparing(AssociationEvent::receivedAt));
+        List<Withdrawal> out = new ArrayList<>();
+        cancels(ordered).forEach((cancel, target) -> {
+            if ((cancel.trigger() == AdtTrigger.A11 || cancel.trigger() == AdtTrigger.A12)
+                    && target.location() != null
+                    && beds.contains(target.location())) {
+                out.add(new Withdrawal(
+                        cancel.messageKey(),
+                        target.location(),
+                        target.patient(),
+                        target.at(),
+                        endWithout(events, cancel, target, beds),
+                        cancel.receivedAt(),
+                        cancel.trigger().name(),
+                        cancel.controlId()));
+            }
+        });
+        return out;
+    }
+
+    /**
+     * When the association the cancelled event opened would have ended had the cancel not come: the first change of
+     * the bed, after it opened, without the patient; null when it was still open.
+     */
+    private static java.time.@Nullable Instant endWithout(
+            List<AssociationEvent> events, AssociationEvent cancel, AssociationEvent target, Set<BedLocation> beds) {
+        List<AssociationEvent> without = new ArrayList<>(events);
+        without.remove(cancel);
+        BedTimeline t = replay(without, beds).get(target.location());
+        if (t == null) {
+            return null;
+        }
+        boolean open = false;
+        for (BedTimeline.Change c : t.changes()) {
+            boolean in = c.occupants().stream()
+                    .anyMatch(o ->
+                            o.patient().equals(target.patient()) && o.since().equals(target.at()));
+            if (in) {
+                open = true;
+            } else if (open) {
+                return c.from();
+            }
+        }
+        return null;
+    }
+
+    /** Each cancel and the event it removes, in the order of the cancels. */
+    private static Map<AssociationEvent, AssociationEvent> cancels(List<AssociationEvent> ordered) {
+        Map<AssociationEvent, AssociationEvent> cancels = new LinkedHashMap<>();
         Set<AssociationEvent> cancelled = new HashSet<>();
         for (int i = 0; i < ordered.size(); i++) {
             AssociationEvent cancel = ordered.get(i);
@@ -122,11 +180,12 @@ public final class Associations {
                         && e.isBedside() == cancel.isBedside()
                         && !cancelled.contains(e)) {
                     cancelled.add(e);
+                    cancels.put(cancel, e);
                     break;
                 }
             }
         }
-        return cancelled;
+        return cancels;
     }
 
     static boolean isCancel(AdtTrigger t) {

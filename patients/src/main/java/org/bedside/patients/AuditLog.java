@@ -16,10 +16,24 @@ import java.util.Map;
 public final class AuditLog implements AutoCloseable {
     private final JsonLines lines;
     private final InstantSource clock;
+    private final Path file;
+    private final java.util.concurrent.atomic.AtomicLong count = new java.util.concurrent.atomic.AtomicLong();
 
     public AuditLog(Path file, InstantSource clock) throws IOException {
         this.lines = new JsonLines(file);
         this.clock = clock;
+        this.file = file;
+        this.count.set(lines.readAll().size());
+    }
+
+    /** The log's file ({@code <data-dir>/audit/audit.jsonl}): its readers keep their positions beside it. */
+    public Path file() {
+        return file;
+    }
+
+    /** How many entries the log holds: cheap, for a reader that asks often whether there is anything new. */
+    public long count() {
+        return count.get();
     }
 
     /**
@@ -35,6 +49,7 @@ public final class AuditLog implements AutoCloseable {
         o.put("action", action);
         fields.forEach((k, v) -> o.put(k, String.valueOf(v)));
         lines.append(o);
+        count.incrementAndGet();
     }
 
     /** Every entry, oldest first: for tests and the status page's last changes. */

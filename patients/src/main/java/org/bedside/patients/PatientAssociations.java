@@ -41,9 +41,14 @@ public final class PatientAssociations implements AutoCloseable {
     private final AtomicLong duplicates = new AtomicLong();
     private final AtomicLong notOurs = new AtomicLong();
     private volatile Map<BedLocation, BedTimeline> timelines;
+    private volatile List<Withdrawal> withdrawals = List.of();
     private volatile @Nullable Instant lastEventAt;
 
-    private PatientAssociations(Set<BedLocation> beds, AssociationJournal journal, AuditLog audit) {
+    private final Path directory;
+    private final Map<String, WithdrawalProgress> progress = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private PatientAssociations(Set<BedLocation> beds, AssociationJournal journal, AuditLog audit, Path directory) {
+        this.directory = directory;
         this.beds = Set.copyOf(beds);
         this.journal = journal;
         this.audit = audit;
@@ -57,13 +62,15 @@ public final class PatientAssociations implements AutoCloseable {
      */
     public static PatientAssociations open(Path journalFile, Set<BedLocation> beds, AuditLog audit) throws IOException {
         AssociationJournal journal = new AssociationJournal(journalFile);
-        PatientAssociations a = new PatientAssociations(beds, journal, audit);
+        PatientAssociations a = new PatientAssociations(
+                beds, journal, audit, journalFile.toAbsolutePath().getParent());
         List<AssociationEvent> loaded = journal.load();
         synchronized (a) {
             for (AssociationEvent e : loaded) {
                 a.remember(e);
             }
             a.timelines = Associations.replay(a.events, a.beds);
+            a.withdrawals = Associations.withdrawals(a.events, a.beds);
         }
         audit.record(
                 "associations-loaded",
@@ -106,6 +113,7 @@ public final class PatientAssociations implements AutoCloseable {
         Map<BedLocation, BedTimeline> before = timelines;
         Map<BedLocation, BedTimeline> after = Associations.replay(events, beds);
         timelines = after;
+        withdrawals = Associations.withdrawals(events, beds);
         version.incrementAndGet();
         auditChanges(e, before, after);
         return Outcome.RECORDED;
@@ -189,6 +197,53 @@ public final class PatientAssociations implements AutoCloseable {
         return "adt";
     }
 
+    /**
+     * Every association a cancel removed, in the order the cancels happened: what was charted to them is withdrawn
+     * (docs/patients.md). Derived from the journal, so known again after a restart.
+     */
+    public List<Withdrawal> withdrawals() {
+        return withdrawals;
+    }
+
+    /** The withdrawals {@code destination} has not done yet, in order (its progress file is opened once). */
+    public List<Withdrawal> owed(String destination) throws IOException {
+        List<Withdrawal> all = withdrawals;
+        if (all.isEmpty()) {
+            return List.of();
+        }
+        return progress(destination).pending(all);
+    }
+
+    /** Records, forced to the disk and audited, that {@code destination} did {@code w}. */
+    public void withdrawn(String destination, Withdrawal w, Instant at, int items, String outcome) throws IOException {
+        progress(destination).done(w, at, items, outcome);
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("bed", w.bed());
+        f.put("mrn", w.patient().mrn());
+        f.put("authority", w.patient().authority());
+        f.put("since", w.since());
+        f.put("trigger", w.trigger());
+        f.put("controlId", w.controlId());
+        f.put("destination", destination);
+        f.put("items", items);
+        f.put("outcome", outcome);
+        audit.record(outcome.startsWith("refused") ? "withdrawal-refused" : "withdrawal-done", f);
+    }
+
+    private WithdrawalProgress progress(String destination) throws IOException {
+        WithdrawalProgress p = progress.get(destination);
+        if (p == null) {
+            synchronized (progress) {
+                p = progress.get(destination);
+                if (p == null) {
+                    p = new WithdrawalProgress(directory, destination);
+                    progress.put(destination, p);
+                }
+            }
+        }
+        return p;
+    }
+
     public BedTimeline timeline(BedLocation bed) {
         BedTimeline t = timelines.get(bed);
         return t == null ? BedTimeline.empty(bed) : t;
@@ -226,6 +281,9 @@ public final class PatientAssociations implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        for (WithdrawalProgress p : progress.values()) {
+            p.close();
+        }
         journal.close();
     }
 }

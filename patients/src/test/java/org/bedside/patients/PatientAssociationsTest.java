@@ -96,4 +96,55 @@ class PatientAssociationsTest {
                 .containsExactly("associations-loaded", "association-opened", "association-closed");
         assertThat(audit.entries().get(2).get("withdrawn").asText()).contains("in error");
     }
+
+    @Test
+    void aCancelledAdmissionIsOwedToEveryDestinationUntilItDidItAlsoAcrossARestart() throws Exception {
+        AssociationEvent admit = events.event(AdtTrigger.A01, AssociationsTest.ANNA, 0, AssociationsTest.BED);
+        try (PatientAssociations a = open()) {
+            a.record(admit);
+            assertThat(a.withdrawals()).isEmpty();
+            a.record(events.event(AdtTrigger.A03, AssociationsTest.ANNA, 20, AssociationsTest.BED));
+            a.record(events.event(AdtTrigger.A11, AssociationsTest.ANNA, 30, AssociationsTest.BED));
+            assertThat(a.withdrawals()).singleElement().satisfies(w -> {
+                assertThat(w.bed()).isEqualTo(AssociationsTest.BED);
+                assertThat(w.patient()).isEqualTo(AssociationsTest.ANNA);
+                assertThat(w.since()).isEqualTo(AssociationsTest.T0);
+                assertThat(w.ended())
+                        .as("the discharge ended it: what came after was not hers")
+                        .isEqualTo(AssociationsTest.T0.plusSeconds(60L * 20));
+                assertThat(w.trigger()).isEqualTo("A11");
+                assertThat(w.association())
+                        .isEqualTo(Withdrawal.associationKey(AssociationsTest.BED, AssociationsTest.ANNA, w.since()));
+            });
+            assertThat(a.owed("uplink")).hasSize(1);
+            a.withdrawn("uplink", a.withdrawals().get(0), AssociationsTest.T0, 12, "12 marked");
+            assertThat(a.owed("uplink")).isEmpty();
+            assertThat(a.owed("pcd01"))
+                    .as("the other destination still owes it")
+                    .hasSize(1);
+        }
+        try (PatientAssociations again = open()) {
+            assertThat(again.owed("uplink")).as("done before the restart").isEmpty();
+            assertThat(again.owed("pcd01")).hasSize(1);
+            assertThat(again.owed("mqtt")).hasSize(1);
+        }
+        assertThat(new AuditLog(dir.resolve("audit/audit.jsonl"), InstantSource.system()).entries())
+                .filteredOn(e -> e.get("action").asText().equals("withdrawal-done"))
+                .singleElement()
+                .satisfies(e -> {
+                    assertThat(e.get("destination").asText()).isEqualTo("uplink");
+                    assertThat(e.get("items").asInt()).isEqualTo(12);
+                });
+    }
+
+    @Test
+    void aStillOpenCancelledAdmissionHasNoEnd() throws Exception {
+        try (PatientAssociations a = open()) {
+            a.record(events.event(AdtTrigger.A01, AssociationsTest.ANNA, 0, AssociationsTest.BED));
+            a.record(events.event(AdtTrigger.A11, AssociationsTest.ANNA, 3, AssociationsTest.BED));
+            assertThat(a.withdrawals())
+                    .singleElement()
+                    .satisfies(w -> assertThat(w.ended()).isNull());
+        }
+    }
 }

@@ -1,6 +1,7 @@
 package org.bedside.uplink;
 
 import ca.uhn.fhir.context.FhirContext;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -13,6 +14,7 @@ import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import org.bedside.buffer.ReadingStore;
 import org.bedside.buffer.StoredRecord;
 import org.bedside.buffer.consumer.DeadLetterStore;
 import org.bedside.buffer.consumer.Delivery;
@@ -23,8 +25,15 @@ import org.bedside.buffer.consumer.Translator;
 import org.bedside.model.DeviceId;
 import org.bedside.model.InfusionStatus;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.CodeType;
+import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.StringType;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The FHIR server as a destination of the buffer: records become {@link Chartable}s through the charting policy (one
@@ -37,6 +46,11 @@ import org.jspecify.annotations.Nullable;
  * refusal.
  */
 final class FhirSink implements Sink<Chartable> {
+    private static final Logger LOG = LoggerFactory.getLogger(FhirSink.class);
+    /** The destination's name for its withdrawals: the uplink's cursor. */
+    static final String DESTINATION = "uplink";
+    /** Observations asked for per search of a withdrawal. */
+    static final int WITHDRAWAL_PAGE = 200;
     /** Observations charted this late are tagged {@code urn:bedside:upload|backfilled}. */
     static final int BACKFILL_AFTER_MINUTES = 5;
 
@@ -53,6 +67,17 @@ final class FhirSink implements Sink<Chartable> {
     private final AtomicLong created = new AtomicLong();
     private final AtomicLong matched = new AtomicLong();
     private final AtomicLong backfilled = new AtomicLong();
+    private final AtomicLong withdrawn = new AtomicLong();
+    private final AtomicLong auditDelivered = new AtomicLong();
+    /** Location identifier (PV1-3 components) to the server's {@code Location/<id>}, once ensured. */
+    private final Map<String, String> locationIds = new ConcurrentHashMap<>();
+
+    private volatile boolean locationsEnsured;
+    private volatile Instant withdrawalsPausedUntil = Instant.MIN;
+    private volatile Instant sidePausedUntil = Instant.MIN;
+    private final org.bedside.common.Backoff sideBackoff;
+    private volatile @Nullable String owedProblem;
+    private final AtomicLong auditRefused = new AtomicLong();
     private final Map<String, UplinkStatus.LastCharted> lastCharted = new ConcurrentHashMap<>();
     private volatile @Nullable String lastSent;
     private volatile UplinkWorker.@Nullable AcceptedListener acceptedListener;
@@ -68,6 +93,7 @@ final class FhirSink implements Sink<Chartable> {
         this.clock = clock;
         this.mapper = new ObservationMapper(settings);
         this.uploader = new FhirUploader(settings, UploadContext.FHIR);
+        this.sideBackoff = new org.bedside.common.Backoff(settings.retryInitialDelay(), settings.retryMaxDelay());
     }
 
     @Override
@@ -114,7 +140,14 @@ final class FhirSink implements Sink<Chartable> {
     public Delivery<Chartable> deliver(List<Item<Chartable>> items) {
         List<Chartable> part = new ArrayList<>(items.size());
         for (Item<Chartable> i : items) {
-            part.add(i.value());
+            if (stillCharted(i.value())) {
+                part.add(i.value());
+            } else {
+                notCharted.noPatient++;
+            }
+        }
+        if (part.isEmpty()) {
+            return Delivery.delivered();
         }
         Attempt a = attempt(part);
         if (a.retry() != null) {
@@ -129,6 +162,351 @@ final class FhirSink implements Sink<Chartable> {
                     new Item<>(r.chartable(), r.chartable().position()), r.status(), r.reason()));
         }
         return new Delivery.Refused<>(a.accepted(), refusals);
+    }
+
+    /**
+     * The uplink's owed work, at the start of every round of its loop: the withdrawals owed ({@link #withdraw}), then
+     * the beds' Locations (once) and the audit log's entries not yet on the server ({@link #auditEvents}).
+     *
+     * <ul>
+     *   <li>A withdrawal with the server away (a retry of kind {@code UNAVAILABLE}) is retried through the loop: the
+     *       records wait behind it, as they would anyway, so that nothing more is charted before it.
+     *   <li>The Locations and the AuditEvents never hold the records back: when they do not get through (the server
+     *       away, or refusing them for a missing scope), they are tried again after a back-off of their own, up to
+     *       {@code retry-max-delay}.
+     *   <li>A withdrawal that cannot get through for a configuration problem (a redirect, a refused credential, a
+     *       missing scope: the gateway may chart Observations but not update them) pauses for {@code
+     *       retry-max-delay}; the readings are not held back for it.
+     * </ul>
+     */
+    @Override
+    public Delivery.@Nullable Retry<Chartable> owedWork(ReadingStore store, long committedPosition) {
+        Instant now = clock.instant();
+        if (!now.isBefore(withdrawalsPausedUntil)) {
+            Delivery.Retry<Chartable> w = withdraw();
+            if (w != null && w.kind() == Delivery.Retry.Kind.UNAVAILABLE) {
+                owedProblem = w.reason();
+                return w;
+            }
+            if (w != null) {
+                withdrawalsPausedUntil = now.plus(settings.retryMaxDelay());
+                problem(w.reason() + "; withdrawals paused for "
+                        + settings.retryMaxDelay().toSeconds() + " s");
+            }
+        }
+        if (!now.isBefore(sidePausedUntil)) {
+            Delivery.Retry<Chartable> l = ensureLocations();
+            Delivery.Retry<Chartable> a = auditEvents();
+            Delivery.Retry<Chartable> failed = l != null ? l : a;
+            if (failed != null) {
+                Duration wait = sideBackoff.nextDelay();
+                sidePausedUntil = now.plus(wait);
+                problem(failed.reason() + "; tried again in " + Math.max(1, wait.toSeconds()) + " s");
+            } else {
+                sideBackoff.reset();
+                owedProblem = null;
+            }
+        }
+        return null;
+    }
+
+    private void problem(String reason) {
+        if (!reason.equals(owedProblem)) {
+            LOG.warn("The uplink's owed work (withdrawals, AuditEvents, Locations): {}", reason);
+        }
+        owedProblem = reason;
+    }
+
+    /** Why the owed work (withdrawals, AuditEvents, Locations) did not get through the last time, or null. */
+    @Nullable
+    String owedProblem() {
+        return owedProblem;
+    }
+
+    /**
+     * The audit entries not yet on the server, one Bundle's worth per round (then the round's records): a transaction
+     * of conditional creates, each AuditEvent tagged {@code urn:bedside:audit-entry|<hash of the entry>} and created
+     * only if no AuditEvent has that tag, so that a resend changes nothing (and a create is all the scopes allow). The
+     * server away: retried through the loop. An entry the server refuses (found by sending one at a time) is skipped
+     * and counted, logged with the server's reason: the audit log keeps it.
+     */
+    private Delivery.@Nullable Retry<Chartable> auditEvents() {
+        AuditTrail trail = subjects.auditTrail();
+        List<AuditTrail.Entry> entries;
+        try {
+            entries = trail.pending(DESTINATION, settings.maxBundleEntries());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot read the audit log", e);
+        }
+        if (entries.isEmpty()) {
+            return null;
+        }
+        UploadResult result = uploader.send(auditBundle(entries));
+        if (result instanceof UploadResult.Rejected && entries.size() > 1) {
+            // One at a time, to find what the server refuses.
+            entries = entries.subList(0, 1);
+            result = uploader.send(auditBundle(entries));
+        }
+        if (result instanceof UploadResult.Retry retry) {
+            return new Delivery.Retry<>(
+                    "audit events: " + retry.reason(), retry.retryAfter(), Delivery.Retry.Kind.UNAVAILABLE);
+        }
+        if (result instanceof UploadResult.Misdirected m) {
+            return new Delivery.Retry<>(
+                    "audit events: " + m.reason(), m.retryAfter(), Delivery.Retry.Kind.MISCONFIGURED);
+        }
+        if (result instanceof UploadResult.Rejected rejected) {
+            auditRefused.incrementAndGet();
+            LOG.error(
+                    "The FHIR server refuses the AuditEvent of audit entry {} ({}): {}; it stays in the audit log",
+                    entries.get(0).id(),
+                    entries.get(0).action(),
+                    rejected.reason());
+        } else {
+            auditDelivered.addAndGet(entries.size());
+        }
+        try {
+            trail.delivered(DESTINATION, entries.size());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot record the audit events as delivered", e);
+        }
+        return null;
+    }
+
+    private Bundle auditBundle(List<AuditTrail.Entry> entries) {
+        Bundle b = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+        for (AuditTrail.Entry e : entries) {
+            b.addEntry()
+                    .setFullUrl("urn:uuid:" + uuid("audit:" + e.id()))
+                    .setResource(AuditEventMapper.auditEvent(e, settings.gatewayId()))
+                    .getRequest()
+                    .setMethod(Bundle.HTTPVerb.POST)
+                    .setUrl("AuditEvent")
+                    .setIfNoneExist("_tag="
+                            + java.net.URLEncoder.encode(
+                                    AuditEventMapper.ENTRY_TAG_SYSTEM + "|" + e.id(), StandardCharsets.UTF_8));
+        }
+        return b;
+    }
+
+    long auditDelivered() {
+        return auditDelivered.get();
+    }
+
+    long auditRefused() {
+        return auditRefused.get();
+    }
+
+    /**
+     * The withdrawals owed (docs/patients.md, "Withdrawal"): for each, the Observations on the server that were charted
+     * to the cancelled association — the patient's, effective from the association's start, whose identifier ends
+     * with the association's name (per-interval charting), or of one of the bed's devices and effective while the
+     * association lasted (every reading) — are marked {@code entered-in-error}, by a transaction of FHIRPath patches (a
+     * search, then the patches, until a search finds none left). Idempotent: what is already marked is not found
+     * again. The server refusing it (a 4xx): recorded as done with the refusal, for a person to do by hand (the audit
+     * says so), rather than holding back every bed's charting.
+     */
+    private Delivery.@Nullable Retry<Chartable> withdraw() {
+        Withdrawals port = subjects.withdrawals();
+        List<Withdrawals.Owed> owed = port.owed(DESTINATION);
+        if (owed.isEmpty()) {
+            return null;
+        }
+        for (Withdrawals.Owed w : owed) {
+            int marked = 0;
+            String outcome = null;
+            if (w.fhirIdentifier() == null) {
+                outcome = "no FHIR identifier system for the patient's authority: nothing was charted";
+            }
+            int offset = 0;
+            while (outcome == null) {
+                StringBuilder answer = new StringBuilder();
+                UploadResult r = uploader.send(uploader.encode(withdrawalSearch(w, offset)), answer);
+                if (r instanceof UploadResult.Retry retry) {
+                    return new Delivery.Retry<>(
+                            "withdrawal: " + retry.reason(), retry.retryAfter(), Delivery.Retry.Kind.UNAVAILABLE);
+                }
+                if (r instanceof UploadResult.Misdirected m) {
+                    return new Delivery.Retry<>(
+                            "withdrawal: " + m.reason(), m.retryAfter(), Delivery.Retry.Kind.MISCONFIGURED);
+                }
+                if (r instanceof UploadResult.Rejected rejected) {
+                    outcome = "refused by the server: " + rejected.reason();
+                    break;
+                }
+                Bundle searchset = searchset(answer.toString());
+                if (searchset == null) {
+                    outcome = "refused by the server: the search was not answered with a Bundle";
+                    break;
+                }
+                List<String> ids = new ArrayList<>();
+                int others = 0;
+                for (Bundle.BundleEntryComponent e : searchset.getEntry()) {
+                    if (e.getResource() instanceof Observation o) {
+                        if (chargedTo(o, w)) {
+                            ids.add(o.getIdElement().getIdPart());
+                        } else {
+                            others++;
+                        }
+                    }
+                }
+                if (!ids.isEmpty()) {
+                    UploadResult p = uploader.send(enteredInError(ids));
+                    if (p instanceof UploadResult.Retry retry) {
+                        return new Delivery.Retry<>(
+                                "withdrawal: " + retry.reason(), retry.retryAfter(), Delivery.Retry.Kind.UNAVAILABLE);
+                    }
+                    if (p instanceof UploadResult.Misdirected m) {
+                        return new Delivery.Retry<>(
+                                "withdrawal: " + m.reason(), m.retryAfter(), Delivery.Retry.Kind.MISCONFIGURED);
+                    }
+                    if (p instanceof UploadResult.Rejected rejected) {
+                        outcome = "refused by the server after " + marked + " marked: " + rejected.reason();
+                        break;
+                    }
+                    marked += ids.size();
+                    withdrawn.addAndGet(ids.size());
+                }
+                // The server may give fewer than asked for in a page (its maximum page size): only the absence of a
+                // next
+                // page says that nothing is left.
+                if (searchset.getLink("next") == null || (ids.isEmpty() && others == 0)) {
+                    outcome = marked + " Observations marked entered-in-error";
+                } else {
+                    // What was marked drops out of the next search; the others stay in front of it.
+                    offset += others;
+                }
+            }
+            try {
+                port.done(DESTINATION, w, marked, outcome);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException("cannot record the withdrawal as done", e);
+            }
+            if (outcome.startsWith("refused")) {
+                LOG.error("Withdrawal {} ({}): {}; to be done by hand", w.id(), w.reason(), outcome);
+            } else {
+                LOG.info("Withdrawal {} ({}): {}", w.id(), w.reason(), outcome);
+            }
+        }
+        return null;
+    }
+
+    /** An association's name at the end of a per-interval identifier. */
+    private static final java.util.regex.Pattern ASSOCIATION_SUFFIX =
+            java.util.regex.Pattern.compile("/a[0-9a-f]{12}$");
+
+    /**
+     * Whether an Observation found for the patient was charted to the withdrawn association: a per-interval one by the
+     * association's name at the end of its identifier; one of every reading ({@code <gateway>/<reading key>}, no
+     * association in it) by its device (one of the bed's) and its effective time (while the association lasted).
+     */
+    private boolean chargedTo(Observation o, Withdrawals.Owed w) {
+        if (o.getStatus() == Observation.ObservationStatus.ENTEREDINERROR) {
+            return false;
+        }
+        for (Identifier i : o.getIdentifier()) {
+            String v = i.getValue();
+            if (!settings.identifierSystem().equals(i.getSystem()) || v == null) {
+                continue;
+            }
+            if (v.endsWith("/" + w.association())) {
+                return true;
+            }
+            if (ASSOCIATION_SUFFIX.matcher(v).find()) {
+                return false; // another association's interval
+            }
+            boolean ofTheBed =
+                    w.devices().stream().anyMatch(d -> v.startsWith(settings.gatewayId() + "/" + d.value() + "/"));
+            Instant effective = effective(o);
+            return ofTheBed
+                    && effective != null
+                    && !effective.isBefore(w.since())
+                    && (w.ended() == null || effective.isBefore(w.ended()));
+        }
+        return false;
+    }
+
+    private static @Nullable Instant effective(Observation o) {
+        if (o.hasEffectiveDateTimeType() && o.getEffectiveDateTimeType().getValue() != null) {
+            return o.getEffectiveDateTimeType().getValue().toInstant();
+        }
+        if (o.hasEffectivePeriod() && o.getEffectivePeriod().getStart() != null) {
+            return o.getEffectivePeriod().getStart().toInstant();
+        }
+        if (o.hasEffectiveInstantType() && o.getEffectiveInstantType().getValue() != null) {
+            return o.getEffectiveInstantType().getValue().toInstant();
+        }
+        return null;
+    }
+
+    /**
+     * A batch with one search: the patient's Observations (chained through the subject, by identifier), effective from
+     * the association's start on, not yet marked, in a stable order.
+     */
+    private Bundle withdrawalSearch(Withdrawals.Owed w, int offset) {
+        String patient = java.net.URLEncoder.encode(
+                java.util.Objects.requireNonNull(w.fhirIdentifier()), StandardCharsets.UTF_8);
+        String url = "Observation?patient.identifier=" + patient + "&date=ge" + w.since()
+                + "&status:not=entered-in-error&_sort=_id&_elements=identifier,status,effective&_count="
+                + WITHDRAWAL_PAGE
+                + (offset > 0 ? "&_offset=" + offset : "");
+        Bundle b = new Bundle().setType(Bundle.BundleType.BATCH);
+        b.addEntry().getRequest().setMethod(Bundle.HTTPVerb.GET).setUrl(url);
+        return b;
+    }
+
+    private @Nullable Bundle searchset(String answer) {
+        try {
+            Bundle response = (Bundle) UploadContext.FHIR.newJsonParser().parseResource(answer);
+            if (response.getEntry().isEmpty()) {
+                return null;
+            }
+            return response.getEntryFirstRep().getResource() instanceof Bundle found ? found : null;
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** A transaction of FHIRPath patches: each Observation's status becomes {@code entered-in-error}. */
+    private static Bundle enteredInError(List<String> ids) {
+        Bundle b = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+        for (String id : ids) {
+            Parameters patch = new Parameters();
+            Parameters.ParametersParameterComponent op = patch.addParameter().setName("operation");
+            op.addPart().setName("type").setValue(new CodeType("replace"));
+            op.addPart().setName("path").setValue(new StringType("Observation.status"));
+            op.addPart().setName("value").setValue(new CodeType("entered-in-error"));
+            b.addEntry()
+                    .setResource(patch)
+                    .getRequest()
+                    .setMethod(Bundle.HTTPVerb.PATCH)
+                    .setUrl("Observation/" + id);
+        }
+        return b;
+    }
+
+    long withdrawn() {
+        return withdrawn.get();
+    }
+
+    /**
+     * Whether the association a Chartable was translated with still holds now, asked again at delivery: an item
+     * translated before a cancel (an open interval, the tail of a backlog round) and delivered after the cancel's
+     * withdrawal ran would otherwise be charted to the cancelled association and never withdrawn. A configured patient
+     * does not change.
+     */
+    private boolean stillCharted(Chartable c) {
+        if (c.subject() == null) {
+            return true;
+        }
+        DeviceId device = c.reading().device();
+        Subjects.Subject now = subjects.subjectAt(device, c.effective(), devices.get(device));
+        if (!(now instanceof Subjects.Subject.Charted charted)
+                || !charted.reference().equals(c.subject())) {
+            return false;
+        }
+        java.util.regex.Matcher m = ASSOCIATION_SUFFIX.matcher(c.identifier());
+        return charted.association() == null || !m.find() || c.identifier().endsWith("/" + charted.association());
     }
 
     /** A part's fate after one pass: accepted entries, entries refused one by one, or a reason to retry it all. */
@@ -221,9 +599,14 @@ final class FhirSink implements Sink<Chartable> {
                 DeviceContext ctx = devices.get(id);
                 String identifier = mapper.deviceIdentifier(ctx);
                 String fullUrl = "urn:uuid:" + uuid("device:" + identifier);
+                org.hl7.fhir.r4.model.Device device = mapper.device(ctx);
+                Reference place = locationOf(id);
+                if (place != null) {
+                    device.setLocation(place);
+                }
                 bundle.addEntry()
                         .setFullUrl(fullUrl)
-                        .setResource(mapper.device(ctx))
+                        .setResource(device)
                         .getRequest()
                         .setMethod(Bundle.HTTPVerb.POST)
                         .setUrl("Device")
@@ -240,9 +623,14 @@ final class FhirSink implements Sink<Chartable> {
                 String identifier = mapper.pumpDeviceIdentifier(rack, pump);
                 if (!pumpRefs.containsKey(identifier)) {
                     String fullUrl = "urn:uuid:" + uuid("device:" + identifier);
+                    org.hl7.fhir.r4.model.Device device = mapper.pumpDevice(rack, pump, deviceRefs.get(pump.device()));
+                    Reference place = locationOf(pump.device());
+                    if (place != null) {
+                        device.setLocation(place);
+                    }
                     bundle.addEntry()
                             .setFullUrl(fullUrl)
-                            .setResource(mapper.pumpDevice(rack, pump, deviceRefs.get(pump.device())))
+                            .setResource(device)
                             .getRequest()
                             .setMethod(Bundle.HTTPVerb.POST)
                             .setUrl("Device")
@@ -266,6 +654,80 @@ final class FhirSink implements Sink<Chartable> {
                     .setIfNoneExist(FhirUploader.identifierQuery(settings.identifierSystem(), c.identifier()));
         }
         return bundle;
+    }
+
+    /** The bed's {@code Location} on the server for a device at a bed, once ensured ({@link #ensureLocations}). */
+    private @Nullable Reference locationOf(DeviceId device) {
+        org.bedside.hl7.CareLocation bed = subjects.locationOf(device);
+        String id = bed == null ? null : locationIds.get(BedLocations.identifier(bed));
+        return id == null ? null : new Reference(id);
+    }
+
+    /**
+     * The beds' {@code Location}s (ward, room, bed, each {@code partOf} the one above: {@link BedLocations}) made sure
+     * of on the server, once per process: one transaction of conditional creates. Their ids, from the answer, become
+     * the {@code location} of the Devices created from then on. Kept out of the charting transactions, so that a
+     * server that does not let the gateway create Locations (a missing scope) refuses only this.
+     */
+    private Delivery.@Nullable Retry<Chartable> ensureLocations() {
+        if (locationsEnsured) {
+            return null;
+        }
+        Map<String, BedLocations.Level> levels = new LinkedHashMap<>();
+        for (DeviceId d : devices.keySet()) {
+            org.bedside.hl7.CareLocation bed = subjects.locationOf(d);
+            if (bed != null) {
+                BedLocations.levels(bed).forEach(l -> levels.putIfAbsent(l.identifier(), l));
+            }
+        }
+        if (levels.isEmpty()) {
+            locationsEnsured = true;
+            return null;
+        }
+        Bundle bundle = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+        List<String> order = new ArrayList<>();
+        for (BedLocations.Level level : levels.values()) {
+            Reference parent =
+                    level.parent() == null ? null : new Reference("urn:uuid:" + uuid("location:" + level.parent()));
+            bundle.addEntry()
+                    .setFullUrl("urn:uuid:" + uuid("location:" + level.identifier()))
+                    .setResource(BedLocations.location(level, parent))
+                    .getRequest()
+                    .setMethod(Bundle.HTTPVerb.POST)
+                    .setUrl("Location")
+                    .setIfNoneExist(FhirUploader.identifierQuery(BedLocations.SYSTEM, level.identifier()));
+            order.add(level.identifier());
+        }
+        StringBuilder answer = new StringBuilder();
+        UploadResult r = uploader.send(uploader.encode(bundle), answer);
+        if (r instanceof UploadResult.Retry retry) {
+            return new Delivery.Retry<>(
+                    "bed Locations: " + retry.reason(), retry.retryAfter(), Delivery.Retry.Kind.UNAVAILABLE);
+        }
+        if (r instanceof UploadResult.Misdirected m) {
+            return new Delivery.Retry<>(
+                    "bed Locations: " + m.reason(), m.retryAfter(), Delivery.Retry.Kind.MISCONFIGURED);
+        }
+        locationsEnsured = true;
+        if (r instanceof UploadResult.Rejected rejected) {
+            LOG.error(
+                    "The FHIR server refuses the beds' Locations: {}; Devices are created without one",
+                    rejected.reason());
+            return null;
+        }
+        try {
+            Bundle response = (Bundle) UploadContext.FHIR.newJsonParser().parseResource(answer.toString());
+            for (int k = 0; k < response.getEntry().size() && k < order.size(); k++) {
+                String location = response.getEntry().get(k).getResponse().getLocation();
+                if (location != null && location.startsWith("Location/")) {
+                    String[] parts = location.split("/");
+                    locationIds.put(order.get(k), parts[0] + "/" + parts[1]);
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("The answer to the beds' Locations could not be read: {}", e.toString());
+        }
+        return null;
     }
 
     /** Charted more than {@value #BACKFILL_AFTER_MINUTES} minutes after it was measured: tagged as back-filled. */

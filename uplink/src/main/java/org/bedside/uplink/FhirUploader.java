@@ -76,6 +76,14 @@ final class FhirUploader {
     }
 
     UploadResult send(String body) {
+        return send(body, null);
+    }
+
+    /**
+     * Sends a Bundle and, when the server accepts it, puts its answer (the response Bundle) into {@code answer}: for
+     * the few requests whose answer is read (the searches of a withdrawal).
+     */
+    UploadResult send(String body, @Nullable StringBuilder answer) {
         TlsClient tls = security.tls();
         if (tls != null) {
             tls.refreshIfDue(); // changed certificate files, coming expiry
@@ -118,6 +126,9 @@ final class FhirUploader {
         }
         if (status >= 200 && status < 300) {
             auth.accepted(credential);
+            if (answer != null) {
+                answer.append(response.body());
+            }
             return accepted(response.body());
         }
         if (status < 200 || (status >= 300 && status < 400)) {

@@ -22,6 +22,11 @@ public interface Pcd01Patients {
         return 0;
     }
 
+    /** The withdrawals PCD-01 out owes (associations a cancel removed): none by default. */
+    default Withdrawals withdrawals() {
+        return Withdrawals.none();
+    }
+
     /** Nobody, ever: every reading is counted {@code no-patient}. */
     static Pcd01Patients none() {
         return (device, time) -> new Answer.NotSent("no-patient");

@@ -23,6 +23,9 @@ import java.util.OptionalLong;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import org.bedside.buffer.ReadingCursor;
+import org.bedside.buffer.ReadingStore;
+import org.bedside.buffer.StoreException;
 import org.bedside.buffer.StoredRecord;
 import org.bedside.buffer.consumer.DeadLetterStore;
 import org.bedside.buffer.consumer.Delivery;
@@ -43,6 +46,8 @@ import org.bedside.model.InfusionStatus;
 import org.bedside.model.NumericReading;
 import org.bedside.model.Reading;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * PCD-01 out: the charted readings as IHE PCD-01 {@code ORU^R01} (PCD DEC, {@link Pcd01Encoder}) to an interface engine
@@ -72,6 +77,10 @@ import org.jspecify.annotations.Nullable;
  */
 public final class Pcd01Sink implements Sink<Pcd01Sink.Message>, AutoCloseable {
     public static final String CURSOR = "pcd01";
+    /** The cursor a withdrawal reads the buffer again with: never committed, so it leaves no file. */
+    static final String WITHDRAWAL_CURSOR = "pcd01-withdrawal";
+
+    private static final Logger LOG = LoggerFactory.getLogger(Pcd01Sink.class);
     static final int MAX_COMMIT_ERRORS = 5;
     private static final JsonFactory JSON = new JsonFactory();
 
@@ -130,6 +139,11 @@ public final class Pcd01Sink implements Sink<Pcd01Sink.Message>, AutoCloseable {
     private @Nullable String lastSentControlId;
     private @Nullable String commitErrorsFor;
     private int commitErrors;
+    /** The withdrawal being sent and how many of its messages the engine acknowledged, to resume after a retry. */
+    private @Nullable String withdrawing;
+
+    private int withdrawalMessagesDone;
+    private final AtomicLong withdrawalsSent = new AtomicLong();
 
     /**
      * @param maxClockSkew the uplink's rule for which clock places a reading in time (device or receive time), so that
@@ -349,6 +363,152 @@ public final class Pcd01Sink implements Sink<Pcd01Sink.Message>, AutoCloseable {
         refused.incrementAndGet();
         lastProblem = reason;
         return new Delivery.Refused<>(0, List.of(new Delivery.Refusal<>(item, 0, reason)));
+    }
+
+    /**
+     * The withdrawals owed (docs/patients.md, "Withdrawal"): the messages this sink sent for a cancelled association
+     * are sent again with every OBX-11 {@code W} (HL7 table 0085, which PCD TF-2 B.8 uses: "post original as wrong,
+     * e.g. transmitted for wrong patient"), under new control ids (a hash of the original's), for the engine to
+     * replace what it charted. What was sent is found again in the buffer: the bed's readings up to the committed
+     * position, received before the cancel and taken while the association lasted, with the patient the association
+     * named, exactly as the translator would have sent them. Sent one at a time with the usual acknowledgement rules;
+     * the engine away: retried through the loop, resuming after the last acknowledged one.
+     */
+    @Override
+    public Delivery.@Nullable Retry<Message> owedWork(ReadingStore store, long committedPosition) {
+        Withdrawals port = patients.withdrawals();
+        List<Withdrawals.Owed> owed = port.owed(CURSOR);
+        if (owed.isEmpty()) {
+            return null;
+        }
+        for (Withdrawals.Owed w : owed) {
+            if (!w.id().equals(withdrawing)) {
+                withdrawing = w.id();
+                withdrawalMessagesDone = 0;
+            }
+            int index = 0;
+            int refusedMessages = 0;
+            String lastRefusal = null;
+            try (ReadingCursor c = store.cursor(WITHDRAWAL_CURSOR)) {
+                StoredRecord record;
+                while ((record = c.next()) != null && record.position() <= committedPosition) {
+                    List<Reading> sentThen = sentFor(record, w);
+                    if (sentThen.isEmpty()) {
+                        continue;
+                    }
+                    if (index++ < withdrawalMessagesDone) {
+                        continue; // acknowledged before a retry
+                    }
+                    Message m = withdrawal(w, sentThen);
+                    OutboundMessage encoded = m.encoded();
+                    if (encoded == null) {
+                        refusedMessages++;
+                        lastRefusal = m.problem();
+                        withdrawalMessagesDone++;
+                        continue;
+                    }
+                    SendResult result = client.send(encoded);
+                    if (result instanceof SendResult.RetryLater retry) {
+                        lastProblem = retry.reason();
+                        return new Delivery.Retry<>(
+                                "withdrawal to the interface engine at " + destination + ": " + retry.reason(),
+                                null,
+                                Delivery.Retry.Kind.UNAVAILABLE);
+                    }
+                    if (result instanceof SendResult.Refused r) {
+                        refusedMessages++;
+                        lastRefusal = r.reason();
+                    } else {
+                        withdrawalsSent.incrementAndGet();
+                    }
+                    withdrawalMessagesDone++;
+                }
+            } catch (StoreException e) {
+                throw new IllegalStateException("cannot read the buffer for withdrawal " + w.id(), e);
+            }
+            String outcome = refusedMessages == 0
+                    ? index + " ORU^R01 sent with OBX-11 W"
+                    : "refused by the interface engine: " + refusedMessages + " of " + index + " messages ("
+                            + lastRefusal + ")";
+            try {
+                port.done(CURSOR, w, index, outcome);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot record the withdrawal as done", e);
+            }
+            withdrawing = null;
+            withdrawalMessagesDone = 0;
+            if (refusedMessages > 0) {
+                LOG.error("Withdrawal {} ({}): {}; to be done by hand", w.id(), w.reason(), outcome);
+            } else {
+                LOG.info("Withdrawal {} ({}): {}", w.id(), w.reason(), outcome);
+            }
+        }
+        return null;
+    }
+
+    /** The readings of {@code record} that were sent for the withdrawn association, as the translator sent them. */
+    private List<Reading> sentFor(StoredRecord record, Withdrawals.Owed w) {
+        if (!record.isReadable()) {
+            return List.of();
+        }
+        List<Reading> out = new ArrayList<>();
+        for (Reading r : record.readings()) {
+            if (!w.devices().contains(r.device()) || !r.receivedAt().isBefore(w.until())) {
+                continue;
+            }
+            if (!(r instanceof NumericReading) && !(r instanceof CompoundReading)) {
+                continue;
+            }
+            if (r instanceof NumericReading n && !n.metric().isStandard()) {
+                continue;
+            }
+            Instant time = ChartingTime.effective(r, maxClockSkew);
+            if (!time.isBefore(w.since()) && (w.ended() == null || time.isBefore(w.ended()))) {
+                out.add(r);
+            }
+        }
+        return out;
+    }
+
+    /** The original message again, every OBX after the device's (the MDS row) marked W, under a new control id. */
+    private Message withdrawal(Withdrawals.Owed w, List<Reading> readings) {
+        DeviceId device = readings.get(0).device();
+        Pcd01Patients.Answer.Identified to = new Pcd01Patients.Answer.Identified(w.patient(), w.location());
+        String controlId = withdrawalControlId(controlId(device, to, readings));
+        try {
+            Pcd01Encoder.Request request = new Pcd01Encoder.Request(
+                    controlId,
+                    clock.instant(),
+                    to.patient(),
+                    to.location(),
+                    new Equipment(device.value(), sender.application(), sender.eui64(), "EUI-64"),
+                    readings);
+            ca.uhn.hl7v2.model.v26.message.ORU_R01 oru = encoder.encode(request).message();
+            List<ca.uhn.hl7v2.model.v26.group.ORU_R01_OBSERVATION> rows =
+                    oru.getPATIENT_RESULT().getORDER_OBSERVATION().getOBSERVATIONAll();
+            for (int i = 1; i < rows.size(); i++) {
+                rows.get(i).getOBX().getObservationResultStatus().setValue("W");
+            }
+            return new Message(device, controlId, readings.size(), OutboundMessage.of(oru, parser), null);
+        } catch (HL7Exception | RuntimeException e) {
+            return new Message(device, controlId, readings.size(), null, "HAPI could not build the ORU^R01: " + e);
+        }
+    }
+
+    /** The control id of a withdrawal: 20 hex digits of SHA-256 over the original's. */
+    static String withdrawalControlId(String original) {
+        try {
+            byte[] h = MessageDigest.getInstance("SHA-256")
+                    .digest(("withdrawal|" + original).getBytes(StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().withUpperCase().formatHex(h, 0, 10);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
+        }
+    }
+
+    /** Withdrawal messages the engine acknowledged. */
+    public long withdrawalsSent() {
+        return withdrawalsSent.get();
     }
 
     /** The message as it was sent, with its control id: what a person needs to send it again by hand. */

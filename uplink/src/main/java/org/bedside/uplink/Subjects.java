@@ -22,6 +22,24 @@ public interface Subjects {
         return 0;
     }
 
+    /** The withdrawals the FHIR uplink owes (associations a cancel removed): none by default. */
+    default Withdrawals withdrawals() {
+        return Withdrawals.none();
+    }
+
+    /** The audit entries the FHIR uplink delivers as AuditEvents: none by default. */
+    default AuditTrail auditTrail() {
+        return AuditTrail.none();
+    }
+
+    /**
+     * The bed a device stands at (PV1-3), for its FHIR {@code Device.location} and the bed's {@code Location}s; null for
+     * a device at no bed (the default).
+     */
+    default org.bedside.hl7.@Nullable CareLocation locationOf(DeviceId device) {
+        return null;
+    }
+
     /** The fixed patient of the device's configuration, or nobody. */
     static Subjects configured() {
         return (device, time, context) -> context == null || context.patientReference() == null

@@ -111,6 +111,8 @@ public final class BufferConsumer<T> implements AutoCloseable {
     private int sameFailures;
     /** While set, records up to this position are read and delivered one at a time, to find a poisoned one. */
     private long isolateThrough = ReadingStore.NONE;
+    /** The sink's owed work (a withdrawal) was retried at the last round. */
+    private boolean owedRetrying;
     /** Identifiers of records put into dead letters as failing: skipped when read again. */
     private final Set<String> poisoned = new HashSet<>();
 
@@ -279,6 +281,17 @@ public final class BufferConsumer<T> implements AutoCloseable {
      * outage), each round first delivers what arrived live, then one batch of the backlog.
      */
     private boolean round(ReadingCursor c) throws StoreException, IOException {
+        Delivery.Retry<T> owed = sink.owedWork(store, c.committedPosition());
+        if (owed != null) {
+            owedRetrying = true;
+            sleepUnlessStopped(retryWait(owed));
+            return true;
+        }
+        if (owedRetrying) {
+            owedRetrying = false;
+            backoff.reset();
+            setState(ConsumerState.ONLINE, "owed work done (a withdrawal)");
+        }
         boolean didWork = false;
         if (lastReadReceivedAt == null && live == null) {
             // Caught up, or just (re)started: is there a backlog waiting? Seen before the first record is read, so that
@@ -485,17 +498,7 @@ public final class BufferConsumer<T> implements AutoCloseable {
                 onDelivered(part.size());
                 return true;
             } else if (outcome instanceof Delivery.Retry<T> r) {
-                retries.incrementAndGet();
-                Duration delay = backoff.nextDelay();
-                Duration retryAfter = r.retryAfter();
-                wait = retryAfter != null && retryAfter.compareTo(delay) > 0 ? retryAfter : delay;
-                ConsumerState next = r.kind() == Delivery.Retry.Kind.MISCONFIGURED
-                        ? ConsumerState.MISCONFIGURED
-                        : ConsumerState.RETRYING;
-                if (state != next) {
-                    LOG.warn("Consumer {}: {}; retrying, data is kept in the buffer", settings.name(), r.reason());
-                }
-                setState(next, r.reason() + "; retrying in " + wait.toSeconds() + " s");
+                wait = retryWait(r);
             } else {
                 Delivery.Refused<T> refused = (Delivery.Refused<T>) outcome;
                 if (refused.accepted() > 0) {
@@ -635,6 +638,21 @@ public final class BufferConsumer<T> implements AutoCloseable {
             throw err;
         }
         return t instanceof RuntimeException r ? r : new IllegalStateException(t);
+    }
+
+    /** Counts a retry, says so in the state, and returns how long to wait: the back-off or the destination's pause. */
+    private Duration retryWait(Delivery.Retry<T> r) {
+        retries.incrementAndGet();
+        Duration delay = backoff.nextDelay();
+        Duration retryAfter = r.retryAfter();
+        Duration wait = retryAfter != null && retryAfter.compareTo(delay) > 0 ? retryAfter : delay;
+        ConsumerState next =
+                r.kind() == Delivery.Retry.Kind.MISCONFIGURED ? ConsumerState.MISCONFIGURED : ConsumerState.RETRYING;
+        if (state != next) {
+            LOG.warn("Consumer {}: {}; retrying, data is kept in the buffer", settings.name(), r.reason());
+        }
+        setState(next, r.reason() + "; retrying in " + wait.toSeconds() + " s");
+        return wait;
     }
 
     private void onDelivered(int items) {

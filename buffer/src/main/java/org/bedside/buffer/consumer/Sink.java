@@ -2,6 +2,8 @@ package org.bedside.buffer.consumer;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import org.bedside.buffer.ReadingStore;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A destination of the buffer's records, driven by a {@link BufferConsumer}: it never sees the cursor, the commit
@@ -55,6 +57,24 @@ public interface Sink<T> {
      */
     default boolean takesUntrustedTimes() {
         return false;
+    }
+
+    /**
+     * Work the destination owes besides the records of the cursor: a withdrawal of what it delivered before, for an
+     * association that a cancel removed (docs/patients.md, "Withdrawal"). Called by the consumer's thread at the start
+     * of every round, before a record is read, so that it goes through the one loop: its state, its back-off, its
+     * stop. The sink keeps track of what it owes and of what it did (durably: a restart must not forget it).
+     *
+     * @param store the buffer, for a sink that must read again what it delivered: it opens a cursor of its own and
+     *     never commits it (an uncommitted cursor leaves no file and holds back no retention)
+     * @param committedPosition the consumer's committed position: everything the destination acknowledged lies at or
+     *     before it
+     * @return null when nothing is owed (any more); a {@link Delivery.Retry} when the destination cannot take it now:
+     *     the consumer waits with its back-off and asks again, reading nothing meanwhile (the destination is away for
+     *     the records too)
+     */
+    default Delivery.@Nullable Retry<T> owedWork(ReadingStore store, long committedPosition) {
+        return null;
     }
 
     /** What a dead letter of an item keeps: enough for a person to read it and deliver it again. */

@@ -313,6 +313,44 @@ class BufferConsumerTest {
     }
 
     @Test
+    void owedWorkGoesFirstAndIsRetriedWithTheBackOffWhileNothingIsRead() throws Exception {
+        ScriptedSink sink = new ScriptedSink();
+        appendValues(1, 3);
+        java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+        List<Long> committedSeen = new CopyOnWriteArrayList<>();
+        BufferConsumer<String> c = consumer(
+                new ScriptedSink() {
+                    @Override
+                    public Delivery.@Nullable Retry<String> owedWork(
+                            org.bedside.buffer.ReadingStore s, long committedPosition) {
+                        committedSeen.add(committedPosition);
+                        // The destination is away twice, then the withdrawal is done.
+                        return asked.incrementAndGet() <= 2
+                                ? new Delivery.Retry<>("HTTP 503 from the test", null, Delivery.Retry.Kind.UNAVAILABLE)
+                                : null;
+                    }
+
+                    @Override
+                    public Delivery<String> deliver(List<Item<String>> items) {
+                        assertThat(asked.get())
+                                .as("owed work before any record")
+                                .isGreaterThan(2);
+                        return sink.deliver(items);
+                    }
+                },
+                10);
+        c.start();
+        Await.until("delivered", WAIT, () -> pending() == 0);
+        assertThat(sink.delivered).containsExactlyElementsOf(values(1, 3));
+        assertThat(c.status().retries()).isEqualTo(2);
+        assertThat(committedSeen.get(0)).isEqualTo(org.bedside.buffer.ReadingStore.NONE);
+        Await.until(
+                "asked again at later rounds, with the commit",
+                WAIT,
+                () -> committedSeen.stream().anyMatch(p -> p != org.bedside.buffer.ReadingStore.NONE));
+    }
+
+    @Test
     void refusedItemsGoToTheDeadLettersAndTheLineMovesOn() throws Exception {
         ScriptedSink sink = new ScriptedSink();
         sink.always = items -> {

@@ -19,17 +19,21 @@ import org.bedside.hl7.PatientIdentifier;
 import org.bedside.hl7.mllp.MllpListener;
 import org.bedside.hl7.mllp.MllpListenerConfig;
 import org.bedside.model.DeviceId;
+import org.bedside.mqtt.MqttSink;
 import org.bedside.patients.AuditLog;
 import org.bedside.patients.BedLocation;
 import org.bedside.patients.BedTimeline;
 import org.bedside.patients.PatientAssociations;
 import org.bedside.patients.PatientKey;
 import org.bedside.patients.Releases;
+import org.bedside.patients.Withdrawal;
 import org.bedside.patients.adt.AdtHandler;
 import org.bedside.runtime.config.BedSettings;
+import org.bedside.uplink.AuditTrail;
 import org.bedside.uplink.DeviceContext;
 import org.bedside.uplink.Pcd01Patients;
 import org.bedside.uplink.Subjects;
+import org.bedside.uplink.Withdrawals;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -76,6 +80,115 @@ public final class BedAssociations implements Subjects, AutoCloseable {
     /** The box's audit log, which the HTTP side writes too (org.bedside.runtime.security.HttpAudit). */
     public AuditLog audit() {
         return audit;
+    }
+
+    /**
+     * The audit log as the uplink delivers it, as FHIR AuditEvents (docs/patients.md, "Audit"): each destination's
+     * count of delivered entries in {@code <data-dir>/audit/delivered-<destination>.position}, replaced atomically and
+     * forced to the disk.
+     */
+    @Override
+    public AuditTrail auditTrail() {
+        return auditTrail;
+    }
+
+    private final AuditTrail auditTrail = new AuditTrail() {
+        private final Map<String, Long> delivered = new java.util.concurrent.ConcurrentHashMap<>();
+
+        @Override
+        public List<Entry> pending(String destination, int max) throws IOException {
+            long done = deliveredCount(destination);
+            if (audit.count() <= done) {
+                return List.of();
+            }
+            List<com.fasterxml.jackson.databind.node.ObjectNode> all = audit.entries();
+            List<Entry> out = new ArrayList<>();
+            for (int i = (int) done; i < all.size() && out.size() < max; i++) {
+                out.add(entry(all.get(i)));
+            }
+            return out;
+        }
+
+        @Override
+        public void delivered(String destination, int count) throws IOException {
+            long now = deliveredCount(destination) + count;
+            java.nio.file.Path file = positionFile(destination);
+            java.nio.file.Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+            try (java.io.FileOutputStream out = new java.io.FileOutputStream(tmp.toFile())) {
+                out.write((now + "\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                out.getFD().sync();
+            }
+            java.nio.file.Files.move(
+                    tmp,
+                    file,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            delivered.put(destination, now);
+        }
+
+        private long deliveredCount(String destination) throws IOException {
+            Long known = delivered.get(destination);
+            if (known != null) {
+                return known;
+            }
+            java.nio.file.Path file = positionFile(destination);
+            long n = java.nio.file.Files.exists(file)
+                    ? Long.parseLong(java.nio.file.Files.readString(file).trim())
+                    : 0;
+            delivered.put(destination, n);
+            return n;
+        }
+
+        private java.nio.file.Path positionFile(String destination) {
+            return audit.file().resolveSibling("delivered-" + destination + ".position");
+        }
+
+        private Entry entry(com.fasterxml.jackson.databind.node.ObjectNode line) {
+            Map<String, String> fields = new LinkedHashMap<>();
+            line.fields().forEachRemaining(f -> {
+                if (!f.getKey().equals("at") && !f.getKey().equals("action")) {
+                    fields.put(f.getKey(), f.getValue().asText());
+                }
+            });
+            BedSettings.Adt adt = settings.adt();
+            String authority = fields.get("authority");
+            String system = adt == null || authority == null
+                    ? null
+                    : adt.identifierSystems().get(authority);
+            return new Entry(
+                    "audit-" + sha(line.toString()),
+                    Instant.parse(line.path("at").asText()),
+                    line.path("action").asText(),
+                    fields,
+                    system);
+        }
+    };
+
+    private static String sha(String text) {
+        try {
+            byte[] h = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(h, 0, 16);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The bed a device stands at, for its FHIR Device's location (docs/patients.md, "Beds"). */
+    @Override
+    public @Nullable CareLocation locationOf(DeviceId device) {
+        BedSettings.Bed bed = bedOfDevice.get(device);
+        if (bed == null) {
+            return null;
+        }
+        BedLocation l = bed.location();
+        return new CareLocation(l.pointOfCare(), l.room(), l.bed(), "");
+    }
+
+    /** The ADT associations, for tests in this package. */
+    @Nullable
+    PatientAssociations associationsForTest() {
+        return associations;
     }
 
     /** The beds' locations that take their patient from ADT. */
@@ -214,7 +327,110 @@ public final class BedAssociations implements Subjects, AutoCloseable {
             public long version() {
                 return BedAssociations.this.version();
             }
+
+            @Override
+            public Withdrawals withdrawals() {
+                return BedAssociations.this.withdrawals();
+            }
         };
+    }
+
+    /**
+     * The withdrawals each destination owes (docs/patients.md, "Withdrawal"), for the FHIR uplink and PCD-01 out: from
+     * the ADT journal's cancels, with each destination's progress kept in {@code <data-dir>/patients}.
+     */
+    @Override
+    public Withdrawals withdrawals() {
+        return new Withdrawals() {
+            @Override
+            public List<Owed> owed(String destination) {
+                List<Owed> out = new ArrayList<>();
+                for (Withdrawal w : owedWithdrawals(destination)) {
+                    out.add(toOwed(w));
+                }
+                return out;
+            }
+
+            @Override
+            public void done(String destination, Owed withdrawal, int items, String outcome) throws IOException {
+                PatientAssociations a = java.util.Objects.requireNonNull(associations);
+                for (Withdrawal w : a.withdrawals()) {
+                    if (w.id().equals(withdrawal.id())) {
+                        a.withdrawn(destination, w, Instant.now(), items, outcome);
+                    }
+                }
+            }
+        };
+    }
+
+    /** The same for the MQTT egress, which names no patient: the bed, its devices and the window. */
+    public MqttSink.Withdrawals mqttWithdrawals() {
+        return new MqttSink.Withdrawals() {
+            @Override
+            public List<MqttSink.Notice> owed() {
+                List<MqttSink.Notice> out = new ArrayList<>();
+                for (Withdrawal w : owedWithdrawals(MqttSink.DESTINATION)) {
+                    Withdrawals.Owed o = toOwed(w);
+                    out.add(new MqttSink.Notice(
+                            w.id(),
+                            List.copyOf(o.devices()),
+                            w.bed().toString(),
+                            w.since(),
+                            w.ended() != null && w.ended().isBefore(w.until()) ? w.ended() : w.until(),
+                            w.association(),
+                            o.reason()));
+                }
+                return out;
+            }
+
+            @Override
+            public void done(MqttSink.Notice notice, int messages, String outcome) throws IOException {
+                PatientAssociations a = java.util.Objects.requireNonNull(associations);
+                for (Withdrawal w : a.withdrawals()) {
+                    if (w.id().equals(notice.id())) {
+                        a.withdrawn(MqttSink.DESTINATION, w, Instant.now(), messages, outcome);
+                    }
+                }
+            }
+        };
+    }
+
+    private List<Withdrawal> owedWithdrawals(String destination) {
+        PatientAssociations a = associations;
+        if (a == null || a.withdrawals().isEmpty()) {
+            return List.of();
+        }
+        try {
+            return a.owed(destination);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(
+                    "cannot read what " + destination + " withdrew (" + e.getMessage() + ")", e);
+        }
+    }
+
+    private Withdrawals.Owed toOwed(Withdrawal w) {
+        BedSettings.Adt adt = settings.adt();
+        String system =
+                adt == null ? null : adt.identifierSystems().get(w.patient().authority());
+        Set<DeviceId> devices = new java.util.HashSet<>();
+        for (BedSettings.Bed b : settings.beds()) {
+            if (b.location().equals(w.bed())) {
+                devices.addAll(b.devices());
+            }
+        }
+        String what = "A12".equals(w.trigger()) ? "transfer cancelled" : "admission cancelled";
+        BedLocation l = w.bed();
+        return new Withdrawals.Owed(
+                w.id(),
+                w.association(),
+                devices,
+                new PatientIdentifier(w.patient().mrn(), w.patient().authority(), "", "MR"),
+                system == null ? null : system + "|" + w.patient().mrn(),
+                new CareLocation(l.pointOfCare(), l.room(), l.bed(), ""),
+                w.since(),
+                w.ended(),
+                w.until(),
+                what + " (" + w.trigger() + " " + w.controlId() + ")");
     }
 
     /**
@@ -255,8 +471,8 @@ public final class BedAssociations implements Subjects, AutoCloseable {
 
     /** A short stable name of one association, for Observation identifiers: no patient data in clear. */
     private static String associationKey(BedSettings.Bed bed, BedTimeline.Subject.Patient p) {
-        return shortHash(bed.location() + "|" + p.occupant().patient().authority() + "|"
-                + p.occupant().patient().mrn() + "|" + p.occupant().since());
+        return Withdrawal.associationKey(
+                bed.location(), p.occupant().patient(), p.occupant().since());
     }
 
     /** The same for the readings of one release. */

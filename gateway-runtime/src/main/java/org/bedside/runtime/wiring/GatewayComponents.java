@@ -236,13 +236,15 @@ public class GatewayComponents {
      */
     @Produces
     @Singleton
-    Optional<MqttEgress> mqttEgress(GatewaySettings s, GuardedStore store, SystemClock clock) {
+    Optional<MqttEgress> mqttEgress(GatewaySettings s, GuardedStore store, SystemClock clock, BedAssociations beds) {
         MqttEgress.Settings e = s.mqttEgress();
         if (e == null) {
             return Optional.empty();
         }
-        return Optional.of(new MqttEgress(
-                e, store, deadLetters(s.dataDirectory(), MqttEgress.CURSOR), InstantSource.system(), clock));
+        MqttEgress egress = new MqttEgress(
+                e, store, deadLetters(s.dataDirectory(), MqttEgress.CURSOR), InstantSource.system(), clock);
+        egress.sink().withdrawals(beds.mqttWithdrawals());
+        return Optional.of(egress);
     }
 
     /**

@@ -85,10 +85,27 @@ class PatientAssociationIT {
                     .as("the scene's own configured patient is not this bed's")
                     .isZero();
 
+            // His admission is cancelled: what was charted to him is withdrawn (entered-in-error), hers is not.
+            // The listener's port is chosen again at the restart.
+            send(adtAddress(scene.gateway), AdtTrigger.A11, benKey, "CANCEL-B-" + run);
+            Await.until(
+                    "the next patient's Observations entered in error",
+                    Duration.ofSeconds(60),
+                    () -> enteredInError(scene, ben));
+            assertThat(scene.fhir.observations(anna))
+                    .allSatisfy(o -> assertThat(o.getStatus()).isEqualTo(Observation.ObservationStatus.FINAL));
+            // Every audit entry also as an AuditEvent on the server, the withdrawal's too.
+            Await.until(
+                    "the withdrawal's AuditEvent",
+                    Duration.ofSeconds(60),
+                    () -> auditEvents(scene, "withdrawal-done") >= 1);
+            assertThat(auditEvents(scene, "association-opened")).isGreaterThanOrEqualTo(2);
+
             Path audit = scene.dataDir().resolve("audit/audit.jsonl");
             assertThat(Files.readString(audit))
                     .contains("\"action\":\"association-opened\"")
                     .contains("\"action\":\"association-closed\"")
+                    .contains("\"action\":\"withdrawal-done\"")
                     .contains(benKey.mrn());
             // No patient data in the ordinary logs: not the names, birth dates or MRNs sent and stored.
             assertThat(Files.readString(dir.resolve("gateway.log")))
@@ -177,6 +194,31 @@ class PatientAssociationIT {
         }
         Matcher m = Pattern.compile("\"no-patient\":(\\d+)").matcher(s);
         return m.find() ? Long.parseLong(m.group(1)) : 0;
+    }
+
+    private static boolean enteredInError(Scene scene, String patient) {
+        try {
+            List<Observation> all = scene.fhir.observations(patient);
+            return !all.isEmpty()
+                    && all.stream().allMatch(o -> o.getStatus() == Observation.ObservationStatus.ENTEREDINERROR);
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    /** AuditEvents of one action (the gateway's subtype) on the server. */
+    private static int auditEvents(Scene scene, String action) {
+        try {
+            return scene.fhir
+                    .read(
+                            org.hl7.fhir.r4.model.Bundle.class,
+                            "AuditEvent?_summary=count&subtype="
+                                    + java.net.URLEncoder.encode(
+                                            "urn:bedside:audit|" + action, java.nio.charset.StandardCharsets.UTF_8))
+                    .getTotal();
+        } catch (Exception e) {
+            return -1;
+        }
     }
 
     private static int count(Scene scene, String patient) {
