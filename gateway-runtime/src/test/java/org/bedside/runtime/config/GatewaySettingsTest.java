@@ -932,6 +932,35 @@ class GatewaySettingsTest {
     }
 
     @Test
+    void theMllpListenersCheckRevocationOnlyAsConfigured(@TempDir Path dir) throws Exception {
+        org.bedside.sim.pki.TestPki pki = org.bedside.sim.pki.TestPki.create(dir, "hospital");
+        org.bedside.sim.pki.TestPki.Issued gw = pki.server("gateway", "127.0.0.1");
+        Path crl = pki.revocationList("hospital.crl");
+        String files = "certificate-file: " + gw.certificateFile() + "|key-file: " + gw.keyFile() + "|client-ca-file: "
+                + pki.caFile();
+        GatewaySettings s = fromYaml(listeners(
+                tlsSection((files + "|revocation: crl-files|revocation-lists: [" + crl + "]").split("\\|")),
+                tlsSection(files.split("\\|"))));
+        assertThat(s.beds().adt().tls()).isNotNull();
+        assertThat(s.pcd01In().tls()).isNotNull();
+
+        ConfigProblems bad = catchThrowableOfType(
+                ConfigProblems.class,
+                () -> fromYaml(listeners(
+                        tlsSection(
+                                (files + "|revocation: crl-files|revocation-lists: [" + dir.resolve("gone.crl") + "]")
+                                        .split("\\|")),
+                        tlsSection((files + "|revocation: sometimes").split("\\|")))));
+        assertThat(bad.problems())
+                .hasSize(2)
+                .anySatisfy(p -> assertThat(p)
+                        .startsWith("gateway.adt.tls.revocation-lists: ")
+                        .contains("gone.crl"))
+                .anySatisfy(p -> assertThat(p)
+                        .isEqualTo("gateway.pcd01-in.tls.revocation: 'sometimes' is not none, crl-files or ocsp"));
+    }
+
+    @Test
     void listenerTlsProblemsNameTheirKeys(@TempDir Path dir) throws Exception {
         org.bedside.sim.pki.TestPki pki = org.bedside.sim.pki.TestPki.create(dir, "hospital");
         org.bedside.sim.pki.TestPki.Issued gw = pki.server("gateway", "127.0.0.1");
