@@ -11,7 +11,8 @@ import org.bedside.runtime.wiring.SystemClock;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The {@code tls} section of an MLLP listener ({@code gateway.adt.tls}, {@code gateway.pcd01-in.tls}), checked and
+ * The {@code tls} section of an MLLP listener ({@code gateway.adt.tls}, {@code gateway.pcd01-in.tls}, {@code
+ * gateway.alarms.pcd05-in.tls}), checked and
  * opened now: a missing file, a key others can read or a key that is not the certificate's stops the gateway at start
  * (and fails {@code bedside check-config}) with the key named.
  */
