@@ -210,13 +210,19 @@ public class GatewayComponents {
      */
     @Produces
     @Singleton
-    Optional<Pcd01Inbound> pcd01In(GatewaySettings s, GuardedStore store, BedAssociations beds) {
+    Optional<Pcd01Inbound> pcd01In(GatewaySettings s, GuardedStore store, BedAssociations beds, RefusalAudit refusals) {
         Pcd01InSettings p = s.pcd01In();
         if (p == null) {
             return Optional.empty();
         }
         try {
-            return Optional.of(new Pcd01Inbound(p, store, beds::adtPatientsAt, beds.assigningAuthorities()));
+            return Optional.of(new Pcd01Inbound(
+                    p,
+                    store,
+                    beds::adtPatientsAt,
+                    beds.assigningAuthorities(),
+                    // audited: who tried to send the gateway readings it must not take
+                    refusals.connections("pcd01-connection-refused")));
         } catch (StoreException e) {
             throw dataDirectory("cannot read back the PCD-01 messages already stored: " + e.getMessage(), e);
         }
