@@ -117,6 +117,9 @@ public interface GatewayConfig {
 
         /** The longest message taken, in bytes (default 1 MiB). */
         Optional<Integer> maxMessageSize();
+
+        /** TLS with client certificates: only the Alert Manager's certificate opens the listener. */
+        Optional<ListenerTlsConfig> tls();
     }
 
     /** Escalation to a second destination (docs/alarms.md, "Escalation to a second destination"). */

@@ -11,9 +11,10 @@ import org.bedside.runtime.wiring.SystemClock;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The {@code tls} section of an MLLP listener ({@code gateway.adt.tls}, {@code gateway.pcd01-in.tls}), checked and
- * opened now: a missing file, a key others can read, a key that is not the certificate's or a revocation list that
- * cannot be read stops the gateway at start (and fails {@code bedside check-config}) with the key named.
+ * The {@code tls} section of an MLLP listener ({@code gateway.adt.tls}, {@code gateway.pcd01-in.tls}, {@code
+ * gateway.alarms.pcd05-in.tls}), checked and opened now: a missing file, a key others can read, a key that is not the
+ * certificate's or a revocation list that cannot be read stops the gateway at start (and fails {@code bedside
+ * check-config}) with the key named.
  */
 public final class ListenerTlsSettings {
     private ListenerTlsSettings() {}
