@@ -104,6 +104,7 @@ class BedAssociationsWithdrawalTest {
             assertThat(again.mqttWithdrawals().owed()).hasSize(1);
         }
     }
+
     @Test
     void whatAReleaseChartedUnderTheCancelledAdmissionIsWithdrawnUnderTheReleasesOwnKeyAndRange() throws Exception {
         PatientKey anna = new PatientKey("HOSP", "4711");
@@ -113,8 +114,7 @@ class BedAssociationsWithdrawalTest {
         try (BedAssociations b = new BedAssociations(beds, a, releases, audit)) {
             a.record(new AssociationEvent(
                     "ADT^HOSP", "C1", AdtTrigger.A01, T0, T0.plusSeconds(5), anna, ICU12, null, null, null));
-            Releases.Release r =
-                    releases.release(ICU12, anna, T0.minusSeconds(600), T0, "nurse", T0.plusSeconds(30));
+            Releases.Release r = releases.release(ICU12, anna, T0.minusSeconds(600), T0, "nurse", T0.plusSeconds(30));
             String released = ((Subjects.Subject.Charted) b.subjectAt(SPO2, T0.minusSeconds(60), null)).association();
             String admitted = ((Subjects.Subject.Charted) b.subjectAt(SPO2, T0.plusSeconds(60), null)).association();
             assertThat(released).isEqualTo(r.key()).isNotEqualTo(admitted);
@@ -140,11 +140,13 @@ class BedAssociationsWithdrawalTest {
             assertThat(w.until()).isEqualTo(T0.plusSeconds(601));
             assertThat(w.reason()).contains(r.id());
             assertThat(b.pcd01Patients(Map.of()).withdrawals().owed("pcd01")).hasSize(2);
-            assertThat(b.mqttWithdrawals().owed()).extracting(MqttSink.Notice::association)
+            assertThat(b.mqttWithdrawals().owed())
+                    .extracting(MqttSink.Notice::association)
                     .containsExactly(admitted, released);
 
             b.withdrawals().done("uplink", w, 2, "2 Observations marked entered-in-error");
-            assertThat(b.withdrawals().owed("uplink")).extracting(Withdrawals.Owed::association)
+            assertThat(b.withdrawals().owed("uplink"))
+                    .extracting(Withdrawals.Owed::association)
                     .containsExactly(admitted);
         }
     }
