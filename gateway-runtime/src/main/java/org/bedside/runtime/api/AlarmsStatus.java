@@ -29,7 +29,9 @@ public record AlarmsStatus(
         AlarmEngineSink.@Nullable Stats stats,
         @Nullable AlertManager alertManager,
         Pcd05Inbound.@Nullable Status pcd05In,
-        @Nullable AlertManager escalation) {
+        @Nullable AlertManager escalation,
+        @Nullable String expectDeliveryWithin,
+        @Nullable List<AlertDeliveries.Undelivered> undeliveredToAPerson) {
 
     /** One open alert: its latest notification, in ACM terms. */
     public record Alert(
@@ -187,6 +189,12 @@ public record AlarmsStatus(
                 alarms.engine().map(AlarmEngineSink::stats).orElse(null),
                 alarms.pcd04().map(p -> AlertManager.of(p.status())).orElse(null),
                 alarms.pcd05In().map(Pcd05Inbound::status).orElse(null),
-                alarms.escalation().map(p -> AlertManager.of(p.status())).orElse(null));
+                alarms.escalation().map(p -> AlertManager.of(p.status())).orElse(null),
+                alarms.deliveries().expectWithin() == null
+                        ? null
+                        : alarms.deliveries().expectWithin().toString(),
+                alarms.deliveries().expectWithin() == null
+                        ? null
+                        : alarms.deliveries().undelivered(java.time.Instant.now()));
     }
 }

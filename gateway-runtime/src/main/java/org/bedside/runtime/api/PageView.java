@@ -308,6 +308,10 @@ public record PageView(
             }
         }
         List<EngineAlert> engineAlerts = new ArrayList<>();
+        Map<String, String> undelivered = new java.util.HashMap<>();
+        if (engine != null && engine.undeliveredToAPerson() != null) {
+            engine.undeliveredToAPerson().forEach(late -> undelivered.put(late.alertId(), late.reason()));
+        }
         if (engine != null && engine.alerts() != null) {
             for (AlarmsStatus.Alert a : engine.alerts()) {
                 Look p = priority(
@@ -325,7 +329,10 @@ public record PageView(
                         p.word(),
                         p.symbol(),
                         p.css(),
-                        engineState(a.alarmState(), a.inactivationState()),
+                        engineState(a.alarmState(), a.inactivationState())
+                                + (undelivered.containsKey(a.alertId())
+                                        ? " · not delivered to a person: " + undelivered.get(a.alertId())
+                                        : ""),
                         a.value() == null ? "" : a.value() + (a.unit() == null ? "" : " " + a.unit()),
                         "since " + clock.format(a.onset()) + " (" + ago(Duration.between(a.onset(), now)) + ")"));
             }
@@ -335,6 +342,13 @@ public record PageView(
                 : engineAlerts.isEmpty()
                         ? "No alert open."
                         : engineAlerts.size() + (engineAlerts.size() == 1 ? " alert open." : " alerts open.");
+        if (!undelivered.isEmpty()) {
+            // The secondary path has failed for these: say so first, where the tile is read.
+            engineSummary = undelivered.size()
+                    + (undelivered.size() == 1 ? " alert has" : " alerts have")
+                    + " not reached a person (the Alert Manager's PCD-05): see that someone at the bedside knows. "
+                    + engineSummary;
+        }
         return new PageView(
                 s.bed(),
                 s.gateway(),

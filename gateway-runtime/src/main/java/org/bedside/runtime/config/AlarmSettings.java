@@ -69,11 +69,17 @@ public record AlarmSettings(
             InetSocketAddress bind,
             SourceAllowList allowed,
             int maxMessageSize,
-            org.bedside.common.tls.@Nullable TlsServer tls) {
-        /** Plain MLLP. */
+            org.bedside.common.tls.@Nullable TlsServer tls,
+            @Nullable Duration expectWithin) {
+        /** Plain MLLP, delivery to a person not supervised. */
         public Pcd05InSettings(InetSocketAddress bind, SourceAllowList allowed, int maxMessageSize) {
-            this(bind, allowed, maxMessageSize, null);
+            this(bind, allowed, maxMessageSize, null, null);
         }
+    }
+
+    /** How long a person has to get an alert (PCD-05), or null when that is not supervised. */
+    public @Nullable Duration expectDeliveryWithin() {
+        return pcd05In == null ? null : pcd05In.expectWithin();
     }
 
     /** The policy of a device: that of its care unit. */
@@ -219,6 +225,8 @@ public record AlarmSettings(
                                     ? "none"
                                     : "client certificates, allowed subjects "
                                             + pcd05In.tls().allowedSubjects())
+                    .append(" expect-within=")
+                    .append(pcd05In.expectWithin() == null ? "none" : pcd05In.expectWithin())
                     .append('\n');
         }
         if (escalation != null) {
@@ -293,8 +301,17 @@ public record AlarmSettings(
                     max + " is not between 1024 and 67108864 bytes (default 1048576, 1 MiB)");
             ok = false;
         }
+        Duration expectWithin = p.expectWithin().orElse(null);
+        if (expectWithin != null
+                && (expectWithin.compareTo(Duration.ofSeconds(5)) < 0
+                        || expectWithin.compareTo(Duration.ofHours(1)) > 0)) {
+            problems.add(
+                    key + ".expect-within",
+                    expectWithin + " is not between 5s and 1h (how long a person has to get an alert)");
+            ok = false;
+        }
         ListenerTlsSettings.Result tls = ListenerTlsSettings.open(problems, p.tls(), key + ".tls", "pcd05-in");
-        return ok && tls.ok() && bind != null ? new Pcd05InSettings(bind, allowed, max, tls.tls()) : null;
+        return ok && tls.ok() && bind != null ? new Pcd05InSettings(bind, allowed, max, tls.tls(), expectWithin) : null;
     }
 
     private static @Nullable Pcd04Settings pcd04(

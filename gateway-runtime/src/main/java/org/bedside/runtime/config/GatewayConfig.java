@@ -120,6 +120,13 @@ public interface GatewayConfig {
 
         /** TLS with client certificates: only the Alert Manager's certificate opens the listener. */
         Optional<ListenerTlsConfig> tls();
+
+        /**
+         * A high- or medium-priority alert must be reported delivered to a person (a PCD-05 Delivered, Read, Accepted
+         * or Rejected) within this long, or the gateway raises its technical alarm {@code alert-delivery-failing};
+         * absent: delivery to a person is not supervised.
+         */
+        Optional<Duration> expectWithin();
     }
 
     /** Escalation to a second destination (docs/alarms.md, "Escalation to a second destination"). */

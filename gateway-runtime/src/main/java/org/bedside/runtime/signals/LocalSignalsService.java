@@ -106,7 +106,8 @@ public class LocalSignalsService {
                 statuses,
                 uplink.status().state(),
                 store.status().level(),
-                alarms.pcd04().map(p -> p.status()));
+                alarms.pcd04().map(p -> p.status()),
+                alarms.deliveries().undelivered(java.time.Instant.now()).size());
     }
 
     private static Context gpiodContext() {

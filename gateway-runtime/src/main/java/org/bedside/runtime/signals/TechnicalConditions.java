@@ -20,12 +20,15 @@ public final class TechnicalConditions {
      * @param uplink the FHIR uplink's state
      * @param buffer the disk guard's level
      * @param alertManager the PCD-04 destination's status, when one is configured
+     * @param undeliveredToAPerson alerts the Alert Manager did not report delivered to a person in time, or reported
+     *     undeliverable (PCD-05 supervision, {@code gateway.alarms.pcd05-in.expect-within})
      */
     public static Set<TechnicalCondition> of(
             List<PipelineStatus> devices,
             UplinkStatus.State uplink,
             GuardStatus.Level buffer,
-            Optional<Pcd04Sink.Status> alertManager) {
+            Optional<Pcd04Sink.Status> alertManager,
+            int undeliveredToAPerson) {
         EnumSet<TechnicalCondition> active = EnumSet.noneOf(TechnicalCondition.class);
         for (PipelineStatus d : devices) {
             if (d.state() == LinkState.DISCONNECTED || d.state() == LinkState.NO_DATA) {
@@ -39,7 +42,7 @@ public final class TechnicalConditions {
         if (buffer == GuardStatus.Level.CRITICAL) {
             active.add(TechnicalCondition.BUFFER_CRITICAL);
         }
-        if (alertManager.map(Pcd04Sink.Status::alarm).orElse(false)) {
+        if (alertManager.map(Pcd04Sink.Status::alarm).orElse(false) || undeliveredToAPerson > 0) {
             active.add(TechnicalCondition.ALERT_DELIVERY_FAILING);
         }
         return active;

@@ -366,7 +366,7 @@ public class GatewayComponents {
                     // times are then corrected), so that the engine's clock and the frames' times agree.
                     clock);
         }
-        AlertDeliveries deliveries = new AlertDeliveries();
+        AlertDeliveries deliveries = new AlertDeliveries(a.expectDeliveryWithin());
         Pcd04Sink pcd04 = null;
         BufferConsumer<Pcd04Sink.Outgoing> pcd04Consumer = null;
         AlarmSettings.Pcd04Settings am = a.pcd04();

@@ -66,7 +66,10 @@ class PageTemplateTest {
                 "condition":"link","text":"Ventilator <disconnected>","detail":"","kind":"technical",
                 "phase":"update","alarmState":"latched","inactivationState":"audio-paused","priority":"PL",
                 "origin":"engine","escalationLevel":0,"onset":"2026-12-02T09:59:00Z",
-                "notifiedAt":"2026-12-02T09:59:30Z"}]},
+                "notifiedAt":"2026-12-02T09:59:30Z"}],
+              "expectDeliveryWithin":"PT20S","undeliveredToAPerson":[{"alertId":"bed12-spo2/spo2.low/1",
+                "reason":"no PCD-05 says a person got it within 20 s of its notification",
+                "since":"2026-12-02T10:00:20Z"}]},
              "captures":[{"id":"bed12-vent-20261202T095900Z","device":"bed12-vent","file":"/var/lib/bedside/captures/x",
                "state":"RUNNING","startedAt":"2026-12-02T09:59:00Z","until":"2026-12-02T10:09:00Z","bytes":12800,
                "maxBytes":67108864,"reads":10,"writes":10}]}
@@ -198,12 +201,26 @@ class PageTemplateTest {
                 .contains("<li class=\"alarm engine-alert alarm-high\" data-alert=\"bed12-spo2/spo2.low/1\">")
                 .contains("<span aria-hidden=\"true\">!!!</span> high priority</span>")
                 .contains("SpO2 low <span class=\"alarm-value\">85 %</span>")
-                .contains("Bed 12 oximeter · <span class=\"alarm-state\">active</span> · since 10:00:00 (30 s ago)")
+                .contains("Bed 12 oximeter · <span class=\"alarm-state\">active")
+                .contains("</span> · since 10:00:00 (30 s ago)")
                 .contains("<li class=\"alarm engine-alert alarm-low\" data-alert=\"bed12-vent/link/2\">")
                 .contains("<span class=\"alarm-state\">latched: the condition ended, not yet acknowledged, audio"
                         + " paused</span>")
                 .contains("Ventilator &lt;disconnected&gt;")
                 .contains("2 alerts open.");
+    }
+
+    @Test
+    void anAlertNoPersonGotIsSaidFirstAndOnTheAlertItself() {
+        String html = html();
+        assertThat(html)
+                .contains("1 alert has not reached a person (the Alert Manager&#39;s PCD-05): see that someone at the"
+                        + " bedside knows. 2 alerts open.")
+                .contains("<span class=\"alarm-state\">active · not delivered to a person: no PCD-05 says a person got"
+                        + " it within 20 s of its notification</span>");
+        assertThat(html.substring(html.indexOf("data-alert=\"bed12-vent/link/2\"")))
+                .as("the other alert was not supervised late")
+                .doesNotContain("not delivered to a person");
     }
 
     @Test

@@ -138,6 +138,7 @@ class AlarmSettingsTest {
                     pcd05-in:
                       port: 2576
                       allowed-sources: [10.1.2.0/24]
+                      expect-within: 90s
                     escalation:
                       from-level: 2
                       pcd04:
@@ -151,6 +152,10 @@ class AlarmSettingsTest {
         assertThat(in.bind().getHostString()).isEqualTo("127.0.0.1");
         assertThat(in.allowed().toString()).contains("10.1.2.0/24");
         assertThat(in.maxMessageSize()).isEqualTo(1 << 20);
+        assertThat(s.expectDeliveryWithin()).isEqualTo(Duration.ofSeconds(90));
+        assertThat(none.expectDeliveryWithin())
+                .as("not supervised unless asked")
+                .isNull();
         AlarmSettings.Pcd04Settings second = s.escalation();
         assertThat(second).isNotNull();
         assertThat(second.destination()).isEqualTo("am2.example.org:3575");
@@ -167,6 +172,7 @@ class AlarmSettingsTest {
                               port: 70000
                               allowed-sources: [not-an-address]
                               max-message-size: 10
+                              expect-within: 2s
                             escalation:
                               from-level: 0
                               pcd04:
@@ -177,6 +183,7 @@ class AlarmSettingsTest {
                 .anySatisfy(p -> assertThat(p).startsWith("gateway.alarms.pcd05-in: a PCD-05 reports on the alerts"))
                 .anySatisfy(p -> assertThat(p).startsWith("gateway.alarms.pcd05-in.allowed-sources:"))
                 .anySatisfy(p -> assertThat(p).startsWith("gateway.alarms.pcd05-in.max-message-size: 10"))
+                .anySatisfy(p -> assertThat(p).startsWith("gateway.alarms.pcd05-in.expect-within: PT2S is not between"))
                 .anySatisfy(p -> assertThat(p).startsWith("gateway.alarms.escalation.from-level: 0"))
                 .anySatisfy(p -> assertThat(p).startsWith("gateway.alarms.escalation.pcd04.port: is required"));
     }

@@ -169,19 +169,29 @@ class LocalSignalsMockPlatformTest {
     void technicalConditionsComeFromThePartsStatuses() {
         PipelineStatus connected = device(LinkState.CONNECTED);
         assertThat(TechnicalConditions.of(
-                        List.of(connected), UplinkStatus.State.ONLINE, GuardStatus.Level.NORMAL, Optional.empty()))
+                        List.of(connected), UplinkStatus.State.ONLINE, GuardStatus.Level.NORMAL, Optional.empty(), 0))
                 .isEmpty();
+        assertThat(TechnicalConditions.of(
+                        List.of(connected),
+                        UplinkStatus.State.ONLINE,
+                        GuardStatus.Level.NORMAL,
+                        Optional.of(alertManager(false)),
+                        1))
+                .as("an alert no person got in time, though the Alert Manager takes every PCD-04")
+                .containsExactly(TechnicalCondition.ALERT_DELIVERY_FAILING);
         assertThat(TechnicalConditions.of(
                         List.of(connected, device(LinkState.NO_DATA)),
                         UplinkStatus.State.RETRYING,
                         GuardStatus.Level.CRITICAL,
-                        Optional.of(alertManager(true))))
+                        Optional.of(alertManager(true)),
+                        0))
                 .containsExactlyInAnyOrder(TechnicalCondition.values());
         assertThat(TechnicalConditions.of(
                         List.of(device(LinkState.DISCONNECTED)),
                         UplinkStatus.State.STARTING,
                         GuardStatus.Level.THINNING,
-                        Optional.of(alertManager(false))))
+                        Optional.of(alertManager(false)),
+                        0))
                 .containsExactly(TechnicalCondition.DEVICE_LINK_LOST);
     }
 

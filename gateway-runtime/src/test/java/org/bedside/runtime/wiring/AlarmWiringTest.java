@@ -69,6 +69,7 @@ class AlarmWiringTest {
             .configProperty("gateway.alarms.pcd04.heartbeat", "0s")
             // PCD-05 back from the Alert Manager, on a free port; a second destination for escalated alerts
             .configProperty("gateway.alarms.pcd05-in.port", "0")
+            .configProperty("gateway.alarms.pcd05-in.expect-within", "5s")
             .configProperty("gateway.alarms.escalation.pcd04.host", "127.0.0.1")
             .configProperty(
                     "gateway.alarms.escalation.pcd04.port",
@@ -173,6 +174,17 @@ class AlarmWiringTest {
             // nothing escalated within the test: the escalation destination sent nothing
             assertThat(alarms.escalation().orElseThrow().status().sent()).isZero();
 
+            // Supervision of delivery to a person: the notification was decided at t0 + 20 s, so its 5 s are over and
+            // no PCD-05 has said that anyone got it.
+            String supervised = org.bedside.alarms.delivery.AlertDeliveries.alertIdOf(
+                    m.getMSH().getMessageControlID().getValue());
+            assertThat(alarms.deliveries().undelivered(Instant.now()))
+                    .singleElement()
+                    .satisfies(u -> {
+                        assertThat(u.alertId()).isEqualTo(supervised);
+                        assertThat(u.reason()).contains("no PCD-05 says a person got it within 5 s");
+                    });
+
             // The Alert Manager reports the alert delivered (PCD-05) to the gateway's listener, started with it.
             java.net.InetSocketAddress pcd05 = alarms.pcd05In().orElseThrow().address();
             assertThat(pcd05).isNotNull();
@@ -196,6 +208,10 @@ class AlarmWiringTest {
             }
             String alertId = org.bedside.alarms.delivery.AlertDeliveries.alertIdOf(
                     m.getMSH().getMessageControlID().getValue());
+            Await.until(
+                    "the PCD-05 Delivered ending the supervision's alarm",
+                    Duration.ofSeconds(10),
+                    () -> alarms.deliveries().undelivered(Instant.now()).isEmpty());
             org.bedside.alarms.delivery.AlertDeliveries.Delivery d =
                     alarms.deliveries().of(alertId);
             assertThat(d).isNotNull();
