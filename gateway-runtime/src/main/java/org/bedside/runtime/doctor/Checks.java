@@ -324,15 +324,23 @@ final class Checks {
                 }
                 String found;
                 if (ids.isEmpty()) {
+                    String key = "gateway.beds." + bed.name() + ".location";
+                    // Before the gateway's first start the Location cannot be there yet (it creates it): a warning.
+                    // A running gateway should have created it at its start: then its absence is a failure.
+                    if (gatewayRunning) {
+                        return Finding.fail(
+                                name,
+                                "bed " + bed.name() + ": " + where + " (" + key + ") not found on " + root
+                                        + " although the gateway runs: it creates it at its start, so its log says"
+                                        + " why not (a refusal, or the scope system/Location.c); check " + key
+                                        + " and the server");
+                    }
                     return Finding.warn(
                             name,
-                            where + " not found on " + root + ": "
-                                    + (gatewayRunning
-                                            ? "the running gateway has not created it yet; if this stays, its log says"
-                                                    + " why (a refusal, or the scope system/Location.c)"
-                                            : "the gateway creates it (ward, room and bed) when it starts; where the"
-                                                    + " server enforces scopes it needs system/Location.c; run the"
-                                                    + " doctor again once the gateway runs"));
+                            "bed " + bed.name() + ": " + where + " (" + key + ") not found on " + root
+                                    + ": the gateway creates it (ward, room and bed) when it starts; where the"
+                                    + " server enforces scopes it needs system/Location.c; run the"
+                                    + " doctor again once the gateway runs");
                 } else if (ids.size() > 1) {
                     return Finding.fail(
                             name,

@@ -121,7 +121,11 @@ class DoctorBedLocationIT {
     }
 
     private Finding check(BedSettings.Bed bed, String scopes) throws Exception {
-        return Checks.bedLocation(URI.create(sandbox.baseUrl()), security(scopes), bed, false, TIMEOUT)
+        return check(bed, scopes, false);
+    }
+
+    private Finding check(BedSettings.Bed bed, String scopes, boolean gatewayRunning) throws Exception {
+        return Checks.bedLocation(URI.create(sandbox.baseUrl()), security(scopes), bed, gatewayRunning, TIMEOUT)
                 .run();
     }
 
@@ -143,9 +147,30 @@ class DoctorBedLocationIT {
         Finding f = check(bed("doc-2", "DOC^2^1", null), READ_LOCATIONS);
         assertThat(f.status()).isEqualTo(Finding.Status.WARN);
         assertThat(f.message())
-                .contains("urn:bedside:location|DOC^2^1 not found on " + sandbox.baseUrl())
+                .contains("bed doc-2", "gateway.beds.doc-2.location")
+                .contains(
+                        "urn:bedside:location|DOC^2^1 (gateway.beds.doc-2.location) not found on " + sandbox.baseUrl())
                 .contains("the gateway creates it")
                 .contains("system/Location.c");
+    }
+
+    @Test
+    void aBedMissingOnTheServerWhileTheGatewayRunsFailsNamingTheBedAndItsKey() throws Exception {
+        // A running gateway creates its beds' Locations at its start: one still missing is a failure, not a warning.
+        Finding f = check(bed("doc-6", "DOC^6^1", null), READ_LOCATIONS, true);
+        assertThat(f.status()).as(f.message()).isEqualTo(Finding.Status.FAIL);
+        assertThat(f.subject()).isEqualTo("fhir bed doc-6");
+        assertThat(f.message())
+                .contains("bed doc-6", "gateway.beds.doc-6.location", "urn:bedside:location|DOC^6^1")
+                .contains("although the gateway runs");
+    }
+
+    @Test
+    void aRunningGatewaysBedWhoseLocationExistsIsOk() throws Exception {
+        String id = createLocation("DOC^7^1");
+        Finding f = check(bed("doc-7", "DOC^7^1", null), READ_LOCATIONS, true);
+        assertThat(f.status()).as(f.message()).isEqualTo(Finding.Status.OK);
+        assertThat(f.message()).contains("urn:bedside:location|DOC^7^1 is " + id);
     }
 
     @Test
@@ -174,11 +199,15 @@ class DoctorBedLocationIT {
         Finding ok = check(bed("doc-5", "DOC^5^1", "Patient/doctor-bed-patient"), READ_LOCATIONS);
         assertThat(ok.status()).as(ok.message()).isEqualTo(Finding.Status.OK);
         assertThat(ok.message()).contains("its fixed patient Patient/doctor-bed-patient exists");
+        // The sandbox's patient is named "Demo, Bed doctor-bed-patient": the doctor prints the reference, no name.
+        assertThat(ok.message()).doesNotContain("Demo");
 
         Finding missing = check(bed("doc-5", "DOC^5^1", "Patient/nobody-in-doc-5"), READ_LOCATIONS);
         assertThat(missing.status()).isEqualTo(Finding.Status.FAIL);
         assertThat(missing.message())
                 .contains("Patient/nobody-in-doc-5 does not exist")
-                .contains("gateway.beds.doc-5.patient");
+                .contains("gateway.beds.doc-5.patient")
+                .doesNotContain("Demo");
+        assertThat(missing.subject()).isEqualTo("fhir bed doc-5");
     }
 }
