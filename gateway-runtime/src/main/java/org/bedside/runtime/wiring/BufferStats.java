@@ -2,6 +2,7 @@ package org.bedside.runtime.wiring;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
 import org.bedside.buffer.ReadingStore;
 import org.bedside.buffer.StoreException;
@@ -19,6 +20,9 @@ public final class BufferStats {
     private boolean computed;
     private long pending;
     private @Nullable Instant oldest;
+    private long byDeviceAtNanos;
+    private boolean byDeviceComputed;
+    private @Nullable Map<String, Long> byDevice;
 
     public BufferStats(ReadingStore store, String cursor, Duration maxAge) {
         this.store = store;
@@ -36,6 +40,25 @@ public final class BufferStats {
     public synchronized Optional<Instant> oldestPending() {
         refresh();
         return Optional.ofNullable(oldest);
+    }
+
+    /**
+     * Records not yet delivered, by the device whose readings they carry (the bedside page's per-device "waiting");
+     * empty when the store cannot tell or failed. Computed only when asked (it reads every pending record), at most
+     * once per interval.
+     */
+    public synchronized Optional<Map<String, Long>> pendingByDevice() {
+        long now = System.nanoTime();
+        if (!byDeviceComputed || now - byDeviceAtNanos >= maxAgeNanos) {
+            try {
+                byDevice = store.pendingRecordsByDevice(cursor).orElse(null);
+            } catch (StoreException e) {
+                byDevice = null;
+            }
+            byDeviceComputed = true;
+            byDeviceAtNanos = now;
+        }
+        return Optional.ofNullable(byDevice);
     }
 
     private void refresh() {
