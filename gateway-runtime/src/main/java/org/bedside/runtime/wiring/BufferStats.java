@@ -20,7 +20,11 @@ public final class BufferStats {
     private boolean computed;
     private long pending;
     private @Nullable Instant oldest;
+    /** The per-device scan runs at most this share of the time: 1 in {@value}. */
+    static final long SCAN_SHARE = 20;
+
     private long byDeviceAtNanos;
+    private long byDeviceMaxAgeNanos;
     private boolean byDeviceComputed;
     private @Nullable Map<String, Long> byDevice;
 
@@ -49,14 +53,18 @@ public final class BufferStats {
      */
     public synchronized Optional<Map<String, Long>> pendingByDevice() {
         long now = System.nanoTime();
-        if (!byDeviceComputed || now - byDeviceAtNanos >= maxAgeNanos) {
+        if (!byDeviceComputed || now - byDeviceAtNanos >= byDeviceMaxAgeNanos) {
             try {
                 byDevice = store.pendingRecordsByDevice(cursor).orElse(null);
             } catch (StoreException e) {
                 byDevice = null;
             }
+            long took = System.nanoTime() - now;
             byDeviceComputed = true;
             byDeviceAtNanos = now;
+            // A long backlog makes the scan long: ask again only after twenty times what it took, so that a page left
+            // open during an outage costs at most a twentieth of a core, however many records wait.
+            byDeviceMaxAgeNanos = Math.max(maxAgeNanos, SCAN_SHARE * took);
         }
         return Optional.ofNullable(byDevice);
     }

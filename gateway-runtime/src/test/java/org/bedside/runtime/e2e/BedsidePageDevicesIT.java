@@ -50,6 +50,17 @@ class BedsidePageDevicesIT {
         Sandbox.server().createPatient(patient);
         // An outage from the start: the backlog grows per device until the server is back.
         sandbox.stop();
+        try {
+            withTwoDevices(sandbox, patient);
+        } finally {
+            // The sandbox is shared by every end-to-end test of this JVM: never leave it down for the next one.
+            if (!sandbox.isAlive()) {
+                sandbox.restart();
+            }
+        }
+    }
+
+    private void withTwoDevices(FhirSandboxProcess sandbox, String patient) throws Exception {
         String a = "page-devices-a";
         String b = "page-devices-b";
         try (MasimoSimulator first = MasimoSimulator.builder(a, Scenarios.parse("steady"))
