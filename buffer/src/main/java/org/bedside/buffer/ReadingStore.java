@@ -3,6 +3,7 @@ package org.bedside.buffer;
 import java.io.Closeable;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.bedside.model.Reading;
 
@@ -49,6 +50,15 @@ public interface ReadingStore extends Closeable {
 
     /** How many records are after the named cursor's committed position. Thread-safe. */
     long pendingRecords(String cursorName) throws StoreException;
+
+    /**
+     * How many records after the named cursor's committed position carry a reading of each device (by device id), for
+     * the bedside page's per-device "waiting"; empty when this store cannot tell. It reads every pending record, so
+     * callers cache it (BufferStats). Thread-safe.
+     */
+    default Optional<Map<String, Long>> pendingRecordsByDevice(String cursorName) throws StoreException {
+        return Optional.empty();
+    }
 
     /** The receive time of the first reading after the named cursor's committed position, if any. Thread-safe. */
     Optional<Instant> oldestPending(String cursorName) throws StoreException;

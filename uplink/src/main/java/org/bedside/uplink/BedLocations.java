@@ -15,8 +15,10 @@ import org.jspecify.annotations.Nullable;
  * (the PV1-3 components, so that every gateway at a bed names the same Location), with the physical type ward, room,
  * bed (HL7 location-physical-type) and mode instance.
  */
-final class BedLocations {
-    static final String SYSTEM = "urn:bedside:location";
+public final class BedLocations {
+    /** The identifier system of the beds' Locations: {@code urn:bedside:location}. */
+    public static final String SYSTEM = "urn:bedside:location";
+
     private static final String PHYSICAL_TYPE = "http://terminology.hl7.org/CodeSystem/location-physical-type";
 
     private BedLocations() {}
@@ -46,7 +48,7 @@ final class BedLocations {
     }
 
     /** The identifier of the most specific level: the bed's. */
-    static String identifier(CareLocation l) {
+    public static String identifier(CareLocation l) {
         List<Level> levels = levels(l);
         return levels.get(levels.size() - 1).identifier();
     }

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -415,6 +416,30 @@ public final class ChronicleReadingStore implements ReadingStore {
                 skipOne(tailer);
             }
             return countFrom(tailer);
+        }
+    }
+
+    @Override
+    public Optional<Map<String, Long>> pendingRecordsByDevice(String cursorName) throws StoreException {
+        long committed = CursorFile.open(cursorDirectory, cursorName).committed();
+        try (ExcerptTailer tailer = queue.createTailer()) {
+            if (committed == NONE || !tailer.moveToIndex(committed)) {
+                tailer.toStart();
+            } else {
+                skipOne(tailer);
+            }
+            Map<String, Long> byDevice = new java.util.TreeMap<>();
+            while (true) {
+                StoredRecord record = read(tailer);
+                if (record == null) {
+                    return Optional.of(byDevice);
+                }
+                // A record counts once for each device it carries readings of; an unreadable one for none.
+                record.readings().stream()
+                        .map(r -> r.device().value())
+                        .distinct()
+                        .forEach(d -> byDevice.merge(d, 1L, Long::sum));
+            }
         }
     }
 

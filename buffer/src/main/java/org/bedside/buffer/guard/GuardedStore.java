@@ -243,6 +243,11 @@ public final class GuardedStore implements ReadingStore {
     }
 
     @Override
+    public Optional<Map<String, Long>> pendingRecordsByDevice(String cursorName) throws StoreException {
+        return store.pendingRecordsByDevice(cursorName);
+    }
+
+    @Override
     public List<StoredRecord> readAll() throws StoreException {
         return store.readAll();
     }

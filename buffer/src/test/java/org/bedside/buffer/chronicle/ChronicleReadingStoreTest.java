@@ -89,6 +89,35 @@ class ChronicleReadingStoreTest {
     }
 
     @Test
+    void countsThePendingRecordsOfEachDeviceAfterTheCursorsCommittedPosition() throws Exception {
+        org.bedside.model.DeviceId pump = org.bedside.model.DeviceId.of("bed12-pump");
+        try (ReadingStore store = ChronicleReadingStore.open(dir)) {
+            assertThat(store.pendingRecordsByDevice("uplink")).contains(java.util.Map.of());
+            List<Long> positions = appendFrames(store, 3);
+            for (int i = 0; i < 2; i++) {
+                store.append(List.of(new org.bedside.model.NumericReading(
+                        pump,
+                        org.bedside.model.Metrics.SPO2,
+                        new java.math.BigDecimal("5"),
+                        org.bedside.model.UcumUnit.PERCENT,
+                        org.bedside.model.Quality.VALID,
+                        null,
+                        T0.plusSeconds(10 + i))));
+            }
+            assertThat(store.pendingRecordsByDevice("uplink"))
+                    .contains(java.util.Map.of(SampleReadings.DEVICE.value(), 3L, "bed12-pump", 2L));
+            try (ReadingCursor cursor = store.cursor("uplink")) {
+                cursor.next();
+                cursor.next();
+                cursor.commit(positions.get(1));
+            }
+            assertThat(store.pendingRecordsByDevice("uplink"))
+                    .contains(java.util.Map.of(SampleReadings.DEVICE.value(), 1L, "bed12-pump", 2L));
+            assertThat(store.pendingRecords("uplink")).isEqualTo(3);
+        }
+    }
+
+    @Test
     void aForgottenCursorNoLongerHoldsItsPositionAcrossAReopen() throws Exception {
         List<Long> positions;
         try (ReadingStore store = ChronicleReadingStore.open(dir)) {

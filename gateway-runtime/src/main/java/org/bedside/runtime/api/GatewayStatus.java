@@ -133,7 +133,8 @@ public record GatewayStatus(
             Map<String, Long> decodeFailuresByReason,
             long storeFailures,
             @Nullable String patient,
-            @Nullable LastCharted lastCharted) {}
+            @Nullable LastCharted lastCharted,
+            @Nullable Long waiting) {}
 
     public record LastCharted(String metric, @Nullable String value, String unit, Instant effective) {}
 
@@ -172,8 +173,9 @@ public record GatewayStatus(
     static GatewayStatus of(Sources g) {
         UplinkStatus u = g.uplink().status();
         Instant now = Instant.now();
+        Map<String, Long> waiting = g.bufferStats().pendingByDevice().orElse(null);
         List<Device> devices = g.devices().pipelines().stream()
-                .map(p -> device(g.settings(), p, u))
+                .map(p -> device(g.settings(), p, u, waiting))
                 .toList();
         Long age = g.bufferStats()
                 .oldestPending()
@@ -264,7 +266,9 @@ public record GatewayStatus(
                 s.draining());
     }
 
-    private static Device device(GatewaySettings settings, DevicePipeline p, UplinkStatus u) {
+    /** @param waiting the uplink's pending records by device; null when the store cannot tell */
+    private static Device device(
+            GatewaySettings settings, DevicePipeline p, UplinkStatus u, @Nullable Map<String, Long> waiting) {
         PipelineStatus s = p.status();
         var context = settings.deviceContexts().get(p.device());
         UplinkStatus.LastCharted last = u.lastCharted().get(p.device().value());
@@ -290,6 +294,7 @@ public record GatewayStatus(
                 failures,
                 s.storeFailures(),
                 context == null ? null : context.patientReference(),
-                last == null ? null : new LastCharted(last.metric(), last.value(), last.unit(), last.effective()));
+                last == null ? null : new LastCharted(last.metric(), last.value(), last.unit(), last.effective()),
+                waiting == null ? null : waiting.getOrDefault(p.device().value(), 0L));
     }
 }

@@ -65,7 +65,9 @@ public record PageView(
             String charting,
             List<Value> values,
             String unmeasured,
-            String unmeasuredReason) {}
+            String unmeasuredReason,
+            String lastCharted,
+            String waiting) {}
 
     /**
      * A latest value. {@code value} is the device's number as it sent it, or a dash when it sent none usable ({@code
@@ -185,6 +187,8 @@ public record PageView(
                             clock.format(l.at())));
                 }
             }
+            GatewayStatus.LastCharted last = d.lastCharted();
+            Long waiting = d.waiting();
             devices.add(new DeviceTile(
                     d.id(),
                     d.name(),
@@ -200,7 +204,14 @@ public record PageView(
                     d.patient() == null ? "no patient: not charted" : "charted to the FHIR server",
                     values,
                     String.join(", ", unmeasured),
-                    unmeasuredReason));
+                    unmeasuredReason,
+                    last == null
+                            ? "nothing charted yet"
+                            : last.metric() + " " + (last.value() == null ? "no value" : last.value()) + " "
+                                    + last.unit() + " (" + dated.format(last.effective()) + ")",
+                    waiting == null
+                            ? "not known"
+                            : waiting + (waiting == 1 ? " record" : " records") + " waiting for charting"));
         }
 
         List<Alert> alerts = new ArrayList<>();

@@ -1,5 +1,7 @@
 package org.bedside.runtime.doctor;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -14,6 +16,8 @@ import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.IntSupplier;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
@@ -21,12 +25,18 @@ import java.util.regex.Pattern;
 import org.bedside.buffer.guard.GuardSettings;
 import org.bedside.drivers.transport.Link;
 import org.bedside.drivers.transport.SerialTransport;
+import org.bedside.hl7.CareLocation;
+import org.bedside.patients.BedLocation;
+import org.bedside.runtime.config.BedSettings;
+import org.bedside.uplink.BedLocations;
 import org.bedside.uplink.UplinkSecurity;
 import org.bedside.uplink.auth.Credential;
 import org.jspecify.annotations.Nullable;
 
 /** The doctor's checks, each a small function of what it looks at. */
 final class Checks {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private Checks() {}
 
     /** Whether this user may read and write a path (access(2)); the tests stand in for a user without the right. */
@@ -181,7 +191,7 @@ final class Checks {
      * The FHIR server: {@code metadata} answers with a CapabilityStatement (with the TLS settings of the uplink), the
      * authorization gives a token (with the uplink's own client), and the patient can be read with it.
      */
-    static Check fhir(URI base, UplinkSecurity security, @Nullable String patient, Duration timeout) {
+    static Check fhir(URI base, UplinkSecurity security, @Nullable String patient, boolean beds, Duration timeout) {
         return () -> {
             HttpClient http = security.configure(HttpClient.newBuilder().connectTimeout(timeout))
                     .build();
@@ -210,6 +220,12 @@ final class Checks {
                 }
                 if (credential instanceof Credential.Bearer) {
                     authText = ", a token obtained";
+                }
+                if (patient == null && beds) {
+                    return Finding.ok(
+                            "fhir",
+                            root + " answers (FHIR " + version + authText
+                                    + "); the beds' patients are checked per bed");
                 }
                 if (patient == null) {
                     return Finding.warn(
@@ -256,6 +272,131 @@ final class Checks {
                 return Finding.fail("fhir", root + ": " + e.getMessage());
             }
         };
+    }
+
+    /**
+     * A bed's {@code Location} on the FHIR server (docs/patients.md, "Beds"): searched by its identifier
+     * ({@code urn:bedside:location|ICU^12^1}, the one the gateway creates), with the uplink's TLS and authorization.
+     * The gateway creates the ward, room and bed itself (a conditional create at its start), so a bed not found is a
+     * warning that says so; a search the server refuses (401/403) fails and names the scopes. A bed's fixed patient
+     * ({@code patient:}) must exist.
+     *
+     * @param gatewayRunning whether the gateway answers on this box (then it should have created the Location)
+     */
+    static Check bedLocation(
+            URI base, UplinkSecurity security, BedSettings.Bed bed, boolean gatewayRunning, Duration timeout) {
+        String name = "fhir bed " + bed.name();
+        return () -> {
+            HttpClient http = security.configure(HttpClient.newBuilder().connectTimeout(timeout))
+                    .build();
+            String root = base.toString().replaceAll("/+$", "");
+            BedLocation l = bed.location();
+            String identifier = BedLocations.identifier(new CareLocation(l.pointOfCare(), l.room(), l.bed(), ""));
+            try {
+                Credential credential = security.authorization().credential();
+                if (credential instanceof Credential.Unavailable u) {
+                    return Finding.fail(name, "not checked: no access token: " + u.reason());
+                }
+                String query = root + "/Location?identifier="
+                        + URLEncoder.encode(BedLocations.SYSTEM + "|" + identifier, StandardCharsets.UTF_8)
+                        + "&_elements=identifier";
+                HttpResponse<String> r =
+                        http.send(get(query, credential, timeout), HttpResponse.BodyHandlers.ofString());
+                String where = "Location " + BedLocations.SYSTEM + "|" + identifier;
+                if (r.statusCode() == 401 || r.statusCode() == 403) {
+                    return Finding.fail(
+                            name,
+                            "the server refused a search for " + where + " (" + r.statusCode() + "): the gateway"
+                                    + " creates the beds' Locations and needs system/Location.c for it, and this check"
+                                    + " system/Location.rs: add them to gateway.uplink.auth.scopes (docs/security.md)");
+                }
+                if (r.statusCode() != 200) {
+                    return Finding.fail(
+                            name, "the search for " + where + " on " + root + " answered " + r.statusCode());
+                }
+                List<String> ids = new ArrayList<>();
+                JsonNode entries = JSON.readTree(r.body()).path("entry");
+                for (JsonNode e : entries) {
+                    String id = e.path("resource").path("id").asText("");
+                    if (!id.isEmpty()) {
+                        ids.add("Location/" + id);
+                    }
+                }
+                String found;
+                if (ids.isEmpty()) {
+                    String key = "gateway.beds." + bed.name() + ".location";
+                    // Before the gateway's first start the Location cannot be there yet (it creates it): a warning.
+                    // A running gateway should have created it at its start: then its absence is a failure.
+                    if (gatewayRunning) {
+                        return Finding.fail(
+                                name,
+                                "bed " + bed.name() + ": " + where + " (" + key + ") not found on " + root
+                                        + " although the gateway runs: it creates it at its start, so its log says"
+                                        + " why not (a refusal, or the scope system/Location.c); check " + key
+                                        + " and the server");
+                    }
+                    return Finding.warn(
+                            name,
+                            "bed " + bed.name() + ": " + where + " (" + key + ") not found on " + root
+                                    + ": the gateway creates it (ward, room and bed) when it starts; where the"
+                                    + " server enforces scopes it needs system/Location.c; run the"
+                                    + " doctor again once the gateway runs");
+                } else if (ids.size() > 1) {
+                    return Finding.fail(
+                            name,
+                            ids.size() + " Locations on " + root + " carry " + where + " (" + String.join(", ", ids)
+                                    + "): the gateway's conditional create needs exactly one; retire the duplicates");
+                } else {
+                    found = where + " is " + ids.get(0);
+                }
+                String patient = bed.fixedPatient();
+                if (patient == null) {
+                    return Finding.ok(name, found + "; the patient comes from the bed's associations");
+                }
+                HttpResponse<String> p = http.send(
+                        get(root + "/" + pathOf(patient), credential, timeout), HttpResponse.BodyHandlers.ofString());
+                return switch (p.statusCode()) {
+                    case 200 -> Finding.ok(name, found + "; its fixed patient " + patient + " exists");
+                    case 401, 403 ->
+                        Finding.fail(
+                                name,
+                                found + "; the server refused reading its fixed patient " + patient + " ("
+                                        + p.statusCode() + "): check the client's scopes (system/Patient.rs)");
+                    case 404, 410 ->
+                        Finding.fail(
+                                name,
+                                found + "; its fixed patient " + patient + " does not exist on " + root
+                                        + ": nothing would be charted; correct gateway.beds." + bed.name()
+                                        + ".patient");
+                    default ->
+                        Finding.fail(
+                                name,
+                                found + "; its fixed patient " + patient + ": the server answered " + p.statusCode());
+                };
+            } catch (IOException e) {
+                var tls = security.tls();
+                String explained = tls == null ? null : tls.explain(e, base.getHost());
+                String why = explained != null
+                        ? explained
+                        : e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+                return Finding.fail(name, root + " cannot be reached: " + why);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return Finding.fail(name, "interrupted");
+            } catch (RuntimeException e) {
+                return Finding.fail(name, root + ": " + e.getMessage());
+            }
+        };
+    }
+
+    private static HttpRequest get(String uri, Credential credential, Duration timeout) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(uri))
+                .header("Accept", "application/fhir+json")
+                .timeout(timeout);
+        if (credential instanceof Credential.Bearer bearer) {
+            b.header("Authorization", bearer.header());
+        }
+        return b.build();
     }
 
     private static String pathOf(String reference) {

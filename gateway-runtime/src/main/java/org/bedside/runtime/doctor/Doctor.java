@@ -147,7 +147,14 @@ public final class Doctor {
                 .filter(p -> p != null)
                 .findFirst()
                 .orElse(null);
-        checks.add(Checks.fhir(s.uplink().baseUrl(), s.uplink().security(), patient, env.timeout()));
+        List<org.bedside.runtime.config.BedSettings.Bed> beds =
+                s.beds().beds().stream().filter(b -> !b.devices().isEmpty()).toList();
+        checks.add(Checks.fhir(s.uplink().baseUrl(), s.uplink().security(), patient, !beds.isEmpty(), env.timeout()));
+        // Each bed with devices: its Location (the gateway creates it; the Devices point to it) and a fixed patient.
+        for (var bed : beds) {
+            checks.add(Checks.bedLocation(
+                    s.uplink().baseUrl(), s.uplink().security(), bed, runningHealth != null, env.timeout()));
+        }
         // The other servers the gateway connects to: reachable is what a biomed can check from the box (the gateway's
         // own state says whether they answer its messages: /api/status).
         if (s.mqttEgress() != null) {

@@ -2,6 +2,7 @@ package org.bedside.runtime.wiring;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
 import org.bedside.buffer.ReadingStore;
 import org.bedside.buffer.StoreException;
@@ -19,6 +20,13 @@ public final class BufferStats {
     private boolean computed;
     private long pending;
     private @Nullable Instant oldest;
+    /** The per-device scan runs at most this share of the time: 1 in {@value}. */
+    static final long SCAN_SHARE = 20;
+
+    private long byDeviceAtNanos;
+    private long byDeviceMaxAgeNanos;
+    private boolean byDeviceComputed;
+    private @Nullable Map<String, Long> byDevice;
 
     public BufferStats(ReadingStore store, String cursor, Duration maxAge) {
         this.store = store;
@@ -36,6 +44,29 @@ public final class BufferStats {
     public synchronized Optional<Instant> oldestPending() {
         refresh();
         return Optional.ofNullable(oldest);
+    }
+
+    /**
+     * Records not yet delivered, by the device whose readings they carry (the bedside page's per-device "waiting");
+     * empty when the store cannot tell or failed. Computed only when asked (it reads every pending record), at most
+     * once per interval.
+     */
+    public synchronized Optional<Map<String, Long>> pendingByDevice() {
+        long now = System.nanoTime();
+        if (!byDeviceComputed || now - byDeviceAtNanos >= byDeviceMaxAgeNanos) {
+            try {
+                byDevice = store.pendingRecordsByDevice(cursor).orElse(null);
+            } catch (StoreException e) {
+                byDevice = null;
+            }
+            long took = System.nanoTime() - now;
+            byDeviceComputed = true;
+            byDeviceAtNanos = now;
+            // A long backlog makes the scan long: ask again only after twenty times what it took, so that a page left
+            // open during an outage costs at most a twentieth of a core, however many records wait.
+            byDeviceMaxAgeNanos = Math.max(maxAgeNanos, SCAN_SHARE * took);
+        }
+        return Optional.ofNullable(byDevice);
     }
 
     private void refresh() {

@@ -42,11 +42,12 @@ class PageTemplateTest {
                "state":"CONNECTED","detail":"reading <script>alert(1)</script>","since":"2026-12-02T09:00:01Z",
                "lastFrameAt":"2026-12-02T10:00:29Z","frames":7000,"readings":21000,"decodeFailures":0,
                "decodeFailuresByReason":{},"storeFailures":0,"patient":"Patient/12345",
-               "lastCharted":{"metric":"SpO2","value":"97","unit":"%","effective":"2026-12-02T10:00:00Z"}},
+               "lastCharted":{"metric":"SpO2","value":"97","unit":"%","effective":"2026-12-02T10:00:00Z"},
+               "waiting":4212},
               {"id":"bed12-vent","name":"Bed 12 ventilator","driver":"medibus","port":"/dev/ttyUSB1",
                "state":"DISCONNECTED","detail":"serial port /dev/ttyUSB1 does not exist: is the cable plugged in?",
                "since":"2026-12-02T09:30:00Z","frames":0,"readings":0,"decodeFailures":0,
-               "decodeFailuresByReason":{},"storeFailures":0}],
+               "decodeFailuresByReason":{},"storeFailures":0,"waiting":1}],
              "uplink":{"state":"RETRYING","detail":"connection refused","server":"https://fhir.example/fhir",
                "charting":"latest valid value every 60 s","since":"2026-12-02T09:59:00Z","pendingRecords":4213,
                "oldestPendingAgeSeconds":3723,"observationsCreated":10,"observationsMatched":2,"retries":5,
@@ -156,6 +157,20 @@ class PageTemplateTest {
                 .contains("<p class=\"state link-down\"><span class=\"symbol\" aria-hidden=\"true\">✕</span>"
                         + " <span class=\"word\">Disconnected</span></p>")
                 .contains("is the cable plugged in?");
+    }
+
+    @Test
+    void eachDeviceTileSaysWhatItLastChartedAndHowManyOfItsRecordsWait() {
+        assertThat(view.devices())
+                .extracting(PageView.DeviceTile::lastCharted, PageView.DeviceTile::waiting)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(
+                                "SpO2 97 % (2026-12-02 10:00:00)", "4212 records waiting for charting"),
+                        org.assertj.core.groups.Tuple.tuple("nothing charted yet", "1 record waiting for charting"));
+        assertThat(html())
+                .contains("<dd class=\"last-charted\">SpO2 97 % (2026-12-02 10:00:00)</dd>")
+                .contains("<dd class=\"waiting\">4212 records waiting for charting</dd>")
+                .contains("<dd class=\"waiting\">1 record waiting for charting</dd>");
     }
 
     @Test

@@ -241,6 +241,31 @@ class DoctorTest {
     }
 
     @Test
+    void eachBedWithDevicesGetsALocationCheckAfterTheServers() throws Exception {
+        // The server's answers are in DoctorBedLocationIT (the sandbox); here: which checks there are.
+        Path file = config("{bed1: {driver: masimo-ascii, port: " + dir.resolve("absent-port") + "}}");
+        Files.writeString(file, Files.readString(file).replace("  uplink:\n", """
+                          beds:
+                            icu-12:
+                              location: ICU^12^1
+                              devices: [bed1]
+                            icu-13:
+                              location: ICU^13^1
+                          adt:
+                            port: 0
+                            assigning-authorities:
+                              HOSP: urn:oid:1.2.3.4
+                          uplink:
+                        """));
+        List<Finding> findings = Doctor.check(file, false, env(Checks.READ_WRITE, Clock.TIME_OK));
+        assertThat(findings)
+                .extracting(Finding::subject)
+                .containsExactly("config", "gateway", "clock", "buffer disk", "serial bed1", "fhir", "fhir bed icu-12");
+        assertThat(findings.get(6).status()).isEqualTo(Finding.Status.FAIL);
+        assertThat(findings.get(6).message()).contains("cannot be reached");
+    }
+
+    @Test
     void aRunningGatewayWhosePageIsHttpsOnlyIsFoundOnItsSslPort() throws Exception {
         org.bedside.sim.pki.TestPki pki = org.bedside.sim.pki.TestPki.create(dir.resolve("pki"), "hospital");
         // For a name, not for 127.0.0.1: the doctor trusts the page's own certificate, not a host name.
