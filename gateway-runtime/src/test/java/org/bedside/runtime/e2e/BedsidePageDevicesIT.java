@@ -51,7 +51,7 @@ class BedsidePageDevicesIT {
         // An outage from the start: the backlog grows per device until the server is back.
         sandbox.stop();
         try {
-            withTwoDevices(sandbox, patient);
+            withTwoDevices(chromium.get(), sandbox, patient);
         } finally {
             // The sandbox is shared by every end-to-end test of this JVM: never leave it down for the next one.
             if (!sandbox.isAlive()) {
@@ -60,7 +60,7 @@ class BedsidePageDevicesIT {
         }
     }
 
-    private void withTwoDevices(FhirSandboxProcess sandbox, String patient) throws Exception {
+    private void withTwoDevices(Path chromium, FhirSandboxProcess sandbox, String patient) throws Exception {
         String a = "page-devices-a";
         String b = "page-devices-b";
         try (MasimoSimulator first = MasimoSimulator.builder(a, Scenarios.parse("steady"))
@@ -77,7 +77,7 @@ class BedsidePageDevicesIT {
             String portB = second.portPath().toString();
             try (GatewayProcess gateway = GatewayProcess.start(
                             dir, config(patient, sandbox.baseUrl(), a, first.portPath(), b, second.portPath()));
-                    Browser browser = Browser.start(chromium.get(), dir.resolve("chromium"))) {
+                    Browser browser = Browser.start(chromium, dir.resolve("chromium"))) {
                 browser.size(1280, 900, false);
                 browser.open(gateway.url("/"));
                 for (String device : new String[] {a, b}) {
