@@ -27,6 +27,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.bedside.authserver.JavaRuntimes;
+import org.bedside.authserver.KeycloakProcess;
+import org.bedside.authserver.KeycloakRealm;
 import org.bedside.broker.BrokerUsers;
 import org.bedside.broker.MqttBrokerProcess;
 import org.bedside.drivers.testing.Await;
@@ -78,6 +81,15 @@ class ConnectionAuditIT {
     @TempDir
     Path dir;
 
+    private KeycloakProcess keycloak;
+
+    @org.junit.jupiter.api.AfterEach
+    void stopKeycloak() {
+        if (keycloak != null) {
+            keycloak.close();
+        }
+    }
+
     @Test
     void everyConnectionTheGatewayAttemptsWithEveryFeatureOnGoesToAConfiguredEndpoint() throws Exception {
         Path strace = Path.of("/usr/bin/strace");
@@ -118,13 +130,39 @@ class ConnectionAuditIT {
             reader.connect(MqttEndToEndIT.options("reader", "reader-pw", pki, pki.client("reader")));
             reader.subscribe(new String[] {"bedside/" + scene.gatewayId() + "/+/readings"}, new int[] {1});
 
+            // SMART Backend Services against the real authorization server, where Keycloak can run (Java 21+).
+            String auth = "";
+            String tokenEndpoint = null;
+            java.util.Optional<Path> java21 = KeycloakProcess.java();
+            if (java21.isPresent()) {
+                keycloak = KeycloakProcess.start(KeycloakProcess.Options.in(dir.resolve("keycloak")));
+                keycloak.createRealm(KeycloakRealm.named("audit", scene.fhir.base())
+                        .secretClient("audit-gw", "audit-secret-" + run, KeycloakRealm.SMART_SCOPES)
+                        .json());
+                Path secret = dir.resolve("client-secret");
+                Files.createFile(
+                        secret,
+                        java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                                java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+                Files.writeString(secret, "audit-secret-" + run + "\n");
+                tokenEndpoint = keycloak.tokenEndpoint("audit");
+                System.out.println(
+                        "ConnectionAuditIT: SMART Backend Services against Keycloak, token endpoint " + tokenEndpoint
+                                + " (Keycloak ready in " + keycloak.lastBoot().toSeconds() + " s)");
+                auth = "auth:\n  method: client-secret-basic\n  client-id: audit-gw\n  client-secret-file: " + secret
+                        + "\n  token-endpoint: " + tokenEndpoint + "\n";
+            } else {
+                System.err.println("ConnectionAuditIT: the authorization server is NOT in this audit: "
+                        + JavaRuntimes.missing(KeycloakProcess.JAVA_FEATURE));
+            }
+
             scene.simulator.start();
             Files.createDirectories(dir);
             // --seccomp-bpf stops only on the traced calls, so the JVM runs at nearly its normal speed; it also kills
             // the traced gateway if strace itself ends.
             scene.gateway = GatewayProcess.start(
                     dir,
-                    config(scene, mqtt, pki, gatewayCert, gatewayPassword, alertManager.port(), engine.port()),
+                    config(scene, mqtt, pki, gatewayCert, gatewayPassword, alertManager.port(), engine.port(), auth),
                     List.of(
                             strace.toString(),
                             "-f",
@@ -235,6 +273,12 @@ class ConnectionAuditIT {
             configured.put(mqtt, "the MQTT broker (the device's port, gateway.mqtt-egress.broker)");
             configured.put("127.0.0.1:" + alertManager.port(), "the Alert Manager (gateway.alarms.pcd04)");
             configured.put("127.0.0.1:" + engine.port(), "the interface engine (gateway.pcd01-out)");
+            if (tokenEndpoint != null) {
+                URI token = URI.create(tokenEndpoint);
+                configured.put(
+                        token.getHost() + ":" + token.getPort(),
+                        "the authorization server (gateway.uplink.auth.token-endpoint)");
+            }
 
             List<String> lines = Files.readAllLines(trace);
             Set<String> network = new LinkedHashSet<>();
@@ -271,7 +315,8 @@ class ConnectionAuditIT {
             TestPki.Issued gatewayCert,
             Path gatewayPassword,
             int alertManagerPort,
-            int enginePort) {
+            int enginePort,
+            String auth) {
         String login = "user: gateway\npassword-file: " + gatewayPassword + "\nca-file: " + pki.caFile()
                 + "\nclient-certificate: " + gatewayCert.certificateFile() + "\nclient-key: " + gatewayCert.keyFile()
                 + "\n";
@@ -317,6 +362,7 @@ class ConnectionAuditIT {
                     charting: every-reading
                     retry-max-delay: 2s
                     timeout: 10s
+                %s
                   pcd01-out:
                     host: 127.0.0.1
                     port: %d
@@ -342,6 +388,7 @@ class ConnectionAuditIT {
                         mqtt,
                         login.indent(4).stripTrailing(),
                         scene.fhir.base(),
+                        auth.indent(4).stripTrailing(),
                         enginePort,
                         alertManagerPort);
     }
