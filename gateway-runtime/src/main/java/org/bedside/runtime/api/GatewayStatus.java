@@ -158,7 +158,7 @@ public record GatewayStatus(
     record Sources(
             GatewaySettings settings,
             Devices devices,
-            UplinkWorker uplink,
+            Optional<UplinkWorker> uplink,
             BufferStats bufferStats,
             GuardedStore store,
             Instant startedAt,
@@ -170,7 +170,7 @@ public record GatewayStatus(
             Captures captures) {}
 
     static GatewayStatus of(Sources g) {
-        UplinkStatus u = g.uplink().status();
+        UplinkStatus u = g.uplink().map(UplinkWorker::status).orElse(null);
         Instant now = Instant.now();
         List<Device> devices = g.devices().pipelines().stream()
                 .map(p -> device(g.settings(), p, u))
@@ -180,25 +180,27 @@ public record GatewayStatus(
                 .map(t -> Duration.between(t, now).toSeconds())
                 .orElse(null);
         var settings = g.settings();
-        Uplink uplink = new Uplink(
-                u.state().name(),
-                u.detail(),
-                settings.uplink().baseUrl().toString(),
-                settings.uplink().everyReading()
-                        ? "every reading"
-                        : "latest valid value every "
-                                + settings.uplink().chartingInterval().toSeconds() + " s",
-                u.since(),
-                u.lastSuccessAt(),
-                g.bufferStats().pendingRecords(),
-                age,
-                u.observationsCreated(),
-                u.observationsMatched(),
-                u.retries(),
-                u.rejections(),
-                u.deadLettersWaiting(),
-                u.backfilled(),
-                u.notCharted());
+        Uplink uplink = u == null
+                ? notConfigured(g, age)
+                : new Uplink(
+                        u.state().name(),
+                        u.detail(),
+                        settings.uplink().baseUrl().toString(),
+                        settings.uplink().everyReading()
+                                ? "every reading"
+                                : "latest valid value every "
+                                        + settings.uplink().chartingInterval().toSeconds() + " s",
+                        u.since(),
+                        u.lastSuccessAt(),
+                        g.bufferStats().pendingRecords(),
+                        age,
+                        u.observationsCreated(),
+                        u.observationsMatched(),
+                        u.retries(),
+                        u.rejections(),
+                        u.deadLettersWaiting(),
+                        u.backfilled(),
+                        u.notCharted());
         var guard = g.store().status();
         Buffer buffer = new Buffer(
                 guard.level().name(), guard.reason(), Math.round(guard.freeShare() * 1000) / 10.0, guard.thinned());
@@ -228,6 +230,36 @@ public record GatewayStatus(
                 g.captures().runningNow());
     }
 
+    /**
+     * The uplink without a FHIR server: said so, with where the readings go instead; the backlog is that destination's
+     * (PCD-01 out, else the MQTT egress).
+     */
+    private static Uplink notConfigured(Sources g, @Nullable Long age) {
+        List<String> instead = new java.util.ArrayList<>();
+        if (g.settings().pcd01Out() != null) {
+            instead.add("PCD-01 to " + g.settings().pcd01Out().destination());
+        }
+        g.mqttEgress()
+                .ifPresent(e -> instead.add("MQTT to " + e.settings().endpoint().describe()));
+        return new Uplink(
+                "NOT_CONFIGURED",
+                "FHIR uplink: not configured"
+                        + (instead.isEmpty() ? "" : "; the readings go as " + String.join(" and ", instead)),
+                "not configured",
+                "none",
+                g.startedAt(),
+                null,
+                g.bufferStats().pendingRecords(),
+                age,
+                0,
+                0,
+                0,
+                0,
+                0,
+                0,
+                Map.of());
+    }
+
     private static Consumer consumer(Sources g, BufferConsumer<?> c, Instant now) {
         ConsumerStatus s = c.status();
         BufferStats pending = g.consumers().pending(c.name());
@@ -237,7 +269,7 @@ public record GatewayStatus(
         String destination = c.name();
         Boolean connected = null;
         if (c.name().equals(UplinkWorker.CURSOR)) {
-            destination = g.settings().uplink().baseUrl().toString();
+            destination = String.valueOf(g.settings().uplink().baseUrl());
         }
         destination = g.consumers().destination(c.name()).orElse(destination);
         MqttEgress egress = g.mqttEgress().filter(e -> e.consumer() == c).orElse(null);
@@ -264,10 +296,11 @@ public record GatewayStatus(
                 s.draining());
     }
 
-    private static Device device(GatewaySettings settings, DevicePipeline p, UplinkStatus u) {
+    private static Device device(GatewaySettings settings, DevicePipeline p, @Nullable UplinkStatus u) {
         PipelineStatus s = p.status();
         var context = settings.deviceContexts().get(p.device());
-        UplinkStatus.LastCharted last = u.lastCharted().get(p.device().value());
+        UplinkStatus.LastCharted last =
+                u == null ? null : u.lastCharted().get(p.device().value());
         Map<String, Long> failures = new java.util.TreeMap<>();
         s.decodeFailures().forEach((reason, n) -> {
             if (n > 0) {

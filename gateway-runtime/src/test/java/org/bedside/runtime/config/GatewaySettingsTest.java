@@ -177,10 +177,15 @@ class GatewaySettingsTest {
         }
     }
 
-    record Uplink(String baseUrl, String charting, GatewayConfig.TlsConfig tls, GatewayConfig.AuthConfig auth)
+    record Uplink(String url, String charting, GatewayConfig.TlsConfig tls, GatewayConfig.AuthConfig auth)
             implements GatewayConfig.UplinkConfig {
-        Uplink(String baseUrl, String charting) {
-            this(baseUrl, charting, Tls.NONE, Auth.NONE);
+        Uplink(String url, String charting) {
+            this(url, charting, Tls.NONE, Auth.NONE);
+        }
+
+        @Override
+        public Optional<String> baseUrl() {
+            return Optional.ofNullable(url);
         }
 
         @Override
