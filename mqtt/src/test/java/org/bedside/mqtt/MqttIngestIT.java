@@ -279,6 +279,56 @@ class MqttIngestIT {
     }
 
     @Test
+    void refusesAPayloadUnderAnotherDevicesBaseNameCountsItTellsTheAuditAndAcknowledgesIt() throws Exception {
+        store = ChronicleReadingStore.open(dir.resolve("buffer"));
+        MqttIngestTransport transport = transport("gw-ingest-7");
+        RedeliveryFilter filter = RedeliveryFilter.open(store, HUB);
+        // The gateway's own check beside the broker's topic rules: this device's names must carry its base name.
+        DriverOptions own = DriverOptions.parse(DRIVER.info(), Map.of("base-name", "urn:dev:mac:0024befffe804ff1:"));
+        pipeline = new DevicePipeline(HUB, DRIVER, own, transport, filter, InstantSource.system(), FAST);
+        List<DecodeFailure> told = new java.util.concurrent.CopyOnWriteArrayList<>();
+        pipeline.failureListener(told::add);
+        pipeline.start();
+        awaitConnected(pipeline);
+        sensor = broker.client("bed12-hub", "bed12-hub", true);
+
+        long now = Instant.now().getEpochSecond();
+        // On its own topic (the broker lets it through), but naming another sensor's values.
+        byte[] posing = ("[{\"bn\":\"urn:dev:mac:00aabbfffe000001:\",\"bt\":" + now
+                        + "},{\"n\":\"spo2\",\"u\":\"%\",\"v\":61}]")
+                .getBytes(StandardCharsets.UTF_8);
+        sensor.publish(TOPIC, qos1(posing)).waitForCompletion(5000);
+        sensor.publish(TOPIC, qos1(pack(now, 98))).waitForCompletion(5000);
+
+        Await.until("the good one stored", TestBroker.WAIT, () -> stored().size() == 1);
+        Await.until("both acknowledged", TestBroker.WAIT, () -> transport.acknowledged() == 2);
+        assertThat(stored().get(0).value()).isEqualByComparingTo("98");
+        assertThat(pipeline.status().decodeFailures().get(DecodeFailure.Reason.OTHER_DEVICE))
+                .isEqualTo(1);
+        assertThat(told).singleElement().satisfies(f -> {
+            assertThat(f.reason()).isEqualTo(DecodeFailure.Reason.OTHER_DEVICE);
+            assertThat(f.detail())
+                    .contains("urn:dev:mac:00aabbfffe000001:spo2")
+                    .contains("not under this device's base name 'urn:dev:mac:0024befffe804ff1:'");
+        });
+
+        // Acknowledged, so never delivered again: after a reconnect of the same session the next message is the
+        // first one delivered (the broker delivers in order, so a redelivery would have come before it).
+        pipeline.close();
+        MqttIngestTransport again = transport("gw-ingest-7");
+        pipeline = new DevicePipeline(HUB, DRIVER, own, again, filter, InstantSource.system(), FAST);
+        pipeline.start();
+        awaitConnected(pipeline);
+        sensor.publish(TOPIC, qos1(pack(now + 1, 97))).waitForCompletion(5000);
+        Await.until("the next one acknowledged", TestBroker.WAIT, () -> again.acknowledged() == 1);
+        assertThat(again.delivered()).isEqualTo(1);
+        assertThat(pipeline.status().decodeFailures().get(DecodeFailure.Reason.OTHER_DEVICE))
+                .isZero();
+        assertThat(stored()).hasSize(2);
+        filter.close();
+    }
+
+    @Test
     void refusesASensorPublishingOnAnotherDevicesTopicAndTheRefusalIsVisible() throws Exception {
         sensor = broker.client("bed14-hub", "bed14-hub", true);
         IMqttToken token = sensor.publish(TOPIC, qos1(pack(Instant.now().getEpochSecond(), 50)));

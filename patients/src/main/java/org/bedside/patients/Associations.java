@@ -125,7 +125,8 @@ public final class Associations {
                         endWithout(events, cancel, target, beds),
                         cancel.receivedAt(),
                         cancel.trigger().name(),
-                        cancel.controlId()));
+                        cancel.controlId(),
+                        null));
             }
         });
         return out;

@@ -207,7 +207,14 @@ public final class PatientAssociations implements AutoCloseable {
 
     /** The withdrawals {@code destination} has not done yet, in order (its progress file is opened once). */
     public List<Withdrawal> owed(String destination) throws IOException {
-        List<Withdrawal> all = withdrawals;
+        return owed(destination, withdrawals);
+    }
+
+    /**
+     * Those of {@code all} (the cancels' withdrawals and those of the releases made under them) that {@code
+     * destination} has not done yet, in order.
+     */
+    public List<Withdrawal> owed(String destination, List<Withdrawal> all) throws IOException {
         if (all.isEmpty()) {
             return List.of();
         }
@@ -222,6 +229,10 @@ public final class PatientAssociations implements AutoCloseable {
         f.put("mrn", w.patient().mrn());
         f.put("authority", w.patient().authority());
         f.put("since", w.since());
+        if (w.release() != null) {
+            f.put("release", w.release().id());
+            f.put("until", w.ended());
+        }
         f.put("trigger", w.trigger());
         f.put("controlId", w.controlId());
         f.put("destination", destination);

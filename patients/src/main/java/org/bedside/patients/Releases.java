@@ -40,6 +40,15 @@ public final class Releases implements AutoCloseable {
         public boolean covers(BedLocation b, Instant time) {
             return bed.equals(b) && !time.isBefore(from) && time.isBefore(until);
         }
+
+        /**
+         * The short name that ends the identifiers of what this release charted, as {@link Withdrawal#association}
+         * names an association's: no patient data in clear.
+         */
+        public String key() {
+            return Withdrawal.shortHash(
+                    bed + "|" + patient.authority() + "|" + patient.mrn() + "|release|" + from + "|" + until);
+        }
     }
 
     private final JsonLines lines;

@@ -230,12 +230,14 @@ final class ChartingPolicy {
         CompoundReading.@Nullable Component pumpValue =
                 n instanceof InfusionStatus pump ? pumpValue(pump, metric.get()) : null;
         if (n instanceof NumericReading numeric && numeric.isValid()) {
-            preliminary = validation.implausible(numeric.metric(), numeric.value());
+            preliminary = validation.implausible(numeric.metric(), numeric.value(), numeric.unit());
             if (preliminary == null) {
                 preliminary = frozenValue;
             }
         } else if (pumpValue != null && pumpValue.isValid()) {
-            preliminary = validation.implausible(pumpValue.metric(), pumpValue.value());
+            preliminary = validation.implausible(pumpValue.metric(), pumpValue.value(), pumpValue.unit());
+        } else if (n instanceof CompoundReading compound) {
+            preliminary = validation.implausible(compound);
         }
         if (preliminary != null && validation.outOfRange() == ChartingValidation.OutOfRange.NOT_CHARTED) {
             notCharted.implausible++;

@@ -374,6 +374,73 @@ class ChartingPolicyTest {
         assertThat(strict.notCharted().implausible).isEqualTo(1);
     }
 
+    private static CompoundReading nibp(double secondsAfterT0, String systolic, String diastolic, UcumUnit unit) {
+        Instant t = T0.plusMillis((long) (secondsAfterT0 * 1000));
+        return new CompoundReading(
+                DEVICE,
+                Metrics.NIBP,
+                List.of(
+                        new CompoundReading.Component(
+                                Metrics.NIBP_SYSTOLIC, new BigDecimal(systolic), unit, Quality.VALID),
+                        new CompoundReading.Component(
+                                Metrics.NIBP_DIASTOLIC, new BigDecimal(diastolic), unit, Quality.VALID),
+                        new CompoundReading.Component(
+                                Metrics.NIBP_MEAN, null, unit, Quality.notAvailable("not measured"))),
+                t,
+                t);
+    }
+
+    @Test
+    void eachBloodPressureComponentIsCheckedAgainstItsOwnRange() {
+        ChartingValidation ranges = new ChartingValidation(
+                Map.of(
+                        Metrics.NIBP_SYSTOLIC.mdc(), ChartingValidation.Range.parse("60..250"),
+                        Metrics.NIBP_DIASTOLIC.mdc(), ChartingValidation.Range.parse("30..150"),
+                        Metrics.NIBP_MEAN.mdc(), ChartingValidation.Range.parse("40..200")),
+                ChartingValidation.OutOfRange.PRELIMINARY,
+                false);
+        ChartingPolicy p = new ChartingPolicy(settings(Duration.ZERO).withValidation(ranges), DEVICES::get);
+        assertThat(p.accept(record(nibp(1, "120", "80", UcumUnit.MM_HG))))
+                .as("both inside; the mean not measured is not checked")
+                .singleElement()
+                .satisfies(c -> assertThat(c.preliminary()).isNull());
+        assertThat(p.accept(record(nibp(2, "120", "160", UcumUnit.MM_HG))))
+                .singleElement()
+                .satisfies(c -> assertThat(c.preliminary())
+                        .contains("diastolic 160 outside the plausible range 30..150")
+                        .doesNotContain("systolic"));
+        assertThat(p.accept(record(nibp(3, "300", "20", UcumUnit.MM_HG))))
+                .singleElement()
+                .satisfies(c -> assertThat(c.preliminary())
+                        .contains("systolic 300 outside the plausible range 60..250")
+                        .contains("diastolic 20 outside the plausible range 30..150"));
+
+        ChartingPolicy strict = new ChartingPolicy(
+                settings(Duration.ZERO)
+                        .withValidation(new ChartingValidation(
+                                ranges.ranges(), ChartingValidation.OutOfRange.NOT_CHARTED, false)),
+                DEVICES::get);
+        assertThat(strict.accept(record(nibp(4, "300", "80", UcumUnit.MM_HG)))).isEmpty();
+        assertThat(strict.notCharted().implausible).isEqualTo(1);
+        assertThat(strict.accept(record(nibp(5, "118", "76", UcumUnit.MM_HG)))).hasSize(1);
+    }
+
+    @Test
+    void aValueInAnotherUnitThanItsRangeIsNotTakenAsChecked() {
+        UcumUnit kpa = new UcumUnit("kPa", "kPa");
+        ChartingValidation ranges = new ChartingValidation(
+                Map.of(Metrics.NIBP_SYSTOLIC.mdc(), ChartingValidation.Range.parse("60..250")),
+                ChartingValidation.OutOfRange.PRELIMINARY,
+                false);
+        ChartingPolicy p = new ChartingPolicy(settings(Duration.ZERO).withValidation(ranges), DEVICES::get);
+        assertThat(p.accept(record(nibp(1, "16", "10.7", kpa))))
+                .as("16 kPa is a normal systolic pressure, but it is not compared with a range in mm[Hg]")
+                .singleElement()
+                .satisfies(c -> assertThat(c.preliminary())
+                        .contains("in kPa, not the mm[Hg]")
+                        .contains("not checked"));
+    }
+
     @Test
     void everythingCanBeChartedAsPreliminary() {
         ChartingPolicy p = new ChartingPolicy(

@@ -1,6 +1,8 @@
 package org.bedside.alarms.delivery;
 
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +25,16 @@ import org.jspecify.annotations.Nullable;
  */
 public final class AlertDeliveries {
     static final int MAX_ALERTS = 10_000;
+
+    /**
+     * An alert the Alert Manager has not delivered to anyone: the gateway's technical alarm (docs/alarms.md, "Delivery
+     * to a person is supervised"). It names the alert, never its patient.
+     *
+     * @param alertId the alert
+     * @param reason why: no delivery status in time, or the Alert Manager's {@code Undeliverable}
+     * @param since when it became an alarm: the deadline that passed, or when the {@code Undeliverable} came
+     */
+    public record Undelivered(String alertId, String reason, Instant since) {}
 
     /**
      * The delivery of one alert, as known now.
@@ -120,6 +132,20 @@ public final class AlertDeliveries {
 
         int reports;
 
+        /** When a high- or medium-priority notification of the alert was decided: a person must get it from then. */
+        @Nullable
+        Instant expectedFrom;
+
+        /** The alert's END was sent: nothing more is expected. */
+        boolean ended;
+
+        /** A status saying a person got it (delivered, read, accepted, rejected) came, and no Undeliverable since. */
+        boolean reached;
+
+        /** The latest delivery status said Undeliverable, at {@link #failedAt} (as it arrived). */
+        @Nullable
+        Instant failedAt;
+
         Entry(String alertId) {
             this.alertId = alertId;
         }
@@ -153,6 +179,92 @@ public final class AlertDeliveries {
         }
     };
     private final Map<String, Long> statuses = new TreeMap<>();
+    private final @Nullable Duration expectWithin;
+
+    /** Without delivery supervision: the statuses are recorded, their absence is no alarm. */
+    public AlertDeliveries() {
+        this(null);
+    }
+
+    /**
+     * @param expectWithin a high- or medium-priority alert must be reported delivered to a person (PCD-05) within this
+     *     long of its notification, else {@link #undelivered} names it; null: not supervised
+     */
+    public AlertDeliveries(@Nullable Duration expectWithin) {
+        if (expectWithin != null && (expectWithin.isNegative() || expectWithin.isZero())) {
+            throw new IllegalArgumentException("expect-within must be positive: " + expectWithin);
+        }
+        this.expectWithin = expectWithin;
+    }
+
+    /** How long a person has to get an alert, or null when delivery to a person is not supervised. */
+    public @Nullable Duration expectWithin() {
+        return expectWithin;
+    }
+
+    /**
+     * A notification is being sent to an Alert Manager (called before every attempt, so that an Alert Manager that is
+     * down or refuses it does not stop the clock). The first notification of the alert at high or medium priority — its
+     * START, or the escalation that raised a low one — starts the time within which a PCD-05 must say that a person got
+     * it, counted from when that notification was decided ({@link AlertReport#receivedAt()}); its END stops it. Nothing
+     * of this changes the alert.
+     */
+    public synchronized void sending(AlertReport notification) {
+        if (expectWithin == null) {
+            return;
+        }
+        boolean end = notification.phase() == AlertReport.Phase.END;
+        Entry e =
+                end ? entries.get(notification.alertId()) : entries.computeIfAbsent(notification.alertId(), Entry::new);
+        if (e == null) {
+            return;
+        }
+        if (end) {
+            e.ended = true;
+            return;
+        }
+        if (e.expectedFrom == null
+                && !e.ended
+                && (notification.priority() == AlertReport.Priority.HIGH
+                        || notification.priority() == AlertReport.Priority.MEDIUM)) {
+            e.expectedFrom = notification.receivedAt();
+        }
+    }
+
+    /**
+     * The alerts not delivered to a person at {@code now}: a high- or medium-priority alert, not ended, whose latest
+     * delivery status is {@code Undeliverable}, or for which no status saying a person got it (Delivered, Read, an
+     * acceptance, Rejected) came within {@link #expectWithin} of its notification. An alarm ends when a later status
+     * says a person got it, or when the alert's END is sent. Pure: {@code now} is the caller's. Oldest first.
+     */
+    public synchronized List<Undelivered> undelivered(Instant now) {
+        List<Undelivered> out = new ArrayList<>();
+        Duration within = expectWithin;
+        if (within == null) {
+            return out;
+        }
+        for (Entry e : entries.values()) {
+            if (e.expectedFrom == null || e.ended) {
+                continue;
+            }
+            if (e.failedAt != null) {
+                out.add(new Undelivered(
+                        e.alertId,
+                        "the Alert Manager reported it Undeliverable, and no later status says a person got it",
+                        e.failedAt));
+                continue;
+            }
+            Instant deadline = e.expectedFrom.plus(within);
+            if (!e.reached && now.isAfter(deadline)) {
+                out.add(new Undelivered(
+                        e.alertId,
+                        "no PCD-05 says a person got it within " + within.toSeconds() + " s of its notification",
+                        deadline));
+            }
+        }
+        out.sort(java.util.Comparator.comparing(Undelivered::since).thenComparing(Undelivered::alertId));
+        return out;
+    }
 
     /** The alert id of a notification id ({@code <alert id>#<update count>}), or the text itself without a count. */
     public static String alertIdOf(String notificationId) {
@@ -204,6 +316,19 @@ public final class AlertDeliveries {
         if (e.lastStatusAt == null || !at.isBefore(e.lastStatusAt)) {
             e.lastStatus = status.disposition().code();
             e.lastStatusAt = at;
+        }
+        switch (status.disposition()) {
+            case DELIVERED, READ, ACCEPTED, ACCEPTED_POSITIVE, ACCEPTED_NOT_RELEVANT, ACCEPTED_FALSE, REJECTED -> {
+                e.reached = true;
+                e.failedAt = null;
+            }
+            case UNDELIVERABLE -> {
+                e.reached = false;
+                e.failedAt = fallbackTime;
+            }
+            case RECEIVED, CANCELLED, CANCELLED_OTHER, CALLBACK_START, CALLBACK_END -> {
+                // says nothing about whether a person got it
+            }
         }
         e.reports++;
         statuses.merge(status.disposition().label(), 1L, Long::sum);

@@ -238,6 +238,10 @@ public final class Pcd04Sink implements Sink<Pcd04Sink.Outgoing>, AutoCloseable 
         boolean isLate = false;
         try {
             if (item.value() instanceof Alert a) {
+                AlertDeliveries d = deliveries;
+                if (d != null) {
+                    d.sending(a.report());
+                }
                 Duration age = Duration.between(a.report().receivedAt(), now);
                 isLate = age.compareTo(settings.lateAfter()) > 0;
                 message = OutboundMessage.of(

@@ -15,6 +15,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.bedside.common.tls.TlsServer;
 import org.bedside.drivers.spi.DecodeFailure;
 import org.bedside.drivers.spi.FrameSink;
 import org.bedside.hl7.FailureReason;
@@ -22,6 +23,7 @@ import org.bedside.hl7.Hl7Failure;
 import org.bedside.hl7.Hl7Location;
 import org.bedside.hl7.Hl7Parser;
 import org.bedside.hl7.Hl7Result;
+import org.bedside.hl7.mllp.ConnectionRefusal;
 import org.bedside.hl7.mllp.Decision;
 import org.bedside.hl7.mllp.InboundMessage;
 import org.bedside.hl7.mllp.ListenerStats;
@@ -60,9 +62,23 @@ public final class Pcd05Inbound implements MllpHandler, AutoCloseable {
     /**
      * @param application OBR-3.2 of the gateway's PCD-04 (its MSH-3.1)
      * @param eui64 OBR-3.3 of the gateway's PCD-04
+     * @param tls TLS with a client certificate required (the Alert Manager's), or null for plain MLLP
+     * @param refusals told of every connection refused before a message was read (the gateway audits them), or null
      */
     public record Settings(
-            InetSocketAddress bind, SourceAllowList allowed, int maxMessageSize, String application, String eui64) {}
+            InetSocketAddress bind,
+            SourceAllowList allowed,
+            int maxMessageSize,
+            String application,
+            String eui64,
+            @Nullable TlsServer tls,
+            ConnectionRefusal.@Nullable Listener refusals) {
+        /** Plain MLLP, refusals only counted. */
+        public Settings(
+                InetSocketAddress bind, SourceAllowList allowed, int maxMessageSize, String application, String eui64) {
+            this(bind, allowed, maxMessageSize, application, eui64, null, null);
+        }
+    }
 
     /** What the listener has done, for the status page. */
     public record Status(
@@ -110,15 +126,18 @@ public final class Pcd05Inbound implements MllpHandler, AutoCloseable {
                 MllpListenerConfig.builder(settings.bind())
                         .allowList(settings.allowed())
                         .maxMessageLength(settings.maxMessageSize())
+                        .tls(settings.tls())
+                        .refusals(settings.refusals())
                         .name("pcd05-in")
                         .build(),
                 this);
         l.start();
         listener = l;
         LOG.info(
-                "PCD-05 listener on mllp://{}:{} (Alert Manager status reports)",
+                "PCD-05 listener on mllp://{}:{} (Alert Manager status reports){}",
                 l.localAddress().getHostString(),
-                l.localAddress().getPort());
+                l.localAddress().getPort(),
+                settings.tls() == null ? "" : " over TLS, client certificates required");
     }
 
     public @Nullable InetSocketAddress address() {

@@ -170,6 +170,86 @@ class Pcd05RoundTripTest {
     }
 
     @Test
+    void anUndeliverableOrMissingPcd05IsTheGatewaysTechnicalAlarmUntilAPersonGetsTheAlert() throws Exception {
+        // Supervised delivery to a person: 60 s; the test's clock is the alerts' own time, no sleep.
+        AlertDeliveries deliveries = new AlertDeliveries(Duration.ofSeconds(60));
+        Instant t = Instant.now();
+        AlertReport undeliverable = Pcd04SinkTest.start("21", t);
+        AlertReport unanswered = Pcd04SinkTest.start("22", t.plusSeconds(1));
+        try (ChronicleReadingStore store = ChronicleReadingStore.open(dir.resolve("buffer"));
+                Pcd05Inbound in = inbound(deliveries)) {
+            in.start();
+            store.append(List.<Reading>of(undeliverable));
+            // The Alert Manager takes the first alert and reports it Received, then Undeliverable.
+            try (HapiAlertManager am = new HapiAlertManager(
+                    in.address().getPort(),
+                    List.of(Pcd05Report.Disposition.RECEIVED, Pcd05Report.Disposition.UNDELIVERABLE))) {
+                Pcd04Sink sink = sink(am.port(), deliveries);
+                try (BufferConsumer<Pcd04Sink.Outgoing> c = consumer(store, sink)) {
+                    c.start();
+                    Await.until("two PCD-05 acknowledged", WAIT, () -> am.pcd05Acks.size() == 2);
+                }
+                sink.close();
+            }
+            // The second alert: an Alert Manager that takes it and never reports anything.
+            store.append(List.<Reading>of(unanswered));
+            try (HapiAlertManager silent = new HapiAlertManager(in.address().getPort(), List.of())) {
+                Pcd04Sink sink = sink(silent.port(), deliveries);
+                try (BufferConsumer<Pcd04Sink.Outgoing> c = consumer(store, sink)) {
+                    c.start();
+                    Await.until("the second alert taken", WAIT, () -> silent.alertsReceived.size() == 1);
+                }
+                assertThat(silent.alertsReceived).containsExactly(unanswered.notificationId());
+                sink.close();
+            }
+            assertThat(in.outcomes()).containsEntry("recorded", 2L);
+
+            // Before the second one's deadline: only the Undeliverable one.
+            assertThat(deliveries.undelivered(t.plusSeconds(61)))
+                    .singleElement()
+                    .satisfies(u -> {
+                        assertThat(u.alertId()).isEqualTo(undeliverable.alertId());
+                        assertThat(u.reason()).contains("Undeliverable");
+                    });
+            // After it: both, oldest first.
+            assertThat(deliveries.undelivered(t.plusSeconds(62)))
+                    .extracting(AlertDeliveries.Undelivered::alertId)
+                    .containsExactlyInAnyOrder(undeliverable.alertId(), unanswered.alertId());
+
+            // A later Delivered for the first, from the Alert Manager's HAPI client: that alarm ends.
+            HapiContext context = Hl7Parser.newContext();
+            try {
+                Connection c = context.newClient("127.0.0.1", in.address().getPort(), false);
+                c.getInitiator().setTimeout(10, TimeUnit.SECONDS);
+                Pcd04Encoder gateway = new Pcd04Encoder(
+                        new Pcd01Encoder.Sender(APP, EUI, "ICU", "AM", "HOSP"), new CareLocation("ICU", "12", "1", ""));
+                Message ack = c.getInitiator()
+                        .sendAndReceive(new Pcd05Encoder("AM", "HOSP")
+                                .report(
+                                        gateway.encode(undeliverable, Instant.now(), null),
+                                        "AM-LATER",
+                                        Instant.now(),
+                                        List.of(new Pcd05Encoder.Status(
+                                                Pcd05Report.Disposition.DELIVERED,
+                                                "D-2",
+                                                true,
+                                                null,
+                                                "pager-14",
+                                                Instant.now()))));
+                assertThat(new Terser(ack).get("/MSA-1")).isEqualTo("CA");
+                c.close();
+            } finally {
+                context.close();
+            }
+            assertThat(deliveries.undelivered(t.plusSeconds(62)))
+                    .extracting(AlertDeliveries.Undelivered::alertId)
+                    .containsExactly(unanswered.alertId());
+            // Neither alert was changed by any of this: the buffer holds the two STARTs as they were.
+            assertThat(alertsIn(store)).containsExactly(undeliverable, unanswered);
+        }
+    }
+
+    @Test
     void badReportsAreAnsweredWithTheFieldNamedCountedAndNotRecordedAndARetransmissionOnce() throws Exception {
         AlertDeliveries deliveries = new AlertDeliveries();
         Pcd04Encoder gateway = new Pcd04Encoder(

@@ -63,6 +63,8 @@ import org.slf4j.LoggerFactory;
  *       for new connections, open ones keep theirs, TLS sessions made with the old files are forgotten; a changed file
  *       that cannot be used is reported and the previous ones stay. The server certificate or a CA ending within
  *       {@link TlsSettings#expiryWarning()} is logged once a day and listed in the {@link #status()}.
+ *   <li>Revocation as {@link TlsSettings#revocation()} says: none, the CRL files given (looked at again like the other
+ *       files, never fetched), or OCSP; a revoked client certificate is refused, and {@link #explain} says so.
  * </ul>
  *
  * Thread-safe.
@@ -362,6 +364,22 @@ public final class TlsServer {
         X509Certificate leaf = chain[0];
         String subject = Certificates.subject(leaf);
         String whose = "the client's certificate (" + Certificates.describe(leaf) + ")";
+        java.security.cert.CertificateRevokedException revoked =
+                HandshakeFailures.find(failure, java.security.cert.CertificateRevokedException.class);
+        if (revoked != null) {
+            return new Refusal(
+                    RefusalKind.CERTIFICATE_REFUSED,
+                    whose + " has been revoked (" + revoked.getRevocationReason() + ", on "
+                            + Certificates.seconds(revoked.getRevocationDate().toInstant()) + ", by "
+                            + revoked.getAuthorityName().getName() + ")",
+                    subject);
+        }
+        java.security.cert.CertPathValidatorException path =
+                HandshakeFailures.find(failure, java.security.cert.CertPathValidatorException.class);
+        if (path != null && path.getReason() == java.security.cert.CertPathValidatorException.BasicReason.REVOKED) {
+            return new Refusal(
+                    RefusalKind.CERTIFICATE_REFUSED, whose + " has been revoked: " + path.getMessage(), subject);
+        }
         for (X509Certificate c : chain) {
             boolean early = now.isBefore(Certificates.notBefore(c));
             boolean late = now.isAfter(Certificates.notAfter(c));

@@ -84,6 +84,9 @@ public final class DevicePipeline implements AutoCloseable {
     /** Sees the link's bytes while a capture runs; null otherwise. */
     private volatile @Nullable ByteTap tap;
 
+    /** Told of every decode failure after it was counted (the gateway audits some); null: nobody. */
+    private volatile java.util.function.@Nullable Consumer<DecodeFailure> failureListener;
+
     private volatile @Nullable DeviceSession session;
     private @Nullable Thread thread;
     private Instant lastStamp = Instant.EPOCH;
@@ -114,6 +117,15 @@ public final class DevicePipeline implements AutoCloseable {
 
     public DeviceId device() {
         return device;
+    }
+
+    /**
+     * Who is told of each decode failure, on the pipeline's thread, after it was counted and before the message is
+     * acknowledged (the gateway audits {@link DecodeFailure.Reason#OTHER_DEVICE}). A listener that throws is logged and
+     * changes nothing: the failure stays counted, the message is acknowledged as any bad payload.
+     */
+    public void failureListener(java.util.function.@Nullable Consumer<DecodeFailure> listener) {
+        this.failureListener = listener;
     }
 
     public synchronized void start() {
@@ -383,6 +395,14 @@ public final class DevicePipeline implements AutoCloseable {
                 failure.reason().name(),
                 "Device " + device + ": " + failure.reason().label() + ", " + failure.length() + " bytes: "
                         + failure.detail());
+        java.util.function.Consumer<DecodeFailure> l = failureListener;
+        if (l != null) {
+            try {
+                l.accept(failure);
+            } catch (RuntimeException e) {
+                failureLog.warn("listener", "Device " + device + ": the decode failure's listener failed: " + e);
+            }
+        }
     }
 
     private void deliver(List<Reading> batch) {

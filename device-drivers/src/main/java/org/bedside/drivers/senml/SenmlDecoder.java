@@ -375,7 +375,7 @@ final class SenmlDecoder implements MessageDecoder {
         if (expected != null) {
             if (!name.startsWith(expected)) {
                 throw new DecodeException(
-                        DecodeFailure.Reason.MALFORMED,
+                        DecodeFailure.Reason.OTHER_DEVICE,
                         "record " + index + ": name '" + name + "' is not under this device's base name '" + expected
                                 + "'");
             }

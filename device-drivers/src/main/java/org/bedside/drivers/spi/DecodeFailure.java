@@ -27,7 +27,12 @@ public record DecodeFailure(Reason reason, String detail, byte[] excerpt, int le
         MALFORMED,
         UNKNOWN_MESSAGE_TYPE,
         UNSUPPORTED_VERSION,
-        VALUE_OUT_OF_SPEC;
+        VALUE_OUT_OF_SPEC,
+        /**
+         * A message that says it comes from another device than this link's (a SenML name under another sensor's base
+         * name): refused, and audited by the gateway, because it may be one sensor posing as another.
+         */
+        OTHER_DEVICE;
 
         /** The reason as a metric label value: {@code bad_checksum}. */
         public String label() {

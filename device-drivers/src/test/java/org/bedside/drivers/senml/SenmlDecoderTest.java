@@ -253,6 +253,7 @@ class SenmlDecoderTest {
         DecodeFailure f = failure(decode(
                 d,
                 "[{\"bn\":\"urn:dev:mac:ffffffffffffffff:\",\"bt\":" + T + ",\"n\":\"spo2\",\"u\":\"%\",\"v\":97}]"));
+        assertThat(f.reason()).isEqualTo(DecodeFailure.Reason.OTHER_DEVICE);
         assertThat(f.detail()).contains("not under this device's base name");
     }
 

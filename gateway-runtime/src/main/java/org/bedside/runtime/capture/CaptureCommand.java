@@ -26,8 +26,9 @@ import org.jspecify.annotations.Nullable;
  * until it ends, and prints the file's path: a file {@code bedside replay FILE} decodes. The gateway holds the port, so
  * the capture is made inside it, and the device goes on being read and charted meanwhile.
  *
- * <p>The gateway is the one at {@code --gateway URL}, else {@code $BEDSIDE_GATEWAY}, else on 127.0.0.1 at the HTTP
- * port of {@code --config FILE} (default {@code /etc/bedside/gateway.yaml}), else on port 8080. Exit 0 when the
+ * <p>The gateway is the one at {@code --gateway URL}, else {@code $BEDSIDE_GATEWAY}, else where {@code --config FILE}
+ * (default {@code /etc/bedside/gateway.yaml}) says the page listens, as the doctor finds it: HTTPS with the page's own
+ * certificate trusted when the page has one (the credentials then never travel in clear), else HTTP; else port 8080. Exit 0 when the
  * capture ended with a file, 1 when the gateway refused or could not write it or did not answer, 64 for a usage error.
  * Ctrl-C ends the capture early; the file keeps what was captured until then.
  *
@@ -42,17 +43,24 @@ public final class CaptureCommand {
     /** The running capture's credentials, for the interrupt that stops it. */
     private static final AtomicReference<@Nullable String> STOP_AUTHORIZATION = new AtomicReference<>();
 
-    private static final HttpClient HTTP =
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+    /** The client of this run: towards the page's own certificate when the page serves HTTPS. */
+    private static final AtomicReference<HttpClient> HTTP = new AtomicReference<>(
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build());
 
     private CaptureCommand() {}
 
     /** What the command was asked. */
+    /**
+     * @param pageCertificate the page's certificate when the gateway was found through its configuration and serves
+     *     HTTPS: trusted for this one connection; null otherwise (an {@code https} {@code --gateway} is checked against
+     *     the JDK's CAs)
+     */
     record Arguments(
             String device,
             Duration duration,
             URI gateway,
-            @Nullable String authorization) {}
+            @Nullable String authorization,
+            @Nullable Path pageCertificate) {}
 
     private static final String USAGE = "usage: bedside capture DEVICE [--minutes N | --seconds N]"
             + " [--gateway URL | --config FILE] --user NAME[:PASSWORD]";
@@ -99,6 +107,18 @@ public final class CaptureCommand {
             body.put("seconds", a.duration().toSeconds());
         }
         URI captures = a.gateway().resolve("/api/captures");
+        if (a.pageCertificate() != null) {
+            try {
+                HTTP.set(HttpClient.newBuilder()
+                        .connectTimeout(Duration.ofSeconds(3))
+                        .sslContext(org.bedside.runtime.security.PinnedCertificate.context(a.pageCertificate()))
+                        .build());
+            } catch (IOException | java.security.GeneralSecurityException e) {
+                out.println("bedside: capture: cannot read the page's certificate " + a.pageCertificate() + " ("
+                        + e.getMessage() + "): quarkus.http.ssl.certificate.files of the configuration");
+                return 1;
+            }
+        }
         try {
             STOP_AUTHORIZATION.set(a.authorization());
             HttpResponse<String> r = post(captures, body.toString(), a.authorization());
@@ -140,7 +160,7 @@ public final class CaptureCommand {
                 if (a.authorization() != null) {
                     get.header("Authorization", a.authorization());
                 }
-                HttpResponse<String> s = HTTP.send(get.build(), HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> s = HTTP.get().send(get.build(), HttpResponse.BodyHandlers.ofString());
                 JsonNode now = parse(s.body());
                 if (s.statusCode() != 200 || now == null) {
                     out.println("bedside: the gateway no longer knows the capture " + id + " (was it restarted?);"
@@ -209,14 +229,16 @@ public final class CaptureCommand {
         if (gateway == null) {
             gateway = gatewayFromEnvironment;
         }
-        URI uri;
+        String authorization = user == null ? null : authorization(user);
         if (gateway != null && !gateway.isBlank()) {
-            uri = URI.create(gateway.endsWith("/") ? gateway : gateway + "/");
-        } else {
-            uri = URI.create("http://127.0.0.1:" + port(config, out) + "/");
+            return new Arguments(
+                    device, duration, URI.create(gateway.endsWith("/") ? gateway : gateway + "/"), authorization, null);
         }
-        return new Arguments(device, duration, uri, user == null ? null : authorization(user));
+        Local local = local(config, out);
+        return new Arguments(device, duration, local.url(), authorization, local.certificate());
     }
+
+    private record Local(URI url, @Nullable Path certificate) {}
 
     /** HTTP basic credentials of {@code NAME[:PASSWORD]}; the password asked for when not given. */
     private static String authorization(String user) {
@@ -246,22 +268,28 @@ public final class CaptureCommand {
                         .encodeToString((name + ":" + password).getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
-    /** The HTTP port of the configuration file, as the doctor reads it; 8080 when there is no file to read. */
-    private static int port(@Nullable Path config, PrintStream out) {
+    /**
+     * Where this box reaches the running gateway, as the doctor finds it from the configuration file: {@code https://}
+     * with the page's certificate when the page serves HTTPS, else {@code http://} on its HTTP port; port 8080 when
+     * there is no file to read.
+     */
+    private static Local local(@Nullable Path config, PrintStream out) {
         Path file = config != null ? config : Path.of("/etc/bedside/gateway.yaml");
+        Local fallback = new Local(URI.create("http://127.0.0.1:" + ConfigFile.DEFAULT_HTTP_PORT + "/"), null);
         if (config == null && !Files.exists(file)) {
-            return ConfigFile.DEFAULT_HTTP_PORT;
+            return fallback;
         }
         try {
-            return ConfigFile.load(file).httpPort();
+            ConfigFile.Loaded loaded = ConfigFile.load(file);
+            return new Local(URI.create(loaded.localUrl() + "/"), loaded.pageCertificate());
         } catch (ConfigFile.Unusable | ConfigProblems e) {
             if (config != null) {
-                throw new IllegalArgumentException("cannot read the gateway's port from " + file + ": " + e.getMessage()
-                        + " (or give --gateway URL)");
+                throw new IllegalArgumentException("cannot read where the gateway listens from " + file + ": "
+                        + e.getMessage() + " (or give --gateway URL)");
             }
-            out.println("bedside: cannot read the gateway's port from " + file + "; trying port "
+            out.println("bedside: cannot read where the gateway listens from " + file + "; trying port "
                     + ConfigFile.DEFAULT_HTTP_PORT + " (--gateway URL to say where it is)");
-            return ConfigFile.DEFAULT_HTTP_PORT;
+            return fallback;
         }
     }
 
@@ -275,7 +303,7 @@ public final class CaptureCommand {
         if (authorization != null) {
             b.header("Authorization", authorization);
         }
-        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return HTTP.get().send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static @Nullable JsonNode parse(String body) {

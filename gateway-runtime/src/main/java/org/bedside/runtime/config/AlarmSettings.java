@@ -60,8 +60,21 @@ public record AlarmSettings(
         }
     }
 
-    /** The PCD-05 listener: where, who may connect, the framer's bound. */
-    public record Pcd05InSettings(InetSocketAddress bind, SourceAllowList allowed, int maxMessageSize) {}
+    /**
+     * The PCD-05 listener: where, who may connect, the framer's bound.
+     *
+     * @param tls TLS with client certificates ({@code gateway.alarms.pcd05-in.tls}), or null for plain MLLP
+     */
+    public record Pcd05InSettings(
+            InetSocketAddress bind,
+            SourceAllowList allowed,
+            int maxMessageSize,
+            org.bedside.common.tls.@Nullable TlsServer tls) {
+        /** Plain MLLP. */
+        public Pcd05InSettings(InetSocketAddress bind, SourceAllowList allowed, int maxMessageSize) {
+            this(bind, allowed, maxMessageSize, null);
+        }
+    }
 
     /** The policy of a device: that of its care unit. */
     public AlarmPolicy policyOf(DeviceId device) {
@@ -99,7 +112,8 @@ public record AlarmSettings(
                         ? "PCD-05: no listener for the Alert Manager's status reports (gateway.alarms.pcd05-in)"
                         : "PCD-05 listener on " + in.bind().getHostString() + ":"
                                 + in.bind().getPort() + ", sources " + in.allowed() + ", max message "
-                                + in.maxMessageSize() + " bytes");
+                                + in.maxMessageSize() + " bytes"
+                                + (in.tls() == null ? "" : ", over TLS, client certificates required"));
         Pcd04Settings e = escalation;
         lines.add(
                 e == null
@@ -195,7 +209,17 @@ public record AlarmSettings(
             canonical.append("pcd04=").append(pcd04).append('\n');
         }
         if (pcd05In != null) {
-            canonical.append("pcd05-in=").append(pcd05In).append('\n');
+            // The TLS server's own text holds the time its files were read: the hash names its subjects instead.
+            canonical
+                    .append("pcd05-in=")
+                    .append(new Pcd05InSettings(pcd05In.bind(), pcd05In.allowed(), pcd05In.maxMessageSize()))
+                    .append(" tls=")
+                    .append(
+                            pcd05In.tls() == null
+                                    ? "none"
+                                    : "client certificates, allowed subjects "
+                                            + pcd05In.tls().allowedSubjects())
+                    .append('\n');
         }
         if (escalation != null) {
             canonical
@@ -222,7 +246,9 @@ public record AlarmSettings(
             ConfigProblems.Collector problems, GatewayConfig.Pcd05InConfig p, boolean hasPcd04) {
         String key = KEY + ".pcd05-in";
         if (p.port().isEmpty()) {
-            if (p.host().isPresent() || p.allowedSources().isPresent()) {
+            if (p.host().isPresent()
+                    || p.allowedSources().isPresent()
+                    || p.tls().isPresent()) {
                 problems.add(key + ".port", "is required for a PCD-05 listener (2575 is common; 0 picks a free one)");
             }
             return null;
@@ -267,7 +293,8 @@ public record AlarmSettings(
                     max + " is not between 1024 and 67108864 bytes (default 1048576, 1 MiB)");
             ok = false;
         }
-        return ok && bind != null ? new Pcd05InSettings(bind, allowed, max) : null;
+        ListenerTlsSettings.Result tls = ListenerTlsSettings.open(problems, p.tls(), key + ".tls", "pcd05-in");
+        return ok && tls.ok() && bind != null ? new Pcd05InSettings(bind, allowed, max, tls.tls()) : null;
     }
 
     private static @Nullable Pcd04Settings pcd04(

@@ -117,6 +117,9 @@ public interface GatewayConfig {
 
         /** The longest message taken, in bytes (default 1 MiB). */
         Optional<Integer> maxMessageSize();
+
+        /** TLS with client certificates: only the Alert Manager's certificate opens the listener. */
+        Optional<ListenerTlsConfig> tls();
     }
 
     /** Escalation to a second destination (docs/alarms.md, "Escalation to a second destination"). */
@@ -292,6 +295,16 @@ public interface GatewayConfig {
 
         /** How often the files are looked at for changes (taken without a restart); default 1m. */
         Optional<Duration> checkInterval();
+
+        /**
+         * Whether a sender's revoked certificate is refused: {@code none}, {@code crl-files} (the lists below, never
+         * fetched) or {@code ocsp} (asks the responder the sender's certificate names: a connection of its own); default
+         * none. (No {@code @WithDefault}: a default inside an optional section would make the section always present.)
+         */
+        Optional<String> revocation();
+
+        /** PEM revocation lists of the client CA for {@code revocation: crl-files}, looked at again like the rest. */
+        Optional<java.util.List<String>> revocationLists();
     }
 
     /**

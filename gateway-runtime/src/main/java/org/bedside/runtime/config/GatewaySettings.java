@@ -475,7 +475,7 @@ public record GatewaySettings(
                 problems.add(
                         key,
                         "not a metric a range can be set for; one of "
-                                + org.bedside.uplink.ChartingValidation.RANGED.stream()
+                                + org.bedside.uplink.ChartingValidation.RANGED.keySet().stream()
                                         .map(m -> m.refId())
                                         .toList());
                 return;
@@ -489,12 +489,12 @@ public record GatewaySettings(
         Map<Integer, Duration> frozenAfter = new LinkedHashMap<>();
         new TreeMap<>(v.frozenAfter()).forEach((refId, text) -> {
             String key = "gateway.uplink.validation.frozen-after." + refId;
-            var metric = org.bedside.uplink.ChartingValidation.metric(refId);
+            var metric = org.bedside.uplink.ChartingValidation.frozenMetric(refId);
             if (metric.isEmpty()) {
                 problems.add(
                         key,
                         "not a metric a frozen-value time can be set for; one of "
-                                + org.bedside.uplink.ChartingValidation.RANGED.stream()
+                                + org.bedside.uplink.ChartingValidation.WATCHED_FOR_FROZEN.stream()
                                         .map(m -> m.refId())
                                         .toList());
                 return;

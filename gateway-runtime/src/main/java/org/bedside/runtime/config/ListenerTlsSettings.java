@@ -11,9 +11,10 @@ import org.bedside.runtime.wiring.SystemClock;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The {@code tls} section of an MLLP listener ({@code gateway.adt.tls}, {@code gateway.pcd01-in.tls}), checked and
- * opened now: a missing file, a key others can read or a key that is not the certificate's stops the gateway at start
- * (and fails {@code bedside check-config}) with the key named.
+ * The {@code tls} section of an MLLP listener ({@code gateway.adt.tls}, {@code gateway.pcd01-in.tls}, {@code
+ * gateway.alarms.pcd05-in.tls}), checked and opened now: a missing file, a key others can read, a key that is not the
+ * certificate's or a revocation list that cannot be read stops the gateway at start (and fails {@code bedside
+ * check-config}) with the key named.
  */
 public final class ListenerTlsSettings {
     private ListenerTlsSettings() {}
@@ -57,6 +58,17 @@ public final class ListenerTlsSettings {
         if (!ok) {
             return Result.FAILED;
         }
+        TlsSettings.Revocation revocation;
+        String revocationText = t.revocation().orElse("none");
+        switch (revocationText.strip().toLowerCase(java.util.Locale.ROOT)) {
+            case "none" -> revocation = TlsSettings.Revocation.NONE;
+            case "crl-files" -> revocation = TlsSettings.Revocation.CRL_FILES;
+            case "ocsp" -> revocation = TlsSettings.Revocation.OCSP;
+            default -> {
+                problems.add(prefix + ".revocation", "'" + revocationText + "' is not none, crl-files or ocsp");
+                return Result.FAILED;
+            }
+        }
         TlsSettings settings;
         try {
             settings = TlsSettings.trusting(
@@ -65,6 +77,12 @@ public final class ListenerTlsSettings {
                             Path.of(t.certificateFile().orElseThrow().strip()),
                             Path.of(t.keyFile().orElseThrow().strip()),
                             t.keyPasswordFile().map(String::strip).map(Path::of).orElse(null))
+                    .withRevocation(
+                            revocation,
+                            t.revocationLists().orElse(List.of()).stream()
+                                    .map(String::strip)
+                                    .map(Path::of)
+                                    .toList())
                     .withTimes(
                             t.expiryWarning().orElse(TlsSettings.DEFAULT_EXPIRY_WARNING),
                             t.checkInterval().orElse(TlsSettings.DEFAULT_CHECK_INTERVAL));
@@ -95,7 +113,8 @@ public final class ListenerTlsSettings {
             case KEY_FILE -> "key-file";
             case KEY_PASSWORD_FILE -> "key-password-file";
             case ALLOWED_SUBJECTS -> "allowed-subjects";
-            case REVOCATION_LISTS, PROTOCOLS -> "client-ca-file";
+            case REVOCATION_LISTS -> "revocation-lists";
+            case PROTOCOLS -> "client-ca-file";
         };
     }
 }

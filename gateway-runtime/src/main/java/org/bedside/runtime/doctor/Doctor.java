@@ -251,7 +251,7 @@ public final class Doctor {
                 return null;
             }
             try {
-                b.sslContext(PinnedCertificate.context(certificate));
+                b.sslContext(org.bedside.runtime.security.PinnedCertificate.context(certificate));
             } catch (IOException | java.security.GeneralSecurityException e) {
                 return null; // the configuration check names an unusable certificate file
             }

@@ -23,6 +23,7 @@ import org.bedside.hl7.Hl7Location;
 import org.bedside.hl7.Hl7Result;
 import org.bedside.hl7.MessageHeader;
 import org.bedside.hl7.PatientIdentifier;
+import org.bedside.hl7.mllp.ConnectionRefusal;
 import org.bedside.hl7.mllp.Decision;
 import org.bedside.hl7.mllp.InboundMessage;
 import org.bedside.hl7.mllp.ListenerStats;
@@ -87,6 +88,7 @@ public final class Pcd01Inbound implements MllpHandler, AutoCloseable {
     private final LongAdder quarantinedReadings = new LongAdder();
     private final Map<DeviceId, Instant> lastReceivedAt = new HashMap<>();
     private final Object storing = new Object();
+    private final ConnectionRefusal.@Nullable Listener refusals;
     private @Nullable MllpListener listener;
     private boolean closed;
 
@@ -97,6 +99,21 @@ public final class Pcd01Inbound implements MllpHandler, AutoCloseable {
      */
     public Pcd01Inbound(Pcd01InSettings settings, ReadingStore store, Association association, List<String> authorities)
             throws StoreException {
+        this(settings, store, association, authorities, null);
+    }
+
+    /**
+     * @param refusals told of every connection refused before a message was read (a source outside the allow-list, a
+     *     client without an acceptable certificate; the gateway audits them), or null: only counted
+     */
+    public Pcd01Inbound(
+            Pcd01InSettings settings,
+            ReadingStore store,
+            Association association,
+            List<String> authorities,
+            ConnectionRefusal.@Nullable Listener refusals)
+            throws StoreException {
+        this.refusals = refusals;
         this.settings = settings;
         this.store = store;
         this.association = association;
@@ -114,6 +131,7 @@ public final class Pcd01Inbound implements MllpHandler, AutoCloseable {
                 MllpListenerConfig.builder(settings.bind())
                         .allowList(settings.allowed())
                         .tls(settings.tls())
+                        .refusals(refusals)
                         .maxMessageLength(settings.maxMessageSize())
                         .name("pcd01-in")
                         .build(),

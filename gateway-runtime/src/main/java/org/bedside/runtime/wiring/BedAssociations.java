@@ -2,13 +2,9 @@ package org.bedside.runtime.wiring;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -260,7 +256,7 @@ public final class BedAssociations implements Subjects, AutoCloseable {
                     "Patient?identifier="
                             + adt.identifierSystems().get(released.patient().authority()) + "|"
                             + released.patient().mrn(),
-                    releaseKey(released));
+                    released.key());
         }
         if (s instanceof BedTimeline.Subject.Patient p) {
             String system = adt.identifierSystems().get(p.occupant().patient().authority());
@@ -354,7 +350,7 @@ public final class BedAssociations implements Subjects, AutoCloseable {
             @Override
             public void done(String destination, Owed withdrawal, int items, String outcome) throws IOException {
                 PatientAssociations a = java.util.Objects.requireNonNull(associations);
-                for (Withdrawal w : a.withdrawals()) {
+                for (Withdrawal w : allWithdrawals(a)) {
                     if (w.id().equals(withdrawal.id())) {
                         a.withdrawn(destination, w, Instant.now(), items, outcome);
                     }
@@ -386,7 +382,7 @@ public final class BedAssociations implements Subjects, AutoCloseable {
             @Override
             public void done(MqttSink.Notice notice, int messages, String outcome) throws IOException {
                 PatientAssociations a = java.util.Objects.requireNonNull(associations);
-                for (Withdrawal w : a.withdrawals()) {
+                for (Withdrawal w : allWithdrawals(a)) {
                     if (w.id().equals(notice.id())) {
                         a.withdrawn(MqttSink.DESTINATION, w, Instant.now(), messages, outcome);
                     }
@@ -401,11 +397,31 @@ public final class BedAssociations implements Subjects, AutoCloseable {
             return List.of();
         }
         try {
-            return a.owed(destination);
+            return a.owed(destination, allWithdrawals(a));
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(
                     "cannot read what " + destination + " withdrew (" + e.getMessage() + ")", e);
         }
+    }
+
+    /**
+     * Every withdrawal, each cancel's followed by those of the releases made under the association it removed: a
+     * release charts under a key of its own and before the association began, so the association's withdrawal alone
+     * would not find what it charted (docs/patients.md, "Withdrawal").
+     */
+    private List<Withdrawal> allWithdrawals(PatientAssociations a) {
+        Releases r = releases;
+        List<Releases.Release> made = r == null ? List.of() : r.all();
+        List<Withdrawal> out = new ArrayList<>();
+        for (Withdrawal w : a.withdrawals()) {
+            out.add(w);
+            for (Releases.Release x : made) {
+                if (w.madeUnder(x)) {
+                    out.add(w.ofRelease(x));
+                }
+            }
+        }
+        return out;
     }
 
     private Withdrawals.Owed toOwed(Withdrawal w) {
@@ -430,7 +446,10 @@ public final class BedAssociations implements Subjects, AutoCloseable {
                 w.since(),
                 w.ended(),
                 w.until(),
-                what + " (" + w.trigger() + " " + w.controlId() + ")");
+                what + " (" + w.trigger() + " " + w.controlId() + ")"
+                        + (w.release() == null
+                                ? ""
+                                : ", readings released by " + w.release().id()));
     }
 
     /**
@@ -473,21 +492,6 @@ public final class BedAssociations implements Subjects, AutoCloseable {
     private static String associationKey(BedSettings.Bed bed, BedTimeline.Subject.Patient p) {
         return Withdrawal.associationKey(
                 bed.location(), p.occupant().patient(), p.occupant().since());
-    }
-
-    /** The same for the readings of one release. */
-    private static String releaseKey(Releases.Release r) {
-        return shortHash(r.bed() + "|" + r.patient().authority() + "|"
-                + r.patient().mrn() + "|release|" + r.from() + "|" + r.until());
-    }
-
-    private static String shortHash(String text) {
-        try {
-            byte[] h = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-            return "a" + HexFormat.of().formatHex(h, 0, 6);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     @Override

@@ -118,9 +118,16 @@ public class GatewayComponents {
         store.close();
     }
 
+    /** The audit of refused inbound data (docs/security.md): in the box's audit log, beside the ADT listener's. */
     @Produces
     @Singleton
-    Devices devices(GatewaySettings s, GuardedStore store) {
+    RefusalAudit refusalAudit(BedAssociations beds) {
+        return new RefusalAudit(beds.audit(), InstantSource.system());
+    }
+
+    @Produces
+    @Singleton
+    Devices devices(GatewaySettings s, GuardedStore store, RefusalAudit refusals) {
         List<DevicePipeline> pipelines = new ArrayList<>();
         Map<DeviceId, RedeliveryFilter> filters = new LinkedHashMap<>();
         for (GatewaySettings.DeviceSettings d : s.devices()) {
@@ -139,8 +146,11 @@ public class GatewayComponents {
                             "cannot read back the redelivery bookmark of " + d.id() + ": " + e.getMessage(), e);
                 }
             }
-            pipelines.add(new DevicePipeline(
-                    d.id(), d.driver(), d.options(), d.transport(), sink, InstantSource.system(), d.pipeline()));
+            DevicePipeline pipeline = new DevicePipeline(
+                    d.id(), d.driver(), d.options(), d.transport(), sink, InstantSource.system(), d.pipeline());
+            // A message posing as another device's (SenML names under another base name) is audited.
+            pipeline.failureListener(refusals.device(d.id()));
+            pipelines.add(pipeline);
         }
         return new Devices(pipelines, filters);
     }
@@ -203,13 +213,19 @@ public class GatewayComponents {
      */
     @Produces
     @Singleton
-    Optional<Pcd01Inbound> pcd01In(GatewaySettings s, GuardedStore store, BedAssociations beds) {
+    Optional<Pcd01Inbound> pcd01In(GatewaySettings s, GuardedStore store, BedAssociations beds, RefusalAudit refusals) {
         Pcd01InSettings p = s.pcd01In();
         if (p == null) {
             return Optional.empty();
         }
         try {
-            return Optional.of(new Pcd01Inbound(p, store, beds::adtPatientsAt, beds.assigningAuthorities()));
+            return Optional.of(new Pcd01Inbound(
+                    p,
+                    store,
+                    beds::adtPatientsAt,
+                    beds.assigningAuthorities(),
+                    // audited: who tried to send the gateway readings it must not take
+                    refusals.connections("pcd01-connection-refused")));
         } catch (StoreException e) {
             throw dataDirectory("cannot read back the PCD-01 messages already stored: " + e.getMessage(), e);
         }
@@ -323,7 +339,7 @@ public class GatewayComponents {
      */
     @Produces
     @Singleton
-    Alarms alarms(AlarmSettings a, GatewaySettings s, GuardedStore store, SystemClock clock) {
+    Alarms alarms(AlarmSettings a, GatewaySettings s, GuardedStore store, SystemClock clock, RefusalAudit refusals) {
         AlarmEngineSink engine = null;
         BufferConsumer<AlertReport> engineConsumer = null;
         if (a.enabled()) {
@@ -383,7 +399,10 @@ public class GatewayComponents {
                                 in.allowed(),
                                 in.maxMessageSize(),
                                 am.sender().application(),
-                                am.sender().eui64()),
+                                am.sender().eui64(),
+                                in.tls(),
+                                // audited: who tried to report on the gateway's alerts
+                                refusals.connections("pcd05-connection-refused")),
                         deliveries,
                         s.dataDirectory().resolve("alarms"));
             } catch (IOException e) {

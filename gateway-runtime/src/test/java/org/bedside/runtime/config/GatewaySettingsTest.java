@@ -990,6 +990,35 @@ class GatewaySettingsTest {
     }
 
     @Test
+    void theMllpListenersCheckRevocationOnlyAsConfigured(@TempDir Path dir) throws Exception {
+        org.bedside.sim.pki.TestPki pki = org.bedside.sim.pki.TestPki.create(dir, "hospital");
+        org.bedside.sim.pki.TestPki.Issued gw = pki.server("gateway", "127.0.0.1");
+        Path crl = pki.revocationList("hospital.crl");
+        String files = "certificate-file: " + gw.certificateFile() + "|key-file: " + gw.keyFile() + "|client-ca-file: "
+                + pki.caFile();
+        GatewaySettings s = fromYaml(listeners(
+                tlsSection((files + "|revocation: crl-files|revocation-lists: [" + crl + "]").split("\\|")),
+                tlsSection(files.split("\\|"))));
+        assertThat(s.beds().adt().tls()).isNotNull();
+        assertThat(s.pcd01In().tls()).isNotNull();
+
+        ConfigProblems bad = catchThrowableOfType(
+                ConfigProblems.class,
+                () -> fromYaml(listeners(
+                        tlsSection(
+                                (files + "|revocation: crl-files|revocation-lists: [" + dir.resolve("gone.crl") + "]")
+                                        .split("\\|")),
+                        tlsSection((files + "|revocation: sometimes").split("\\|")))));
+        assertThat(bad.problems())
+                .hasSize(2)
+                .anySatisfy(p -> assertThat(p)
+                        .startsWith("gateway.adt.tls.revocation-lists: ")
+                        .contains("gone.crl"))
+                .anySatisfy(p -> assertThat(p)
+                        .isEqualTo("gateway.pcd01-in.tls.revocation: 'sometimes' is not none, crl-files or ocsp"));
+    }
+
+    @Test
     void listenerTlsProblemsNameTheirKeys(@TempDir Path dir) throws Exception {
         org.bedside.sim.pki.TestPki pki = org.bedside.sim.pki.TestPki.create(dir, "hospital");
         org.bedside.sim.pki.TestPki.Issued gw = pki.server("gateway", "127.0.0.1");
@@ -1038,6 +1067,66 @@ class GatewaySettingsTest {
                 .asString()
                 .startsWith("gateway.adt.tls.allowed-subjects: ")
                 .contains("is not a distinguished name");
+    }
+
+    @Test
+    void thePcd05ListenerTakesTlsLikeTheOtherListenersAndItsProblemsNameTheirKeys(@TempDir Path dir) throws Exception {
+        org.bedside.sim.pki.TestPki pki = org.bedside.sim.pki.TestPki.create(dir, "hospital");
+        org.bedside.sim.pki.TestPki.Issued gw = pki.server("gateway", "127.0.0.1");
+        String base = PCD01_BASE + """
+                  alarms:
+                    pcd04:
+                      host: am.example.org
+                      port: 2575
+                    pcd05-in:
+                      port: 0
+                      allowed-sources: [10.1.20.7]
+                """;
+        String files = "certificate-file: " + gw.certificateFile() + "|key-file: " + gw.keyFile() + "|client-ca-file: "
+                + pki.caFile();
+        AlarmSettings a = AlarmSettings.from(alarmsYaml(
+                base + underAlarms(tlsSection((files + "|allowed-subjects: [alert-manager]").split("\\|")))));
+        assertThat(a.pcd05In()).isNotNull();
+        assertThat(a.pcd05In().tls()).isNotNull();
+        assertThat(a.pcd05In().tls().allowedSubjects()).containsExactly("alert-manager");
+        assertThat(a.pcd05In().tls().sslParameters().getNeedClientAuth()).isTrue();
+        assertThat(a.pcd05In().tls().sslParameters().getProtocols()).containsExactly("TLSv1.3", "TLSv1.2");
+        assertThat(a.describe()).anySatisfy(l -> assertThat(l).contains("over TLS, client certificates required"));
+        assertThat(AlarmSettings.from(alarmsYaml(base)).pcd05In().tls())
+                .as("no tls section: plain MLLP")
+                .isNull();
+
+        ConfigProblems missing = catchThrowableOfType(
+                ConfigProblems.class,
+                () -> AlarmSettings.from(alarmsYaml(
+                        base + underAlarms(tlsSection("certificate-file: " + dir.resolve("nonexistent.pem"))))));
+        assertThat(missing.problems())
+                .hasSize(2)
+                .anySatisfy(p -> assertThat(p).startsWith("gateway.alarms.pcd05-in.tls.key-file: is required with TLS"))
+                .anySatisfy(p -> assertThat(p).startsWith("gateway.alarms.pcd05-in.tls.client-ca-file: is required"));
+        Files.setPosixFilePermissions(gw.keyFile(), PosixFilePermissions.fromString("rw-r--r--"));
+        ConfigProblems readable = catchThrowableOfType(
+                ConfigProblems.class,
+                () -> AlarmSettings.from(alarmsYaml(base + underAlarms(tlsSection(files.split("\\|"))))));
+        assertThat(readable.problems())
+                .singleElement()
+                .asString()
+                .startsWith("gateway.alarms.pcd05-in.tls.key-file: ")
+                .contains("chmod 600");
+    }
+
+    /** A {@link #tlsSection} one level deeper: under {@code gateway.alarms.pcd05-in}. */
+    private static String underAlarms(String section) {
+        return section.lines().map(l -> "  " + l + "\n").collect(java.util.stream.Collectors.joining());
+    }
+
+    private static GatewayConfig alarmsYaml(String yaml) {
+        return new io.smallrye.config.SmallRyeConfigBuilder()
+                .withSources(new io.smallrye.config.source.yaml.YamlConfigSource("test.yaml", yaml))
+                .withConverter(Duration.class, 200, new io.quarkus.runtime.configuration.DurationConverter())
+                .withMapping(GatewayConfig.class)
+                .build()
+                .getConfigMapping(GatewayConfig.class);
     }
 
     private static final String OPERATOR_LINE =

@@ -126,4 +126,29 @@ class ValidationSettingsTest {
                         .isEqualTo("gateway.uplink.validation.frozen-after.MDC_ECG_HEART_RATE: 'soon' is not a positive"
                                 + " duration such as 10m"));
     }
+
+    @Test
+    void bloodPressureComponentsTakeRangesButNoFrozenValueTime() {
+        ChartingValidation v = settings(new Validation(
+                        false,
+                        "preliminary",
+                        Map.of("MDC_PRESS_BLD_NONINV_SYS", "60..250", "MDC_PRESS_BLD_NONINV_DIA", "30..150")))
+                .uplink()
+                .validation();
+        assertThat(v.ranges()).containsOnlyKeys(Metrics.NIBP_SYSTOLIC.mdc(), Metrics.NIBP_DIASTOLIC.mdc());
+
+        ConfigProblems e = catchThrowableOfType(
+                ConfigProblems.class,
+                () -> settings(
+                        new Validation(false, "preliminary", Map.of(), Map.of("MDC_PRESS_BLD_NONINV_SYS", "10m"))));
+        assertThat(e.problems())
+                .singleElement()
+                .satisfies(p -> assertThat(p)
+                        .startsWith("gateway.uplink.validation.frozen-after.MDC_PRESS_BLD_NONINV_SYS: not a metric a"
+                                + " frozen-value time can be set for")
+                        .contains("MDC_ECG_HEART_RATE"))
+                .satisfies(p -> assertThat(p.substring(p.indexOf("one of")))
+                        .as("the metrics offered")
+                        .doesNotContain("NONINV"));
+    }
 }

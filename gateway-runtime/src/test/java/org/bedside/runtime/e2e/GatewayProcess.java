@@ -56,6 +56,11 @@ final class GatewayProcess implements AutoCloseable {
     }
 
     /** Writes {@code yaml} (which must not set the HTTP port) as the config file and starts the gateway. */
+    /** The configuration file it was started with, as a command on the box would be given it. */
+    Path configFile() {
+        return config;
+    }
+
     static GatewayProcess start(Path workDir, String yaml) throws IOException, InterruptedException {
         return start(workDir, yaml, List.of(), Map.of());
     }

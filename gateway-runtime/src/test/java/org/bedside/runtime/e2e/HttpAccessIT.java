@@ -121,6 +121,29 @@ class HttpAccessIT {
                             .body())
                     .contains("icu-gw-1");
 
+            // bedside capture on the box finds the gateway through its configuration: HTTPS (plain HTTP is disabled),
+            // the page's own certificate trusted, the operator's credentials sent only over it.
+            java.io.ByteArrayOutputStream said = new java.io.ByteArrayOutputStream();
+            int exit = org.bedside.runtime.capture.CaptureCommand.run(
+                    new String[] {
+                        "no-such-device",
+                        "--seconds",
+                        "2",
+                        "--config",
+                        gateway.configFile().toString(),
+                        "--user",
+                        "biomed:" + OPERATOR_PASSWORD
+                    },
+                    new java.io.PrintStream(said, true, java.nio.charset.StandardCharsets.UTF_8),
+                    Duration.ofMillis(200),
+                    new java.util.concurrent.atomic.AtomicReference<>());
+            assertThat(exit).isEqualTo(1);
+            assertThat(said.toString(java.nio.charset.StandardCharsets.UTF_8))
+                    .as("answered by the gateway over HTTPS, as an operator: the device is what it refuses")
+                    .contains("no device 'no-such-device' in this gateway")
+                    .doesNotContain("does not answer")
+                    .doesNotContain(OPERATOR_PASSWORD);
+
             List<Endpoint> writes = writeEndpoints();
             assertThat(writes)
                     .as("the write endpoints found")

@@ -408,7 +408,8 @@ class MqttEndToEndIT {
         return Instant.ofEpochMilli(Math.round(t.getEpochSecond() * 1000.0 + t.getNano() / 1e6));
     }
 
-    private static MqttConnectionOptions options(String user, String password, TestPki pki, TestPki.Issued cert)
+    /** Paho options of a broker user with its client certificate (TLS trusting the test CA); also for ConnectionAuditIT. */
+    static MqttConnectionOptions options(String user, String password, TestPki pki, TestPki.Issued cert)
             throws Exception {
         MqttConnectionOptions o = new MqttConnectionOptions();
         o.setUserName(user);
@@ -472,7 +473,8 @@ class MqttEndToEndIT {
         }
     }
 
-    private static final class Collector implements MqttCallback {
+    /** Collects what a subscriber gets: readings by identity, the gateway's status messages; also for ConnectionAuditIT. */
+    static final class Collector implements MqttCallback {
         private final List<Received> received;
         private final List<String> gatewayStatus;
         private final AtomicLong seq;

@@ -56,7 +56,8 @@ class Pcd01InIT {
                 """;
     }
 
-    private static String example() throws Exception {
+    /** The IHE example ORU^R01 (PV1-3 HO Surgery^OR^1); also for ConnectionAuditIT. */
+    static String example() throws Exception {
         try (InputStream in =
                 Pcd01InIT.class.getResourceAsStream("/ihe-pcd/pcd01_E1-1_philips_physiological_monitor.hl7")) {
             return new String(in.readAllBytes(), StandardCharsets.ISO_8859_1).strip();

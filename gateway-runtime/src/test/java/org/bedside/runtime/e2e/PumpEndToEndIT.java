@@ -90,6 +90,25 @@ class PumpEndToEndIT {
                     throw new AssertionError(e.getMessage() + "; rack: " + rack.pumps() + ", answered "
                             + rack.requestsAnswered() + "\n" + gateway.tail());
                 }
+                // The engine's alert for the occlusion: open for device-alarm-end-after (15 s) after its last report.
+                String[] alarms = new String[1];
+                Await.until("the alarm engine's alert for 1-2's occlusion", Duration.ofSeconds(30), () -> {
+                    alarms[0] = gateway.get("/api/alarms");
+                    return alarms[0] != null && alarms[0].contains("device:1-2:occlusion");
+                });
+                com.fasterxml.jackson.databind.JsonNode occlusion = null;
+                for (com.fasterxml.jackson.databind.JsonNode a : new com.fasterxml.jackson.databind.ObjectMapper()
+                        .readTree(alarms[0])
+                        .path("alerts")) {
+                    if (a.path("condition").asText().equals("device:1-2:occlusion")) {
+                        occlusion = a;
+                    }
+                }
+                assertThat(occlusion).as(alarms[0]).isNotNull();
+                assertThat(occlusion.path("device").asText()).isEqualTo(device);
+                assertThat(occlusion.path("origin").asText()).isEqualToIgnoringCase("device");
+                assertThat(occlusion.path("kind").asText()).isEqualToIgnoringCase("technical");
+                assertThat(occlusion.path("text").asText()).contains("1-2");
                 long answered = rack.requestsAnswered();
                 Await.until("another poll", Duration.ofSeconds(10), () -> rack.requestsAnswered() > answered + 1);
                 rack.stop();
@@ -223,6 +242,14 @@ class PumpEndToEndIT {
                     charting: every-reading
                     retry-max-delay: 2s
                     timeout: 10s
+                  alarms:
+                    # The occlusion lasts a few seconds at this test's pace: shorter than the 10 s a device's technical
+                    # alarm must last by default before it is notified.
+                    care-unit: pumps
+                    care-units:
+                      pumps:
+                        device-alarm-delay: 0s
+                        technical-delay: 0s
                 """.formatted(gatewayId, patient, dataDir, device, rack.endpoint(), fhir.base());
     }
 

@@ -6,12 +6,16 @@ import ca.uhn.hl7v2.HapiContext;
 import ca.uhn.hl7v2.app.Connection;
 import ca.uhn.hl7v2.model.Message;
 import ca.uhn.hl7v2.util.Terser;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -23,7 +27,10 @@ import org.bedside.buffer.ReadingStore;
 import org.bedside.buffer.StoreException;
 import org.bedside.buffer.StoredRecord;
 import org.bedside.buffer.chronicle.ChronicleReadingStore;
+import org.bedside.drivers.testing.Await;
+import org.bedside.hl7.FailureReason;
 import org.bedside.hl7.Hl7Parser;
+import org.bedside.hl7.mllp.MllpFrameDecoder;
 import org.bedside.hl7.mllp.SourceAllowList;
 import org.bedside.model.CompoundReading;
 import org.bedside.model.DeviceId;
@@ -31,9 +38,11 @@ import org.bedside.model.DeviceStatus;
 import org.bedside.model.Metrics;
 import org.bedside.model.NumericReading;
 import org.bedside.model.Reading;
+import org.bedside.patients.AuditLog;
 import org.bedside.patients.BedLocation;
 import org.bedside.patients.PatientKey;
 import org.bedside.runtime.config.Pcd01InSettings;
+import org.bedside.runtime.wiring.RefusalAudit;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -186,6 +195,58 @@ class Pcd01InboundTest {
         assertThat(inbound.counts()).containsEntry("stored", 1L);
         assertThat(inbound.readingsStored())
                 .isEqualTo(without(readings, DeviceStatus.class).size());
+    }
+
+    @Test
+    void aConnectionFromASourceOutsideTheAllowListIsRefusedCountedAndAuditedAndNothingIsStored() throws Exception {
+        inbound.close();
+        try (AuditLog audit = new AuditLog(dir.resolve("audit/audit.jsonl"), InstantSource.system())) {
+            // Wired as the gateway wires it: refusals to the box's audit log as pcd01-connection-refused.
+            inbound = new Pcd01Inbound(
+                    new Pcd01InSettings(
+                            new InetSocketAddress("127.0.0.1", 0),
+                            SourceAllowList.of(List.of("10.0.0.0/8")),
+                            1 << 20,
+                            null,
+                            List.of(new Pcd01InSettings.Device(MONITOR, "OR 1 monitor", BED, null))),
+                    store,
+                    (bed, time) -> null,
+                    List.of("HOSP"),
+                    new RefusalAudit(audit, InstantSource.system()).connections("pcd01-connection-refused"));
+            inbound.start();
+            byte[] framed = MllpFrameDecoder.wrap(iheExample().getBytes(StandardCharsets.ISO_8859_1));
+            try (Socket s = new Socket("127.0.0.1", inbound.address().getPort())) {
+                s.setSoTimeout(10_000);
+                s.getOutputStream().write(framed);
+                assertThat(s.getInputStream().read()).as("closed unanswered").isEqualTo(-1);
+            } catch (IOException closedUnderTheWrite) {
+                // refused as well
+            }
+            Await.until(
+                    "the refusal audited",
+                    Duration.ofSeconds(10),
+                    () -> !refusals(audit).isEmpty());
+            ObjectNode e = refusals(audit).get(0);
+            assertThat(e.get("listener").asText()).isEqualTo("pcd01-in");
+            assertThat(e.get("source").asText()).isEqualTo("127.0.0.1");
+            assertThat(e.get("reason").asText()).isEqualTo("source_refused");
+            assertThat(e.get("detail").asText()).contains("10.0.0.0/8");
+            assertThat(inbound.listenerStats().failures(FailureReason.SOURCE_REFUSED))
+                    .isEqualTo(1);
+            assertThat(inbound.listenerStats().messagesReceived()).isZero();
+            assertThat(stored()).isEmpty();
+        }
+    }
+
+    private static List<ObjectNode> refusals(AuditLog audit) {
+        try {
+            return audit.entries().stream()
+                    .filter(e ->
+                            "pcd01-connection-refused".equals(e.get("action").asText()))
+                    .toList();
+        } catch (IOException e) {
+            return List.of();
+        }
     }
 
     @Test

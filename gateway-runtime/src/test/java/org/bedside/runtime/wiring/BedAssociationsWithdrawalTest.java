@@ -21,6 +21,7 @@ import org.bedside.patients.AuditLog;
 import org.bedside.patients.BedLocation;
 import org.bedside.patients.PatientAssociations;
 import org.bedside.patients.PatientKey;
+import org.bedside.patients.Releases;
 import org.bedside.runtime.config.BedSettings;
 import org.bedside.uplink.Subjects;
 import org.bedside.uplink.Withdrawals;
@@ -101,6 +102,52 @@ class BedAssociationsWithdrawalTest {
             assertThat(again.withdrawals().owed("uplink")).isEmpty();
             assertThat(again.withdrawals().owed("pcd01")).hasSize(1);
             assertThat(again.mqttWithdrawals().owed()).hasSize(1);
+        }
+    }
+
+    @Test
+    void whatAReleaseChartedUnderTheCancelledAdmissionIsWithdrawnUnderTheReleasesOwnKeyAndRange() throws Exception {
+        PatientKey anna = new PatientKey("HOSP", "4711");
+        AuditLog audit = new AuditLog(dir.resolve("audit.jsonl"), InstantSource.system());
+        PatientAssociations a = PatientAssociations.open(dir.resolve("patients/adt.jsonl"), Set.of(ICU12), audit);
+        Releases releases = Releases.open(dir.resolve("patients/releases.jsonl"), audit);
+        try (BedAssociations b = new BedAssociations(beds, a, releases, audit)) {
+            a.record(new AssociationEvent(
+                    "ADT^HOSP", "C1", AdtTrigger.A01, T0, T0.plusSeconds(5), anna, ICU12, null, null, null));
+            Releases.Release r = releases.release(ICU12, anna, T0.minusSeconds(600), T0, "nurse", T0.plusSeconds(30));
+            String released = ((Subjects.Subject.Charted) b.subjectAt(SPO2, T0.minusSeconds(60), null)).association();
+            String admitted = ((Subjects.Subject.Charted) b.subjectAt(SPO2, T0.plusSeconds(60), null)).association();
+            assertThat(released).isEqualTo(r.key()).isNotEqualTo(admitted);
+
+            a.record(new AssociationEvent(
+                    "ADT^HOSP",
+                    "C2",
+                    AdtTrigger.A11,
+                    T0.plusSeconds(600),
+                    T0.plusSeconds(601),
+                    anna,
+                    ICU12,
+                    null,
+                    null,
+                    null));
+            assertThat(b.subjectAt(SPO2, T0.minusSeconds(60), null)).isInstanceOf(Subjects.Subject.NotCharted.class);
+
+            List<Withdrawals.Owed> owed = b.withdrawals().owed("uplink");
+            assertThat(owed).extracting(Withdrawals.Owed::association).containsExactly(admitted, released);
+            Withdrawals.Owed w = owed.get(1);
+            assertThat(w.since()).isEqualTo(T0.minusSeconds(600));
+            assertThat(w.ended()).isEqualTo(T0);
+            assertThat(w.until()).isEqualTo(T0.plusSeconds(601));
+            assertThat(w.reason()).contains(r.id());
+            assertThat(b.pcd01Patients(Map.of()).withdrawals().owed("pcd01")).hasSize(2);
+            assertThat(b.mqttWithdrawals().owed())
+                    .extracting(MqttSink.Notice::association)
+                    .containsExactly(admitted, released);
+
+            b.withdrawals().done("uplink", w, 2, "2 Observations marked entered-in-error");
+            assertThat(b.withdrawals().owed("uplink"))
+                    .extracting(Withdrawals.Owed::association)
+                    .containsExactly(admitted);
         }
     }
 }

@@ -165,6 +165,35 @@ public final class TestPki {
         }
     }
 
+    /**
+     * A revocation list of this CA naming {@code revoked} (none: an empty list), issued an hour ago and valid for a week,
+     * written to {@code <dir>/<fileName>}: what a hospital's PKI publishes and a verifier given {@code crl-files} reads.
+     */
+    public Path revocationList(String fileName, X509Certificate... revoked) {
+        try {
+            Instant now = Instant.now();
+            org.bouncycastle.cert.X509v2CRLBuilder b = new org.bouncycastle.cert.jcajce.JcaX509v2CRLBuilder(
+                    caCertificate, Date.from(now.minus(Duration.ofHours(1))));
+            b.setNextUpdate(Date.from(now.plus(Duration.ofDays(7))));
+            for (X509Certificate c : revoked) {
+                b.addCRLEntry(
+                        c.getSerialNumber(),
+                        Date.from(now.minus(Duration.ofMinutes(30))),
+                        org.bouncycastle.asn1.x509.CRLReason.keyCompromise);
+            }
+            String algorithm = caKey.getAlgorithm().equals("RSA") ? "SHA256withRSA" : "SHA256withECDSA";
+            byte[] der =
+                    b.build(new JcaContentSignerBuilder(algorithm).build(caKey)).getEncoded();
+            Path file = directory.resolve(fileName);
+            Files.writeString(file, pem("X509 CRL", der), StandardCharsets.US_ASCII);
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (OperatorCreationException e) {
+            throw new IllegalStateException("cannot sign a test revocation list: " + e.getMessage(), e);
+        }
+    }
+
     /** The CA's certificate file: what a verifier trusts. */
     public Path caFile() {
         return caFile;

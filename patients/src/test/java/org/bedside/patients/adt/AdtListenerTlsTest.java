@@ -228,6 +228,66 @@ class AdtListenerTlsTest {
         assertThat(listener.stats().failuresByReason()).isEmpty();
     }
 
+    /** {@code bedside adt} with these arguments after the trigger; its exit code, standard output and error. */
+    private record Ran(int exit, String out, String err) {}
+
+    private Ran adtCommand(String... options) throws Exception {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        List<String> args = new java.util.ArrayList<>(List.of(
+                "A01",
+                "--to",
+                "127.0.0.1:" + listener.localAddress().getPort(),
+                "--mrn",
+                "6666",
+                "--aa",
+                "HOSP",
+                "--bed",
+                "ICU^12^1"));
+        args.addAll(List.of(options));
+        int exit = org.bedside.patients.tools.AdtCommand.run(
+                args,
+                new java.io.PrintStream(out, true, StandardCharsets.UTF_8),
+                new java.io.PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Ran(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void theBedsideAdtCommandSpeaksTlsWithItsCertificateAndSaysWhyWhenRefused() throws Exception {
+        Ran anonymous = adtCommand("--trust", hospital.caFile().toString());
+        assertThat(anonymous.exit()).isEqualTo(1);
+        assertThat(anonymous.err()).contains("not acknowledged by 127.0.0.1:").contains("client certificate");
+        assertNothingOpened();
+
+        Ran plain = adtCommand();
+        assertThat(plain.exit())
+                .as("plain MLLP to a TLS listener: %s", plain.err())
+                .isEqualTo(1);
+        assertNothingOpened();
+
+        Ran engineSends = adtCommand(
+                "--trust",
+                hospital.caFile().toString(),
+                "--cert",
+                engine.certificateFile().toString(),
+                "--key",
+                engine.keyFile().toString());
+        assertThat(engineSends.exit()).as(engineSends.err()).isZero();
+        assertThat(engineSends.out()).contains("A01").contains(": AA");
+        assertThat(associations.subjectAt(BED, Instant.now().plusSeconds(1)))
+                .isInstanceOfSatisfying(
+                        BedTimeline.Subject.Patient.class,
+                        p -> assertThat(p.occupant().patient()).isEqualTo(new PatientKey("HOSP", "6666")));
+
+        Ran alone = adtCommand(
+                "--cert",
+                engine.certificateFile().toString(),
+                "--key",
+                engine.keyFile().toString());
+        assertThat(alone.exit()).isEqualTo(2);
+        assertThat(alone.err()).contains("--trust");
+    }
+
     @Test
     void aForgedA01FromAClientWithoutACertificateIsRefusedCountedAndAudited() throws Exception {
         assertRefusedWithoutReading(sendForged(client(null), "FORGED-1"));

@@ -1,4 +1,4 @@
-package org.bedside.runtime.doctor;
+package org.bedside.runtime.security;
 
 import java.io.IOException;
 import java.net.Socket;
@@ -15,18 +15,18 @@ import org.bedside.common.tls.PemFiles;
 
 /**
  * TLS towards this box's own page: exactly the certificate(s) of {@code quarkus.http.ssl.certificate.files} are
- * trusted, and no other. The doctor asks by address (127.0.0.1), which the page's certificate rarely names, so the
- * host name is not what is checked: the certificate itself is. Nothing secret is sent over it (an anonymous read of
- * {@code /q/health}).
+ * trusted, and no other. The doctor and {@code bedside capture} ask by address (127.0.0.1), which the page's
+ * certificate rarely names, so the host name is not what is checked: the certificate itself is, which is stricter than
+ * any CA (the operator's credentials of a capture go only to the gateway holding that certificate's key).
  */
-final class PinnedCertificate extends X509ExtendedTrustManager {
+public final class PinnedCertificate extends X509ExtendedTrustManager {
     private final List<X509Certificate> pinned;
 
     private PinnedCertificate(List<X509Certificate> pinned) {
         this.pinned = List.copyOf(pinned);
     }
 
-    static SSLContext context(Path certificateFile) throws IOException, GeneralSecurityException {
+    public static SSLContext context(Path certificateFile) throws IOException, GeneralSecurityException {
         SSLContext c = SSLContext.getInstance("TLS");
         c.init(null, new TrustManager[] {new PinnedCertificate(PemFiles.certificates(certificateFile))}, null);
         return c;
