@@ -88,7 +88,15 @@ class DoctorTest {
         assertThat(Doctor.check(missing, true, env(p -> true, 0)))
                 .extracting(Finding::message)
                 .anySatisfy(m -> assertThat(m).contains("gateway.id"))
-                .anySatisfy(m -> assertThat(m).contains("gateway.uplink.base-url"))
+                .allSatisfy(m -> assertThat(m).doesNotContain("Exception"));
+        // gateway.uplink.base-url is optional (PCD-01 out alone is a destination), but some destination is not.
+        Path nowhere = dir.resolve("nowhere.yaml");
+        Files.writeString(nowhere, "gateway:\n  id: x\n  devices: {}\n");
+        assertThat(Doctor.check(nowhere, true, env(p -> true, 0)))
+                .extracting(Finding::message)
+                .anySatisfy(m -> assertThat(m)
+                        .contains("gateway.uplink.base-url: no destination for the readings")
+                        .contains("gateway.pcd01-out.host"))
                 .allSatisfy(m -> assertThat(m).doesNotContain("Exception"));
         Path bad = config("{bed1: {driver: masimo, port: /dev/ttyUSB9}}");
         assertThat(Doctor.check(bad, true, env(p -> true, 0)))
