@@ -19,6 +19,7 @@ import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.bedside.patients.PatientKey;
 import org.bedside.patients.Releases;
 import org.bedside.runtime.config.BedSettings;
@@ -40,7 +41,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A refusal is a JSON {@code {"error": "..."}}: 400 for a request that lacks something, 404 for an unknown bed or
  * a patient the server does not know, 409 when the beds' state does not allow it (two patients with that MRN on the
- * server, a fixed bed), 502 when the FHIR server cannot be asked, 500 when the journal cannot be written.
+ * server, a fixed bed), 502 when the FHIR server cannot be asked, 503 when there is no FHIR uplink to ask, 500 when
+ * the journal cannot be written.
  */
 @Path("/")
 public class BedsideResource {
@@ -50,7 +52,7 @@ public class BedsideResource {
     BedAssociations beds;
 
     @Inject
-    PatientLookup lookup;
+    Optional<PatientLookup> lookup;
 
     @Inject
     @Location("bedside.html")
@@ -179,7 +181,13 @@ public class BedsideResource {
     }
 
     private PatientLookup.Answer.Found find(PatientKey key) throws BedAssociations.BedsideRefusal {
-        PatientLookup.Answer a = lookup.find(beds.identifierSystem(key), key.mrn());
+        if (lookup.isEmpty()) {
+            throw new BedAssociations.BedsideRefusal(
+                    503,
+                    "the FHIR uplink is not configured (gateway.uplink.base-url): the gateway cannot look patients up,"
+                            + " so nothing can be confirmed at the bedside; ADT still associates the beds");
+        }
+        PatientLookup.Answer a = lookup.get().find(beds.identifierSystem(key), key.mrn());
         if (a instanceof PatientLookup.Answer.Found f) {
             return f;
         }

@@ -91,7 +91,9 @@ public class DeadLetterResource {
     private BufferConsumer<?> consumer(String name) {
         return consumers
                 .named(name)
-                .orElseThrow(() -> new NotFoundException("no consumer '" + name + "'; consumers: "
+                .orElseThrow(() -> new NotFoundException("no consumer '" + name + "'"
+                        + (name.equals(UplinkWorker.CURSOR) ? " (the FHIR uplink is not configured)" : "")
+                        + "; consumers: "
                         + consumers.all().stream().map(BufferConsumer::name).toList()));
     }
 }

@@ -159,7 +159,7 @@ public record GatewayStatus(
     record Sources(
             GatewaySettings settings,
             Devices devices,
-            UplinkWorker uplink,
+            Optional<UplinkWorker> uplink,
             BufferStats bufferStats,
             GuardedStore store,
             Instant startedAt,
@@ -171,7 +171,7 @@ public record GatewayStatus(
             Captures captures) {}
 
     static GatewayStatus of(Sources g) {
-        UplinkStatus u = g.uplink().status();
+        UplinkStatus u = g.uplink().map(UplinkWorker::status).orElse(null);
         Instant now = Instant.now();
         Map<String, Long> waiting = g.bufferStats().pendingByDevice().orElse(null);
         List<Device> devices = g.devices().pipelines().stream()
@@ -182,25 +182,27 @@ public record GatewayStatus(
                 .map(t -> Duration.between(t, now).toSeconds())
                 .orElse(null);
         var settings = g.settings();
-        Uplink uplink = new Uplink(
-                u.state().name(),
-                u.detail(),
-                settings.uplink().baseUrl().toString(),
-                settings.uplink().everyReading()
-                        ? "every reading"
-                        : "latest valid value every "
-                                + settings.uplink().chartingInterval().toSeconds() + " s",
-                u.since(),
-                u.lastSuccessAt(),
-                g.bufferStats().pendingRecords(),
-                age,
-                u.observationsCreated(),
-                u.observationsMatched(),
-                u.retries(),
-                u.rejections(),
-                u.deadLettersWaiting(),
-                u.backfilled(),
-                u.notCharted());
+        Uplink uplink = u == null
+                ? notConfigured(g, age)
+                : new Uplink(
+                        u.state().name(),
+                        u.detail(),
+                        settings.uplink().baseUrl().toString(),
+                        settings.uplink().everyReading()
+                                ? "every reading"
+                                : "latest valid value every "
+                                        + settings.uplink().chartingInterval().toSeconds() + " s",
+                        u.since(),
+                        u.lastSuccessAt(),
+                        g.bufferStats().pendingRecords(),
+                        age,
+                        u.observationsCreated(),
+                        u.observationsMatched(),
+                        u.retries(),
+                        u.rejections(),
+                        u.deadLettersWaiting(),
+                        u.backfilled(),
+                        u.notCharted());
         var guard = g.store().status();
         Buffer buffer = new Buffer(
                 guard.level().name(), guard.reason(), Math.round(guard.freeShare() * 1000) / 10.0, guard.thinned());
@@ -230,6 +232,36 @@ public record GatewayStatus(
                 g.captures().runningNow());
     }
 
+    /**
+     * The uplink without a FHIR server: said so, with where the readings go instead; the backlog is that destination's
+     * (PCD-01 out, else the MQTT egress).
+     */
+    private static Uplink notConfigured(Sources g, @Nullable Long age) {
+        List<String> instead = new java.util.ArrayList<>();
+        if (g.settings().pcd01Out() != null) {
+            instead.add("PCD-01 to " + g.settings().pcd01Out().destination());
+        }
+        g.mqttEgress()
+                .ifPresent(e -> instead.add("MQTT to " + e.settings().endpoint().describe()));
+        return new Uplink(
+                "NOT_CONFIGURED",
+                "FHIR uplink: not configured"
+                        + (instead.isEmpty() ? "" : "; the readings go as " + String.join(" and ", instead)),
+                "not configured",
+                "none",
+                g.startedAt(),
+                null,
+                g.bufferStats().pendingRecords(),
+                age,
+                0,
+                0,
+                0,
+                0,
+                0,
+                0,
+                Map.of());
+    }
+
     private static Consumer consumer(Sources g, BufferConsumer<?> c, Instant now) {
         ConsumerStatus s = c.status();
         BufferStats pending = g.consumers().pending(c.name());
@@ -239,7 +271,7 @@ public record GatewayStatus(
         String destination = c.name();
         Boolean connected = null;
         if (c.name().equals(UplinkWorker.CURSOR)) {
-            destination = g.settings().uplink().baseUrl().toString();
+            destination = String.valueOf(g.settings().uplink().baseUrl());
         }
         destination = g.consumers().destination(c.name()).orElse(destination);
         MqttEgress egress = g.mqttEgress().filter(e -> e.consumer() == c).orElse(null);
@@ -268,10 +300,11 @@ public record GatewayStatus(
 
     /** @param waiting the uplink's pending records by device; null when the store cannot tell */
     private static Device device(
-            GatewaySettings settings, DevicePipeline p, UplinkStatus u, @Nullable Map<String, Long> waiting) {
+            GatewaySettings settings, DevicePipeline p, @Nullable UplinkStatus u, @Nullable Map<String, Long> waiting) {
         PipelineStatus s = p.status();
         var context = settings.deviceContexts().get(p.device());
-        UplinkStatus.LastCharted last = u.lastCharted().get(p.device().value());
+        UplinkStatus.LastCharted last =
+                u == null ? null : u.lastCharted().get(p.device().value());
         Map<String, Long> failures = new java.util.TreeMap<>();
         s.decodeFailures().forEach((reason, n) -> {
             if (n > 0) {

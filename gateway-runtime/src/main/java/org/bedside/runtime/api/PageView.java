@@ -117,7 +117,8 @@ public record PageView(
             String backlogAge,
             long deadLetters,
             List<Charted> lastCharted,
-            String counts) {}
+            String counts,
+            boolean configured) {}
 
     public record Charted(String device, String value, String at) {}
 
@@ -201,7 +202,12 @@ public record PageView(
                             ? "no frame yet"
                             : "last frame " + ago(Duration.between(d.lastFrameAt(), now)),
                     // Which patient is /api/status's business: the page shows only whether there is one.
-                    d.patient() == null ? "no patient: not charted" : "charted to the FHIR server",
+                    d.patient() == null
+                            ? "no patient: not charted"
+                            : s.uplink().state().equals("NOT_CONFIGURED")
+                                    // A configured patient has no MRN for PID-3 (docs/configuration.md).
+                                    ? "configured patient: not sent as PCD-01 (no MRN)"
+                                    : "charted to the FHIR server",
                     values,
                     String.join(", ", unmeasured),
                     unmeasuredReason,
@@ -270,7 +276,8 @@ public record PageView(
                 u.deadLettersWaiting(),
                 charted,
                 u.observationsCreated() + " created, " + u.observationsMatched() + " already there, " + u.retries()
-                        + " retries, " + u.rejections() + " refusals, " + u.backfilled() + " back-filled");
+                        + " retries, " + u.rejections() + " refusals, " + u.backfilled() + " back-filled",
+                !u.state().equals("NOT_CONFIGURED"));
 
         GatewayStatus.Buffer b = s.buffer();
         BufferTile buffer = new BufferTile(
@@ -393,6 +400,8 @@ public record PageView(
             case "MISCONFIGURED" -> new Look("Misconfigured", "✕", "link-down");
             case "FAILED" -> new Look("Failed: restarting", "✕", "link-down");
             case "STOPPED" -> new Look("Stopped", "■", "link-down");
+            // No FHIR server: not a fault (PCD-01 out charts), and not shown as one.
+            case "NOT_CONFIGURED" -> new Look("FHIR uplink: not configured", "○", "link-nodata");
             default -> new Look(state, "?", "link-down");
         };
     }

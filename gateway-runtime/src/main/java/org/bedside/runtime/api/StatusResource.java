@@ -52,7 +52,7 @@ public class StatusResource {
     Devices devices;
 
     @Inject
-    UplinkWorker uplink;
+    Optional<UplinkWorker> uplink;
 
     @Inject
     BufferStats bufferStats;

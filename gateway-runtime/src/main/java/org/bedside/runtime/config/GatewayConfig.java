@@ -536,10 +536,14 @@ public interface GatewayConfig {
         Optional<String> clientId();
     }
 
-    /** The FHIR server. */
+    /**
+     * The FHIR server. Optional: without a base URL there is no FHIR uplink, and {@code gateway.pcd01-out} (or the MQTT
+     * egress) must be the destination; the other keys here keep their meaning for PCD-01 out where they apply
+     * ({@code max-clock-skew}).
+     */
     interface UplinkConfig {
-        /** The FHIR base URL, such as {@code https://fhir.hospital.org/fhir}. */
-        String baseUrl();
+        /** The FHIR base URL, such as {@code https://fhir.hospital.org/fhir}; none: no FHIR uplink. */
+        Optional<String> baseUrl();
 
         /**
          * What is charted: {@code every-reading}, or an interval such as {@code 1m} (per device and metric, the latest

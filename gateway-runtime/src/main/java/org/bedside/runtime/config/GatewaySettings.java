@@ -44,7 +44,7 @@ public record GatewaySettings(
         String bed,
         Path dataDirectory,
         List<DeviceSettings> devices,
-        UplinkSettings uplink,
+        @Nullable UplinkSettings uplink,
         StoreOptions store,
         GuardSettings guard,
         BedSettings beds,
@@ -63,6 +63,22 @@ public record GatewaySettings(
             Transport transport,
             DevicePipeline.Settings pipeline,
             DeviceContext context) {}
+
+    /** Whether a FHIR server is configured ({@code gateway.uplink.base-url}); without one {@link #uplink()} is null. */
+    public boolean fhirUplink() {
+        return uplink != null;
+    }
+
+    /**
+     * How far a device clock may be from the gateway's and still be its readings' time ({@code
+     * gateway.uplink.max-clock-skew}), for the uplink and PCD-01 out alike.
+     */
+    public Duration maxClockSkew() {
+        if (uplink != null) {
+            return uplink.maxClockSkew();
+        }
+        return pcd01Out != null ? pcd01Out.maxClockSkew() : Duration.ofMinutes(2);
+    }
 
     public Map<DeviceId, DeviceContext> deviceContexts() {
         Map<DeviceId, DeviceContext> m = new LinkedHashMap<>();
@@ -86,16 +102,23 @@ public record GatewaySettings(
         Path dataDirectory = Path.of(config.dataDir());
 
         GatewayConfig.UplinkConfig u = config.uplink();
+        // No base URL: no FHIR uplink (PCD-01 out or the MQTT egress delivers; checked below).
+        boolean fhir = u.baseUrl().filter(b -> !b.isBlank()).isPresent();
         URI baseUrl = null;
-        try {
-            baseUrl = new URI(u.baseUrl().trim());
-            if (!("http".equals(baseUrl.getScheme()) || "https".equals(baseUrl.getScheme()))
-                    || baseUrl.getHost() == null) {
-                problems.add("gateway.uplink.base-url", "'" + u.baseUrl() + "' is not an http(s) URL");
-                baseUrl = null;
+        if (fhir) {
+            String given = u.baseUrl().orElseThrow();
+            try {
+                baseUrl = new URI(given.trim());
+                if (!("http".equals(baseUrl.getScheme()) || "https".equals(baseUrl.getScheme()))
+                        || baseUrl.getHost() == null) {
+                    problems.add("gateway.uplink.base-url", "'" + given + "' is not an http(s) URL");
+                    baseUrl = null;
+                }
+            } catch (URISyntaxException e) {
+                problems.add("gateway.uplink.base-url", "'" + given + "' is not a URL: " + e.getReason());
             }
-        } catch (URISyntaxException e) {
-            problems.add("gateway.uplink.base-url", "'" + u.baseUrl() + "' is not a URL: " + e.getReason());
+        } else {
+            fhirOnlyKeys(problems, u);
         }
         Duration interval = null;
         String charting = u.charting().trim();
@@ -153,6 +176,17 @@ public record GatewaySettings(
             problems.add("gateway.buffer.sync-interval", e.getMessage());
         }
         UplinkSecurity security = baseUrl == null ? null : UplinkSecuritySettings.open(problems, baseUrl, u);
+        boolean egressGiven =
+                config.mqttEgress().filter(GatewaySettings::egressConfigured).isPresent();
+        boolean pcd01Given =
+                config.pcd01Out().filter(Pcd01OutSettings::configured).isPresent();
+        if (!fhir && !pcd01Given && !egressGiven) {
+            problems.add(
+                    "gateway.uplink.base-url",
+                    "no destination for the readings: give gateway.uplink.base-url (a FHIR server),"
+                            + " gateway.pcd01-out.host and port (HL7 v2 PCD-01 to an interface engine), or both"
+                            + " (a gateway that only stores delivers nothing)");
+        }
         MqttEgress.Settings egress = config.mqttEgress()
                 // SmallRye makes a group with defaulted members present even when the file has no such section: the
                 // egress is on when its broker, or any setting without a default, is given (then a missing broker is
@@ -167,18 +201,20 @@ public record GatewaySettings(
                 .orElse(null);
         Pcd01InSettings pcd01In = Pcd01InSettings.from(problems, config, beds);
         problems.throwIfAny();
-        UplinkSettings uplink = new UplinkSettings(
-                baseUrl,
-                gatewayId,
-                interval,
-                u.bundleSize(),
-                u.timeout(),
-                Duration.ofSeconds(1),
-                u.retryMaxDelay(),
-                u.maxClockSkew(),
-                u.identifierSystem(),
-                java.util.Objects.requireNonNull(security),
-                validation);
+        UplinkSettings uplink = !fhir
+                ? null
+                : new UplinkSettings(
+                        baseUrl,
+                        gatewayId,
+                        interval,
+                        u.bundleSize(),
+                        u.timeout(),
+                        Duration.ofSeconds(1),
+                        u.retryMaxDelay(),
+                        u.maxClockSkew(),
+                        u.identifierSystem(),
+                        java.util.Objects.requireNonNull(security),
+                        validation);
         return new GatewaySettings(
                 gatewayId,
                 config.bed().orElse(gatewayId),
@@ -191,6 +227,19 @@ public record GatewaySettings(
                 egress,
                 pcd01Out,
                 pcd01In);
+    }
+
+    /** Without a FHIR server, settings that only the FHIR uplink uses are a mistake worth naming. */
+    private static void fhirOnlyKeys(ConfigProblems.Collector problems, GatewayConfig.UplinkConfig u) {
+        String why = "is set, but there is no FHIR uplink (gateway.uplink.base-url is not given)";
+        if (!u.auth().method().trim().equalsIgnoreCase("none")) {
+            problems.add("gateway.uplink.auth.method", why);
+        }
+        if (u.tls().trustFile().isPresent()
+                || u.tls().certificateFile().isPresent()
+                || u.tls().keyFile().isPresent()) {
+            problems.add("gateway.uplink.tls", why);
+        }
     }
 
     private static boolean egressConfigured(GatewayConfig.MqttEgressConfig e) {

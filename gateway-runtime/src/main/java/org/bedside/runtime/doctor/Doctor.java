@@ -104,8 +104,9 @@ public final class Doctor {
         GatewaySettings s = loaded.settings();
         findings.add(Finding.ok(
                 "config",
-                file + ": gateway " + s.gatewayId() + ", " + s.devices().size() + " device(s), charting to "
-                        + s.uplink().baseUrl()));
+                file + ": gateway " + s.gatewayId() + ", " + s.devices().size() + " device(s), delivering to "
+                        + String.join(" and ", destinations(s))));
+        findings.addAll(destinationFindings(s));
         if (configOnly) {
             return findings;
         }
@@ -147,13 +148,17 @@ public final class Doctor {
                 .filter(p -> p != null)
                 .findFirst()
                 .orElse(null);
-        List<org.bedside.runtime.config.BedSettings.Bed> beds =
-                s.beds().beds().stream().filter(b -> !b.devices().isEmpty()).toList();
-        checks.add(Checks.fhir(s.uplink().baseUrl(), s.uplink().security(), patient, !beds.isEmpty(), env.timeout()));
-        // Each bed with devices: its Location (the gateway creates it; the Devices point to it) and a fixed patient.
-        for (var bed : beds) {
-            checks.add(Checks.bedLocation(
-                    s.uplink().baseUrl(), s.uplink().security(), bed, runningHealth != null, env.timeout()));
+        if (s.uplink() != null) {
+            List<org.bedside.runtime.config.BedSettings.Bed> beds =
+                    s.beds().beds().stream().filter(b -> !b.devices().isEmpty()).toList();
+            checks.add(
+                    Checks.fhir(s.uplink().baseUrl(), s.uplink().security(), patient, !beds.isEmpty(), env.timeout()));
+            // Each bed with devices: its Location (the gateway creates it; the Devices point to it) and a fixed
+            // patient.
+            for (var bed : beds) {
+                checks.add(Checks.bedLocation(
+                        s.uplink().baseUrl(), s.uplink().security(), bed, runningHealth != null, env.timeout()));
+            }
         }
         // The other servers the gateway connects to: reachable is what a biomed can check from the box (the gateway's
         // own state says whether they answer its messages: /api/status).
@@ -179,6 +184,66 @@ public final class Doctor {
                     env.timeout()));
         }
         return checks;
+    }
+
+    /** Where the readings go: the FHIR server, the interface engine (PCD-01), the MQTT broker. */
+    static List<String> destinations(GatewaySettings s) {
+        List<String> d = new ArrayList<>();
+        if (s.uplink() != null) {
+            d.add("FHIR " + s.uplink().baseUrl());
+        }
+        if (s.pcd01Out() != null) {
+            d.add("PCD-01 " + s.pcd01Out().destination());
+        }
+        if (s.mqttEgress() != null) {
+            d.add("MQTT " + s.mqttEgress().endpoint().describe());
+        }
+        return d;
+    }
+
+    /**
+     * What a gateway without a FHIR uplink cannot do, said before anyone finds out at the bedside: bedside confirmation
+     * (the patient lookup is a FHIR search), configured patients over PCD-01 (no MRN for PID-3), charting at all with
+     * only the MQTT egress.
+     */
+    static List<Finding> destinationFindings(GatewaySettings s) {
+        List<Finding> out = new ArrayList<>();
+        if (s.uplink() != null) {
+            return out;
+        }
+        out.add(Finding.ok(
+                "fhir",
+                "FHIR uplink: not configured (no gateway.uplink.base-url): no Observations, AuditEvents or Locations"
+                        + " are written, no FHIR withdrawals"));
+        if (s.pcd01Out() == null) {
+            out.add(Finding.warn(
+                    "destinations",
+                    "only the MQTT egress delivers: nothing is charted to a patient record (give"
+                            + " gateway.uplink.base-url or gateway.pcd01-out)"));
+            return out;
+        }
+        boolean adtBeds = s.beds().adt() != null && s.beds().beds().stream().anyMatch(b -> b.fixedPatient() == null);
+        if (adtBeds) {
+            out.add(Finding.warn(
+                    "bedside",
+                    "gateway.adt associates the beds and PCD-01 out names their patients by MRN, but bedside"
+                            + " confirmation (/bedside) needs the FHIR uplink to look patients up: it is refused"));
+        }
+        boolean configuredPatients =
+                s.devices().stream().anyMatch(d -> d.context().patientReference() != null)
+                        || s.beds().beds().stream().anyMatch(b -> b.fixedPatient() != null);
+        if (configuredPatients) {
+            out.add(Finding.warn(
+                    "pcd-01 out",
+                    "a configured patient (patient: Patient/...) has no MRN for PID-3: its readings are not sent as"
+                            + " PCD-01 (no-patient-identifier), and without a FHIR uplink they are charted nowhere;"
+                            + " associate those beds by gateway.adt"));
+        } else if (!adtBeds) {
+            out.add(Finding.warn(
+                    "pcd-01 out",
+                    "no bed takes its patient from gateway.adt: PCD-01 out has no patient to send readings for"));
+        }
+        return out;
     }
 
     /**

@@ -55,7 +55,7 @@ public class HealthChecks {
     Consumers consumers;
 
     @Inject
-    UplinkWorker uplink;
+    Optional<UplinkWorker> uplink;
 
     @Inject
     BufferStats bufferStats;
@@ -156,13 +156,21 @@ public class HealthChecks {
     }
 
     private HealthCheckResponse uplink() {
-        UplinkStatus s = uplink.status();
+        if (uplink.isEmpty()) {
+            // Not a fault: the readings go to PCD-01 out (or the MQTT egress), each a consumer check of its own.
+            return HealthCheckResponse.named("uplink")
+                    .up()
+                    .withData("state", "NOT_CONFIGURED")
+                    .withData("detail", "FHIR uplink: not configured (no gateway.uplink.base-url)")
+                    .build();
+        }
+        UplinkStatus s = uplink.get().status();
         boolean up = s.state() == UplinkStatus.State.ONLINE || s.state() == UplinkStatus.State.STARTING;
         HealthCheckResponseBuilder b = HealthCheckResponse.named("uplink")
                 .status(up)
                 .withData("state", s.state().name())
                 .withData("detail", s.detail())
-                .withData("server", settings.uplink().baseUrl().toString())
+                .withData("server", String.valueOf(settings.uplink().baseUrl()))
                 .withData("pendingRecords", bufferStats.pendingRecords());
         bufferStats
                 .oldestPending()

@@ -10,6 +10,7 @@ import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.function.ToDoubleFunction;
 import org.bedside.buffer.consumer.BufferConsumer;
 import org.bedside.buffer.guard.GuardedStore;
@@ -51,7 +52,7 @@ public class GatewayMetrics {
     Consumers consumers;
 
     @Inject
-    UplinkWorker uplink;
+    Optional<UplinkWorker> uplink;
 
     @Inject
     BufferStats bufferStats;
@@ -134,6 +135,53 @@ public class GatewayMetrics {
                         g -> g.status().level() == org.bedside.buffer.guard.GuardStatus.Level.NORMAL ? 0 : 1)
                 .description("1 while the free-space guard thins the buffer")
                 .register(registry);
+        // Without a FHIR server there are no uplink meters (the consumers' below cover PCD-01 out).
+        uplink.ifPresent(this::uplinkMeters);
+        for (BufferConsumer<?> c : consumers.all()) {
+            String name = c.name();
+            counter(
+                    "bedside_consumer_delivered_total",
+                    "Items a consumer's destination acknowledged",
+                    c,
+                    x -> x.status().delivered(),
+                    "consumer",
+                    name);
+            counter(
+                    "bedside_consumer_retries_total",
+                    "Deliveries a consumer had to try again",
+                    c,
+                    x -> x.status().retries(),
+                    "consumer",
+                    name);
+            counter(
+                    "bedside_consumer_failures_total",
+                    "Unexpected errors a consumer survived (it starts again from its committed position)",
+                    c,
+                    x -> x.status().failures(),
+                    "consumer",
+                    name);
+            counter(
+                    "bedside_consumer_dead_letters_total",
+                    "Items or records a consumer put into its dead letters",
+                    c,
+                    x -> x.status().deadLettered(),
+                    "consumer",
+                    name);
+            Gauge.builder("bedside_consumer_pending_records", consumers.pending(name), BufferStats::pendingRecords)
+                    .description("Records the consumer has not yet delivered and committed")
+                    .tag("consumer", name)
+                    .register(registry);
+            Gauge.builder(
+                            "bedside_consumer_online",
+                            c,
+                            x -> x.status().state() == org.bedside.buffer.consumer.ConsumerState.ONLINE ? 1 : 0)
+                    .description("1 while the consumer's destination acknowledges")
+                    .tag("consumer", name)
+                    .register(registry);
+        }
+    }
+
+    private void uplinkMeters(UplinkWorker uplink) {
         counter(
                 "bedside_uploads_total",
                 "Transaction Bundles by outcome",
@@ -194,48 +242,6 @@ public class GatewayMetrics {
         Gauge.builder("bedside_uplink_online", uplink, u -> u.status().state() == UplinkStatus.State.ONLINE ? 1 : 0)
                 .description("1 while the FHIR server accepts uploads")
                 .register(registry);
-        for (BufferConsumer<?> c : consumers.all()) {
-            String name = c.name();
-            counter(
-                    "bedside_consumer_delivered_total",
-                    "Items a consumer's destination acknowledged",
-                    c,
-                    x -> x.status().delivered(),
-                    "consumer",
-                    name);
-            counter(
-                    "bedside_consumer_retries_total",
-                    "Deliveries a consumer had to try again",
-                    c,
-                    x -> x.status().retries(),
-                    "consumer",
-                    name);
-            counter(
-                    "bedside_consumer_failures_total",
-                    "Unexpected errors a consumer survived (it starts again from its committed position)",
-                    c,
-                    x -> x.status().failures(),
-                    "consumer",
-                    name);
-            counter(
-                    "bedside_consumer_dead_letters_total",
-                    "Items or records a consumer put into its dead letters",
-                    c,
-                    x -> x.status().deadLettered(),
-                    "consumer",
-                    name);
-            Gauge.builder("bedside_consumer_pending_records", consumers.pending(name), BufferStats::pendingRecords)
-                    .description("Records the consumer has not yet delivered and committed")
-                    .tag("consumer", name)
-                    .register(registry);
-            Gauge.builder(
-                            "bedside_consumer_online",
-                            c,
-                            x -> x.status().state() == org.bedside.buffer.consumer.ConsumerState.ONLINE ? 1 : 0)
-                    .description("1 while the consumer's destination acknowledges")
-                    .tag("consumer", name)
-                    .register(registry);
-        }
     }
 
     private <T> void counter(String name, String description, T source, ToDoubleFunction<T> f, String... tags) {

@@ -58,7 +58,7 @@ public class LocalSignalsService {
     Devices devices;
 
     @Inject
-    UplinkWorker uplink;
+    Optional<UplinkWorker> uplink;
 
     @Inject
     GuardedStore store;
@@ -104,7 +104,7 @@ public class LocalSignalsService {
         }
         return TechnicalConditions.of(
                 statuses,
-                uplink.status().state(),
+                uplink.map(u -> u.status().state()).orElse(null),
                 store.status().level(),
                 alarms.pcd04().map(p -> p.status()),
                 alarms.deliveries().undelivered(java.time.Instant.now()).size());

@@ -10,6 +10,7 @@ import org.bedside.buffer.guard.GuardStatus;
 import org.bedside.drivers.pipeline.LinkState;
 import org.bedside.drivers.pipeline.PipelineStatus;
 import org.bedside.uplink.UplinkStatus;
+import org.jspecify.annotations.Nullable;
 
 /** Which of the gateway's technical alarms are active, from the statuses its parts keep (no network asked). */
 public final class TechnicalConditions {
@@ -17,7 +18,7 @@ public final class TechnicalConditions {
 
     /**
      * @param devices every device pipeline's status
-     * @param uplink the FHIR uplink's state
+     * @param uplink the FHIR uplink's state; null without a FHIR uplink
      * @param buffer the disk guard's level
      * @param alertManager the PCD-04 destination's status, when one is configured
      * @param undeliveredToAPerson alerts the Alert Manager did not report delivered to a person in time, or reported
@@ -25,7 +26,7 @@ public final class TechnicalConditions {
      */
     public static Set<TechnicalCondition> of(
             List<PipelineStatus> devices,
-            UplinkStatus.State uplink,
+            UplinkStatus.@Nullable State uplink,
             GuardStatus.Level buffer,
             Optional<Pcd04Sink.Status> alertManager,
             int undeliveredToAPerson) {
@@ -35,9 +36,11 @@ public final class TechnicalConditions {
                 active.add(TechnicalCondition.DEVICE_LINK_LOST);
             }
         }
-        switch (uplink) {
-            case RETRYING, REJECTED, MISCONFIGURED, FAILED -> active.add(TechnicalCondition.UPLINK_FAILING);
-            case STARTING, ONLINE, STOPPED -> {}
+        if (uplink != null) {
+            switch (uplink) {
+                case RETRYING, REJECTED, MISCONFIGURED, FAILED -> active.add(TechnicalCondition.UPLINK_FAILING);
+                case STARTING, ONLINE, STOPPED -> {}
+            }
         }
         if (buffer == GuardStatus.Level.CRITICAL) {
             active.add(TechnicalCondition.BUFFER_CRITICAL);

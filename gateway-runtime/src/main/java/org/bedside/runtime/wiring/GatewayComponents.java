@@ -190,11 +190,14 @@ public class GatewayComponents {
         beds.close();
     }
 
-    /** Patients by identifier on the FHIR server, for the bedside page (with the uplink's TLS and authorization). */
+    /**
+     * Patients by identifier on the FHIR server, for the bedside page (with the uplink's TLS and authorization); none
+     * without a FHIR uplink (the page then says it cannot look patients up).
+     */
     @Produces
     @Singleton
-    PatientLookup patientLookup(GatewaySettings s) {
-        return new PatientLookup(s.uplink());
+    Optional<PatientLookup> patientLookup(GatewaySettings s) {
+        return s.fhirUplink() ? Optional.of(new PatientLookup(s.uplink())) : Optional.empty();
     }
 
     /** The replays that chart released readings (started and stopped by the lifecycle, with the consumers). */
@@ -232,17 +235,21 @@ public class GatewayComponents {
         pcd01In.ifPresent(Pcd01Inbound::close);
     }
 
+    /** The FHIR uplink, when {@code gateway.uplink.base-url} is configured. */
     @Produces
     @Singleton
-    UplinkWorker uplink(GatewaySettings s, GuardedStore store, SystemClock clock, BedAssociations beds) {
-        return new UplinkWorker(
+    Optional<UplinkWorker> uplink(GatewaySettings s, GuardedStore store, SystemClock clock, BedAssociations beds) {
+        if (!s.fhirUplink()) {
+            return Optional.empty();
+        }
+        return Optional.of(new UplinkWorker(
                 s.uplink(),
                 store,
                 s.deviceContexts(),
                 beds,
                 deadLetters(s.dataDirectory(), UplinkWorker.CURSOR),
                 InstantSource.system(),
-                clock);
+                clock));
     }
 
     /**
@@ -287,7 +294,7 @@ public class GatewayComponents {
     @Produces
     @Singleton
     Consumers consumers(
-            UplinkWorker uplink,
+            Optional<UplinkWorker> uplink,
             Optional<MqttEgress> mqttEgress,
             Optional<Pcd01Out> pcd01Out,
             Alarms alarms,
@@ -295,7 +302,7 @@ public class GatewayComponents {
         List<BufferConsumer<?>> all = new ArrayList<>();
         List<AutoCloseable> afterStop = new ArrayList<>();
         Map<String, String> destinations = new LinkedHashMap<>();
-        all.add(uplink.consumer());
+        uplink.ifPresent(u -> all.add(u.consumer()));
         mqttEgress.ifPresent(e -> {
             all.add(e.consumer());
             afterStop.add(e.publisher());
@@ -479,11 +486,22 @@ public class GatewayComponents {
         captures.close();
     }
 
-    /** How much waits for the uplink, computed at most every 2 s however often it is asked. */
+    /**
+     * How much waits for the first destination (the FHIR uplink; PCD-01 out or the MQTT egress without one), computed
+     * at most every 2 s however often it is asked.
+     */
     @Produces
     @Singleton
-    BufferStats bufferStats(GuardedStore store) {
-        return new BufferStats(store, UplinkWorker.CURSOR, Duration.ofSeconds(2));
+    BufferStats bufferStats(GatewaySettings s, GuardedStore store) {
+        return new BufferStats(store, firstDestination(s), Duration.ofSeconds(2));
+    }
+
+    /** The cursor of the destination the buffer's backlog is counted for. */
+    static String firstDestination(GatewaySettings s) {
+        if (s.fhirUplink()) {
+            return UplinkWorker.CURSOR;
+        }
+        return s.pcd01Out() != null ? Pcd01Sink.CURSOR : MqttEgress.CURSOR;
     }
 
     /**

@@ -110,10 +110,15 @@ public class GatewayLifecycle {
                 settings.bed(),
                 settings.devices().size(),
                 consumers.all().stream().map(c -> c.name()).toList(),
-                settings.uplink().everyReading()
-                        ? "every reading"
-                        : "every " + settings.uplink().chartingInterval().toSeconds() + " s",
-                settings.uplink().baseUrl());
+                settings.uplink() == null
+                        ? "nothing"
+                        : settings.uplink().everyReading()
+                                ? "every reading"
+                                : "every "
+                                        + settings.uplink().chartingInterval().toSeconds() + " s",
+                settings.uplink() == null
+                        ? "FHIR (FHIR uplink: not configured)"
+                        : settings.uplink().baseUrl());
         if (settings.mqttEgress() != null) {
             LOG.info(
                     "MQTT egress to {} under {}/{}/, publishing {}",

@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Charts released readings (docs/patients.md, "Release of held readings"). The uplink and PCD-01 out have long passed
  * a bed's readings of before its association (their cursors moved on: "not charted"), and the readings are still in
- * the buffer. For each release and each destination that charts (FHIR; PCD-01 out when configured) a consumer of its
+ * the buffer. For each release and each destination that charts (FHIR and PCD-01 out, each when configured) a consumer of its
  * own reads the buffer again from its start, under the cursor {@code release-<id>-<destination>}, with the
  * destination's own sink, identifiers and dead letters, and charts only the released bed's readings of the released
  * time (the beds' associations answer for them, releases included); everything else is "not charted" for it.
@@ -136,13 +136,18 @@ final class ReleaseReplays implements AutoCloseable {
     }
 
     private List<String> destinations() {
-        return settings.pcd01Out() == null
-                ? List.of(BedAssociations.RELEASE_FHIR)
-                : List.of(BedAssociations.RELEASE_FHIR, BedAssociations.RELEASE_PCD01);
+        List<String> d = new java.util.ArrayList<>();
+        if (settings.fhirUplink()) {
+            d.add(BedAssociations.RELEASE_FHIR);
+        }
+        if (settings.pcd01Out() != null) {
+            d.add(BedAssociations.RELEASE_PCD01);
+        }
+        return d;
     }
 
     private boolean done(Releases.Release r, String cursor) throws StoreException {
-        Instant after = r.until().plus(settings.uplink().maxClockSkew()).plus(ORDER_MARGIN);
+        Instant after = r.until().plus(settings.maxClockSkew()).plus(ORDER_MARGIN);
         Optional<Instant> oldest = store.oldestPending(cursor);
         return !clock.instant().isBefore(after)
                 && (oldest.isEmpty() || !oldest.get().isBefore(after));

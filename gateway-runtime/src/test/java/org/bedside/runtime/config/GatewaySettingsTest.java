@@ -177,10 +177,15 @@ class GatewaySettingsTest {
         }
     }
 
-    record Uplink(String baseUrl, String charting, GatewayConfig.TlsConfig tls, GatewayConfig.AuthConfig auth)
+    record Uplink(String url, String charting, GatewayConfig.TlsConfig tls, GatewayConfig.AuthConfig auth)
             implements GatewayConfig.UplinkConfig {
-        Uplink(String baseUrl, String charting) {
-            this(baseUrl, charting, Tls.NONE, Auth.NONE);
+        Uplink(String url, String charting) {
+            this(url, charting, Tls.NONE, Auth.NONE);
+        }
+
+        @Override
+        public Optional<String> baseUrl() {
+            return Optional.ofNullable(url);
         }
 
         @Override
@@ -846,6 +851,59 @@ class GatewaySettingsTest {
         assertThat(p.sender().facility()).isEqualTo("ICU");
         assertThat(p.sender().receivingApplication()).isEqualTo("ENGINE");
         assertThat(p.sender().receivingFacility()).isEqualTo("HOSP");
+    }
+
+    private static final String NO_UPLINK = """
+            gateway:
+              id: icu-gw-12
+              devices:
+                bed12-spo2:
+                  driver: masimo-ascii
+                  port: /dev/ttyUSB0
+            """;
+
+    private static final String ENGINE = """
+              pcd01-out:
+                host: engine.hospital.local
+                port: 2575
+            """;
+
+    @Test
+    void pcd01OutAloneIsADestinationWithoutAFhirUplink() {
+        GatewaySettings s = fromYaml(NO_UPLINK + ENGINE);
+        assertThat(s.fhirUplink()).isFalse();
+        assertThat(s.uplink()).isNull();
+        assertThat(s.pcd01Out()).isNotNull();
+        assertThat(s.maxClockSkew()).isEqualTo(Duration.ofMinutes(2));
+    }
+
+    @Test
+    void withoutAnyDestinationTheGatewayRefusesNamingTheKeys() {
+        ConfigProblems e = catchThrowableOfType(ConfigProblems.class, () -> fromYaml(NO_UPLINK));
+        assertThat(e).isNotNull();
+        assertThat(e.problems()).hasSize(1);
+        assertThat(e.problems().get(0))
+                .startsWith("gateway.uplink.base-url: no destination")
+                .contains("gateway.pcd01-out.host");
+    }
+
+    @Test
+    void fhirAndPcd01OutTogetherAreBothDestinations() {
+        GatewaySettings s = fromYaml(PCD01_BASE + ENGINE);
+        assertThat(s.fhirUplink()).isTrue();
+        assertThat(s.uplink().baseUrl()).hasToString("http://127.0.0.1:8090/fhir");
+        assertThat(s.pcd01Out()).isNotNull();
+    }
+
+    @Test
+    void fhirOnlySettingsWithoutABaseUrlAreNamed() {
+        ConfigProblems e = catchThrowableOfType(ConfigProblems.class, () -> fromYaml(NO_UPLINK + ENGINE + """
+                  uplink:
+                    auth:
+                      method: private-key-jwt
+                """));
+        assertThat(e).isNotNull();
+        assertThat(e.problems()).anySatisfy(p -> assertThat(p).startsWith("gateway.uplink.auth.method: is set, but"));
     }
 
     @Test

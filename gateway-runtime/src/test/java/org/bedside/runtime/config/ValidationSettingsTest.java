@@ -23,7 +23,7 @@ class ValidationSettingsTest {
     record WithValidation(GatewayConfig.UplinkConfig base, GatewayConfig.ValidationConfig validation)
             implements GatewayConfig.UplinkConfig {
         @Override
-        public String baseUrl() {
+        public java.util.Optional<String> baseUrl() {
             return base.baseUrl();
         }
 

@@ -88,7 +88,15 @@ class DoctorTest {
         assertThat(Doctor.check(missing, true, env(p -> true, 0)))
                 .extracting(Finding::message)
                 .anySatisfy(m -> assertThat(m).contains("gateway.id"))
-                .anySatisfy(m -> assertThat(m).contains("gateway.uplink.base-url"))
+                .allSatisfy(m -> assertThat(m).doesNotContain("Exception"));
+        // gateway.uplink.base-url is optional (PCD-01 out alone is a destination), but some destination is not.
+        Path nowhere = dir.resolve("nowhere.yaml");
+        Files.writeString(nowhere, "gateway:\n  id: x\n  devices: {}\n");
+        assertThat(Doctor.check(nowhere, true, env(p -> true, 0)))
+                .extracting(Finding::message)
+                .anySatisfy(m -> assertThat(m)
+                        .contains("gateway.uplink.base-url: no destination for the readings")
+                        .contains("gateway.pcd01-out.host"))
                 .allSatisfy(m -> assertThat(m).doesNotContain("Exception"));
         Path bad = config("{bed1: {driver: masimo, port: /dev/ttyUSB9}}");
         assertThat(Doctor.check(bad, true, env(p -> true, 0)))
@@ -340,6 +348,49 @@ class DoctorTest {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }
+    }
+
+    /** Without a FHIR uplink check-config says so, and warns of what PCD-01 out alone cannot do. */
+    @Test
+    void aPcd01OnlyGatewayIsToldWhatItCannotDo() throws Exception {
+        Files.createDirectories(dir.resolve("data"));
+        Path file = dir.resolve("pcd01-only.yaml");
+        Files.writeString(file, """
+                gateway:
+                  id: doctor-gw
+                  data-dir: %s
+                  devices:
+                    bed12-spo2: {driver: masimo-ascii, port: /dev/ttyUSB0}
+                    bed13-spo2: {driver: masimo-ascii, port: /dev/ttyUSB1}
+                  beds:
+                    bed12: {location: "ICU^12^1", devices: [bed12-spo2]}
+                    bed13: {location: "ICU^13^1", patient: Patient/p13, devices: [bed13-spo2]}
+                  adt:
+                    port: 0
+                    assigning-authorities: {HOSP: "urn:oid:2.999.1.12"}
+                  pcd01-out: {host: 127.0.0.1, port: %d}
+                """.formatted(dir.resolve("data"), closedPort()));
+        List<Finding> findings = Doctor.check(file, true, env(p -> true, 0));
+        assertThat(findings)
+                .filteredOn(f -> f.subject().equals("fhir"))
+                .singleElement()
+                .satisfies(f -> {
+                    assertThat(f.status()).isEqualTo(Finding.Status.OK);
+                    assertThat(f.message()).startsWith("FHIR uplink: not configured");
+                });
+        assertThat(findings)
+                .filteredOn(f -> f.subject().equals("bedside"))
+                .singleElement()
+                .satisfies(f -> {
+                    assertThat(f.status()).isEqualTo(Finding.Status.WARN);
+                    assertThat(f.message()).contains("bedside confirmation (/bedside) needs the FHIR uplink");
+                });
+        assertThat(findings)
+                .filteredOn(f -> f.subject().equals("pcd-01 out") && f.status() == Finding.Status.WARN)
+                .singleElement()
+                .satisfies(f ->
+                        assertThat(f.message()).contains("a configured patient").contains("no MRN for PID-3"));
+        assertThat(findings).noneSatisfy(f -> assertThat(f.status()).isEqualTo(Finding.Status.FAIL));
     }
 
     /** The MLLP destinations (PCD-01 out, the Alert Managers) and the MQTT egress broker are checked for reachability. */

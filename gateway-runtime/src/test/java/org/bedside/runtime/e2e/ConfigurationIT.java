@@ -45,7 +45,10 @@ class ConfigurationIT {
                   data-dir: %s
                 """.formatted(dir.resolve("data")));
         assertThat(exited.code()).isNotZero();
-        assertThat(exited.output()).contains("gateway.uplink.base-url");
+        // The FHIR uplink is optional (PCD-01 out alone is a destination), but some destination is required.
+        assertThat(exited.output())
+                .contains("gateway.uplink.base-url: no destination for the readings")
+                .contains("gateway.pcd01-out.host");
     }
 
     @Test

@@ -63,7 +63,7 @@ class GatewayWiringTest {
     Devices devices;
 
     @Inject
-    UplinkWorker uplink;
+    Optional<UplinkWorker> uplink;
 
     @Inject
     Consumers consumers;
@@ -95,7 +95,8 @@ class GatewayWiringTest {
         assertThat(consumers.destination(Pcd01Sink.CURSOR)).contains("mllp://127.0.0.1:9");
         assertThat(consumers.named(Pcd01Sink.CURSOR))
                 .containsSame(pcd01Out.orElseThrow().consumer());
-        assertThat(consumers.named(UplinkWorker.CURSOR)).containsSame(uplink.consumer());
+        assertThat(consumers.named(UplinkWorker.CURSOR))
+                .containsSame(uplink.orElseThrow().consumer());
         assertThat(mqttEgress).isPresent();
         assertThat(consumers.named(MqttEgress.CURSOR))
                 .containsSame(mqttEgress.orElseThrow().consumer());
