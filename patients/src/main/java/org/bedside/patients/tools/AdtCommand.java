@@ -151,8 +151,14 @@ public final class AdtCommand {
                 try {
                     ack = c.getInitiator().sendAndReceive(message);
                 } catch (ca.uhn.hl7v2.HL7Exception | ca.uhn.hl7v2.llp.LLPException | IOException e) {
-                    // Over TLS 1.3 a refused client certificate shows only here, when the answer is read.
+                    // Over TLS 1.3 a refused client certificate shows only here, when the answer is read, and only if
+                    // HAPI's reader passes the listener's alert on; otherwise the answer just never comes.
                     String why = tls == null ? null : tls.explain(e, to);
+                    if (tls != null && why == null) {
+                        why = e.getMessage() + " (over TLS a listener that refuses this sender's client certificate"
+                                + " closes the connection after the handshake, which looks like this: check --cert and"
+                                + " --key, and that the listener's client CA issued them)";
+                    }
                     err.println("bedside adt: " + trigger + " " + controlId + " not acknowledged by " + to + ": "
                             + (why != null ? why : e.getMessage()));
                     return 1;
