@@ -365,9 +365,10 @@ class SmartBackendServicesIT {
                     .contains("invalid_client")
                     .contains("gw-revoked");
             long requestsAtRefusal = s.authorization().status().tokenRequests();
+            // Waits, not timings: a loaded machine stretches each back-off and each of Keycloak's answers.
             Await.until(
                     "a while of refusals",
-                    Duration.ofSeconds(30),
+                    Duration.ofSeconds(90),
                     () -> worker.status().retries() >= 5);
             assertThat(s.authorization().status().tokenRequests() - requestsAtRefusal)
                     .as("back-off: the token endpoint is not asked at every retry")
@@ -409,7 +410,7 @@ class SmartBackendServicesIT {
                 String named = "cannot reach the authorization server " + keycloak.tokenEndpoint(REALM);
                 Await.until(
                         "the outage named",
-                        Duration.ofSeconds(60),
+                        Duration.ofSeconds(120),
                         () -> s.authorization().status().state() == AuthStatus.State.UNREACHABLE
                                 && worker.status().detail().contains(named));
                 assertThat(store.pendingRecords(UplinkWorker.CURSOR)).isEqualTo(4);
