@@ -16,11 +16,22 @@ class BedSettingsTest {
 
     record Adt(
             Optional<String> host,
-            int port,
+            Optional<Integer> port,
             Optional<List<String>> allowedSources,
             Map<String, String> assigningAuthorities,
-            Optional<String> hospitalZone)
+            Optional<String> hospitalZone,
+            Optional<GatewayConfig.EncountersConfig> encounters)
             implements GatewayConfig.AdtConfig {
+        /** An ADT listener on {@code port}, without the Encounter source. */
+        Adt(
+                Optional<String> host,
+                int port,
+                Optional<List<String>> allowedSources,
+                Map<String, String> assigningAuthorities,
+                Optional<String> hospitalZone) {
+            this(host, Optional.of(port), allowedSources, assigningAuthorities, hospitalZone, Optional.empty());
+        }
+
         @Override
         public Optional<GatewayConfig.ListenerTlsConfig> tls() {
             return Optional.empty(); // plain MLLP; TLS is read from YAML in GatewaySettingsTest
