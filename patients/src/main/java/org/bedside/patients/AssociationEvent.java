@@ -47,9 +47,45 @@ public record AssociationEvent(
         return new AssociationEvent(BEDSIDE + "^" + user, id, trigger, at, at, patient, bed, null, null, null);
     }
 
-    /** {@code bedside} for an association set at the bedside, else {@code adt}. */
+    /**
+     * The sender of an association the gateway read from the FHIR server ({@code FHIR-ENCOUNTER^<Encounter id>}): an
+     * {@code Encounter} in progress whose location entry for the bed is active and current (docs/patients.md, "FHIR
+     * Encounter").
+     */
+    public static final String FHIR_ENCOUNTER = "FHIR-ENCOUNTER";
+
+    /**
+     * An association read from an {@code Encounter} on the FHIR server: the patient in {@code bed} from {@code at}
+     * ({@code A01}), or out of that bed from {@code at} ({@code A03}: out of that bed only, never out of another bed a
+     * later event put them in).
+     */
+    public static AssociationEvent fhirEncounter(
+            String encounter,
+            String id,
+            AdtTrigger trigger,
+            Instant at,
+            Instant receivedAt,
+            PatientKey patient,
+            BedLocation bed) {
+        if (trigger != AdtTrigger.A01 && trigger != AdtTrigger.A03) {
+            throw new IllegalArgumentException("an Encounter association opens (A01) or ends (A03): " + trigger);
+        }
+        return new AssociationEvent(
+                FHIR_ENCOUNTER + "^" + encounter, id, trigger, at, receivedAt, patient, bed, null, null, null);
+    }
+
+    /** {@code bedside} for an association set at the bedside, {@code fhir-encounter} for one read from an Encounter, else {@code adt}. */
     public String source() {
-        return isBedside() ? "bedside" : "adt";
+        return isBedside() ? "bedside" : isFhirEncounter() ? "fhir-encounter" : "adt";
+    }
+
+    public boolean isFhirEncounter() {
+        return sender.startsWith(FHIR_ENCOUNTER + "^");
+    }
+
+    /** The Encounter's id on the FHIR server, or null for an event of another source. */
+    public @Nullable String encounter() {
+        return isFhirEncounter() ? sender.substring(FHIR_ENCOUNTER.length() + 1) : null;
     }
 
     public boolean isBedside() {

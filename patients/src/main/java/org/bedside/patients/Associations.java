@@ -58,7 +58,13 @@ public final class Associations {
                         s.leave(e.patient()); // transferred to a place that is not a bed
                     }
                 }
-                case A03 -> s.leave(e.patient());
+                case A03 -> {
+                    if (e.isFhirEncounter() && e.location() != null) {
+                        s.leaveFrom(e.patient(), e.location()); // an Encounter's entry for this bed ended
+                    } else {
+                        s.leave(e.patient());
+                    }
+                }
                 case A21 -> {
                     BedLocation bed = where.get(e.patient());
                     if (bed != null) {
@@ -175,10 +181,11 @@ public final class Associations {
             }
             for (int j = i - 1; j >= 0; j--) {
                 AssociationEvent e = ordered.get(j);
-                // An ADT cancel takes back an ADT event, never a clinician's confirmation at the bedside.
+                // An ADT cancel takes back an ADT event, never a clinician's confirmation at the bedside nor an
+                // association read from an Encounter: only an event of its own source.
                 if (targets.contains(e.trigger())
                         && e.patient().equals(cancel.patient())
-                        && e.isBedside() == cancel.isBedside()
+                        && e.source().equals(cancel.source())
                         && !cancelled.contains(e)) {
                     cancelled.add(e);
                     cancels.put(cancel, e);
@@ -211,6 +218,13 @@ public final class Associations {
             if (occupants != null) {
                 occupants.add(new BedTimeline.Occupant(patient, event.at(), event.controlId()));
                 changed(to, occupants);
+            }
+        }
+
+        /** Out of {@code bed} only: nothing when the patient is elsewhere by then. */
+        void leaveFrom(PatientKey patient, BedLocation bed) {
+            if (bed.equals(where.get(patient))) {
+                leave(patient);
             }
         }
 

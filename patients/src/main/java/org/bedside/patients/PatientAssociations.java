@@ -185,6 +185,14 @@ public final class PatientAssociations implements AutoCloseable {
         return events.stream().filter(e -> e.isBedside() && e.names(bed)).toList();
     }
 
+    /**
+     * The events read from {@code Encounter}s on the FHIR server, in the order they were recorded: what the Encounter
+     * source holds in each bed, known again after a restart (docs/patients.md, "FHIR Encounter").
+     */
+    public synchronized List<AssociationEvent> encounterEvents() {
+        return events.stream().filter(AssociationEvent::isFhirEncounter).toList();
+    }
+
     /** The source of the event that brought {@code occupant} into the bed: {@code adt} or {@code bedside}. */
     public synchronized String sourceOf(BedTimeline.Occupant occupant) {
         for (AssociationEvent e : events) {

@@ -71,10 +71,23 @@ public record GatewayStatus(
             boolean draining) {}
 
     /**
-     * The ADT listener: where it listens and its messages by outcome (recorded, duplicate, not_ours, and refusal
-     * reasons).
+     * The hospital's admissions: the ADT listener (where it listens, null without one, and its messages by outcome:
+     * recorded, duplicate, not_ours, and refusal reasons) and the FHIR Encounter source (null without one).
      */
-    public record Adt(String listen, Map<String, Long> messages) {}
+    public record Adt(
+            @Nullable String listen,
+            Map<String, Long> messages,
+            @Nullable Encounters encounters) {}
+
+    /**
+     * The FHIR Encounter source: how often it polls, when every bed was last polled successfully, and since when and
+     * why polls fail (null while they succeed); the associations keep their last state while it is stale.
+     */
+    public record Encounters(
+            String pollEvery,
+            @Nullable Instant lastSuccess,
+            @Nullable Instant staleSince,
+            @Nullable String staleReason) {}
 
     /**
      * The PCD-01 listener: where it listens, its messages by outcome (stored, quarantined, duplicate, no-readings,
@@ -207,11 +220,21 @@ public record GatewayStatus(
         Buffer buffer = new Buffer(
                 guard.level().name(), guard.reason(), Math.round(guard.freeShare() * 1000) / 10.0, guard.thinned());
         var listen = g.beds().adtAddress();
-        Adt adt = listen == null
+        var source = g.beds().encounterSource();
+        var adtSettings = settings.beds().adt();
+        Encounters encounters = source == null || adtSettings == null || adtSettings.encounters() == null
+                ? null
+                : new Encounters(
+                        adtSettings.encounters().pollEvery().toString(),
+                        source.lastSuccess(),
+                        source.staleSince(),
+                        source.staleReason());
+        Adt adt = listen == null && encounters == null
                 ? null
                 : new Adt(
-                        "mllp://" + listen.getHostString() + ":" + listen.getPort(),
-                        g.beds().adtCounts());
+                        listen == null ? null : "mllp://" + listen.getHostString() + ":" + listen.getPort(),
+                        g.beds().adtCounts(),
+                        encounters);
         List<Consumer> consumers =
                 g.consumers().all().stream().map(c -> consumer(g, c, now)).toList();
         return new GatewayStatus(

@@ -34,24 +34,43 @@ public record BedSettings(List<Bed> beds, @Nullable Adt adt) {
             @Nullable String fixedPatient) {}
 
     /**
-     * The ADT listener.
+     * The hospital's admissions: the ADT listener and the FHIR Encounter source, one or both.
      *
+     * @param bind the ADT listener's address, or null when there is none (the Encounter source alone)
      * @param identifierSystems assigning authority (PID-3.4) → the FHIR identifier system of its MRNs, in the order
      *     they are tried
      * @param tls TLS with client certificates ({@code gateway.adt.tls}), or null for plain MLLP
+     * @param encounters the FHIR Encounter source ({@code gateway.adt.encounters}), or null
      */
     public record Adt(
-            InetSocketAddress bind,
+            @Nullable InetSocketAddress bind,
             SourceAllowList allowed,
             Map<String, String> identifierSystems,
             ZoneId zone,
-            @Nullable TlsServer tls) {
+            @Nullable TlsServer tls,
+            @Nullable Encounters encounters) {
 
         /** Plain MLLP. */
         public Adt(
                 InetSocketAddress bind, SourceAllowList allowed, Map<String, String> identifierSystems, ZoneId zone) {
-            this(bind, allowed, identifierSystems, zone, null);
+            this(bind, allowed, identifierSystems, zone, null, null);
         }
+
+        /** The authority whose identifier system is {@code system}, or null. */
+        public @Nullable String authorityOf(String system) {
+            for (Map.Entry<String, String> e : identifierSystems.entrySet()) {
+                if (e.getValue().equals(system)) {
+                    return e.getKey();
+                }
+            }
+            return null;
+        }
+    }
+
+    /** The FHIR Encounter source: each bed searched every {@code pollEvery}; ended after {@code missesToEnd} misses. */
+    public record Encounters(java.time.Duration pollEvery, int missesToEnd) {
+        public static final java.time.Duration DEFAULT_POLL_EVERY = java.time.Duration.ofSeconds(15);
+        public static final int DEFAULT_MISSES_TO_END = 2;
     }
 
     public static BedSettings none() {
@@ -133,9 +152,31 @@ public record BedSettings(List<Bed> beds, @Nullable Adt adt) {
             problems.add("gateway.adt", "no bed of gateway.beds takes its patient from ADT (each has a patient:)");
             ok = false;
         }
-        if (a.port() < 0 || a.port() > 65535) {
-            problems.add("gateway.adt.port", a.port() + " is not a port (0 picks a free one)");
+        if (a.port().isPresent() && (a.port().get() < 0 || a.port().get() > 65535)) {
+            problems.add("gateway.adt.port", a.port().get() + " is not a port (0 picks a free one)");
             ok = false;
+        }
+        if (a.port().isEmpty() && a.encounters().isEmpty()) {
+            problems.add(
+                    "gateway.adt",
+                    "name port (the ADT listener over MLLP) or encounters (the FHIR Encounter source), or both");
+            ok = false;
+        }
+        Encounters encounters = null;
+        if (a.encounters().isPresent()) {
+            GatewayConfig.EncountersConfig e = a.encounters().get();
+            java.time.Duration every = e.pollEvery().orElse(Encounters.DEFAULT_POLL_EVERY);
+            int misses = e.missesToEnd().orElse(Encounters.DEFAULT_MISSES_TO_END);
+            if (every.compareTo(java.time.Duration.ofSeconds(1)) < 0
+                    || every.compareTo(java.time.Duration.ofHours(1)) > 0) {
+                problems.add("gateway.adt.encounters.poll-every", every + " is not between 1s and 1h");
+                ok = false;
+            }
+            if (misses < 1 || misses > 10) {
+                problems.add("gateway.adt.encounters.misses-to-end", misses + " is not between 1 and 10");
+                ok = false;
+            }
+            encounters = new Encounters(every, misses);
         }
         SourceAllowList allowed = SourceAllowList.any();
         if (a.allowedSources().isPresent()) {
@@ -179,10 +220,14 @@ public record BedSettings(List<Bed> beds, @Nullable Adt adt) {
             return null;
         }
         return new Adt(
-                new InetSocketAddress(a.host().orElse("127.0.0.1").strip(), a.port()),
+                a.port()
+                        .map(port -> new InetSocketAddress(
+                                a.host().orElse("127.0.0.1").strip(), port))
+                        .orElse(null),
                 allowed,
                 systems,
                 zone,
-                tls.tls());
+                tls.tls(),
+                encounters);
     }
 }

@@ -253,8 +253,14 @@ public interface GatewayConfig {
         /** The address to listen on (default {@code 127.0.0.1}); {@code 0.0.0.0} for every interface. */
         Optional<String> host();
 
-        /** The MLLP port; {@code 0} picks a free one (the log and the status say which). */
-        int port();
+        /**
+         * The MLLP port; {@code 0} picks a free one (the log and the status say which). Without it there is no ADT
+         * listener: then {@link #encounters} must be given.
+         */
+        Optional<Integer> port();
+
+        /** The FHIR {@code Encounter} source, for hospitals without an ADT feed to the gateway. */
+        Optional<EncountersConfig> encounters();
 
         /** Addresses and CIDR ranges that may connect (the interface engine); without it, any. */
         Optional<java.util.List<String>> allowedSources();
@@ -270,6 +276,15 @@ public interface GatewayConfig {
 
         /** TLS with client certificates: only the interface engine's certificate opens the listener. */
         Optional<ListenerTlsConfig> tls();
+    }
+
+    /** The FHIR {@code Encounter} source (docs/patients.md, "FHIR Encounter"). */
+    interface EncountersConfig {
+        /** How often each bed's Encounters in progress are searched; default 15 s, 1 s to 1 h. */
+        Optional<java.time.Duration> pollEvery();
+
+        /** Successful polls in a row that must miss an Encounter before its association ends; default 2, 1 to 10. */
+        Optional<Integer> missesToEnd();
     }
 
     /**

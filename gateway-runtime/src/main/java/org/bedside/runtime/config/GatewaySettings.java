@@ -148,6 +148,11 @@ public record GatewaySettings(
             GatewayConfig.DeviceConfig d = config.devices().get(name);
             return d == null ? null : d.patient().orElse(null);
         });
+        if (!fhir && config.adt().flatMap(GatewayConfig.AdtConfig::encounters).isPresent()) {
+            problems.add(
+                    "gateway.adt.encounters",
+                    "the Encounter source searches the FHIR server of gateway.uplink.base-url, which is not configured");
+        }
         List<DeviceSettings> devices = new java.util.ArrayList<>();
         for (Map.Entry<String, GatewayConfig.DeviceConfig> e : new TreeMap<>(config.devices()).entrySet()) {
             // A device at a bed takes its patient from the bed, never from gateway.patient.

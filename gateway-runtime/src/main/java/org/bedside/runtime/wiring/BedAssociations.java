@@ -19,6 +19,7 @@ import org.bedside.mqtt.MqttSink;
 import org.bedside.patients.AuditLog;
 import org.bedside.patients.BedLocation;
 import org.bedside.patients.BedTimeline;
+import org.bedside.patients.EncounterSource;
 import org.bedside.patients.PatientAssociations;
 import org.bedside.patients.PatientKey;
 import org.bedside.patients.Releases;
@@ -27,6 +28,7 @@ import org.bedside.patients.adt.AdtHandler;
 import org.bedside.runtime.config.BedSettings;
 import org.bedside.uplink.AuditTrail;
 import org.bedside.uplink.DeviceContext;
+import org.bedside.uplink.EncounterSearch;
 import org.bedside.uplink.Pcd01Patients;
 import org.bedside.uplink.Subjects;
 import org.bedside.uplink.Withdrawals;
@@ -60,6 +62,19 @@ public final class BedAssociations implements Subjects, AutoCloseable {
             @Nullable PatientAssociations associations,
             @Nullable Releases releases,
             AuditLog audit) {
+        this(settings, associations, releases, audit, null);
+    }
+
+    /**
+     * @param encounters the FHIR server's Encounter search, for {@code gateway.adt.encounters} (null without a FHIR
+     *     uplink, which the configuration checks refuse with that key)
+     */
+    BedAssociations(
+            BedSettings settings,
+            @Nullable PatientAssociations associations,
+            @Nullable Releases releases,
+            AuditLog audit,
+            @Nullable EncounterSearch encounters) {
         this.settings = settings;
         this.associations = associations;
         this.releases = releases;
@@ -71,6 +86,23 @@ public final class BedAssociations implements Subjects, AutoCloseable {
         this.handler = adt == null || associations == null
                 ? null
                 : new AdtHandler(adt.zone(), List.copyOf(adt.identifierSystems().keySet()), associations, audit);
+        this.polls = adt == null || associations == null || adt.encounters() == null || encounters == null
+                ? null
+                : new EncounterPolls(
+                        adt,
+                        List.copyOf(adtBeds(settings)),
+                        encounters,
+                        new EncounterSource(
+                                associations, audit, adt.encounters().missesToEnd()),
+                        java.time.InstantSource.system());
+    }
+
+    private final @Nullable EncounterPolls polls;
+
+    /** The FHIR Encounter source's state, when {@code gateway.adt.encounters} is configured; else null. */
+    public @Nullable EncounterSource encounterSource() {
+        EncounterPolls p = polls;
+        return p == null ? null : p.source();
     }
 
     /** The box's audit log, which the HTTP side writes too (org.bedside.runtime.security.HttpAudit). */
@@ -195,10 +227,13 @@ public final class BedAssociations implements Subjects, AutoCloseable {
                 .collect(Collectors.toSet());
     }
 
-    /** Starts the ADT listener, if one is configured. */
+    /** Starts the ADT listener and the Encounter polls, those configured. */
     synchronized void start() throws IOException {
+        if (polls != null) {
+            polls.start();
+        }
         BedSettings.Adt adt = settings.adt();
-        if (adt == null || handler == null || listener != null) {
+        if (adt == null || adt.bind() == null || handler == null || listener != null) {
             return;
         }
         MllpListener l = new MllpListener(
@@ -887,6 +922,9 @@ public final class BedAssociations implements Subjects, AutoCloseable {
 
     @Override
     public synchronized void close() {
+        if (polls != null) {
+            polls.close();
+        }
         MllpListener l = listener;
         listener = null;
         if (l != null) {

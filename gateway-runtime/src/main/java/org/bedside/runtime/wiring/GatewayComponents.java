@@ -49,6 +49,7 @@ import org.bedside.runtime.config.GatewayConfig;
 import org.bedside.runtime.config.GatewaySettings;
 import org.bedside.runtime.config.Pcd01InSettings;
 import org.bedside.runtime.pcd01.Pcd01Inbound;
+import org.bedside.uplink.EncounterSearch;
 import org.bedside.uplink.PatientLookup;
 import org.bedside.uplink.Pcd01Out;
 import org.bedside.uplink.Pcd01Sink;
@@ -180,7 +181,8 @@ public class GatewayComponents {
             Releases releases = associations == null
                     ? null
                     : Releases.open(s.dataDirectory().resolve("patients/releases.jsonl"), audit);
-            return new BedAssociations(s.beds(), associations, releases, audit);
+            EncounterSearch encounters = s.fhirUplink() ? new EncounterSearch(s.uplink()) : null;
+            return new BedAssociations(s.beds(), associations, releases, audit, encounters);
         } catch (IOException e) {
             throw dataDirectory("cannot open the audit log or the ADT journal: " + e.getMessage(), e);
         }

@@ -16,11 +16,22 @@ class BedSettingsTest {
 
     record Adt(
             Optional<String> host,
-            int port,
+            Optional<Integer> port,
             Optional<List<String>> allowedSources,
             Map<String, String> assigningAuthorities,
-            Optional<String> hospitalZone)
+            Optional<String> hospitalZone,
+            Optional<GatewayConfig.EncountersConfig> encounters)
             implements GatewayConfig.AdtConfig {
+        /** An ADT listener on {@code port}, without the Encounter source. */
+        Adt(
+                Optional<String> host,
+                int port,
+                Optional<List<String>> allowedSources,
+                Map<String, String> assigningAuthorities,
+                Optional<String> hospitalZone) {
+            this(host, Optional.of(port), allowedSources, assigningAuthorities, hospitalZone, Optional.empty());
+        }
+
         @Override
         public Optional<GatewayConfig.ListenerTlsConfig> tls() {
             return Optional.empty(); // plain MLLP; TLS is read from YAML in GatewaySettingsTest
@@ -159,5 +170,58 @@ class BedSettingsTest {
                                 + " FHIR identifier system, such as HOSP: urn:oid:1.2.3.4: a bare MRN identifies"
                                 + " nobody",
                         "gateway.adt.hospital-zone: 'Mars/Olympus' is not a time zone such as Europe/Berlin");
+    }
+
+    record Encounters(Optional<java.time.Duration> pollEvery, Optional<Integer> missesToEnd)
+            implements GatewayConfig.EncountersConfig {}
+
+    @Test
+    void theEncounterSourceAloneNeedsNoListenerAndItsKeysAreChecked() {
+        Map<String, GatewayConfig.BedConfig> beds =
+                Map.of("bed12", new Bed("ICU^12^1", Optional.of(List.of("bed12-spo2")), Optional.empty()));
+        GatewaySettings s = GatewaySettings.from(config(
+                beds,
+                Optional.of(new Adt(
+                        Optional.empty(),
+                        Optional.empty(),
+                        Optional.empty(),
+                        Map.of("HOSP", "urn:oid:1.2.3.4"),
+                        Optional.empty(),
+                        Optional.of(new Encounters(Optional.empty(), Optional.empty()))))));
+        assertThat(s.beds().adt().bind()).as("no ADT listener").isNull();
+        assertThat(s.beds().adt().encounters())
+                .isEqualTo(new BedSettings.Encounters(java.time.Duration.ofSeconds(15), 2));
+        assertThat(s.beds().adt().authorityOf("urn:oid:1.2.3.4")).isEqualTo("HOSP");
+
+        ConfigProblems neither = catchThrowableOfType(
+                ConfigProblems.class,
+                () -> GatewaySettings.from(config(
+                        beds,
+                        Optional.of(new Adt(
+                                Optional.empty(),
+                                Optional.empty(),
+                                Optional.empty(),
+                                Map.of("HOSP", "urn:oid:1.2.3.4"),
+                                Optional.empty(),
+                                Optional.empty())))));
+        assertThat(neither.problems())
+                .containsExactly("gateway.adt: name port (the ADT listener over MLLP) or encounters (the FHIR"
+                        + " Encounter source), or both");
+        ConfigProblems bad = catchThrowableOfType(
+                ConfigProblems.class,
+                () -> GatewaySettings.from(config(
+                        beds,
+                        Optional.of(new Adt(
+                                Optional.empty(),
+                                Optional.empty(),
+                                Optional.empty(),
+                                Map.of("HOSP", "urn:oid:1.2.3.4"),
+                                Optional.empty(),
+                                Optional.of(new Encounters(
+                                        Optional.of(java.time.Duration.ofMillis(100)), Optional.of(11))))))));
+        assertThat(bad.problems())
+                .containsExactlyInAnyOrder(
+                        "gateway.adt.encounters.poll-every: PT0.1S is not between 1s and 1h",
+                        "gateway.adt.encounters.misses-to-end: 11 is not between 1 and 10");
     }
 }

@@ -97,6 +97,14 @@ final class FhirServer {
         return json.parseResource(OperationOutcome.class, body);
     }
 
+    /** Creates or replaces a resource under its client-assigned id ({@code Encounter/enc-1}). */
+    void put(org.hl7.fhir.r4.model.Resource r) throws IOException, InterruptedException {
+        send(HttpRequest.newBuilder(URI.create(
+                        base + "/" + r.fhirType() + "/" + r.getIdElement().getIdPart()))
+                .header("Content-Type", "application/fhir+json")
+                .PUT(HttpRequest.BodyPublishers.ofString(json.encodeResourceToString(r))));
+    }
+
     <T extends IBaseResource> T read(Class<T> type, String reference) throws IOException, InterruptedException {
         return json.parseResource(
                 type,
