@@ -237,10 +237,29 @@ final class Browser implements AutoCloseable {
         throw new AssertionError("not within " + timeout + ": " + what + "\nThe page says:\n" + text);
     }
 
-    /** A PNG of the whole page, beyond the viewport. */
-    void screenshot(Path png) throws IOException {
+    /**
+     * A PNG of the whole page, beyond the viewport. Chromium refuses a capture ("Cannot take screenshot with 0
+     * width") while it has no laid-out content for a moment (seen once in CI after a server restart), so this waits
+     * for the page's content size, up to the call time-out, and clips to it.
+     */
+    void screenshot(Path png) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + CALL_TIMEOUT.toNanos();
+        JsonNode size = call("Page.getLayoutMetrics", JSON.createObjectNode()).path("cssContentSize");
+        while (size.path("width").asDouble() < 1 || size.path("height").asDouble() < 1) {
+            if (System.nanoTime() > deadline) {
+                throw new IOException("the page has no content to capture (content size " + size + ")");
+            }
+            Thread.sleep(100);
+            size = call("Page.getLayoutMetrics", JSON.createObjectNode()).path("cssContentSize");
+        }
+        ObjectNode clip = JSON.createObjectNode();
+        clip.put("x", 0)
+                .put("y", 0)
+                .put("width", size.path("width").asDouble())
+                .put("height", size.path("height").asDouble())
+                .put("scale", 1);
         ObjectNode p = JSON.createObjectNode();
-        p.put("format", "png").put("captureBeyondViewport", true);
+        p.put("format", "png").put("captureBeyondViewport", true).set("clip", clip);
         JsonNode r = call("Page.captureScreenshot", p);
         Files.createDirectories(png.toAbsolutePath().getParent());
         Files.write(png, Base64.getDecoder().decode(r.path("data").asText()));
