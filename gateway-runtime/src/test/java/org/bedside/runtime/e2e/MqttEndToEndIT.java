@@ -65,6 +65,9 @@ class MqttEndToEndIT {
     private static final String PATIENT = "mqtt-e2e";
     private static final int KILLS = 3;
     private static final Duration OUTAGE = Duration.ofSeconds(10);
+    /** The egress's {@code batch-size} in the configuration below. */
+    private static final int EGRESS_BATCH = 20;
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
@@ -305,7 +308,19 @@ class MqttEndToEndIT {
             inventedFromSensor.removeAll(attempted);
 
             // Live first: after the broker came back, a reading received live went out before the backlog was through.
-            Instant liveFrom = outageEnd.plusSeconds(1);
+            // The live lane opens only once the batch in hand when the broker went is delivered (docs/mqtt.md, "Live
+            // first after an outage"): readings taken before that, while the gateway reconnects, are backlog too. That
+            // batch is among the first messages the subscriber gets after the broker's return; two batches' worth
+            // leave room for what the subscriber's own session held.
+            List<Instant> afterReturn = received.stream()
+                    .filter(r -> r.arrived().isAfter(outageEnd))
+                    .sorted(java.util.Comparator.comparingLong(Received::seq))
+                    .map(Received::arrived)
+                    .toList();
+            Instant batchInHandOut = afterReturn.isEmpty()
+                    ? outageEnd
+                    : afterReturn.get(Math.min(2 * EGRESS_BATCH, afterReturn.size()) - 1);
+            Instant liveFrom = (batchInHandOut.isAfter(outageEnd) ? batchInHandOut : outageEnd).plusSeconds(1);
             Instant start = outageStart;
             Instant end = outageEnd;
             long firstLive = received.stream()
@@ -375,12 +390,15 @@ class MqttEndToEndIT {
                     .orElse(Instant.MIN);
             if (lastBacklogArrived.isAfter(firstLiveTaken.plusSeconds(1))) {
                 assertThat(firstLive)
-                        .as("live readings went out before the backlog was through")
+                        .as(
+                                "live readings went out before the backlog was through (broker back %s, the batch in"
+                                        + " hand out %s, first live reading taken %s, last of the backlog out %s)",
+                                outageEnd, batchInHandOut, firstLiveTaken, lastBacklogArrived)
                         .isLessThan(lastBacklog);
             } else {
                 System.out.println("mqtt end to end: the backlog was out " + lastBacklogArrived
                         + ", before the first live reading was taken (" + firstLiveTaken
-                        + "): live first is not observable in this run");
+                        + ", the batch in hand out " + batchInHandOut + "): live first is not observable in this run");
             }
             // The gateway's last will after each SIGKILL, and its own "online" after each start.
             assertThat(gatewayStatus.stream().filter("offline"::equals).count()).isGreaterThanOrEqualTo(KILLS);
