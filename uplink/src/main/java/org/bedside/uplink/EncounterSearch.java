@@ -5,11 +5,8 @@ import ca.uhn.fhir.parser.DataFormatException;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -18,8 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.bedside.hl7.CareLocation;
-import org.bedside.uplink.auth.Credential;
-import org.bedside.uplink.auth.FhirAuthorization;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Encounter;
 import org.hl7.fhir.r4.model.Identifier;
@@ -48,21 +43,13 @@ public final class EncounterSearch {
     /** Pages followed at most: 1,000 Encounters in progress at one bed would be the server's error, not a ward's. */
     private static final int MAX_PAGES = 10;
 
+    private final FhirReads reads;
     private final URI base;
-    private final Duration timeout;
-    private final HttpClient http;
-    private final FhirAuthorization auth;
     private final Map<String, String> locationIds = new ConcurrentHashMap<>();
 
     public EncounterSearch(UplinkSettings settings) {
-        this.base = settings.baseUrl();
-        this.timeout = settings.requestTimeout();
-        UplinkSecurity security = settings.security();
-        this.auth = security.authorization();
-        this.http = security.configure(HttpClient.newBuilder()
-                        .connectTimeout(settings.requestTimeout())
-                        .version(HttpClient.Version.HTTP_1_1))
-                .build();
+        this.reads = new FhirReads(settings);
+        this.base = reads.base();
     }
 
     /** One location entry of an Encounter for the bed: its status ({@code active}, {@code completed}, …) and period. */
@@ -155,7 +142,7 @@ public final class EncounterSearch {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new Answer.Failed("interrupted");
-        } catch (Refused e) {
+        } catch (Refused | FhirReads.NoCredential e) {
             return new Answer.Failed(e.getMessage());
         } catch (DataFormatException e) {
             return new Answer.Failed("the answer of " + base + " to the Encounter search is not a FHIR Bundle");
@@ -217,47 +204,17 @@ public final class EncounterSearch {
         }
     }
 
-    private Bundle search(String pathOrUrl) throws IOException, InterruptedException, Refused {
-        URI uri = pathOrUrl.startsWith("/")
-                ? URI.create(base.toString().replaceAll("/+$", "") + pathOrUrl)
-                : URI.create(pathOrUrl);
+    private Bundle search(String pathOrUrl) throws IOException, InterruptedException, Refused, FhirReads.NoCredential {
+        URI uri = pathOrUrl.startsWith("/") ? reads.at(pathOrUrl) : URI.create(pathOrUrl);
         if (!uri.getScheme().equals(base.getScheme()) || !uri.getRawAuthority().equals(base.getRawAuthority())) {
             // A next link elsewhere would carry the credential to another host.
             throw new Refused("the server " + base + " gave a next page on another host: not followed");
         }
-        Credential credential = auth.credential();
-        if (credential instanceof Credential.Unavailable u) {
-            throw new Refused("no credential for " + base + ": " + u.reason());
-        }
-        HttpResponse<String> response = get(uri, credential);
-        if (response.statusCode() == 401
-                && auth.unauthorized(credential, challenge(response)).isZero()) {
-            credential = auth.credential();
-            response = get(uri, credential);
-        }
+        HttpResponse<String> response = reads.get(uri);
         int status = response.statusCode();
         if (status < 200 || status >= 300) {
             throw new Refused("HTTP " + status + " from " + base + " for the Encounter search");
         }
-        auth.accepted(credential);
         return FHIR.newJsonParser().parseResource(Bundle.class, response.body());
-    }
-
-    private HttpResponse<String> get(URI uri, Credential credential) throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri)
-                .timeout(timeout)
-                .header("Accept", "application/fhir+json")
-                .GET();
-        if (credential instanceof Credential.Bearer bearer) {
-            request.header("Authorization", bearer.header());
-        }
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-    }
-
-    private static org.bedside.uplink.auth.Challenge challenge(HttpResponse<String> response) {
-        return org.bedside.uplink.auth.Challenge.of(
-                response.statusCode(),
-                response.headers().firstValue("WWW-Authenticate").orElse(null),
-                null);
     }
 }

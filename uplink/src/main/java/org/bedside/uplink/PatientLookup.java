@@ -5,14 +5,9 @@ import ca.uhn.fhir.parser.DataFormatException;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.List;
-import org.bedside.uplink.auth.Credential;
-import org.bedside.uplink.auth.FhirAuthorization;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.HumanName;
 import org.hl7.fhir.r4.model.Patient;
@@ -27,20 +22,12 @@ import org.hl7.fhir.r4.model.Patient;
 public final class PatientLookup {
     private static final FhirContext FHIR = FhirContext.forR4();
 
+    private final FhirReads reads;
     private final URI base;
-    private final Duration timeout;
-    private final HttpClient http;
-    private final FhirAuthorization auth;
 
     public PatientLookup(UplinkSettings settings) {
-        this.base = settings.baseUrl();
-        this.timeout = settings.requestTimeout();
-        UplinkSecurity security = settings.security();
-        this.auth = security.authorization();
-        this.http = security.configure(HttpClient.newBuilder()
-                        .connectTimeout(settings.requestTimeout())
-                        .version(HttpClient.Version.HTTP_1_1))
-                .build();
+        this.reads = new FhirReads(settings);
+        this.base = reads.base();
     }
 
     /** What the server said. */
@@ -66,25 +53,15 @@ public final class PatientLookup {
 
     public Answer find(String system, String mrn) {
         // In a URI the bar is %7C (a request line may not carry it bare), the parts URL-encoded.
-        URI uri = URI.create(base.toString().replaceAll("/+$", "") + "/Patient?identifier="
+        URI uri = reads.at("/Patient?identifier="
                 + URLEncoder.encode(system, StandardCharsets.UTF_8) + "%7C"
                 + URLEncoder.encode(mrn, StandardCharsets.UTF_8) + "&_count=2");
         try {
-            Credential credential = auth.credential();
-            if (credential instanceof Credential.Unavailable u) {
-                return new Answer.Failed("no credential for " + base + ": " + u.reason());
-            }
-            HttpResponse<String> response = get(uri, credential);
-            if (response.statusCode() == 401
-                    && auth.unauthorized(credential, challenge(response)).isZero()) {
-                credential = auth.credential();
-                response = get(uri, credential);
-            }
+            HttpResponse<String> response = reads.get(uri);
             int status = response.statusCode();
             if (status < 200 || status >= 300) {
                 return new Answer.Failed("HTTP " + status + " from " + base + " for the patient search");
             }
-            auth.accepted(credential);
             Bundle bundle = FHIR.newJsonParser().parseResource(Bundle.class, response.body());
             List<Patient> patients = bundle.getEntry().stream()
                     .map(Bundle.BundleEntryComponent::getResource)
@@ -106,6 +83,8 @@ public final class PatientLookup {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new Answer.Failed("interrupted");
+        } catch (FhirReads.NoCredential e) {
+            return new Answer.Failed(e.getMessage());
         } catch (DataFormatException e) {
             return new Answer.Failed("the answer of " + base + " to the patient search is not a FHIR Bundle");
         } catch (RuntimeException e) {
@@ -113,24 +92,6 @@ public final class PatientLookup {
             return new Answer.Failed(
                     "the patient search at " + base + " failed: " + e.getClass().getSimpleName());
         }
-    }
-
-    private HttpResponse<String> get(URI uri, Credential credential) throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri)
-                .timeout(timeout)
-                .header("Accept", "application/fhir+json")
-                .GET();
-        if (credential instanceof Credential.Bearer bearer) {
-            request.header("Authorization", bearer.header());
-        }
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-    }
-
-    private static org.bedside.uplink.auth.Challenge challenge(HttpResponse<String> response) {
-        return org.bedside.uplink.auth.Challenge.of(
-                response.statusCode(),
-                response.headers().firstValue("WWW-Authenticate").orElse(null),
-                null);
     }
 
     /** The official name (else the first), as {@code Given Given FAMILY}; its text when the server gives only that. */

@@ -129,7 +129,33 @@ public record PageView(
      * they are held.
      */
     public record BedTile(
-            String name, String location, String devices, Look state, String source, String since, String held) {}
+            String name,
+            String location,
+            String devices,
+            Look state,
+            String source,
+            String since,
+            String held,
+            String stale) {}
+
+    /**
+     * Where the bed's association comes from, in words: its current patient's source, else the sources configured
+     * (ADT, the FHIR Encounter search, or both).
+     */
+    static String associationSource(BedAssociations.BedStatus bed, GatewayStatus.@Nullable Adt adt) {
+        if (!bed.source().equals("adt")) {
+            return "the configuration";
+        }
+        if (bed.patients().stream().anyMatch(p -> "bedside".equals(p.source()))) {
+            return "confirmed at the bedside";
+        }
+        if (bed.patients().stream().anyMatch(p -> "fhir-encounter".equals(p.source()))) {
+            return "FHIR Encounter";
+        }
+        boolean listener = adt == null || adt.listen() != null;
+        boolean encounters = adt != null && adt.encounters() != null;
+        return listener && encounters ? "ADT and FHIR Encounter" : encounters ? "FHIR Encounter" : "ADT";
+    }
 
     /** A report repeated within this is shown as current; values older than this are shown as old. */
     static final Duration CURRENT = Duration.ofSeconds(10);
@@ -291,12 +317,20 @@ public record PageView(
 
         List<BedTile> beds = new ArrayList<>();
         List<BedAssociations.BedStatus> bedStatus = s.beds();
+        GatewayStatus.Encounters encounters = s.adt() == null ? null : s.adt().encounters();
         for (BedAssociations.BedStatus bed : bedStatus == null ? List.<BedAssociations.BedStatus>of() : bedStatus) {
             Instant since = bed.since();
             String held = bed.held();
             if (held == null && bed.releasable() != null) {
                 held = bed.releasable().why() + ": a clinician can release them on the bedside page";
             }
+            // A stale Encounter source keeps each bed's last association: the tile must not look current.
+            String stale = encounters == null
+                            || encounters.staleSince() == null
+                            || bed.source().equals("configured")
+                    ? ""
+                    : "The FHIR Encounter search has failed since " + dated.format(encounters.staleSince()) + " ("
+                            + encounters.staleReason() + "): the association shown is the last one it found.";
             beds.add(new BedTile(
                     bed.name(),
                     bed.location(),
@@ -306,13 +340,10 @@ public record PageView(
                                     .map(id -> names.getOrDefault(id, id))
                                     .toList()),
                     association(bed.state()),
-                    !bed.source().equals("adt")
-                            ? "the configuration"
-                            : bed.patients().stream().anyMatch(p -> "bedside".equals(p.source()))
-                                    ? "confirmed at the bedside"
-                                    : "ADT",
+                    associationSource(bed, s.adt()),
                     since == null ? "" : dated.format(since),
-                    held == null ? "" : held));
+                    held == null ? "" : held,
+                    stale));
         }
 
         List<String> captures = new ArrayList<>();

@@ -281,10 +281,20 @@ final class Checks {
      * warning that says so; a search the server refuses (401/403) fails and names the scopes. A bed's fixed patient
      * ({@code patient:}) must exist.
      *
+     * <p>With the FHIR Encounter source ({@code gateway.adt.encounters}), the bed's Encounters in progress are counted
+     * by the search the source makes, so that a refusal (the scope {@code system/Encounter.rs}) shows before the first
+     * poll goes stale; a count, never a patient.
+     *
      * @param gatewayRunning whether the gateway answers on this box (then it should have created the Location)
+     * @param encounters whether the bed's patient comes from the FHIR Encounter source
      */
     static Check bedLocation(
-            URI base, UplinkSecurity security, BedSettings.Bed bed, boolean gatewayRunning, Duration timeout) {
+            URI base,
+            UplinkSecurity security,
+            BedSettings.Bed bed,
+            boolean gatewayRunning,
+            boolean encounters,
+            Duration timeout) {
         String name = "fhir bed " + bed.name();
         return () -> {
             HttpClient http = security.configure(HttpClient.newBuilder().connectTimeout(timeout))
@@ -350,6 +360,9 @@ final class Checks {
                     found = where + " is " + ids.get(0);
                 }
                 String patient = bed.fixedPatient();
+                if (patient == null && encounters) {
+                    return encountersAt(name, found, root, ids.get(0), http, credential, timeout);
+                }
                 if (patient == null) {
                     return Finding.ok(name, found + "; the patient comes from the bed's associations");
                 }
@@ -387,6 +400,45 @@ final class Checks {
                 return Finding.fail(name, root + ": " + e.getMessage());
             }
         };
+    }
+
+    /** The bed's Encounters in progress, counted by the Encounter source's own search. */
+    private static Finding encountersAt(
+            String name,
+            String found,
+            String root,
+            String location,
+            HttpClient http,
+            Credential credential,
+            Duration timeout)
+            throws IOException, InterruptedException {
+        HttpResponse<String> r = http.send(
+                get(
+                        root + "/Encounter?location=" + location + "&status=in-progress&_summary=count",
+                        credential,
+                        timeout),
+                HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() == 401 || r.statusCode() == 403) {
+            return Finding.fail(
+                    name,
+                    found + "; the server refused the Encounter search of gateway.adt.encounters (" + r.statusCode()
+                            + "): it needs system/Encounter.rs and system/Patient.rs in gateway.uplink.auth.scopes"
+                            + " (docs/security.md)");
+        }
+        if (r.statusCode() != 200) {
+            return Finding.fail(name, found + "; the Encounter search on " + root + " answered " + r.statusCode());
+        }
+        JsonNode total = JSON.readTree(r.body()).path("total");
+        if (!total.canConvertToLong()) {
+            return Finding.fail(name, found + "; the Encounter search on " + root + " gave no count (Bundle.total)");
+        }
+        long n = total.asLong();
+        return Finding.ok(
+                name,
+                found + "; the Encounter search answers: " + n + (n == 1 ? " Encounter" : " Encounters")
+                        + " in progress at the bed"
+                        + (n == 0 ? " (nothing is charted until one is)" : "")
+                        + " (only an active location entry for the bed itself associates a patient)");
     }
 
     private static HttpRequest get(String uri, Credential credential, Duration timeout) {

@@ -155,9 +155,15 @@ public final class Doctor {
                     Checks.fhir(s.uplink().baseUrl(), s.uplink().security(), patient, !beds.isEmpty(), env.timeout()));
             // Each bed with devices: its Location (the gateway creates it; the Devices point to it) and a fixed
             // patient.
+            boolean encounters = s.beds().adt() != null && s.beds().adt().encounters() != null;
             for (var bed : beds) {
                 checks.add(Checks.bedLocation(
-                        s.uplink().baseUrl(), s.uplink().security(), bed, runningHealth != null, env.timeout()));
+                        s.uplink().baseUrl(),
+                        s.uplink().security(),
+                        bed,
+                        runningHealth != null,
+                        encounters,
+                        env.timeout()));
             }
         }
         // The other servers the gateway connects to: reachable is what a biomed can check from the box (the gateway's

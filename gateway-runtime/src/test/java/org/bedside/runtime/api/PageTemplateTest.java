@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.quarkus.qute.Engine;
 import io.quarkus.qute.HtmlEscaper;
@@ -281,6 +282,42 @@ class PageTemplateTest {
                 .contains("ADT <span class=\"since\">(changed 2026-12-02 09:00:00)</span>")
                 .doesNotContain("MRN-4711")
                 .doesNotContain("MRN-4712");
+    }
+
+    @Test
+    void aBedAssociatedByTheEncounterSearchSaysSoAndSaysWhenTheSearchHasGoneStale() throws IOException {
+        ObjectMapper json = new ObjectMapper()
+                .registerModule(new JavaTimeModule())
+                .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+        ObjectNode status = (ObjectNode) json.readTree(STATUS);
+        ObjectNode bed = (ObjectNode) status.withArray("beds").get(0);
+        bed.put("state", "ASSOCIATED").remove("held");
+        ((ObjectNode) bed.withArray("patients").get(0)).put("source", "fhir-encounter");
+        ObjectNode encounters = status.putObject("adt").putObject("encounters");
+        encounters.put("pollEvery", "15s").put("lastSuccess", "2026-12-02T09:57:45Z");
+        String current = render(json, status);
+        assertThat(current)
+                .contains("FHIR Encounter <span class=\"since\">")
+                .doesNotContain("has failed since")
+                .doesNotContain("MRN-4711");
+
+        encounters
+                .put("staleSince", "2026-12-02T09:58:00Z")
+                .put("staleReason", "HTTP 503 from https://fhir.example/fhir for the Encounter search");
+        assertThat(render(json, status))
+                .contains("<p class=\"detail stale\">The FHIR Encounter search has failed since 2026-12-02 09:58:00"
+                        + " (HTTP 503 from https://fhir.example/fhir for the Encounter search): the association shown"
+                        + " is the last one it found.</p>");
+
+        // No patient yet, the Encounter search the only source configured: the tile still names it.
+        bed.putArray("patients");
+        assertThat(render(json, status)).contains("<dt>Source</dt><dd>FHIR Encounter");
+    }
+
+    private static String render(ObjectMapper json, ObjectNode status) throws IOException {
+        GatewayStatus s = json.treeToValue(status, GatewayStatus.class);
+        return page.data("view", PageView.of(s, List.of(), List.of(), NOW, ZoneOffset.UTC))
+                .render();
     }
 
     @Test

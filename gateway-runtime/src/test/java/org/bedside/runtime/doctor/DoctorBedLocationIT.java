@@ -38,7 +38,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The doctor's bed check against the real FHIR sandbox with its bearer tokens checked (signature, audience, SMART
  * scopes): a bed whose Location the server holds is OK and named; a bed not there yet is a warning that the gateway
  * creates it; two Locations with the bed's identifier fail; a token without Location scopes is refused by the server
- * (403) and the check names the scopes; a bed's fixed patient is read, and one that does not exist fails. One sandbox
+ * (403) and the check names the scopes; a bed's fixed patient is read, and one that does not exist fails; with the
+ * Encounter source, the bed's Encounters in progress are counted and a refused search names its scope. One sandbox
  * for the class (about 25 s to boot).
  */
 class DoctorBedLocationIT {
@@ -125,8 +126,32 @@ class DoctorBedLocationIT {
     }
 
     private Finding check(BedSettings.Bed bed, String scopes, boolean gatewayRunning) throws Exception {
-        return Checks.bedLocation(URI.create(sandbox.baseUrl()), security(scopes), bed, gatewayRunning, TIMEOUT)
+        return Checks.bedLocation(URI.create(sandbox.baseUrl()), security(scopes), bed, gatewayRunning, false, TIMEOUT)
                 .run();
+    }
+
+    /** The bed check of a gateway whose patients come from the FHIR Encounter source. */
+    private Finding checkWithEncounters(BedSettings.Bed bed, String scopes) throws Exception {
+        return Checks.bedLocation(URI.create(sandbox.baseUrl()), security(scopes), bed, true, true, TIMEOUT)
+                .run();
+    }
+
+    /** An Encounter in progress with an active location entry for {@code location}, made by the test. */
+    private static void createEncounterAt(String location) throws Exception {
+        String body = """
+                {"resourceType":"Encounter","status":"in-progress",
+                 "class":{"system":"http://terminology.hl7.org/CodeSystem/v3-ActCode","code":"IMP"},
+                 "subject":{"reference":"Patient/doctor-bed-patient"},
+                 "location":[{"location":{"reference":"%s"},"status":"active"}]}""".formatted(location);
+        HttpResponse<String> r = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(sandbox.baseUrl() + "/Encounter"))
+                                .header("Content-Type", "application/fhir+json")
+                                .header("Authorization", "Bearer " + token("system/Encounter.c"))
+                                .POST(HttpRequest.BodyPublishers.ofString(body))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
     }
 
     private static final String READ_LOCATIONS = "system/Location.rs system/Patient.rs";
@@ -191,6 +216,30 @@ class DoctorBedLocationIT {
         assertThat(f.message())
                 .contains("refused a search for Location urn:bedside:location|DOC^4^1 (403)")
                 .contains("system/Location.c", "system/Location.rs", "gateway.uplink.auth.scopes");
+    }
+
+    @Test
+    void withTheEncounterSourceTheBedsEncountersInProgressAreCountedAndARefusedSearchNamesTheScope() throws Exception {
+        String id = createLocation("DOC^8^1");
+        BedSettings.Bed bed = bed("doc-8", "DOC^8^1", null);
+        Finding none = checkWithEncounters(bed, READ_LOCATIONS + " system/Encounter.rs");
+        assertThat(none.status()).as(none.message()).isEqualTo(Finding.Status.OK);
+        assertThat(none.message()).contains(id, "0 Encounters in progress at the bed", "nothing is charted");
+
+        createEncounterAt(id);
+        Finding one = checkWithEncounters(bed, READ_LOCATIONS + " system/Encounter.rs");
+        assertThat(one.status()).as(one.message()).isEqualTo(Finding.Status.OK);
+        assertThat(one.message())
+                .contains("1 Encounter in progress at the bed")
+                // A count, never the patient.
+                .doesNotContain("doctor-bed-patient")
+                .doesNotContain("Demo");
+
+        Finding refused = checkWithEncounters(bed, READ_LOCATIONS);
+        assertThat(refused.status()).as(refused.message()).isEqualTo(Finding.Status.FAIL);
+        assertThat(refused.message())
+                .contains("refused the Encounter search of gateway.adt.encounters (403)")
+                .contains("system/Encounter.rs", "gateway.uplink.auth.scopes");
     }
 
     @Test

@@ -14,6 +14,7 @@ import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.bedside.drivers.testing.Await;
+import org.bedside.sim.sandbox.FhirSandboxProcess;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Encounter;
@@ -32,6 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
  * <ul>
  *   <li>an Encounter in progress whose entry for the bed is completed (the patient moved to the next bed) opens nothing;
  *   <li>an Encounter in progress with an active entry for the bed charts its patient from the entry's start;
+ *   <li>the server away, the source is stale (status and audit) and keeps the association; what the patient is
+ *       measured meanwhile is charted to her once the server is back;
  *   <li>the entry completed (moved out) ends it: nothing taken after the gateway saw the end is charted to her.
  * </ul>
  */
@@ -101,6 +104,48 @@ class EncounterAssociationIT {
             Await.until(
                     "Observations of the patient in the bed", Duration.ofSeconds(60), () -> count(scene, anna) >= 4);
             assertThat(status(scene)).contains("\"source\":\"fhir-encounter\"");
+            Path audit = scene.dataDir().resolve("audit/audit.jsonl");
+
+            // The server away: the source goes stale, says so, and keeps her association; what she is measured
+            // meanwhile waits in the buffer and is charted to her once the server is back.
+            FhirSandboxProcess sandbox = Sandbox.get();
+            Instant outage = Instant.now();
+            sandbox.stop();
+            try {
+                Await.until(
+                        "the Encounter source stale in the status",
+                        Duration.ofSeconds(60),
+                        () -> status(scene).contains("\"staleSince\":\""));
+                Await.until(
+                        "the stale source audited",
+                        Duration.ofSeconds(30),
+                        () -> read(audit).contains("\"action\":\"encounter-source-stale\""));
+                Await.until(
+                        "her readings waiting during the outage",
+                        Duration.ofSeconds(60),
+                        () -> uplinkPending(scene) >= 4);
+                assertThat(status(scene))
+                        .as("a stale source keeps the association")
+                        .contains("\"source\":\"fhir-encounter\"");
+            } finally {
+                // The sandbox is shared by every end-to-end test of this JVM: never leave it down for the next one.
+                if (!sandbox.isAlive()) {
+                    sandbox.restart();
+                }
+            }
+            Await.until(
+                    "the source current again",
+                    Duration.ofSeconds(90),
+                    () -> read(audit).contains("\"action\":\"encounter-source-current\""));
+            assertThat(status(scene)).doesNotContain("\"staleSince\":\"");
+            Await.until(
+                    "what she was measured during the outage charted to her",
+                    Duration.ofSeconds(90),
+                    () -> observations(scene, anna).stream()
+                            .anyMatch(o -> o.getEffectiveDateTimeType()
+                                    .getValue()
+                                    .toInstant()
+                                    .isAfter(outage.plusSeconds(2))));
 
             // She is moved out: the entry for the bed completed.
             Instant annaOut = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
@@ -109,7 +154,6 @@ class EncounterAssociationIT {
                     .setStatus(Encounter.EncounterLocationStatus.COMPLETED)
                     .setPeriod(period(annaIn, annaOut));
             scene.fhir.put(annas);
-            Path audit = scene.dataDir().resolve("audit/audit.jsonl");
             Await.until(
                     "the end seen by the gateway",
                     Duration.ofSeconds(60),
@@ -225,6 +269,21 @@ class EncounterAssociationIT {
     private static long notCharted(Scene scene) {
         Matcher m = Pattern.compile("\"no-patient\":(\\d+)").matcher(status(scene));
         return m.find() ? Long.parseLong(m.group(1)) : 0;
+    }
+
+    /** {@code /api/status} → the uplink's pending records; 0 when not found. */
+    private static long uplinkPending(Scene scene) {
+        Matcher m =
+                Pattern.compile("\"uplink\":\\{[^}]*?\"pendingRecords\":(\\d+)").matcher(status(scene));
+        return m.find() ? Long.parseLong(m.group(1)) : 0;
+    }
+
+    private static List<Observation> observations(Scene scene, String patient) {
+        try {
+            return scene.fhir.observations(patient);
+        } catch (Exception e) {
+            return List.of();
+        }
     }
 
     private static int count(Scene scene, String patient) {
