@@ -77,6 +77,21 @@ class MqttEndToEndIT {
     /** {@code arrived}: when the subscriber got it, to tell whether live readings existed while a backlog went out. */
     record Received(long seq, String id, String name, String content, Instant rt, Instant arrived) {}
 
+    /**
+     * When the egress's live lane opened after the broker's return, as the subscriber can tell; null before. It opens
+     * only once the batch in hand when the broker went is delivered (docs/mqtt.md, "Live first after an outage"), so
+     * readings taken before that, while the gateway reconnects, are backlog too. That batch is among the first messages
+     * the subscriber gets after the broker's return; two batches' worth leave room for what its own session held.
+     */
+    static Instant liveLaneOpen(List<Received> received, Instant brokerBack) {
+        List<Instant> afterReturn = received.stream()
+                .filter(r -> r.arrived().isAfter(brokerBack))
+                .sorted(java.util.Comparator.comparingLong(Received::seq))
+                .map(Received::arrived)
+                .toList();
+        return afterReturn.size() < 2 * EGRESS_BATCH ? null : afterReturn.get(2 * EGRESS_BATCH - 1);
+    }
+
     @Test
     void killedTheGatewayAndTheBrokerLoseNothingAndEveryDuplicateIsRecognisable() throws Exception {
         FhirServer fhir = Sandbox.server();
@@ -206,11 +221,15 @@ class MqttEndToEndIT {
                 Thread.sleep(OUTAGE.toMillis()); // the outage's length is what is tested, not a synchronisation
                 broker.restart();
                 outageEnd = Instant.now();
-                Instant liveAfter = outageEnd.plusSeconds(2);
+                Instant returned = outageEnd;
                 Await.until(
-                        "readings received live after the outage",
+                        "readings received live after the outage, once the live lane is open",
                         Duration.ofSeconds(60),
-                        () -> received.stream().anyMatch(r -> r.rt().isAfter(liveAfter)));
+                        () -> {
+                            Instant liveFrom = liveLaneOpen(received, returned);
+                            return liveFrom != null
+                                    && received.stream().anyMatch(r -> r.rt().isAfter(liveFrom.plusSeconds(1)));
+                        });
             } finally {
                 sensing.set(false);
                 sensor.join(10_000);
@@ -308,19 +327,9 @@ class MqttEndToEndIT {
             inventedFromSensor.removeAll(attempted);
 
             // Live first: after the broker came back, a reading received live went out before the backlog was through.
-            // The live lane opens only once the batch in hand when the broker went is delivered (docs/mqtt.md, "Live
-            // first after an outage"): readings taken before that, while the gateway reconnects, are backlog too. That
-            // batch is among the first messages the subscriber gets after the broker's return; two batches' worth
-            // leave room for what the subscriber's own session held.
-            List<Instant> afterReturn = received.stream()
-                    .filter(r -> r.arrived().isAfter(outageEnd))
-                    .sorted(java.util.Comparator.comparingLong(Received::seq))
-                    .map(Received::arrived)
-                    .toList();
-            Instant batchInHandOut = afterReturn.isEmpty()
-                    ? outageEnd
-                    : afterReturn.get(Math.min(2 * EGRESS_BATCH, afterReturn.size()) - 1);
-            Instant liveFrom = (batchInHandOut.isAfter(outageEnd) ? batchInHandOut : outageEnd).plusSeconds(1);
+            Instant batchInHandOut = liveLaneOpen(received, outageEnd);
+            assertThat(batchInHandOut).as("messages after the broker's return").isNotNull();
+            Instant liveFrom = batchInHandOut.plusSeconds(1);
             Instant start = outageStart;
             Instant end = outageEnd;
             long firstLive = received.stream()
