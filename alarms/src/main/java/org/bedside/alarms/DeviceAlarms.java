@@ -993,8 +993,8 @@ final class DeviceAlarms {
         private AlertReport.InactivationState inactivationOf(AlarmEvent e, AlertReport.InactivationState current) {
             return switch (e.state()) {
                 case ACTIVE -> AlertReport.InactivationState.ENABLED;
-                case SILENCED -> AlertReport.InactivationState.AUDIO_PAUSED;
-                case UNKNOWN -> current;
+                case SILENCED, SILENCED_RESET -> AlertReport.InactivationState.AUDIO_PAUSED;
+                case LATCHED, UNKNOWN -> current;
             };
         }
 
