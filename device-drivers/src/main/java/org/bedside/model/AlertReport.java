@@ -87,8 +87,9 @@ public record AlertReport(
         /** The alert goes on (a periodic reminder, not a change). */
         CONTINUE("continue"),
         /**
-         * A change of an open alert that no other phase names: a new text, the device's signal enabled again, the
-         * condition gone while the alarm stays latched at the device ({@link AlarmState#LATCHED}), or present again.
+         * A change of an open alert that no other phase names (Table B.8.5-4: "a change other than a state transition
+         * in a previously reported alert"): a new text, the device's signal enabled again, the condition gone while the
+         * alarm stays latched at the device ({@link AlarmState#LATCHED}), or present again.
          */
         UPDATE("update"),
         /** The priority rose, or the alert is notified again to a further destination. */
@@ -100,8 +101,8 @@ public record AlertReport(
         /** Acknowledged by a person (at the device or through an Alert Manager). */
         ACKNOWLEDGED("acknowledged"),
         /**
-         * A latched alarm was cleared (reset at the device): like {@link #END}, the last notification of the alert. See
-         * {@link #closesAlert()}.
+         * A latched alarm was cleared at the device (Table B.8.5-4: "clear latched alarm"): like {@link #END}, the last
+         * notification of the alert; see {@link #closesAlert()}.
          */
         RESET("reset"),
         /** Paused; it may restart with the same id. */
