@@ -1037,12 +1037,14 @@ final class DeviceAlarms {
                 emit(
                         AlertReport.Phase.ESCALATE,
                         at,
-                        "the device raised the priority to " + after.name().toLowerCase(Locale.ROOT));
+                        "the device raised the priority to " + after.name().toLowerCase(Locale.ROOT)
+                                + latchNote(stateBefore));
             } else if (rank(after) < rank(before)) {
                 emit(
                         AlertReport.Phase.DEESCALATE,
                         at,
-                        "the device lowered the priority to " + after.name().toLowerCase(Locale.ROOT));
+                        "the device lowered the priority to " + after.name().toLowerCase(Locale.ROOT)
+                                + latchNote(stateBefore));
             } else if (alarmState != stateBefore) {
                 emit(
                         AlertReport.Phase.UPDATE,
@@ -1073,6 +1075,16 @@ final class DeviceAlarms {
                 case SILENCED, SILENCED_RESET -> AlertReport.InactivationState.AUDIO_PAUSED;
                 case LATCHED, UNKNOWN -> current;
             };
+        }
+
+        /** A priority change that comes with the latch (or its end) says so too: one notification carries both. */
+        private String latchNote(AlertReport.AlarmState before) {
+            if (alarmState == before) {
+                return "";
+            }
+            return alarmState == AlertReport.AlarmState.LATCHED
+                    ? "; the condition is gone at the device, the alarm stays latched there until it is reset"
+                    : "; present again at the device (no longer latched)";
         }
 
         private AlertReport.AlarmState alarmStateOf(AlarmEvent e) {

@@ -135,6 +135,18 @@ class LatchedAlarmTest {
     }
 
     @Test
+    void aPriorityChangeThatComesWithTheLatchSaysBoth() {
+        frames(0, 4, "80", AlarmEvent.Priority.HIGH, AlarmEvent.State.ACTIVE);
+        frames(5, 6, "97", AlarmEvent.Priority.MEDIUM, AlarmEvent.State.LATCHED);
+        assertThat(phases(out)).isEqualTo(KEY + " start @0, " + KEY + " deescalate @5");
+        assertThat(out.get(1).alarmState()).isEqualTo(AlertReport.AlarmState.LATCHED);
+        assertThat(out.get(1).detail())
+                .isEqualTo("the device lowered the priority to medium; the condition is gone at the device, the alarm"
+                        + " stays latched there until it is reset");
+        assertThat(engine.openAlerts()).containsExactly(out.get(1));
+    }
+
+    @Test
     void silencedResetIsASilencedAlarmStillActive() {
         frames(0, 4, "80", AlarmEvent.Priority.HIGH, AlarmEvent.State.ACTIVE);
         frames(5, 6, "80", AlarmEvent.Priority.HIGH, AlarmEvent.State.SILENCED_RESET);
