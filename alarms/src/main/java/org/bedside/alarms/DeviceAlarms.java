@@ -50,6 +50,13 @@ final class DeviceAlarms {
     private @Nullable Instant clock;
     /** The receive time of the latest frame processed. */
     private @Nullable Instant lastFrame;
+    /** The receive time of the latest frame with data (not only a link status): the device is talking. */
+    private @Nullable Instant lastData;
+    /**
+     * The receive time of the first data frame since the device last fell silent for longer than {@code
+     * device-alarm-end-after}: a latched alarm is taken as reset only after the device has talked that long without it.
+     */
+    private @Nullable Instant dataSince;
     /** The receive time (and store position, or -1) of the first frame of the current busy period, if busy. */
     private @Nullable Instant busySince;
 
@@ -153,6 +160,12 @@ final class DeviceAlarms {
                 data = true;
             }
         }
+        if (data) {
+            if (lastData == null || Duration.between(lastData, at).compareTo(policy.deviceAlarmEndAfter()) > 0) {
+                dataSince = at;
+            }
+            lastData = at;
+        }
         // 1. The link, then the device's own statuses: they decide what is held back below.
         Cond link = conditions.get(LINK_KEY);
         if (link != null && (connected || data)) {
@@ -195,6 +208,9 @@ final class DeviceAlarms {
                     ((DeviceAlarm) c).reported(e, at);
                 }
             }
+        }
+        if (data) {
+            resetLatched(at);
         }
         // 3. Values against the care unit's limits.
         for (Reading r : frame) {
@@ -249,6 +265,30 @@ final class DeviceAlarms {
                 t.noValue(at);
             } else {
                 t.value(v, n, at);
+            }
+        }
+    }
+
+    /**
+     * Ends the latched alarms the device no longer lists: it has been sending data for longer than {@code
+     * device-alarm-end-after} since it last reported the alarm, and not the alarm. That is how a monitor says a latched
+     * alarm was reset; it is decided on a frame of the device, never on the clock alone, so that a device gone silent
+     * (a cable pulled: the link's own alert says so) leaves its latched alarms open rather than passing them off as
+     * reset.
+     */
+    private void resetLatched(Instant at) {
+        for (Cond c : List.copyOf(conditions.values())) {
+            if (c instanceof DeviceAlarm d && d.notified && d.latched()) {
+                Instant from = dataSince != null && dataSince.isAfter(d.lastSeen) ? dataSince : d.lastSeen;
+                if (Duration.between(from, at).compareTo(policy.deviceAlarmEndAfter()) > 0) {
+                    conditions.remove(d.key);
+                    d.conditionEnd = d.lastPresent();
+                    d.emit(
+                            AlertReport.Phase.RESET,
+                            at,
+                            "reset at the device: the latched alarm is no longer reported, while the device kept"
+                                    + " sending data for more than " + seconds(policy.deviceAlarmEndAfter()));
+                }
             }
         }
     }
@@ -384,6 +424,9 @@ final class DeviceAlarms {
 
         AlertReport.InactivationState inactivation = AlertReport.InactivationState.ENABLED;
 
+        /** ACTIVE while present; LATCHED while the device holds it after the condition went. */
+        AlertReport.AlarmState alarmState = AlertReport.AlarmState.ACTIVE;
+
         @Nullable
         AlertReport last;
 
@@ -485,7 +528,8 @@ final class DeviceAlarms {
             emit(
                     AlertReport.Phase.ESCALATE,
                     due,
-                    "still active after " + seconds(Duration.between(onset, due)) + ": notified again, priority "
+                    "still " + alarmState.acmCode() + " after " + seconds(Duration.between(onset, due))
+                            + ": notified again, priority "
                             + before.name().toLowerCase(Locale.ROOT) + " to "
                             + priority().name().toLowerCase(Locale.ROOT) + " (escalation " + level + " of "
                             + policy.escalationLevels() + ")");
@@ -494,6 +538,7 @@ final class DeviceAlarms {
         void emit(AlertReport.Phase phase, Instant at, String detail) {
             count++;
             boolean end = phase == AlertReport.Phase.END;
+            boolean closes = phase.closesAlert();
             AlertReport r = new AlertReport(
                     device,
                     alertId,
@@ -503,7 +548,7 @@ final class DeviceAlarms {
                     kind(),
                     priority(),
                     devicePriority(),
-                    end ? AlertReport.AlarmState.INACTIVE : AlertReport.AlarmState.ACTIVE,
+                    closes ? AlertReport.AlarmState.INACTIVE : alarmState,
                     inactivation,
                     origin(),
                     source(),
@@ -515,7 +560,7 @@ final class DeviceAlarms {
                     detail,
                     level,
                     onset,
-                    end ? (conditionEnd != null ? conditionEnd : at) : null,
+                    end ? (conditionEnd != null ? conditionEnd : at) : closes ? conditionEnd : null,
                     deviceTime,
                     at);
             last = r;
@@ -900,10 +945,18 @@ final class DeviceAlarms {
         }
     }
 
-    /** An alarm the device reports, present for as long as the device keeps reporting it. */
+    /**
+     * An alarm the device reports, present for as long as the device keeps reporting it. A device that latches it
+     * reports it latched once the condition has gone: it stays open, latched, until the device no longer lists it (a
+     * reset there: {@link #resetLatched}).
+     */
     private final class DeviceAlarm extends Cond {
         AlarmEvent latest;
+        /** The last report of the alarm, in any state. */
         Instant lastSeen;
+        /** The last report of it as present (not latched), or null if the device has only reported it latched. */
+        @Nullable
+        Instant lastPresentAt;
 
         /** Why this alarm goes out at once and is never held back, or null when the policy's delay applies. */
         @Nullable
@@ -915,6 +968,10 @@ final class DeviceAlarms {
             this.lastSeen = onset;
             this.deviceTime = first.deviceTime();
             this.immediate = NeverDelay.reason(first).orElse(null);
+        }
+
+        boolean latched() {
+            return latest.state() == AlarmEvent.State.LATCHED;
         }
 
         @Nullable
@@ -952,37 +1009,59 @@ final class DeviceAlarms {
 
         void reported(AlarmEvent e, Instant at) {
             lastSeen = at;
+            if (e.state() != AlarmEvent.State.LATCHED) {
+                lastPresentAt = at;
+            }
             deviceTime = e.deviceTime();
             if (!notified) {
                 latest(e);
                 inactivation = inactivationOf(e, inactivation);
-                if (Duration.between(onset, at).compareTo(delay()) >= 0 && !held(this)) {
+                alarmState = alarmStateOf(e);
+                // The device latches an alarm so that a short event is not missed: once latched it is notified at
+                // once, even if the condition lasted less than the delay (a latched alarm is never held back).
+                if (latched() || Duration.between(onset, at).compareTo(delay()) >= 0 && !held(this)) {
                     start(at);
                 }
                 return;
             }
             AlertReport.Priority before = priority();
             AlertReport.InactivationState inactivationBefore = inactivation;
+            AlertReport.AlarmState stateBefore = alarmState;
             boolean newText = !e.text().equals(latest.text());
             boolean newDevicePriority = e.priority() != latest.priority();
             latest(e);
             inactivation = inactivationOf(e, inactivation);
+            alarmState = alarmStateOf(e);
             AlertReport.Priority after = priority();
             if (rank(after) > rank(before)) {
                 emit(
                         AlertReport.Phase.ESCALATE,
                         at,
-                        "the device raised the priority to " + after.name().toLowerCase(Locale.ROOT));
+                        "the device raised the priority to " + after.name().toLowerCase(Locale.ROOT)
+                                + latchNote(stateBefore));
             } else if (rank(after) < rank(before)) {
                 emit(
                         AlertReport.Phase.DEESCALATE,
                         at,
-                        "the device lowered the priority to " + after.name().toLowerCase(Locale.ROOT));
+                        "the device lowered the priority to " + after.name().toLowerCase(Locale.ROOT)
+                                + latchNote(stateBefore));
+            } else if (alarmState != stateBefore) {
+                emit(
+                        AlertReport.Phase.UPDATE,
+                        at,
+                        alarmState == AlertReport.AlarmState.LATCHED
+                                ? "the condition is gone at the device; the alarm stays latched there until it is reset"
+                                : "present again at the device (no longer latched)");
             } else if (inactivation != inactivationBefore) {
                 if (inactivation == AlertReport.InactivationState.ENABLED) {
                     emit(AlertReport.Phase.UPDATE, at, "the alarm signal is on again at the device");
                 } else {
-                    emit(AlertReport.Phase.INACTIVATE, at, "the alarm signal was silenced at the device");
+                    emit(
+                            AlertReport.Phase.INACTIVATE,
+                            at,
+                            e.state() == AlarmEvent.State.SILENCED_RESET
+                                    ? "the alarm signal was silenced at the device (silence/reset)"
+                                    : "the alarm signal was silenced at the device");
                 }
             } else if (newText || newDevicePriority) {
                 emit(AlertReport.Phase.UPDATE, at, "the device now reports: " + e.text());
@@ -993,23 +1072,44 @@ final class DeviceAlarms {
         private AlertReport.InactivationState inactivationOf(AlarmEvent e, AlertReport.InactivationState current) {
             return switch (e.state()) {
                 case ACTIVE -> AlertReport.InactivationState.ENABLED;
-                case SILENCED -> AlertReport.InactivationState.AUDIO_PAUSED;
-                case UNKNOWN -> current;
+                case SILENCED, SILENCED_RESET -> AlertReport.InactivationState.AUDIO_PAUSED;
+                case LATCHED, UNKNOWN -> current;
             };
+        }
+
+        /** A priority change that comes with the latch (or its end) says so too: one notification carries both. */
+        private String latchNote(AlertReport.AlarmState before) {
+            if (alarmState == before) {
+                return "";
+            }
+            return alarmState == AlertReport.AlarmState.LATCHED
+                    ? "; the condition is gone at the device, the alarm stays latched there until it is reset"
+                    : "; present again at the device (no longer latched)";
+        }
+
+        private AlertReport.AlarmState alarmStateOf(AlarmEvent e) {
+            return e.state() == AlarmEvent.State.LATCHED
+                    ? AlertReport.AlarmState.LATCHED
+                    : AlertReport.AlarmState.ACTIVE;
         }
 
         private Instant gone() {
             return lastSeen.plus(policy.deviceAlarmEndAfter());
         }
 
+        /** A latched alarm does not end on the clock: only a frame of the device can say it was reset. */
         @Override
+        @Nullable
         Instant deadline() {
+            if (notified && latched()) {
+                return nextEscalation;
+            }
             return notified ? earliest(gone(), nextEscalation) : gone();
         }
 
         @Override
         void onDeadline(Instant due) {
-            if (!gone().isAfter(due)) {
+            if (!latched() && !gone().isAfter(due)) {
                 finish(
                         this,
                         due,
@@ -1022,6 +1122,10 @@ final class DeviceAlarms {
 
         @Override
         String startDetail(Instant at) {
+            if (latched()) {
+                return "reported latched by the device (the condition is gone; the alarm is held there until it is"
+                        + " reset); not delayed";
+            }
             String why = immediate();
             return why != null
                     ? "reported by the device; not delayed (" + why + ")"
@@ -1073,9 +1177,10 @@ final class DeviceAlarms {
             return !(latest.kind() == AlarmEvent.Kind.TECHNICAL && latest.source() == null);
         }
 
+        /** A latched alarm is about an event that has passed: a sensor off now does not make it moot. */
         @Override
         boolean suppressible() {
-            return latest.kind() == AlarmEvent.Kind.PHYSIOLOGICAL && immediate() == null;
+            return latest.kind() == AlarmEvent.Kind.PHYSIOLOGICAL && immediate() == null && !latched();
         }
 
         /**
@@ -1085,6 +1190,9 @@ final class DeviceAlarms {
          */
         @Override
         boolean suppresses(Cond other) {
+            if (latched()) {
+                return false; // the device says the condition is gone: the gateway's own limits count again
+            }
             MetricCode mine = latest.source();
             MetricCode theirs = other.source();
             if (mine == null || theirs == null || !other.suppressible()) {
@@ -1099,8 +1207,9 @@ final class DeviceAlarms {
         }
 
         @Override
+        @Nullable
         Instant lastPresent() {
-            return lastSeen;
+            return lastPresentAt;
         }
     }
 }

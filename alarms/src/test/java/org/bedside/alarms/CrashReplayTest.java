@@ -76,6 +76,14 @@ class CrashReplayTest {
                             Metrics.HEART_RATE_ECG,
                             s));
                 }
+                // the monitor's desaturation alarm, latched once its condition has gone, then reset at the monitor;
+                // another latched just before the link is lost, and reset only after the link is back
+                if (s % 200 >= 80 && s % 200 < 140) {
+                    mon.add(latchable("p-4bb8-0c10", s % 200 >= 90, s));
+                }
+                if (s >= 385 && s < 400) {
+                    mon.add(latchable("p-4bb8-0c11", s >= 395, s));
+                }
                 if (s % 170 == 5 || s % 170 == 6) {
                     mon.add(alarm(
                             MONITOR,
@@ -91,6 +99,18 @@ class CrashReplayTest {
             }
         }
         return records;
+    }
+
+    private static AlarmEvent latchable(String code, boolean latched, int s) {
+        return alarm(
+                MONITOR,
+                code,
+                "***Desat",
+                AlarmEvent.Kind.PHYSIOLOGICAL,
+                AlarmEvent.Priority.HIGH,
+                latched ? AlarmEvent.State.LATCHED : AlarmEvent.State.ACTIVE,
+                Metrics.SPO2,
+                s);
     }
 
     private static List<AlertReport> run(AlarmEngine engine, List<List<Reading>> records, int from, int to) {
@@ -123,7 +143,14 @@ class CrashReplayTest {
                         AlertReport.Phase.END,
                         AlertReport.Phase.ESCALATE,
                         AlertReport.Phase.UPDATE,
-                        AlertReport.Phase.INACTIVATE);
+                        AlertReport.Phase.INACTIVATE,
+                        AlertReport.Phase.RESET);
+        assertThat(a)
+                .filteredOn(r -> r.condition().equals("device:p-4bb8-0c11"))
+                .extracting(r ->
+                        r.phase().acmCode() + " " + r.alarmState().acmCode() + " @" + Frames.second(r.receivedAt()))
+                .as("latched before the link was lost, reset once the monitor has talked 15 s without it")
+                .containsExactly("start active @385", "update latched @395", "reset inactive @486");
     }
 
     @ParameterizedTest

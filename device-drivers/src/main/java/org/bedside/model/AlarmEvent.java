@@ -47,6 +47,18 @@ public record AlarmEvent(
         ACTIVE,
         /** Present, but the audible alarm was silenced or paused on the device. */
         SILENCED,
+        /**
+         * Present, and its audible signal silenced with the device's silence/reset key (Philips IntelliVue
+         * AL_SILENCED_RESET). Said apart from {@link #SILENCED} because that is what the device reported; for the alarm
+         * path it is a silenced alarm like any other: still present, never taken as acknowledged by a person.
+         */
+        SILENCED_RESET,
+        /**
+         * No longer present, but the device holds the alarm — latched — until a clinician resets it there (Philips
+         * IntelliVue AL_LATCHED). The device latches alarms so that a short, significant event is not missed: a latched
+         * alarm is still an open alarm.
+         */
+        LATCHED,
         /** The device reports the condition, but not whether it is alarming. */
         UNKNOWN
     }

@@ -42,7 +42,8 @@ import org.jspecify.annotations.Nullable;
  * @param detail why this notification was sent ("SpO2 88 % below 90 % for 15 s")
  * @param escalationLevel 0 until the alert escalates, then one more for each escalation
  * @param onset when the condition began: the receive time of its first reading
- * @param conditionEnd on {@link Phase#END}: when the condition was last seen present; otherwise null
+ * @param conditionEnd on {@link Phase#END}, and on {@link Phase#RESET} when known: when the condition was last seen
+ *     present; otherwise null
  * @param deviceTime the device's time of the reading that caused this notification, or null
  * @param receivedAt when this notification was decided, on the gateway's receive clock
  */
@@ -85,7 +86,11 @@ public record AlertReport(
         START_ONLY("start_only"),
         /** The alert goes on (a periodic reminder, not a change). */
         CONTINUE("continue"),
-        /** A change that is not a state transition: a new text, the device's signal enabled again. */
+        /**
+         * A change of an open alert that no other phase names (Table B.8.5-4: "a change other than a state transition
+         * in a previously reported alert"): a new text, the device's signal enabled again, the condition gone while the
+         * alarm stays latched at the device ({@link AlarmState#LATCHED}), or present again.
+         */
         UPDATE("update"),
         /** The priority rose, or the alert is notified again to a further destination. */
         ESCALATE("escalate"),
@@ -95,7 +100,10 @@ public record AlertReport(
         INACTIVATE("inactivate"),
         /** Acknowledged by a person (at the device or through an Alert Manager). */
         ACKNOWLEDGED("acknowledged"),
-        /** A latched alarm was cleared. */
+        /**
+         * A latched alarm was cleared at the device (Table B.8.5-4: "clear latched alarm"): like {@link #END}, the last
+         * notification of the alert; see {@link #closesAlert()}.
+         */
         RESET("reset"),
         /** Paused; it may restart with the same id. */
         STOP("stop"),
@@ -113,6 +121,14 @@ public record AlertReport(
         /** The value of the event-phase facet in a [PCD-04] message. */
         public String acmCode() {
             return acm;
+        }
+
+        /**
+         * True for the phases after which the alert is over: {@link #END}, and {@link #RESET} (a latched alarm cleared).
+         * Whoever keeps a list of open alerts removes an alert on either.
+         */
+        public boolean closesAlert() {
+            return this == END || this == RESET;
         }
     }
 
@@ -202,8 +218,10 @@ public record AlertReport(
             throw new IllegalArgumentException(
                     "phase " + phase + " with update count " + updateCount + ": only a start has count 0");
         }
-        if ((conditionEnd != null) != (phase == Phase.END)) {
-            throw new IllegalArgumentException("the condition's end is given on the END phase only");
+        // A RESET may lack it: an alarm first seen already latched was never seen present, so its end is not known.
+        if (phase == Phase.END ? conditionEnd == null : conditionEnd != null && phase != Phase.RESET) {
+            throw new IllegalArgumentException(
+                    "the condition's end is given on the END phase, and may be on RESET; on no other phase");
         }
     }
 

@@ -213,7 +213,7 @@ public final class AlertDeliveries {
         if (expectWithin == null) {
             return;
         }
-        boolean end = notification.phase() == AlertReport.Phase.END;
+        boolean end = notification.phase().closesAlert(); // END, or RESET of a latched alarm
         Entry e =
                 end ? entries.get(notification.alertId()) : entries.computeIfAbsent(notification.alertId(), Entry::new);
         if (e == null) {

@@ -140,7 +140,7 @@ final class Evaluation {
         if (r.phase() == AlertReport.Phase.START) {
             starts.put(r.alertId(), t);
             alerts.put(r.alertId(), new Alert(table.name(), column, limit, t, null));
-        } else if (r.phase() == AlertReport.Phase.END) {
+        } else if (r.phase().closesAlert()) {
             Double start = starts.get(r.alertId());
             if (start != null) {
                 alerts.put(r.alertId(), new Alert(table.name(), column, limit, start, t));

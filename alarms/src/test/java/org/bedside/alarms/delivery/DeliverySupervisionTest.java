@@ -35,7 +35,7 @@ class DeliverySupervisionTest {
                 AlarmEvent.Kind.PHYSIOLOGICAL,
                 priority,
                 AlarmEvent.Priority.UNKNOWN,
-                phase == AlertReport.Phase.END ? AlertReport.AlarmState.INACTIVE : AlertReport.AlarmState.ACTIVE,
+                phase.closesAlert() ? AlertReport.AlarmState.INACTIVE : AlertReport.AlarmState.ACTIVE,
                 AlertReport.InactivationState.ENABLED,
                 AlertReport.Origin.GATEWAY,
                 Metrics.SPO2,
@@ -102,6 +102,18 @@ class DeliverySupervisionTest {
         // The alert's own state is what it was: the delivery record says what the Alert Manager said.
         assertThat(d.of(start.alertId()).lastStatus()).isEqualTo("Undeliverable");
         assertThat(start.alarmState()).isEqualTo(AlertReport.AlarmState.ACTIVE);
+    }
+
+    @Test
+    void aLatchedAlarmResetAtTheMonitorIsOverLikeAnEndedOne() {
+        AlertDeliveries d = new AlertDeliveries(WITHIN);
+        AlertReport start = notification("6", 0, AlertReport.Phase.START, AlertReport.Priority.HIGH, T0);
+        d.sending(start);
+        d.record(start.alertId(), status(Pcd05Report.Disposition.UNDELIVERABLE, T0.plusSeconds(5)), T0.plusSeconds(5));
+        assertThat(d.undelivered(T0.plusSeconds(6))).hasSize(1);
+        d.sending(notification("6", 1, AlertReport.Phase.RESET, AlertReport.Priority.HIGH, T0.plusSeconds(40)));
+        assertThat(d.undelivered(T0.plusSeconds(41))).isEmpty();
+        assertThat(d.undelivered(T0.plusSeconds(600))).isEmpty();
     }
 
     @Test

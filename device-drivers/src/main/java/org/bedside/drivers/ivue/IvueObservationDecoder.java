@@ -320,10 +320,7 @@ final class IvueObservationDecoder {
                             : (type & (IvueWire.LOW_PRI_P_AL | IvueWire.LOW_PRI_T_AL)) != 0
                                     ? AlarmEvent.Priority.LOW
                                     : AlarmEvent.Priority.UNKNOWN;
-            AlarmEvent.State alarmState =
-                    (state & (IvueWire.AL_INHIBITED | IvueWire.AL_SUSPENDED | IvueWire.AL_SILENCED_RESET)) != 0
-                            ? AlarmEvent.State.SILENCED
-                            : AlarmEvent.State.ACTIVE;
+            AlarmEvent.State alarmState = alertState(state);
             IvueCodes.Physio p = IvueCodes.physio(source);
             String alarmCode = String.format(
                     Locale.ROOT, "%s-%04x-%04x", kind == AlarmEvent.Kind.TECHNICAL ? "t" : "p", source, code);
@@ -341,6 +338,25 @@ final class IvueObservationDecoder {
                     deviceTime,
                     receivedAt));
         }
+    }
+
+    /**
+     * The alert's AlertState bits in the model's terms. Latched wins over every other bit: the condition is gone but the
+     * monitor still holds the alarm, and that must reach the alarm path whatever else is set (a latched alarm taken for
+     * a silenced or absent one would be hidden). Inhibited or suspended alarms are silenced; an alarm silenced with the
+     * silence/reset key says so.
+     */
+    static AlarmEvent.State alertState(int state) {
+        if ((state & IvueWire.AL_LATCHED) != 0) {
+            return AlarmEvent.State.LATCHED;
+        }
+        if ((state & (IvueWire.AL_INHIBITED | IvueWire.AL_SUSPENDED)) != 0) {
+            return AlarmEvent.State.SILENCED;
+        }
+        if ((state & IvueWire.AL_SILENCED_RESET) != 0) {
+            return AlarmEvent.State.SILENCED_RESET;
+        }
+        return AlarmEvent.State.ACTIVE;
     }
 
     private static @Nullable WaveformSegment wave(

@@ -288,7 +288,7 @@ class IvueGoldenTest {
         assertThat(alarms).allSatisfy(a -> {
             assertThat(a.kind()).isEqualTo(AlarmEvent.Kind.TECHNICAL);
             assertThat(a.priority()).isEqualTo(AlarmEvent.Priority.MEDIUM);
-            assertThat(a.state()).isEqualTo(AlarmEvent.State.SILENCED); // AL_SILENCED_RESET
+            assertThat(a.state()).isEqualTo(AlarmEvent.State.SILENCED_RESET); // AL_SILENCED_RESET, not latched
         });
         assertThat(alarms.get(0).text()).isEqualTo("EKG Elektrdn ab");
         assertThat(alarms.get(1).text()).isEqualTo("Resp Elektrdn ab");

@@ -14,6 +14,7 @@ import org.bedside.drivers.spi.DecodeFailure;
 import org.bedside.drivers.spi.DecodeResult;
 import org.bedside.drivers.spi.DriverOptions;
 import org.bedside.drivers.testing.DecoderHarness;
+import org.bedside.model.AlarmEvent;
 import org.bedside.model.DeviceId;
 import org.bedside.model.Metrics;
 import org.bedside.model.NumericReading;
@@ -136,5 +137,90 @@ class IvueObservationDecoderTest {
 
         DecodeResult unknown = decode(hex("42 00 01"));
         assertThat(((DecodeFailure) unknown).reason()).isEqualTo(DecodeFailure.Reason.UNKNOWN_MESSAGE_TYPE);
+    }
+
+    /** One DevAlarmEntry of an alert list (§1.7), with the monitor's text (STR_ALMON_INFO). */
+    private static byte[] alertEntry(int source, int code, int type, int state, String text) {
+        byte[] shown = IvueTestMessages.string(text, 2 * text.length() + 2);
+        byte[] info = new IvueTestMessages.Bytes()
+                .u16(1) // alarm instance
+                .u32(0x00001234L) // text id
+                .u16(0) // priority
+                .u16(0x1800) // flags: VISUAL_LATCHING, AUDIBLE_LATCHING
+                .raw(shown)
+                .bytes();
+        return new IvueTestMessages.Bytes()
+                .u16(source)
+                .u16(code)
+                .u16(type)
+                .u16(state)
+                .u16(IvueWire.NOM_MOC_VMO_AL_MON)
+                .u16(0)
+                .u16(1) // the alarm object
+                .u16(IvueWire.STR_ALMON_INFO)
+                .u16(info.length)
+                .raw(info)
+                .bytes();
+    }
+
+    private static List<AlarmEvent> alerts(byte[]... entries) {
+        IvueTestMessages.Bytes list = new IvueTestMessages.Bytes();
+        int length = 0;
+        for (byte[] e : entries) {
+            length += e.length;
+        }
+        list.u16(entries.length).u16(length);
+        for (byte[] e : entries) {
+            list.raw(e);
+        }
+        DecodeResult r = decode(IvueTestMessages.pollResult(
+                false,
+                1,
+                0,
+                1,
+                0,
+                1234,
+                IvueTestMessages.NO_ABSOLUTE_TIME,
+                IvueWire.NOM_MOC_VMO_AL_MON,
+                IvueWire.NOM_ATTR_GRP_AL_MON,
+                List.of(new Context(
+                        1,
+                        List.of(new Obj(
+                                1,
+                                List.of(IvueTestMessages.ava(IvueWire.NOM_ATTR_AL_MON_P_AL_LIST, list.bytes()))))))));
+        return ((DecodeResult.Decoded) r)
+                .readings().stream().map(AlarmEvent.class::cast).toList();
+    }
+
+    @Test
+    void aLatchedAlertIsReportedLatchedWhateverElseItsStateSays() {
+        int desat = 0x4BB8; // SpO2
+        List<AlarmEvent> a = alerts(
+                alertEntry(desat, 0x0C10, IvueWire.HI_PRI_P_AL, IvueWire.AL_LATCHED, "Desat"),
+                alertEntry(desat, 0x0C11, IvueWire.MED_PRI_P_AL, IvueWire.AL_LATCHED | IvueWire.AL_SILENCED_RESET, "x"),
+                alertEntry(desat, 0x0C12, IvueWire.MED_PRI_P_AL, IvueWire.AL_LATCHED | IvueWire.AL_SUSPENDED, "y"));
+        assertThat(a).extracting(AlarmEvent::state).containsOnly(AlarmEvent.State.LATCHED);
+        assertThat(a.get(0).code()).isEqualTo("p-4bb8-0c10");
+        assertThat(a.get(0).priority()).isEqualTo(AlarmEvent.Priority.HIGH);
+        assertThat(a.get(0).kind()).isEqualTo(AlarmEvent.Kind.PHYSIOLOGICAL);
+        assertThat(a.get(0).source()).isEqualTo(Metrics.SPO2);
+        assertThat(a.get(0).text()).isEqualTo("Desat");
+    }
+
+    @Test
+    void silencedResetIsSaidApartFromSilencedAndAnAlertWithoutStateBitsIsActive() {
+        List<AlarmEvent> a = alerts(
+                alertEntry(0x4BB8, 0x0C10, IvueWire.MED_PRI_P_AL, IvueWire.AL_SILENCED_RESET, "a"),
+                alertEntry(0x4BB8, 0x0C11, IvueWire.MED_PRI_P_AL, IvueWire.AL_INHIBITED, "b"),
+                alertEntry(
+                        0x4BB8, 0x0C12, IvueWire.MED_PRI_P_AL, IvueWire.AL_SUSPENDED | IvueWire.AL_SILENCED_RESET, "c"),
+                alertEntry(0x4BB8, 0x0C13, IvueWire.MED_PRI_P_AL, 0x0008, "d")); // AL_NEW_ALERT only
+        assertThat(a)
+                .extracting(AlarmEvent::state)
+                .containsExactly(
+                        AlarmEvent.State.SILENCED_RESET,
+                        AlarmEvent.State.SILENCED,
+                        AlarmEvent.State.SILENCED,
+                        AlarmEvent.State.ACTIVE);
     }
 }

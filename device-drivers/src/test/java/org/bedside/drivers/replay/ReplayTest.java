@@ -84,7 +84,7 @@ class ReplayTest {
                 .contains("{\"kind\":\"numeric\",\"mdc\":150456,\"refId\":\"MDC_PULS_OXIM_SAT_O2\",\"label\":\"SpO2\","
                         + "\"loinc\":\"59408-5\",\"value\":\"95.6\",\"unit\":\"%\",\"status\":\"valid\",\"flags\":[]}")
                 .contains("{\"kind\":\"alarm\",\"code\":\"t-0100-0112\",\"alarmKind\":\"technical\",\"priority\":"
-                        + "\"medium\",\"status\":\"silenced\",\"text\":\"EKG Elektrdn ab\"}");
+                        + "\"medium\",\"status\":\"silenced_reset\",\"text\":\"EKG Elektrdn ab\"}");
         assertThat(r.out().stream().filter(l -> l.contains("\"mdc\":149530"))).hasSize(24); // pleth pulse, every poll
         assertThat(r.out().stream().filter(l -> l.contains("\"kind\":\"compound\"")))
                 .hasSize(24);

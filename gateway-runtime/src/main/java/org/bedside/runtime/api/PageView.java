@@ -470,7 +470,7 @@ public record PageView(
     static String engineState(String alarmState, String inactivation) {
         String state = switch (alarmState) {
             case "active" -> "active";
-            case "latched" -> "latched: the condition ended, not yet acknowledged";
+            case "latched" -> "latched: the condition ended, held at the device until reset there";
             case "inactive" -> "inactive";
             default -> alarmState;
         };

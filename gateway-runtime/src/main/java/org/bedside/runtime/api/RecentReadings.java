@@ -170,7 +170,7 @@ final class RecentReadings {
                         s.receivedAt(),
                         s.receivedAt()));
             } else if (r instanceof AlertReport a) {
-                if (a.phase() == AlertReport.Phase.END) {
+                if (a.phase().closesAlert()) {
                     reports.remove(a.alertId());
                 } else {
                     report(new Report(

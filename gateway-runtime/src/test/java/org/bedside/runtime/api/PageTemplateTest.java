@@ -220,8 +220,9 @@ class PageTemplateTest {
                 .contains("Bed 12 oximeter · <span class=\"alarm-state\">active")
                 .contains("</span> · since 10:00:00 (30 s ago)")
                 .contains("<li class=\"alarm engine-alert alarm-low\" data-alert=\"bed12-vent/link/2\">")
-                .contains("<span class=\"alarm-state\">latched: the condition ended, not yet acknowledged, audio"
-                        + " paused</span>")
+                .contains(
+                        "<span class=\"alarm-state\">latched: the condition ended, held at the device until reset there,"
+                                + " audio paused</span>")
                 .contains("Ventilator &lt;disconnected&gt;")
                 .contains("2 alerts open.");
     }

@@ -173,6 +173,14 @@ class RecentReadingsTest {
     }
 
     private static AlertReport alert(AlertReport.Phase phase, int update, Instant at) {
+        return alert(
+                phase,
+                update,
+                at,
+                phase == AlertReport.Phase.END ? AlertReport.AlarmState.INACTIVE : AlertReport.AlarmState.ACTIVE);
+    }
+
+    private static AlertReport alert(AlertReport.Phase phase, int update, Instant at, AlertReport.AlarmState state) {
         return new AlertReport(
                 BED,
                 "bed12-spo2/150456-low/1796212800000000",
@@ -182,7 +190,7 @@ class RecentReadingsTest {
                 AlarmEvent.Kind.PHYSIOLOGICAL,
                 AlertReport.Priority.HIGH,
                 AlarmEvent.Priority.UNKNOWN,
-                phase == AlertReport.Phase.END ? AlertReport.AlarmState.INACTIVE : AlertReport.AlarmState.ACTIVE,
+                state,
                 AlertReport.InactivationState.ENABLED,
                 AlertReport.Origin.GATEWAY,
                 Metrics.SPO2,
@@ -211,6 +219,18 @@ class RecentReadingsTest {
         assertThat(open.get(0).state()).isEqualTo("ACTIVE · escalate");
         assertThat(open.get(0).firstSeen()).isEqualTo(T0);
         recent.accept(List.of(alert(AlertReport.Phase.END, 2, T0.plusSeconds(60))));
+        assertThat(recent.reports(T0.plusSeconds(61))).isEmpty();
+    }
+
+    @Test
+    void aLatchedAlertIsShownLatchedUntilItsReset() {
+        RecentReadings recent = new RecentReadings(RecentReadings.Settings.DEFAULT);
+        recent.accept(List.of(alert(AlertReport.Phase.START, 0, T0.plusSeconds(15))));
+        recent.accept(List.of(alert(AlertReport.Phase.UPDATE, 1, T0.plusSeconds(30), AlertReport.AlarmState.LATCHED)));
+        List<RecentReadings.Report> open = recent.reports(T0.plusSeconds(40));
+        assertThat(open).hasSize(1);
+        assertThat(open.get(0).state()).isEqualTo("LATCHED · update");
+        recent.accept(List.of(alert(AlertReport.Phase.RESET, 2, T0.plusSeconds(60), AlertReport.AlarmState.INACTIVE)));
         assertThat(recent.reports(T0.plusSeconds(61))).isEmpty();
     }
 

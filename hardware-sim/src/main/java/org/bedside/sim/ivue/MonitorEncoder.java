@@ -316,8 +316,25 @@ final class MonitorEncoder {
 
     // ---- alerts ----
 
-    /** An alert the simulated monitor raises. */
-    record Alert(int source, int code, int type, String text) {}
+    /** An alert the simulated monitor raises, with its AlertState bits (0: active). */
+    record Alert(int source, int code, int type, String text, int state) {
+        /** AlertState AL_LATCHED: the condition has gone, the monitor holds the alarm until it is reset. */
+        static final int AL_LATCHED = 0x2000;
+
+        Alert(int source, int code, int type, String text) {
+            this(source, code, type, text, 0);
+        }
+
+        /** The same alert, held latched by the monitor after its condition went. */
+        Alert latched() {
+            return new Alert(source, code, type, text, AL_LATCHED);
+        }
+
+        /** Source and code: what names one alert of the monitor whatever its state. */
+        int identity() {
+            return source << 16 | code;
+        }
+    }
 
     /** Codes of the alerts this simulator raises; chosen here, reported by the driver as they are. */
     static final int ALERT_LOW = 0x0E02;
@@ -391,7 +408,7 @@ final class MonitorEncoder {
             entries.u16(a.source)
                     .u16(a.code)
                     .u16(a.type)
-                    .u16(0) // state: active
+                    .u16(a.state) // AlertState: 0 active, AL_LATCHED
                     .u16(a.type >= 0x0100 ? 0x0006 : 0x0021) // object: a metric, or the MDS
                     .u16(1)
                     .u16(a.source == SPO2 ? H_SPO2 : H_HR)

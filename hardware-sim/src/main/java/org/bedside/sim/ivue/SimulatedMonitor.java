@@ -80,6 +80,14 @@ final class SimulatedMonitor {
     private long refusals;
     private long drops;
     private long numericPushes;
+    /** Scenario seconds a high-priority alarm stays latched after its condition went; 0: the monitor does not latch. */
+    private final long latchSeconds;
+    /** The alarms latched now, by identity, with the scenario second at which the simulated clinician resets them. */
+    private final Map<Integer, Latch> latched = new LinkedHashMap<>();
+
+    private List<MonitorEncoder.Alert> lastActive = List.of();
+
+    private record Latch(MonitorEncoder.Alert alert, long resetAt) {}
 
     /** The monitor's wall clock, in its local time. */
     interface WallClock {
@@ -92,6 +100,23 @@ final class SimulatedMonitor {
      */
     SimulatedMonitor(
             Scenario scenario, Duration push, int nibpEvery, WallClock clock, long startNanos, int logCapacity) {
+        this(scenario, push, nibpEvery, clock, startNanos, logCapacity, Duration.ZERO);
+    }
+
+    /**
+     * A monitor that latches its high-priority physiological alarms (as IntelliVue's alarm latching setting does for
+     * red alarms): once the condition has gone, the alarm is listed with AL_LATCHED for {@code resetAfter}, then a
+     * clinician resets it at the monitor and it is no longer listed.
+     */
+    SimulatedMonitor(
+            Scenario scenario,
+            Duration push,
+            int nibpEvery,
+            WallClock clock,
+            long startNanos,
+            int logCapacity,
+            Duration resetAfter) {
+        this.latchSeconds = resetAfter.toSeconds();
         this.scenario = scenario;
         this.pushNanos = push.toNanos();
         this.nibpEvery = nibpEvery;
@@ -370,11 +395,31 @@ final class SimulatedMonitor {
                                 List.of(new MonitorEncoder.Ava(
                                         MonitorWire.ATTR_HANDLE,
                                         new MonitorWire.Out().u16(0).toBytes()))))
-                        : MonitorEncoder.alertMonitor(MonitorEncoder.alerts(v));
+                        : MonitorEncoder.alertMonitor(latching(MonitorEncoder.alerts(v), second));
             case MonitorWire.WAVES ->
                 MonitorEncoder.waves((now - startNanos) / 1e9, pushNanos / 4 / 1e9, v.heartRate(), withStatic);
             default -> List.of();
         };
+    }
+
+    /** The alerts to list: those present now, and the high-priority ones gone since that the monitor holds latched. */
+    private List<MonitorEncoder.Alert> latching(List<MonitorEncoder.Alert> active, long second) {
+        if (latchSeconds == 0) {
+            return active;
+        }
+        List<Integer> present =
+                active.stream().map(MonitorEncoder.Alert::identity).toList();
+        for (MonitorEncoder.Alert a : lastActive) {
+            if (a.type() >= MonitorEncoder.HI_PRI_P_AL && !present.contains(a.identity())) {
+                latched.putIfAbsent(a.identity(), new Latch(a, second + latchSeconds));
+            }
+        }
+        lastActive = active;
+        latched.keySet().removeAll(present); // present again: active, no longer latched
+        latched.values().removeIf(l -> second >= l.resetAt()); // reset at the monitor: no longer listed
+        List<MonitorEncoder.Alert> listed = new ArrayList<>(active);
+        latched.values().forEach(l -> listed.add(l.alert().latched()));
+        return listed;
     }
 
     /** The last NIBP measurement at scenario second {@code second}: taken at the last multiple of nibpEvery. */

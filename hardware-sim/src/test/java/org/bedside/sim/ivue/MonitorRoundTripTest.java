@@ -51,13 +51,17 @@ class MonitorRoundTripTest {
         long now;
 
         Wire(Scenario scenario, Map<String, String> options, int nibpEvery) {
+            this(scenario, options, nibpEvery, Duration.ZERO);
+        }
+
+        Wire(Scenario scenario, Map<String, String> options, int nibpEvery, Duration latchResetAfter) {
             IntelliVueSerialDriver driver = new IntelliVueSerialDriver();
             DriverOptions o = DriverOptions.parse(driver.info(), options);
             session = driver.newSession(DeviceId.of("bed7"), o);
             hostFramer = driver.newFrameDecoder(o);
             monitorFramer = driver.newFrameDecoder(o); // the monitor's side reads our frames with the same framing
             monitor = new SimulatedMonitor(
-                    scenario, Duration.ofSeconds(1), nibpEvery, () -> WALL.plusNanos(now), 0, 1000);
+                    scenario, Duration.ofSeconds(1), nibpEvery, () -> WALL.plusNanos(now), 0, 1000, latchResetAfter);
         }
 
         void start() throws IOException {
@@ -227,6 +231,46 @@ class MonitorRoundTripTest {
                 .filteredOn(a -> a.condition().equals("147842-low"))
                 .singleElement()
                 .satisfies(a -> assertThat(a.receivedAt()).isEqualTo(firstZero.receivedAt()));
+    }
+
+    @Test
+    void aLatchedAsystoleReachesTheEngineLatchedAndIsResetWhenTheMonitorNoLongerListsIt() throws IOException {
+        // the monitor latches red alarms; a clinician resets the asystole at the monitor 30 s after the heart restarts
+        Wire w = new Wire(Scenarios.parse("asystole"), Map.of(), 300, Duration.ofSeconds(30));
+        w.start();
+        w.runFor(150);
+        assertThat(w.failures).isEmpty();
+
+        List<AlarmEvent> asystole = w.readings.stream()
+                .filter(AlarmEvent.class::isInstance)
+                .map(AlarmEvent.class::cast)
+                .filter(a -> a.code().equals("p-4182-0c04"))
+                .toList();
+        List<AlarmEvent.State> states =
+                asystole.stream().map(AlarmEvent::state).distinct().toList();
+        assertThat(states).containsExactly(AlarmEvent.State.ACTIVE, AlarmEvent.State.LATCHED);
+        AlarmEvent lastLatched = asystole.get(asystole.size() - 1);
+        assertThat(lastLatched.state()).isEqualTo(AlarmEvent.State.LATCHED);
+
+        org.bedside.alarms.AlarmEngine engine =
+                new org.bedside.alarms.AlarmEngine(org.bedside.alarms.AlarmPolicy.defaults());
+        List<org.bedside.model.AlertReport> out = new ArrayList<>();
+        for (Reading r : w.readings) {
+            out.addAll(engine.accept(r));
+        }
+        List<org.bedside.model.AlertReport> alert = out.stream()
+                .filter(a -> a.condition().equals("device:p-4182-0c04"))
+                .toList();
+        assertThat(alert)
+                .extracting(a -> a.phase().acmCode() + " " + a.alarmState().acmCode())
+                .containsExactly("start active", "update latched", "reset inactive");
+        org.bedside.model.AlertReport reset = alert.get(2);
+        assertThat(reset.alertId()).isEqualTo(alert.get(0).alertId());
+        assertThat(Duration.between(lastLatched.receivedAt(), reset.receivedAt()))
+                .as("the monitor talked for more than 15 s without listing it")
+                .isGreaterThan(Duration.ofSeconds(15))
+                .isLessThan(Duration.ofSeconds(18));
+        assertThat(engine.openAlerts()).noneMatch(a -> a.condition().equals("device:p-4182-0c04"));
     }
 
     @Test

@@ -188,6 +188,69 @@ class Pcd04EncoderTest {
                 .contains("68485 1.0.0.1.7 ST");
     }
 
+    /** The monitor's own desaturation alarm, as the engine notifies it while latched and when reset. */
+    private static AlertReport latchedDesat(
+            int count,
+            AlertReport.Phase phase,
+            AlertReport.AlarmState state,
+            @org.jspecify.annotations.Nullable Instant conditionEnd) {
+        return new AlertReport(
+                BED,
+                "bed12-spo2/device:p-4bb8-0c10/1795428000000000",
+                "device:p-4bb8-0c10",
+                count,
+                phase,
+                AlarmEvent.Kind.PHYSIOLOGICAL,
+                AlertReport.Priority.HIGH,
+                AlarmEvent.Priority.HIGH,
+                state,
+                AlertReport.InactivationState.ENABLED,
+                AlertReport.Origin.DEVICE,
+                Metrics.SPO2,
+                null,
+                null,
+                null,
+                null,
+                "Desat",
+                phase == AlertReport.Phase.RESET ? "reset at the device" : "latched at the device",
+                0,
+                ONSET,
+                conditionEnd,
+                null,
+                NOTIFIED.plusSeconds(count * 30L));
+    }
+
+    @Test
+    void aLatchedUpdateAndItsResetCarryTheirAcmPhaseAndState() throws Exception {
+        ORU_R01 latched = parsedBack(ENCODER.encode(
+                latchedDesat(1, AlertReport.Phase.UPDATE, AlertReport.AlarmState.LATCHED, null), NOTIFIED, null));
+        assertThat(rows(latched))
+                .contains(
+                        "68481 1.0.0.1.3 update",
+                        "68482 1.0.0.1.4 latched",
+                        "68483 1.0.0.1.5 enabled",
+                        "68484 1.0.0.1.6 PH",
+                        "68485 1.0.0.1.7 SP");
+        ORU_R01 reset = parsedBack(ENCODER.encode(
+                latchedDesat(2, AlertReport.Phase.RESET, AlertReport.AlarmState.INACTIVE, ONSET.plusSeconds(9)),
+                NOTIFIED,
+                null));
+        assertThat(rows(reset)).contains("68481 1.0.0.1.3 reset", "68482 1.0.0.1.4 inactive");
+        OBR obr = reset.getPATIENT_RESULT().getORDER_OBSERVATION().getOBR();
+        assertThat(obr.getFillerOrderNumber().getEntityIdentifier().getValue()).endsWith("#2");
+        assertThat(obr.getOBRParent()
+                        .getFillerAssignedIdentifier()
+                        .getEntityIdentifier()
+                        .getValue())
+                .isEqualTo("bed12-spo2/device:p-4bb8-0c10/1795428000000000#0");
+        // a reset of an alarm first seen already latched: its condition's end is not known, and need not be
+        assertThat(rows(parsedBack(ENCODER.encode(
+                        latchedDesat(1, AlertReport.Phase.RESET, AlertReport.AlarmState.INACTIVE, null),
+                        NOTIFIED,
+                        null))))
+                .contains("68481 1.0.0.1.3 reset");
+    }
+
     @Test
     void theWatchdogCarriesMdcEvtActiveAndItsTimeout() throws Exception {
         ORU_R01 m = parsedBack(ENCODER.heartbeat("hb-1", NOTIFIED, Duration.ofSeconds(90)));
