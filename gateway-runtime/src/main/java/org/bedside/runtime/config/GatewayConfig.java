@@ -150,6 +150,30 @@ public interface GatewayConfig {
 
         /** The outputs, keyed by a name ({@code buzzer}, {@code red-led}). */
         Map<String, SignalOutputConfig> outputs();
+
+        /** How long every output is on at start, so that each lamp and buzzer is seen to work; {@code 0s}: none. */
+        @WithDefault("2s")
+        Duration lampTest();
+
+        /** A push button that silences the buzzer for a while (IEC 60601-1-8 "audio paused"); none without a pin. */
+        AudioPauseConfig audioPause();
+    }
+
+    /** The audio pause button: an input pin. */
+    interface AudioPauseConfig {
+        /** The GPIO line of the button (BCM numbering); without it, no audio pause. */
+        Optional<Integer> pin();
+
+        /** {@code low} when a press pulls the pin low (a button to ground: the pin is pulled up), {@code high} when high. */
+        @WithDefault("low")
+        String active();
+
+        /** How long a press silences the outputs (10 s to 10 min). */
+        @WithDefault("2m")
+        Duration duration();
+
+        /** The outputs it silences (the buzzer), by name; required with a pin. */
+        Optional<java.util.List<String>> outputs();
     }
 
     /** One output pin. */

@@ -2,6 +2,7 @@ package org.bedside.runtime.signals;
 
 import com.pi4j.Pi4J;
 import com.pi4j.context.Context;
+import com.pi4j.plugin.gpiod.provider.gpio.digital.GpioDDigitalInputProvider;
 import com.pi4j.plugin.gpiod.provider.gpio.digital.GpioDDigitalOutputProvider;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -13,7 +14,9 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -21,8 +24,10 @@ import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.bedside.alarms.local.LocalSignals;
+import org.bedside.alarms.local.SignalEvent;
 import org.bedside.alarms.local.TechnicalCondition;
 import org.bedside.buffer.guard.GuardedStore;
 import org.bedside.drivers.pipeline.DevicePipeline;
@@ -31,6 +36,7 @@ import org.bedside.runtime.config.ConfigProblems;
 import org.bedside.runtime.config.GatewayConfig;
 import org.bedside.runtime.config.LocalSignalSettings;
 import org.bedside.runtime.wiring.Alarms;
+import org.bedside.runtime.wiring.BedAssociations;
 import org.bedside.runtime.wiring.Devices;
 import org.bedside.uplink.UplinkWorker;
 import org.jspecify.annotations.Nullable;
@@ -41,7 +47,8 @@ import org.slf4j.LoggerFactory;
  * Drives the local signals while the gateway runs: every {@link #TICK_MILLIS} ms it reads the technical alarms from
  * the statuses the gateway's parts keep, asks {@link LocalSignals} for each output's level and writes the pins that
  * changed. Without outputs configured it does nothing; on a box without GPIO (or where the gpiod library cannot be
- * loaded) it logs one line and the gateway goes on.
+ * loaded) it logs one line and the gateway goes on. The lamp test at start and the audio pause are decided by {@link
+ * LocalSignals}; here they are only logged, and the audio pause and its end audited ({@code <data-dir>/audit}).
  */
 @ApplicationScoped
 public class LocalSignalsService {
@@ -66,7 +73,13 @@ public class LocalSignalsService {
     @Inject
     Alarms alarms;
 
-    private @Nullable Ticker ticker;
+    @Inject
+    BedAssociations beds;
+
+    private volatile @Nullable Ticker ticker;
+
+    /** What the status shows while no ticker runs: nothing configured, or no GPIO. */
+    private volatile LocalSignalsStatus idle = LocalSignalsStatus.notConfigured();
 
     void onStart(@Observes @Priority(STARTUP_PRIORITY) StartupEvent event) {
         LocalSignalSettings settings;
@@ -80,12 +93,21 @@ public class LocalSignalsService {
         if (!settings.enabled()) {
             return;
         }
+        idle = LocalSignalsStatus.notDriven(settings);
         Optional<SignalPins> pins = openGpio(settings, Path.of("/dev"), LocalSignalsService::gpiodContext);
         pins.ifPresent(p -> {
-            Ticker t = new Ticker(settings.signals(), this::conditions, p);
+            AudioPauseButton button = openButton(settings, p, GpioDDigitalInputProvider.ID);
+            Ticker t = new Ticker(
+                    settings, this::conditions, p, button == null ? null : button::takePress, beds.audit()::record);
             t.start();
             ticker = t;
         });
+    }
+
+    /** The local signals now, for {@code /api/alarms}, {@code /api/status} and the page. */
+    public LocalSignalsStatus status() {
+        Ticker t = ticker;
+        return t == null ? idle : t.status(Instant.now());
     }
 
     void onStop(@Observes ShutdownEvent event) {
@@ -114,7 +136,31 @@ public class LocalSignalsService {
         return Pi4J.newContextBuilder()
                 .noAutoDetect()
                 .add(GpioDDigitalOutputProvider.newInstance())
+                .add(GpioDDigitalInputProvider.newInstance())
                 .build();
+    }
+
+    /**
+     * The audio pause button on the outputs' context, or null without one configured or when its pin cannot be had
+     * (one WARN line: the outputs work on, without an audio pause).
+     */
+    static @Nullable AudioPauseButton openButton(LocalSignalSettings settings, SignalPins pins, String providerId) {
+        LocalSignalSettings.AudioPause b = settings.audioPause();
+        if (b == null) {
+            return null;
+        }
+        try {
+            AudioPauseButton button = AudioPauseButton.open(pins.context(), providerId, b);
+            LOG.info("Local signals: audio pause button on GPIO{}", b.pin());
+            return button;
+        } catch (RuntimeException | LinkageError e) {
+            LOG.warn(
+                    "Local signals: the audio pause button on GPIO{} cannot be used ({}); the outputs work on, without"
+                            + " an audio pause",
+                    b.pin(),
+                    e.toString());
+            return null;
+        }
     }
 
     /**
@@ -159,22 +205,42 @@ public class LocalSignalsService {
         }
     }
 
-    /** The signal thread: one tick every {@link #TICK_MILLIS} ms, never ending on a failure. */
+    /**
+     * The signal thread: one tick every {@link #TICK_MILLIS} ms, never ending on a failure. It logs the lamp test and
+     * the audio pause, and audits the pause and its end.
+     */
     static final class Ticker implements AutoCloseable {
+        private final LocalSignalSettings settings;
         private final LocalSignals signals;
         private final Supplier<Set<TechnicalCondition>> conditions;
         private final SignalPins pins;
+        private final @Nullable BooleanSupplier audioPausePressed;
+        private final SignalAudit audit;
         private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "local-signals");
             t.setDaemon(true);
             return t;
         });
         private @Nullable String lastProblem;
+        private volatile LocalSignals.Snapshot snapshot;
 
-        Ticker(LocalSignals signals, Supplier<Set<TechnicalCondition>> conditions, SignalPins pins) {
-            this.signals = signals;
+        /**
+         * @param audioPausePressed whether the audio pause button was pressed since it was last asked; null without a
+         *     working button
+         */
+        Ticker(
+                LocalSignalSettings settings,
+                Supplier<Set<TechnicalCondition>> conditions,
+                SignalPins pins,
+                @Nullable BooleanSupplier audioPausePressed,
+                SignalAudit audit) {
+            this.settings = settings;
+            this.signals = settings.signals();
             this.conditions = conditions;
             this.pins = pins;
+            this.audioPausePressed = audioPausePressed;
+            this.audit = audit;
+            this.snapshot = signals.snapshot();
         }
 
         void start() {
@@ -185,7 +251,12 @@ public class LocalSignalsService {
         /** One turn: the conditions read, the levels decided and written. A failure is logged once until it changes. */
         Map<String, Boolean> tick(long nowMillis) {
             try {
-                Map<String, Boolean> levels = signals.update(conditions.get(), nowMillis);
+                Set<TechnicalCondition> active = conditions.get();
+                // Taken only once the conditions are read: a press is not lost to a failing status read.
+                boolean pressed = audioPausePressed != null && audioPausePressed.getAsBoolean();
+                Map<String, Boolean> levels = signals.update(active, nowMillis, pressed);
+                snapshot = signals.snapshot();
+                signals.events().forEach(this::report);
                 pins.apply(levels);
                 if (lastProblem != null) {
                     LOG.info("Local signals: working again");
@@ -200,6 +271,75 @@ public class LocalSignalsService {
                 }
                 return Map.of();
             }
+        }
+
+        /** The status at the last tick. */
+        LocalSignalsStatus status(Instant now) {
+            return LocalSignalsStatus.driven(settings, audioPausePressed != null, snapshot, now);
+        }
+
+        private void report(SignalEvent event) {
+            if (event instanceof SignalEvent.LampTestStarted started) {
+                List<String> outputs = new ArrayList<>();
+                settings.outputs().forEach(p -> outputs.add(p.name() + " (GPIO" + p.pin() + ")"));
+                LOG.info(
+                        "Local signals: lamp test, every output on for {} ms: {}; each lamp should light and each"
+                                + " buzzer sound now",
+                        started.length().toMillis(),
+                        String.join(", ", outputs));
+            } else if (event instanceof SignalEvent.LampTestEnded) {
+                LOG.info("Local signals: lamp test over; the outputs show the technical alarms");
+            } else if (event instanceof SignalEvent.AudioPauseNotNeeded) {
+                LOG.info("Local signals: audio pause button pressed while nothing sounds: no pause");
+            } else if (event instanceof SignalEvent.AudioPaused paused) {
+                LocalSignalSettings.AudioPause b = java.util.Objects.requireNonNull(settings.audioPause());
+                String sounding = keys(paused.conditions());
+                LOG.info(
+                        "Local signals: audio {} for {} s by the button on GPIO{}: {} silent, the other outputs go"
+                                + " on showing {}; a new technical alarm sounds again",
+                        paused.restarted() ? "pause started again" : "paused",
+                        paused.length().toSeconds(),
+                        b.pin(),
+                        String.join(", ", paused.silenced()),
+                        sounding);
+                Map<String, Object> fields = new LinkedHashMap<>();
+                fields.put("button", "GPIO" + b.pin());
+                fields.put("seconds", paused.length().toSeconds());
+                fields.put("silenced", String.join(",", paused.silenced()));
+                fields.put("conditions", sounding);
+                fields.put("restarted", paused.restarted());
+                audit("local-signals-audio-paused", fields);
+            } else if (event instanceof SignalEvent.AudioPauseEnded ended) {
+                String why = switch (ended.why()) {
+                    case TIME_OVER -> "its time is over";
+                    case NEW_CONDITION -> "a new technical alarm: " + keys(ended.newConditions());
+                    case CONDITIONS_ENDED -> "the technical alarms it silenced have ended";
+                };
+                LOG.info("Local signals: audio pause over ({}); the silenced outputs sound again", why);
+                Map<String, Object> fields = new LinkedHashMap<>();
+                fields.put(
+                        "why",
+                        ended.why().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
+                if (!ended.newConditions().isEmpty()) {
+                    fields.put("newConditions", keys(ended.newConditions()));
+                }
+                audit("local-signals-audio-pause-ended", fields);
+            }
+        }
+
+        private void audit(String action, Map<String, Object> fields) {
+            try {
+                audit.record(action, fields);
+            } catch (IOException | RuntimeException e) {
+                // The pause is in force (or over) whatever the audit log says; its trouble is the disk's to report.
+                LOG.warn("Local signals: {} could not be audited: {}", action, e.toString());
+            }
+        }
+
+        private static String keys(Set<TechnicalCondition> conditions) {
+            return String.join(
+                    ",",
+                    conditions.stream().sorted().map(TechnicalCondition::key).toList());
         }
 
         @Override

@@ -71,6 +71,11 @@ public final class SignalPins implements AutoCloseable {
         }
     }
 
+    /** The context the pins are on (the audio pause button is created on it too, and shut down with it). */
+    Context context() {
+        return context;
+    }
+
     /** The pins, by output name (for tests and the status). */
     public Map<String, DigitalOutput> outputs() {
         return Map.copyOf(outputs);

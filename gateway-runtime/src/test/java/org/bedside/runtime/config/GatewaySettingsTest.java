@@ -1316,4 +1316,89 @@ class GatewaySettingsTest {
                                 + " 27)",
                         "gateway.alarms.local-signals.outputs.led3.pin: GPIO5 is already the output 'led2'");
     }
+
+    @Test
+    void theLampTestIsOnAndShortByDefaultAndTheAudioPauseButtonIsReadWithWhatItSilences() {
+        LocalSignalSettings plain = LocalSignalSettings.from(yaml("""
+                  alarms:
+                    local-signals:
+                      outputs:
+                        buzzer: { pin: 18 }
+                """));
+        assertThat(plain.lampTest()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(plain.audioPause()).isNull();
+        assertThat(plain.describe())
+                .contains(
+                        "local signals: lamp test at start, every output on for 2000 ms",
+                        "local signals: no audio pause button (gateway.alarms.local-signals.audio-pause.pin)");
+
+        LocalSignalSettings s = LocalSignalSettings.from(yaml("""
+                  alarms:
+                    local-signals:
+                      lamp-test: 0s
+                      outputs:
+                        buzzer: { pin: 18, pattern: beep }
+                        red-led: { pin: 23 }
+                      audio-pause:
+                        pin: 17
+                        duration: 3m
+                        outputs: [buzzer]
+                """));
+        assertThat(s.lampTest()).isZero();
+        assertThat(s.audioPause())
+                .isEqualTo(new LocalSignalSettings.AudioPause(17, true, Duration.ofMinutes(3), List.of("buzzer")));
+        assertThat(s.describe())
+                .contains(
+                        "local signals: no lamp test at start (gateway.alarms.local-signals.lamp-test: 0s)",
+                        "local signals: audio pause button on GPIO17 (pressed low): silences buzzer for 180 s; the"
+                                + " other outputs go on showing, and a new technical alarm sounds again");
+        assertThat(s.signals().outputs()).hasSize(2);
+    }
+
+    @Test
+    void badLampTestAndAudioPauseSettingsAreNamedByTheirKeys() {
+        ConfigProblems e = catchThrowableOfType(ConfigProblems.class, () -> LocalSignalSettings.from(yaml("""
+                  alarms:
+                    local-signals:
+                      lamp-test: 1m
+                      outputs:
+                        buzzer: { pin: 18 }
+                      audio-pause:
+                        pin: 18
+                        active: pressed
+                        duration: 11m
+                        outputs: [horn]
+                """)));
+        assertThat(e.problems())
+                .containsExactly(
+                        "gateway.alarms.local-signals.lamp-test: PT1M is outside 0s to 30s",
+                        "gateway.alarms.local-signals.audio-pause.pin: GPIO18 is already the output 'buzzer'",
+                        "gateway.alarms.local-signals.audio-pause.active: 'pressed' is neither high nor low",
+                        "gateway.alarms.local-signals.audio-pause.duration: PT11M is outside 10s to 10m",
+                        "gateway.alarms.local-signals.audio-pause.outputs: 'horn' is not an output (buzzer)");
+
+        ConfigProblems missing = catchThrowableOfType(ConfigProblems.class, () -> LocalSignalSettings.from(yaml("""
+                  alarms:
+                    local-signals:
+                      outputs:
+                        buzzer: { pin: 18 }
+                      audio-pause:
+                        pin: 17
+                """)));
+        assertThat(missing.problems())
+                .containsExactly("gateway.alarms.local-signals.audio-pause.outputs: required: the outputs the button"
+                        + " silences (the buzzer), by name");
+
+        ConfigProblems noPin = catchThrowableOfType(ConfigProblems.class, () -> LocalSignalSettings.from(yaml("""
+                  alarms:
+                    local-signals:
+                      outputs:
+                        buzzer: { pin: 18 }
+                      audio-pause:
+                        outputs: [buzzer]
+                """)));
+        assertThat(noPin.problems())
+                .containsExactly("gateway.alarms.local-signals.audio-pause.pin: required with"
+                        + " gateway.alarms.local-signals.audio-pause.outputs: the GPIO line of the button");
+    }
 }

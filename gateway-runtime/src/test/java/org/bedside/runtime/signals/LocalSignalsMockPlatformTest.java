@@ -6,11 +6,14 @@ import com.pi4j.Pi4J;
 import com.pi4j.context.Context;
 import com.pi4j.io.gpio.digital.DigitalState;
 import com.pi4j.plugin.mock.platform.MockPlatform;
+import com.pi4j.plugin.mock.provider.gpio.digital.MockDigitalInput;
+import com.pi4j.plugin.mock.provider.gpio.digital.MockDigitalInputProvider;
 import com.pi4j.plugin.mock.provider.gpio.digital.MockDigitalOutputProvider;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -38,7 +41,13 @@ class LocalSignalsMockPlatformTest {
     private static final LocalSignalSettings.Pin DELIVERY_LED = new LocalSignalSettings.Pin(
             "delivery-led", 23, false, SignalPattern.STEADY, List.of(TechnicalCondition.ALERT_DELIVERY_FAILING));
     private static final LocalSignalSettings SETTINGS =
-            new LocalSignalSettings(Duration.ZERO, List.of(BUZZER, DELIVERY_LED));
+            new LocalSignalSettings(Duration.ZERO, Duration.ZERO, List.of(BUZZER, DELIVERY_LED), null);
+    /** The same outputs with a lamp test of 2 s and an audio pause button on GPIO17 (pressed low) for the buzzer. */
+    private static final LocalSignalSettings WITH_BUTTON = new LocalSignalSettings(
+            Duration.ZERO,
+            Duration.ofSeconds(2),
+            List.of(BUZZER, DELIVERY_LED),
+            new LocalSignalSettings.AudioPause(17, true, Duration.ofMinutes(2), List.of("buzzer")));
 
     @TempDir
     Path dev;
@@ -52,6 +61,7 @@ class LocalSignalsMockPlatformTest {
                 .noAutoDetect()
                 .add(new MockPlatform())
                 .add(MockDigitalOutputProvider.newInstance())
+                .add(MockDigitalInputProvider.newInstance())
                 .build();
     }
 
@@ -62,8 +72,15 @@ class LocalSignalsMockPlatformTest {
         }
     }
 
+    /** What the ticker audited: action, then its fields. */
+    private final List<String> audited = new ArrayList<>();
+
     private LocalSignalsService.Ticker ticker(SignalPins pins) {
-        return new LocalSignalsService.Ticker(SETTINGS.signals(), active::get, pins);
+        return new LocalSignalsService.Ticker(SETTINGS, active::get, pins, null, this::audit);
+    }
+
+    private void audit(String action, Map<String, ?> fields) {
+        audited.add(action + " " + fields);
     }
 
     private static DigitalState state(SignalPins pins, String name) {
@@ -109,14 +126,16 @@ class LocalSignalsMockPlatformTest {
         SignalPins pins = SignalPins.open(context, MockDigitalOutputProvider.ID, SETTINGS.outputs());
         AtomicBoolean fail = new AtomicBoolean(true);
         LocalSignalsService.Ticker t = new LocalSignalsService.Ticker(
-                SETTINGS.signals(),
+                SETTINGS,
                 () -> {
                     if (fail.get()) {
                         throw new IllegalStateException("status not readable");
                     }
                     return EnumSet.of(TechnicalCondition.UPLINK_FAILING);
                 },
-                pins);
+                pins,
+                null,
+                this::audit);
         assertThat(t.tick(0)).isEmpty();
         fail.set(false);
         assertThat(t.tick(100)).containsEntry("buzzer", true);
@@ -134,6 +153,107 @@ class LocalSignalsMockPlatformTest {
         assertThat(state(pins, "delivery-led")).isEqualTo(DigitalState.LOW);
         assertThat(state(pins, "buzzer")).isEqualTo(DigitalState.HIGH);
         assertThat(context.isShutdown()).isTrue();
+    }
+
+    @Test
+    void theLampTestAtStartDrivesEveryPinOnThenTheOutputsShowTheAlarmsRaisedDuringIt() {
+        SignalPins pins = SignalPins.open(context, MockDigitalOutputProvider.ID, WITH_BUTTON.outputs());
+        LocalSignalsService.Ticker t =
+                new LocalSignalsService.Ticker(WITH_BUTTON, active::get, pins, () -> false, this::audit);
+        t.tick(0);
+        assertThat(state(pins, "buzzer")).isEqualTo(DigitalState.LOW); // on: active low
+        assertThat(state(pins, "delivery-led")).isEqualTo(DigitalState.HIGH);
+        assertThat(t.status(Instant.EPOCH).lampTest()).isTrue();
+
+        active.set(EnumSet.of(TechnicalCondition.DEVICE_LINK_LOST));
+        t.tick(1_000);
+        t.tick(2_000);
+        assertThat(state(pins, "buzzer")).as("the alarm raised during the test").isEqualTo(DigitalState.LOW);
+        assertThat(state(pins, "delivery-led")).isEqualTo(DigitalState.LOW);
+        LocalSignalsStatus status = t.status(Instant.EPOCH);
+        assertThat(status.lampTest()).isFalse();
+        assertThat(status.outputs())
+                .containsExactly(
+                        new LocalSignalsStatus.Output("buzzer", 18, "beep", true, List.of("device-link-lost"), false),
+                        new LocalSignalsStatus.Output("delivery-led", 23, "steady", false, List.of(), false));
+        assertThat(audited).as("the lamp test is logged, not audited").isEmpty();
+    }
+
+    @Test
+    void theAudioPauseButtonSilencesTheBuzzerPinTheLampStaysOnAndThePauseAndItsEndAreAudited() {
+        SignalPins pins = SignalPins.open(context, MockDigitalOutputProvider.ID, WITH_BUTTON.outputs());
+        AudioPauseButton button = LocalSignalsService.openButton(WITH_BUTTON, pins, MockDigitalInputProvider.ID);
+        assertThat(button).isNotNull();
+        assertThat(button.input().address()).isEqualTo(17);
+        LocalSignalsService.Ticker t =
+                new LocalSignalsService.Ticker(WITH_BUTTON, active::get, pins, button::takePress, this::audit);
+        active.set(EnumSet.of(TechnicalCondition.ALERT_DELIVERY_FAILING));
+        t.tick(0);
+        t.tick(2_000); // the lamp test over: sounding
+        assertThat(state(pins, "buzzer")).isEqualTo(DigitalState.LOW);
+
+        // A press (the pin pulled low) and its release, both between two ticks.
+        MockDigitalInput pin = (MockDigitalInput) button.input();
+        pin.mockState(DigitalState.HIGH);
+        pin.mockState(DigitalState.LOW);
+        pin.mockState(DigitalState.HIGH);
+        t.tick(2_100);
+        assertThat(state(pins, "buzzer")).as("silenced").isEqualTo(DigitalState.HIGH);
+        assertThat(state(pins, "delivery-led")).as("the lamp keeps showing").isEqualTo(DigitalState.HIGH);
+        assertThat(audited)
+                .containsExactly("local-signals-audio-paused {button=GPIO17, seconds=120, silenced=buzzer,"
+                        + " conditions=alert-delivery-failing, restarted=false}");
+        LocalSignalsStatus status = t.status(Instant.parse("2026-12-04T19:00:00Z"));
+        assertThat(status.audioPause())
+                .isEqualTo(new LocalSignalsStatus.AudioPause(
+                        17,
+                        true,
+                        120,
+                        List.of("buzzer"),
+                        true,
+                        Instant.parse("2026-12-04T19:02:00Z"),
+                        120L,
+                        List.of("alert-delivery-failing")));
+        assertThat(status.outputs().get(0).audioPaused()).isTrue();
+
+        t.tick(60_000);
+        assertThat(state(pins, "buzzer")).isEqualTo(DigitalState.HIGH);
+        active.set(EnumSet.of(TechnicalCondition.ALERT_DELIVERY_FAILING, TechnicalCondition.UPLINK_FAILING));
+        t.tick(60_100);
+        assertThat(state(pins, "buzzer")).as("a new technical alarm sounds").isEqualTo(DigitalState.LOW);
+        assertThat(audited)
+                .last()
+                .isEqualTo("local-signals-audio-pause-ended {why=new-condition, newConditions=uplink-failing}");
+        assertThat(t.status(Instant.EPOCH).audioPause().paused()).isFalse();
+    }
+
+    @Test
+    void anAudioPauseButtonWhosePinCannotBeHadIsNoButtonAndTheOutputsWorkOn() {
+        SignalPins pins = SignalPins.open(context, MockDigitalOutputProvider.ID, WITH_BUTTON.outputs());
+        // The gpiod input provider is not in the mock context: creating the pin fails as a taken line would.
+        assertThat(LocalSignalsService.openButton(WITH_BUTTON, pins, "gpiod-digital-input"))
+                .isNull();
+        assertThat(LocalSignalsService.openButton(SETTINGS, pins, MockDigitalInputProvider.ID))
+                .as("none configured")
+                .isNull();
+        LocalSignalsService.Ticker t =
+                new LocalSignalsService.Ticker(WITH_BUTTON, active::get, pins, null, this::audit);
+        active.set(EnumSet.of(TechnicalCondition.BUFFER_CRITICAL));
+        t.tick(5_000);
+        t.tick(7_000);
+        assertThat(state(pins, "buzzer")).isEqualTo(DigitalState.LOW);
+        assertThat(t.status(Instant.EPOCH).audioPause().working()).isFalse();
+    }
+
+    @Test
+    void theStatusSaysWhenTheOutputsAreNotDrivenOrNotConfigured() {
+        assertThat(LocalSignalsStatus.notConfigured().state()).isEqualTo("NOT_CONFIGURED");
+        LocalSignalsStatus notDriven = LocalSignalsStatus.notDriven(WITH_BUTTON);
+        assertThat(notDriven.state()).isEqualTo("NOT_DRIVEN");
+        assertThat(notDriven.outputs())
+                .extracting(LocalSignalsStatus.Output::active)
+                .containsOnly(false);
+        assertThat(notDriven.audioPause().working()).isFalse();
     }
 
     @Test
