@@ -8,6 +8,7 @@ import org.bedside.alarms.delivery.AlertDeliveries;
 import org.bedside.alarms.delivery.Pcd04Sink;
 import org.bedside.alarms.delivery.Pcd05Inbound;
 import org.bedside.model.AlertReport;
+import org.bedside.runtime.signals.LocalSignalsStatus;
 import org.bedside.runtime.wiring.Alarms;
 import org.jspecify.annotations.Nullable;
 
@@ -19,6 +20,8 @@ import org.jspecify.annotations.Nullable;
  *
  * @param pcd05In the PCD-05 listener: messages by outcome, statuses by kind, when configured
  * @param escalation the second destination's PCD-04 delivery, when configured
+ * @param localSignals the buzzer and lamps on the box: which are on, for which of the gateway's technical alarms, the
+ *     lamp test and the audio pause; null only in a status read back from JSON that does not carry them
  */
 public record AlarmsStatus(
         boolean engine,
@@ -31,7 +34,8 @@ public record AlarmsStatus(
         Pcd05Inbound.@Nullable Status pcd05In,
         @Nullable AlertManager escalation,
         @Nullable String expectDeliveryWithin,
-        @Nullable List<AlertDeliveries.Undelivered> undeliveredToAPerson) {
+        @Nullable List<AlertDeliveries.Undelivered> undeliveredToAPerson,
+        @Nullable LocalSignalsStatus localSignals) {
 
     /** One open alert: its latest notification, in ACM terms. */
     public record Alert(
@@ -173,7 +177,7 @@ public record AlarmsStatus(
     }
 
     /** @param withAlerts whether to list the alerts (the API) or only count them (the status summary) */
-    static AlarmsStatus of(Alarms alarms, boolean withAlerts) {
+    static AlarmsStatus of(Alarms alarms, LocalSignalsStatus localSignals, boolean withAlerts) {
         List<AlertReport> open =
                 alarms.engine().map(AlarmEngineSink::openAlerts).orElse(List.of());
         return new AlarmsStatus(
@@ -195,6 +199,7 @@ public record AlarmsStatus(
                         : alarms.deliveries().expectWithin().toString(),
                 alarms.deliveries().expectWithin() == null
                         ? null
-                        : alarms.deliveries().undelivered(java.time.Instant.now()));
+                        : alarms.deliveries().undelivered(java.time.Instant.now()),
+                localSignals);
     }
 }

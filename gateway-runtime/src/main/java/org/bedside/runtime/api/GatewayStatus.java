@@ -15,6 +15,7 @@ import org.bedside.mqtt.MqttEgress;
 import org.bedside.runtime.capture.Captures;
 import org.bedside.runtime.config.GatewaySettings;
 import org.bedside.runtime.pcd01.Pcd01Inbound;
+import org.bedside.runtime.signals.LocalSignalsService;
 import org.bedside.runtime.wiring.Alarms;
 import org.bedside.runtime.wiring.BedAssociations;
 import org.bedside.runtime.wiring.BufferStats;
@@ -181,7 +182,8 @@ public record GatewayStatus(
             Optional<MqttEgress> mqttEgress,
             @Nullable Alarms alarms,
             Optional<Pcd01Inbound> pcd01In,
-            Captures captures) {}
+            Captures captures,
+            LocalSignalsService localSignals) {}
 
     static GatewayStatus of(Sources g) {
         UplinkStatus u = g.uplink().map(UplinkWorker::status).orElse(null);
@@ -248,7 +250,9 @@ public record GatewayStatus(
                 g.beds().status(now),
                 adt,
                 consumers,
-                g.alarms() == null ? null : AlarmsStatus.of(g.alarms(), false),
+                g.alarms() == null
+                        ? null
+                        : AlarmsStatus.of(g.alarms(), g.localSignals().status(), false),
                 Pcd01In.of(g.pcd01In()),
                 // Only the running ones: the page says a capture is being recorded while it is (GET /api/captures
                 // lists the ended ones too).

@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.bedside.runtime.signals.LocalSignalsStatus;
 import org.bedside.runtime.wiring.BedAssociations;
 import org.jspecify.annotations.Nullable;
 
@@ -30,7 +31,20 @@ public record PageView(
         BufferTile buffer,
         List<BedTile> beds,
         List<String> captures,
-        EngineTile engine) {
+        EngineTile engine,
+        SignalsTile localSignals) {
+
+    /**
+     * The box's own buzzer and lamps (local signals): whether they are driven, which is on and for which of the
+     * gateway's technical alarms, the lamp test and the audio pause.
+     *
+     * @param shown local signals are configured: otherwise there is no tile
+     * @param audioPause the audio pause button and the pause in force, in words; empty without a button
+     */
+    public record SignalsTile(boolean shown, Look state, List<SignalOutput> outputs, String audioPause) {}
+
+    /** One output: its state by word and symbol, and why it is on (the technical alarms it shows). */
+    public record SignalOutput(String name, String pin, Look state, String why) {}
 
     /** The gateway's own alarm engine's open alerts (as at {@code /api/alarms}), each with its ACM state. */
     public record EngineTile(String summary, List<EngineAlert> items) {}
@@ -408,7 +422,82 @@ public record PageView(
                 buffer,
                 beds,
                 captures,
-                new EngineTile(engineSummary, engineAlerts));
+                new EngineTile(engineSummary, engineAlerts),
+                signals(engine == null ? null : engine.localSignals(), clock));
+    }
+
+    /** The local signals' tile; not shown when none are configured (or the status does not carry them). */
+    static SignalsTile signals(@Nullable LocalSignalsStatus s, DateTimeFormatter clock) {
+        if (s == null || s.state().equals("NOT_CONFIGURED")) {
+            return new SignalsTile(false, new Look("Not configured", "○", "link-nodata"), List.of(), "");
+        }
+        boolean driven = s.state().equals("DRIVEN");
+        List<SignalOutput> outputs = new ArrayList<>();
+        long on = 0;
+        for (LocalSignalsStatus.Output o : s.outputs()) {
+            String why =
+                    String.join(", ", o.why().stream().map(PageView::condition).toList());
+            Look look;
+            if (!driven) {
+                look = new Look("Off: not driven", "○", "link-nodata");
+            } else if (s.lampTest()) {
+                look = new Look("On: lamp test", "◎", "link-connecting");
+            } else if (o.audioPaused()) {
+                look = new Look("Audio paused", "⊘", "link-nodata");
+            } else if (o.active()) {
+                look = new Look("On", "◉", "link-down");
+            } else {
+                look = new Look("Off", "○", "link-connected");
+            }
+            on += o.active() ? 1 : 0;
+            outputs.add(new SignalOutput(o.name(), "GPIO" + o.pin() + ", " + o.pattern(), look, why));
+        }
+        Look state = !driven
+                ? new Look("Not driven: GPIO cannot be used on this box", "✕", "link-down")
+                : s.lampTest()
+                        ? new Look("Lamp test: every output on", "◎", "link-connecting")
+                        : on > 0
+                                ? new Look(
+                                        "Technical alarm: " + on + (on == 1 ? " output on" : " outputs on"),
+                                        "◉",
+                                        "link-down")
+                                : new Look("Off: no technical alarm", "○", "link-connected");
+        LocalSignalsStatus.AudioPause b = s.audioPause();
+        String pause = "";
+        if (b != null) {
+            String silenced = String.join(", ", b.outputs());
+            if (!b.working()) {
+                pause = "The audio pause button on GPIO" + b.pin() + " cannot be used (the log says why): no audio"
+                        + " pause.";
+            } else if (b.paused() && b.until() != null && b.remainingSeconds() != null) {
+                pause = "Audio paused until " + clock.format(b.until()) + " ("
+                        + seconds(b.remainingSeconds()) + " left): " + silenced + " silent, the lamps still show"
+                        + " the technical alarms; a new technical alarm sounds again.";
+            } else {
+                pause = "Audio pause: the button on GPIO" + b.pin() + " silences " + silenced + " for "
+                        + seconds(b.duration()) + ".";
+            }
+        }
+        return new SignalsTile(true, state, outputs, pause);
+    }
+
+    /** A technical alarm's key in words. */
+    static String condition(String key) {
+        return switch (key) {
+            case "device-link-lost" -> "device link lost";
+            case "uplink-failing" -> "uplink failing";
+            case "buffer-critical" -> "buffer critical";
+            case "alert-delivery-failing" -> "alert delivery failing";
+            default -> key;
+        };
+    }
+
+    /** "45 s", "2 min", "1 min 40 s". */
+    private static String seconds(long seconds) {
+        if (seconds < 60) {
+            return seconds + " s";
+        }
+        return seconds % 60 == 0 ? seconds / 60 + " min" : seconds / 60 + " min " + seconds % 60 + " s";
     }
 
     static Look link(String state) {

@@ -21,6 +21,7 @@ import org.bedside.mqtt.MqttEgress;
 import org.bedside.runtime.capture.Captures;
 import org.bedside.runtime.config.GatewaySettings;
 import org.bedside.runtime.pcd01.Pcd01Inbound;
+import org.bedside.runtime.signals.LocalSignalsService;
 import org.bedside.runtime.wiring.Alarms;
 import org.bedside.runtime.wiring.BedAssociations;
 import org.bedside.runtime.wiring.BufferStats;
@@ -85,6 +86,9 @@ public class StatusResource {
     Captures captures;
 
     @Inject
+    LocalSignalsService localSignals;
+
+    @Inject
     @Location("page.html")
     Template page;
 
@@ -101,7 +105,8 @@ public class StatusResource {
                 mqttEgress,
                 alarms,
                 pcd01In,
-                captures));
+                captures,
+                localSignals));
     }
 
     @GET
@@ -182,7 +187,7 @@ public class StatusResource {
         RecentReadings r = feed.recent();
         List<RecentReadings.Latest> latest = r.latest(now);
         // The page lists the engine's open alerts; /api/status only counts them.
-        AlarmsStatus engine = AlarmsStatus.of(alarms, true);
+        AlarmsStatus engine = AlarmsStatus.of(alarms, localSignals.status(), true);
         return new Rendered(PageView.of(status, engine, latest, r.reports(now), now, ZoneId.systemDefault()), latest);
     }
 }

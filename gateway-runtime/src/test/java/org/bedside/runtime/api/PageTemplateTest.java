@@ -71,7 +71,16 @@ class PageTemplateTest {
                 "notifiedAt":"2026-12-02T09:59:30Z"}],
               "expectDeliveryWithin":"PT20S","undeliveredToAPerson":[{"alertId":"bed12-spo2/spo2.low/1",
                 "reason":"no PCD-05 says a person got it within 20 s of its notification",
-                "since":"2026-12-02T10:00:20Z"}]},
+                "since":"2026-12-02T10:00:20Z"}],
+              "localSignals":{"state":"DRIVEN","detail":"2 output(s) on","lampTest":false,"outputs":[
+                {"name":"buzzer","pin":18,"pattern":"beep","active":true,
+                 "why":["device-link-lost","uplink-failing"],"audioPaused":true},
+                {"name":"link-led","pin":23,"pattern":"steady","active":true,"why":["device-link-lost"],
+                 "audioPaused":false},
+                {"name":"buffer-led","pin":24,"pattern":"steady","active":false,"why":[],"audioPaused":false}],
+               "audioPause":{"pin":17,"working":true,"duration":120,"outputs":["buzzer"],"paused":true,
+                "until":"2026-12-02T10:02:10Z","remainingSeconds":100,
+                "conditions":["device-link-lost","uplink-failing"]}}},
              "captures":[{"id":"bed12-vent-20261202T095900Z","device":"bed12-vent","file":"/var/lib/bedside/captures/x",
                "state":"RUNNING","startedAt":"2026-12-02T09:59:00Z","until":"2026-12-02T10:09:00Z","bytes":12800,
                "maxBytes":67108864,"reads":10,"writes":10}]}
@@ -238,6 +247,51 @@ class PageTemplateTest {
         assertThat(html.substring(html.indexOf("data-alert=\"bed12-vent/link/2\"")))
                 .as("the other alert was not supervised late")
                 .doesNotContain("not delivered to a person");
+    }
+
+    @Test
+    void theLocalSignalsSayWhichOutputIsOnForWhichTechnicalAlarmAndTheAudioPauseByWordAndSymbol() {
+        String tiles = page.getFragment("tiles").data("view", view).render();
+        assertThat(tiles)
+                .contains("<h2 class=\"tile-title\">Local signals</h2>")
+                .contains("<p class=\"state link-down\"><span class=\"symbol\" aria-hidden=\"true\">◉</span> <span"
+                        + " class=\"word\">Technical alarm: 2 outputs on</span></p>")
+                .contains("<p class=\"detail audio-pause\">Audio paused until 10:02:10 (1 min 40 s left): buzzer"
+                        + " silent, the lamps still show the technical alarms; a new technical alarm sounds again.</p>")
+                .contains("<dt>buzzer</dt><dd class=\"signal link-nodata\" data-signal=\"buzzer\"><span"
+                        + " class=\"symbol\" aria-hidden=\"true\">⊘</span> <span class=\"word\">Audio paused</span>:"
+                        + " device link lost, uplink failing <span class=\"since\">(GPIO18, beep)</span></dd>")
+                .contains("<span class=\"word\">On</span>: device link lost <span class=\"since\">(GPIO23,"
+                        + " steady)</span>")
+                .contains("<span class=\"symbol\" aria-hidden=\"true\">○</span> <span class=\"word\">Off</span>"
+                        + " <span class=\"since\">(GPIO24, steady)</span>");
+    }
+
+    @Test
+    void theLampTestAndOutputsNotDrivenAreSaidAndWithoutLocalSignalsThereIsNoTile() throws IOException {
+        ObjectMapper json = new ObjectMapper()
+                .registerModule(new JavaTimeModule())
+                .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+        ObjectNode status = (ObjectNode) json.readTree(STATUS);
+        ObjectNode signals = (ObjectNode) status.get("alarms").get("localSignals");
+        signals.put("lampTest", true);
+        ((ObjectNode) signals.get("audioPause")).put("paused", false);
+        assertThat(render(json, status))
+                .contains("<span class=\"word\">Lamp test: every output on</span>")
+                .contains("<span class=\"word\">On: lamp test</span>")
+                .contains("Audio pause: the button on GPIO17 silences buzzer for 2 min.");
+
+        signals.put("state", "NOT_DRIVEN").put("lampTest", false);
+        ((ObjectNode) signals.get("audioPause")).put("working", false);
+        assertThat(render(json, status))
+                .contains("<span class=\"word\">Not driven: GPIO cannot be used on this box</span>")
+                .contains("<span class=\"word\">Off: not driven</span>")
+                .contains("The audio pause button on GPIO17 cannot be used (the log says why): no audio pause.");
+
+        signals.put("state", "NOT_CONFIGURED");
+        assertThat(render(json, status)).doesNotContain("Local signals");
+        ((ObjectNode) status.get("alarms")).remove("localSignals");
+        assertThat(render(json, status)).doesNotContain("Local signals");
     }
 
     @Test
