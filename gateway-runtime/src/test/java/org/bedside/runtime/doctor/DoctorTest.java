@@ -140,6 +140,24 @@ class DoctorTest {
     }
 
     @Test
+    void checkConfigNamesABadLampTestAndAudioPauseAsTheGatewayWouldAtStart() throws Exception {
+        Path file = config("{}");
+        Files.writeString(
+                file,
+                Files.readString(file)
+                        .replace(
+                                "gateway:\n",
+                                "gateway:\n  alarms:\n    local-signals:\n      lamp-test: 1m\n      outputs:\n"
+                                        + "        buzzer: {pin: 18}\n"
+                                        + "      audio-pause: {pin: 17, duration: 11m, outputs: [buzzer]}\n"));
+        assertThat(Doctor.check(file, true, env(p -> true, 0)))
+                .extracting(Finding::message)
+                .anySatisfy(m -> assertThat(m).contains("gateway.alarms.local-signals.lamp-test: PT1M is outside"))
+                .anySatisfy(m -> assertThat(m)
+                        .contains("gateway.alarms.local-signals.audio-pause.duration: PT11M is outside 10s to 10m"));
+    }
+
+    @Test
     void aStreamingDeviceOnItsPortPasses() throws Exception {
         try (MasimoSimulator oximeter = MasimoSimulator.builder("doc-spo2", Scenarios.parse(Scenarios.STEADY))
                 .period(Duration.ofMillis(100))
