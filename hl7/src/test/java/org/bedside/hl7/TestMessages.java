@@ -27,6 +27,11 @@ public final class TestMessages {
         return load("pcd01_E1-1_philips_physiological_monitor.hl7");
     }
 
+    /** The PCD-10 pump "delivery start" event (TF Vol 2 M.1.2.2, {@code ORU^R42^ORU_R01}). */
+    public static String pumpDeliveryStartPcd10() {
+        return load("pcd10_M1-2-2_infusion_delivery_start.hl7");
+    }
+
     /** A small PCD-01 message with the given control id and acknowledgement fields (MSH-15, MSH-16). */
     public static String pcd01(String controlId, String msh15, String msh16) {
         return "MSH|^~\\&|GW^0123456789ABCDEF^EUI-64|ICU|||20261122100000+0000||ORU^R01^ORU_R01|" + controlId

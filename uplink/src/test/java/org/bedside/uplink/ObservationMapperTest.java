@@ -254,4 +254,61 @@ class ObservationMapperTest {
                         .hasSerialNumber())
                 .isFalse();
     }
+
+    /**
+     * An {@code InfusionStatus} as PCD-10 in makes it from the IHE example M.1.2.2 (hl7 {@code Pcd10DecoderTest}):
+     * channel {@code 1.1.2}, the remaining time in minutes, the pump's EUI-64 as its serial, and pump terms the uplink
+     * has no entry for. It is charted as B. Braun's is: therapy, never a vital sign; the other terms are not charted.
+     */
+    @Test
+    void aPcd10PumpIsChartedAsAPumpAndItsOtherTermsAreNot() {
+        org.bedside.model.MetricCode doseRate =
+                org.bedside.model.MetricCode.mdc(157924, "MDC_RATE_DOSE", null, "Dose rate");
+        org.bedside.model.MetricCode weight =
+                org.bedside.model.MetricCode.mdc(68063, "MDC_ATTR_PT_WEIGHT", null, "Patient weight");
+        org.bedside.model.InfusionStatus pump = new org.bedside.model.InfusionStatus(
+                ChartingPolicyTest.DEVICE,
+                "1.1.2",
+                org.bedside.model.InfusionStatus.State.INFUSING,
+                "Dopamine",
+                "0012210000000000",
+                java.util.List.of(
+                        new org.bedside.model.CompoundReading.Component(
+                                org.bedside.model.InfusionMetrics.RATE,
+                                new BigDecimal("15.4"),
+                                new UcumUnit("mL/h", "mL/h"),
+                                Quality.VALID),
+                        new org.bedside.model.CompoundReading.Component(
+                                doseRate,
+                                new BigDecimal("5.00"),
+                                new UcumUnit("ug/kg/min", "µg/kg/min"),
+                                Quality.VALID),
+                        new org.bedside.model.CompoundReading.Component(
+                                org.bedside.model.InfusionMetrics.REMAINING_TIME,
+                                new BigDecimal("974"),
+                                new UcumUnit("min", "min"),
+                                Quality.VALID),
+                        new org.bedside.model.CompoundReading.Component(
+                                weight, new BigDecimal("82.0"), new UcumUnit("kg", "kg"), Quality.VALID)),
+                Instant.parse("2015-10-15T18:21:06Z"),
+                ChartingPolicyTest.T0);
+
+        assertThat(ChartedMetric.ofInfusion(doseRate))
+                .as("no uplink entry: not charted")
+                .isEmpty();
+        assertThat(ChartedMetric.ofInfusion(weight))
+                .as("a weight typed on a pump is no vital sign")
+                .isEmpty();
+        Observation rate = mapPump(pump, org.bedside.model.InfusionMetrics.RATE);
+        assertThat(rate.getMeta().getProfile()).isEmpty();
+        assertThat(rate.getCategoryFirstRep().getCodingFirstRep().getCode()).isEqualTo("therapy");
+        assertThat(rate.getCode().getText()).isEqualTo("Infusion rate, pump channel 1.1.2");
+        Observation remaining = mapPump(pump, org.bedside.model.InfusionMetrics.REMAINING_TIME);
+        assertThat(remaining.getValueQuantity().getValue()).isEqualByComparingTo("974");
+        assertThat(remaining.getValueQuantity().getCode())
+                .as("as the pump sent it")
+                .isEqualTo("min");
+        assertThat(mapper.pumpDeviceIdentifier(device, pump))
+                .isEqualTo("icu-gw-1/bed12-spo2/infusion:1.1.2/0012210000000000");
+    }
 }

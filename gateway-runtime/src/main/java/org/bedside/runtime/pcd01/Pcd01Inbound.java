@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.LongAdder;
 import org.bedside.buffer.ReadingStore;
 import org.bedside.buffer.StoreException;
 import org.bedside.common.RateLimitedLog;
+import org.bedside.hl7.CareLocation;
 import org.bedside.hl7.Equipment;
 import org.bedside.hl7.FailureReason;
 import org.bedside.hl7.Hl7Failure;
@@ -32,6 +33,8 @@ import org.bedside.hl7.mllp.MllpListener;
 import org.bedside.hl7.mllp.MllpListenerConfig;
 import org.bedside.hl7.pcd.Pcd01Decoder;
 import org.bedside.hl7.pcd.Pcd01Report;
+import org.bedside.hl7.pcd.Pcd10Decoder;
+import org.bedside.hl7.pcd.Pcd10Report;
 import org.bedside.model.DeviceId;
 import org.bedside.model.DeviceStatus;
 import org.bedside.model.Reading;
@@ -47,6 +50,12 @@ import org.slf4j.LoggerFactory;
  * the {@code ORU^R01} into observations; each PATIENT_RESULT's PV1-3 chooses a configured bed and OBX-18 the device at
  * that bed; the readings are appended to the buffer — one record per device, with a marker naming the message — and
  * only then does the listener acknowledge (CA when MSH-15 asks for enhanced mode, as PCD-01 does; AA otherwise).
+ *
+ * <p>The same listener and handler take IHE PCD-10 {@code ORU^R42} (infusion events, {@link Pcd10Decoder}) by the same
+ * rules: PV1-3 chooses the bed, the pump's OBX-18 (its MDS row) the device, the PID is compared the same way; the
+ * record holds one {@code InfusionStatus} per infusate source, and its marker names the event as well as the message.
+ * A pump event is not an alarm (pumps alarm by PCD-04): it is stored in the marker, which the alarm engine reads as the
+ * link's, never as a device condition.
  *
  * <ul>
  *   <li><b>Nothing half-stored.</b> Every check (decoding, bed, device) is made before the first append; a message that
@@ -81,6 +90,7 @@ public final class Pcd01Inbound implements MllpHandler, AutoCloseable {
     private final Association association;
     private final List<String> authorities;
     private final Pcd01Decoder decoder;
+    private final Pcd10Decoder pumpEvents;
     private final SeenMessages seen;
     private final RateLimitedLog failureLog = new RateLimitedLog(LOG, Duration.ofMinutes(1));
     private final Map<String, LongAdder> counts = new ConcurrentHashMap<>();
@@ -119,6 +129,7 @@ public final class Pcd01Inbound implements MllpHandler, AutoCloseable {
         this.association = association;
         this.authorities = List.copyOf(authorities);
         this.decoder = new Pcd01Decoder(settings.senderZone());
+        this.pumpEvents = new Pcd10Decoder(settings.senderZone());
         this.seen = SeenMessages.open(store, 10_000, Duration.ofHours(1));
     }
 
@@ -157,19 +168,30 @@ public final class Pcd01Inbound implements MllpHandler, AutoCloseable {
         return l == null ? null : l.stats();
     }
 
-    /** One part of a message: the readings of one device, and the marker naming the message. */
-    private record Part(DeviceId device, boolean quarantined, Pcd01Report.PatientResult result) {}
+    /** The readings of one part, once its device (or its quarantine name) and receive time are known. */
+    @FunctionalInterface
+    private interface Contents {
+        List<Reading> readings(DeviceId device, Instant receivedAt);
+    }
+
+    /**
+     * One part of a message: the readings of one device, and the marker naming the message.
+     *
+     * @param note what the marker says besides the key (a PCD-10's event), or empty
+     */
+    private record Part(DeviceId device, boolean quarantined, String note, Contents contents) {}
 
     @Override
     public Decision handle(InboundMessage message) {
         MessageHeader h = message.header();
-        if (!h.messageCode().equals("ORU") || !h.triggerEvent().equals("R01")) {
+        boolean pcd10 = h.messageCode().equals("ORU") && h.triggerEvent().equals("R42");
+        if (!h.messageCode().equals("ORU") || !(h.triggerEvent().equals("R01") || pcd10)) {
             return refuse(
                     message,
                     Decision.reject(Hl7Failure.at(
                             FailureReason.UNSUPPORTED_MESSAGE_TYPE,
                             Hl7Location.field("MSH", 9),
-                            "this listener takes PCD-01 ORU^R01; this message is " + h.type())));
+                            "this listener takes PCD-01 ORU^R01 and PCD-10 ORU^R42; this message is " + h.type())));
         }
         if (h.controlId().isEmpty()) {
             return refuse(
@@ -178,6 +200,9 @@ public final class Pcd01Inbound implements MllpHandler, AutoCloseable {
                             FailureReason.MISSING_CONTROL_ID,
                             Hl7Location.field("MSH", 10),
                             "MSH-10 is empty: a message without a control id cannot be told from its retransmission")));
+        }
+        if (pcd10) {
+            return handlePumpEvent(message);
         }
         Hl7Result<Pcd01Report> decoded = decoder.decode(message.message(), h);
         if (!decoded.isOk()) {
@@ -197,18 +222,7 @@ public final class Pcd01Inbound implements MllpHandler, AutoCloseable {
             BedLocation bed = BedLocation.of(result.location());
             if (bed == null
                     || settings.devices().stream().noneMatch(d -> d.bed().equals(bed))) {
-                return refuse(
-                        message,
-                        Decision.error(Hl7Failure.at(
-                                FailureReason.BAD_VALUE,
-                                Hl7Location.component("PV1", group, 3, 1),
-                                (result.location() == null
-                                                ? "PV1-3 is empty"
-                                                : "PV1-3 '"
-                                                        + printable(result.location()
-                                                                .toString()) + "'")
-                                        + " names no bed with a PCD-01 device of this gateway (gateway.beds and"
-                                        + " gateway.pcd01-in.devices)")));
+                return refuse(message, Decision.error(noBed(result.location(), group)));
             }
             Map<DeviceId, List<Pcd01Report.Observation>> byDevice = new LinkedHashMap<>();
             for (Pcd01Report.Observation o : result.observations()) {
@@ -229,9 +243,56 @@ public final class Pcd01Inbound implements MllpHandler, AutoCloseable {
             byDevice.forEach((device, observations) -> parts.add(new Part(
                     device,
                     disagrees,
-                    new Pcd01Report.PatientResult(result.patientIdentifiers(), result.location(), observations))));
+                    "",
+                    new Pcd01Report.PatientResult(result.patientIdentifiers(), result.location(), observations)
+                            ::readings)));
         }
         return store(message, parts);
+    }
+
+    /**
+     * PCD-10: the bed by PV1-3 and the patient check exactly as for PCD-01; the device by the pump's OBX-18. One part:
+     * the sources' {@code InfusionStatus} (none when the message names no infusate source) and the marker with the
+     * event, so that the event is stored even then.
+     */
+    private Decision handlePumpEvent(InboundMessage message) {
+        Hl7Result<Pcd10Report> decoded = pumpEvents.decode(message.message(), message.header());
+        if (!decoded.isOk()) {
+            Hl7Failure f = decoded.failure();
+            return refuse(
+                    message,
+                    f.reason() == FailureReason.UNSUPPORTED_MESSAGE_TYPE ? Decision.reject(f) : Decision.error(f));
+        }
+        Pcd10Report report = decoded.value();
+        BedLocation bed = BedLocation.of(report.location());
+        if (bed == null || settings.devices().stream().noneMatch(d -> d.bed().equals(bed))) {
+            return refuse(message, Decision.error(noBed(report.location(), 1)));
+        }
+        Pcd01InSettings.Device d = deviceFor(bed, report.pump());
+        if (d == null) {
+            return refuse(
+                    message,
+                    Decision.error(Hl7Failure.at(
+                            FailureReason.BAD_VALUE,
+                            Hl7Location.field("OBX", report.pumpSetId(), 18),
+                            report.pump() == null
+                                    ? "the message names no pump (OBX-18 of its MDS row) and bed " + bed
+                                            + " has no device of gateway.pcd01-in.devices without equipment"
+                                    : "OBX[" + report.pumpSetId() + "]-18 pump '"
+                                            + printable(report.pump().toString()) + "' at bed " + bed
+                                            + " is no device of gateway.pcd01-in.devices")));
+        }
+        boolean disagrees = disagrees(report.patientIdentifiers(), bed, message.receivedAt());
+        return store(message, List.of(new Part(d.id(), disagrees, report.event().describe(), report::readings)));
+    }
+
+    private static Hl7Failure noBed(@Nullable CareLocation location, int group) {
+        return Hl7Failure.at(
+                FailureReason.BAD_VALUE,
+                Hl7Location.component("PV1", group, 3, 1),
+                (location == null ? "PV1-3 is empty" : "PV1-3 '" + printable(location.toString()) + "'")
+                        + " names no bed with a PCD-01 device of this gateway (gateway.beds and"
+                        + " gateway.pcd01-in.devices)");
     }
 
     private Decision store(InboundMessage message, List<Part> parts) {
@@ -244,20 +305,22 @@ public final class Pcd01Inbound implements MllpHandler, AutoCloseable {
                 seen.expire(message.receivedAt());
                 for (int i = 0; i < parts.size(); i++) {
                     Part p = parts.get(i);
-                    String key = SeenMessages.MARKER + "ORU^R01 from " + sender + ", MSH-10 " + printable(h.controlId())
-                            + ", part " + (i + 1) + " of " + parts.size();
+                    // h.type() is ORU^R01 or ORU^R42: a PCD-01 key reads as it always did.
+                    String key = SeenMessages.MARKER + h.type() + " from " + sender + ", MSH-10 "
+                            + printable(h.controlId()) + ", part " + (i + 1) + " of " + parts.size();
                     if (seen.contains(key)) {
                         continue;
                     }
                     duplicate = false;
                     DeviceId device = p.quarantined() ? quarantineName(p.device()) : p.device();
                     Instant at = receiveTime(device, message.receivedAt());
-                    List<Reading> record = new ArrayList<>(p.result().readings(device, at));
+                    List<Reading> record = new ArrayList<>(p.contents().readings(device, at));
                     int count = record.size();
                     record.add(new DeviceStatus(
                             device,
                             DeviceStatus.Code.CONNECTED,
                             key
+                                    + (p.note().isEmpty() ? "" : SeenMessages.KEY_END + p.note())
                                     + (p.quarantined()
                                             ? SeenMessages.KEY_END
                                                     + "quarantined: PID-3 disagrees with the bed's association"

@@ -4,6 +4,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.bedside.model.InfusionMetrics;
 import org.bedside.model.MetricCode;
 import org.bedside.model.Metrics;
 import org.bedside.model.UcumUnit;
@@ -20,6 +21,7 @@ public final class MdcTerms {
     public record Unit(int mdc, String refId, UcumUnit ucum) {}
 
     private static final Map<Integer, MetricCode> METRICS = new HashMap<>();
+    private static final Map<Integer, MetricCode> PUMP_METRICS = new HashMap<>();
     private static final Map<Integer, Unit> UNITS = new HashMap<>();
     private static final Map<String, Unit> UNITS_BY_UCUM = new HashMap<>();
 
@@ -39,6 +41,21 @@ public final class MdcTerms {
                 Metrics.AIRWAY_RESPIRATION_RATE,
                 Metrics.END_TIDAL_CO2)) {
             METRICS.put(m.mdc(), m);
+        }
+        // A pump's numbers as the IHE PCD TF-2 rev 9.0 PCD-10 example M.1.2.2 codes them (protocols.md 5.5). Kept apart
+        // from METRICS: PCD-01 keeps these as vendor metrics (a pump's PCD-01 is not read as a pump here), and only
+        // the PCD-10 decoder turns them into an InfusionStatus's values.
+        for (MetricCode m : List.of(
+                InfusionMetrics.RATE,
+                InfusionMetrics.VOLUME_TO_BE_INFUSED,
+                InfusionMetrics.VOLUME_INFUSED,
+                InfusionMetrics.REMAINING_TIME,
+                MetricCode.mdc(158014, "MDC_FLOW_FLUID_PUMP_CURRENT", null, "Current infusion rate"),
+                MetricCode.mdc(157924, "MDC_RATE_DOSE", null, "Dose rate"),
+                MetricCode.mdc(157872, "MDC_VOL_FLUID_TBI_REMAIN", null, "Volume to be infused remaining"),
+                MetricCode.mdc(157760, "MDC_CONC_DRUG", null, "Drug concentration"),
+                MetricCode.mdc(68063, "MDC_ATTR_PT_WEIGHT", null, "Patient weight (as entered on the pump)"))) {
+            PUMP_METRICS.put(m.mdc(), m);
         }
         // MDC units (partition 4, dimensions) with their UCUM codes: IHE PCD TF-2 examples, PoCD IG mappingdim.
         unit(262688, "MDC_DIM_PERCENT", UcumUnit.PERCENT);
@@ -70,6 +87,11 @@ public final class MdcTerms {
     /** The gateway's metric for an MDC code, when it has one. */
     public static Optional<MetricCode> metric(int mdc) {
         return Optional.ofNullable(METRICS.get(mdc));
+    }
+
+    /** A pump's number for an MDC code of the PCD-10 example, when it is one. */
+    public static Optional<MetricCode> pumpMetric(int mdc) {
+        return Optional.ofNullable(PUMP_METRICS.get(mdc));
     }
 
     /** The UCUM unit of an MDC dimension code, when known. */
