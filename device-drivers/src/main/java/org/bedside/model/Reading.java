@@ -20,7 +20,8 @@ public sealed interface Reading
                 AlarmEvent,
                 DeviceStatus,
                 AlertReport,
-                InfusionStatus {
+                InfusionStatus,
+                DeviceIdentity {
 
     DeviceId device();
 
@@ -37,7 +38,7 @@ public sealed interface Reading
 
     /**
      * What this reading is about within its device: a metric code, {@code alarm:<code>}, {@code status:<code>},
-     * {@code infusion:<channel>} or, for
+     * {@code infusion:<channel>}, {@code identity} or, for
      * the alarm engine's notifications, {@code alert:<condition>:<onset µs>:<update count>}.
      */
     String subjectPart();

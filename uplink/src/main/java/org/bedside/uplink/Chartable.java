@@ -2,6 +2,7 @@ package org.bedside.uplink;
 
 import java.time.Instant;
 import org.bedside.model.CompoundReading;
+import org.bedside.model.DeviceIdentity;
 import org.bedside.model.InfusionStatus;
 import org.bedside.model.MetricCode;
 import org.bedside.model.NumericReading;
@@ -16,6 +17,8 @@ import org.bedside.model.Reading;
  * @param position the store position of the record the reading came from
  * @param subject the Observation's subject; null for the device's configured patient
  * @param preliminary why the Observation is charted as {@code preliminary}, not {@code final}; null for final
+ * @param unit the physical unit that took the reading: the {@link DeviceIdentity} in the reading's own record, or null
+ *     when that record named none (the Observation then names the configured device alone)
  */
 record Chartable(
         Reading reading,
@@ -24,11 +27,24 @@ record Chartable(
         String identifier,
         long position,
         @org.jspecify.annotations.Nullable String subject,
-        @org.jspecify.annotations.Nullable String preliminary) {
+        @org.jspecify.annotations.Nullable String preliminary,
+        @org.jspecify.annotations.Nullable DeviceIdentity unit) {
 
     /** Charted to the device's configured patient. */
     Chartable(Reading reading, ChartedMetric metric, Instant effective, String identifier, long position) {
-        this(reading, metric, effective, identifier, position, null, null);
+        this(reading, metric, effective, identifier, position, null, null, null);
+    }
+
+    /** Of a unit that did not name itself. */
+    Chartable(
+            Reading reading,
+            ChartedMetric metric,
+            Instant effective,
+            String identifier,
+            long position,
+            @org.jspecify.annotations.Nullable String subject,
+            @org.jspecify.annotations.Nullable String preliminary) {
+        this(reading, metric, effective, identifier, position, subject, preliminary, null);
     }
 
     MetricCode metricCode() {

@@ -13,6 +13,7 @@ import java.util.function.Function;
 import org.bedside.buffer.StoredRecord;
 import org.bedside.model.CompoundReading;
 import org.bedside.model.DeviceId;
+import org.bedside.model.DeviceIdentity;
 import org.bedside.model.InfusionStatus;
 import org.bedside.model.MetricCode;
 import org.bedside.model.NumericReading;
@@ -30,6 +31,10 @@ import org.jspecify.annotations.Nullable;
  *       <gateway>/<device>/<mdc>/<interval>s/<interval start>}, so that whatever a crash or a late reading does, an
  *       interval never gets two Observations.
  * </ul>
+ *
+ * <p>Each chartable carries the physical unit that took its reading: the {@link DeviceIdentity} of the reading's own
+ * record, never one remembered from an earlier record (a swapped monitor that does not name itself must not be charted
+ * as the one before it). An interval keeps the unit of the reading it holds.
  *
  * <p>An interval is closed when a later reading of the same series arrives in a later interval, or when the receive
  * clock passes its end plus a grace period (the device went quiet). While an interval is open, the record holding its
@@ -77,6 +82,9 @@ final class ChartingPolicy {
 
         @Nullable
         String heldPreliminary;
+
+        @Nullable
+        DeviceIdentity heldUnit;
 
         long heldPosition;
         Instant closeAt;
@@ -136,11 +144,12 @@ final class ChartingPolicy {
             return List.of();
         }
         List<Chartable> out = new ArrayList<>(0);
+        DeviceIdentity unit = unitOf(record.readings());
         for (Reading r : record.readings()) {
             if (r instanceof NumericReading n) {
-                accept(n, n.metric(), ChartedMetric.of(n.metric()), "", record.position(), out);
+                accept(n, n.metric(), ChartedMetric.of(n.metric()), "", unit, record.position(), out);
             } else if (r instanceof CompoundReading c) {
-                accept(c, c.metric(), ChartedMetric.of(c.metric()), "", record.position(), out);
+                accept(c, c.metric(), ChartedMetric.of(c.metric()), "", unit, record.position(), out);
             } else if (r instanceof InfusionStatus pump) {
                 // Each number of a pump channel is a series of its own (docs/drivers/bbraun-bcc.md, "What is
                 // charted"); the bolus, with no MDC term, is counted not-charted-metric like any vendor metric.
@@ -150,12 +159,23 @@ final class ChartingPolicy {
                             v.metric(),
                             ChartedMetric.ofInfusion(v.metric()),
                             pump.subjectPart(),
+                            null, // a pump names itself by its own serial number (InfusionStatus.pumpSerial)
                             record.position(),
                             out);
                 }
             }
         }
         return out;
+    }
+
+    /** The unit a record's readings came from, as the record itself names it; null when it names none. */
+    static @Nullable DeviceIdentity unitOf(List<Reading> readings) {
+        for (Reading r : readings) {
+            if (r instanceof DeviceIdentity id) {
+                return id;
+            }
+        }
+        return null;
     }
 
     /**
@@ -189,12 +209,14 @@ final class ChartingPolicy {
     /**
      * @param code the metric of the number: the reading's own, or for a pump one of its values'
      * @param part the series within the device: empty, or the pump channel's {@code infusion:<channel>}
+     * @param unit the physical unit named in the reading's record, or null
      */
     private void accept(
             Reading n,
             MetricCode code,
             Optional<ChartedMetric> metric,
             String part,
+            @Nullable DeviceIdentity unit,
             long position,
             List<Chartable> out) {
         if (metric.isEmpty()) {
@@ -257,7 +279,8 @@ final class ChartingPolicy {
                     settings.gatewayId() + "/" + n.key() + (pumpValue != null ? "/" + code.mdc() : ""),
                     position,
                     to.reference(),
-                    preliminary));
+                    preliminary,
+                    unit));
             return;
         }
         long seconds = settings.chartingInterval().toSeconds();
@@ -288,6 +311,7 @@ final class ChartingPolicy {
         interval.heldEffective = effective;
         interval.heldSubject = to;
         interval.heldPreliminary = preliminary;
+        interval.heldUnit = unit;
         interval.heldPosition = position;
         interval.closeAt = closeAt(n, effective, start + seconds);
     }
@@ -335,7 +359,8 @@ final class ChartingPolicy {
                 id,
                 interval.heldPosition,
                 to == null ? null : to.reference(),
-                interval.heldPreliminary));
+                interval.heldPreliminary,
+                interval.heldUnit));
     }
 
     /** The earliest store position holding a value not yet charted, if any: the cursor must not commit past it. */

@@ -23,6 +23,7 @@ import org.bedside.buffer.consumer.Lane;
 import org.bedside.buffer.consumer.Sink;
 import org.bedside.buffer.consumer.Translator;
 import org.bedside.model.DeviceId;
+import org.bedside.model.DeviceIdentity;
 import org.bedside.model.InfusionStatus;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CodeType;
@@ -38,7 +39,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The FHIR server as a destination of the buffer: records become {@link Chartable}s through the charting policy (one
  * per lane, holding its open intervals), and a batch becomes one transaction Bundle of conditional creates — a Device
- * entry per device, then the Observations, each {@code POST} with {@code If-None-Exist: identifier=...} — so that
+ * entry per device (and per pump or monitor unit in it), then the Observations, each {@code POST} with {@code If-None-Exist: identifier=...} — so that
  * anything delivered twice creates nothing twice.
  *
  * <p>When the server refuses a Bundle (a 4xx: a transaction fails as a whole), the sink bisects it to find the entries
@@ -590,7 +591,11 @@ final class FhirSink implements Sink<Chartable> {
         return new Redelivery(false, "refused again: " + ((UploadResult.Rejected) result).reason());
     }
 
-    private Bundle bundle(List<Chartable> part) {
+    /**
+     * The transaction of a part: a Device per configured device (the slot), a Device per pump and per monitor that named
+     * itself (each the slot's child), then the Observations, each naming the Device of what took its reading.
+     */
+    Bundle bundle(List<Chartable> part) {
         Bundle bundle = new Bundle().setType(Bundle.BundleType.TRANSACTION);
         Map<DeviceId, Reference> deviceRefs = new LinkedHashMap<>();
         for (Chartable c : part) {
@@ -640,11 +645,41 @@ final class FhirSink implements Sink<Chartable> {
                 }
             }
         }
+        // A monitor's readings name the unit that took them (the slot's child Device), when their record named it.
+        Map<String, Reference> unitRefs = new LinkedHashMap<>();
+        for (Chartable c : part) {
+            DeviceIdentity unit = c.unit();
+            if (unit != null && !(c.reading() instanceof InfusionStatus)) {
+                DeviceContext slot = devices.get(c.reading().device());
+                String identifier = mapper.unitDeviceIdentifier(slot, unit);
+                if (!unitRefs.containsKey(identifier)) {
+                    String fullUrl = "urn:uuid:" + uuid("device:" + identifier);
+                    org.hl7.fhir.r4.model.Device device = mapper.unitDevice(
+                            slot, unit, deviceRefs.get(c.reading().device()));
+                    Reference place = locationOf(c.reading().device());
+                    if (place != null) {
+                        device.setLocation(place);
+                    }
+                    bundle.addEntry()
+                            .setFullUrl(fullUrl)
+                            .setResource(device)
+                            .getRequest()
+                            .setMethod(Bundle.HTTPVerb.POST)
+                            .setUrl("Device")
+                            .setIfNoneExist(
+                                    FhirUploader.identifierQuery(UplinkSettings.DEVICE_IDENTIFIER_SYSTEM, identifier));
+                    unitRefs.put(identifier, new Reference(fullUrl));
+                }
+            }
+        }
         for (Chartable c : part) {
             DeviceContext ctx = devices.get(c.reading().device());
+            DeviceIdentity unit = c.unit();
             Reference deviceRef = c.reading() instanceof InfusionStatus pump
                     ? pumpRefs.get(mapper.pumpDeviceIdentifier(ctx, pump))
-                    : deviceRefs.get(c.reading().device());
+                    : unit != null
+                            ? unitRefs.get(mapper.unitDeviceIdentifier(ctx, unit))
+                            : deviceRefs.get(c.reading().device());
             bundle.addEntry()
                     .setFullUrl("urn:uuid:" + uuid("observation:" + c.identifier()))
                     .setResource(mapper.observation(c, ctx, deviceRef, isBackfill(c)))

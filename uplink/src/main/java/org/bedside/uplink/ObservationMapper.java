@@ -5,6 +5,7 @@ import java.math.BigDecimal;
 import java.util.Date;
 import java.util.TimeZone;
 import org.bedside.model.CompoundReading;
+import org.bedside.model.DeviceIdentity;
 import org.bedside.model.InfusionMetrics;
 import org.bedside.model.InfusionStatus;
 import org.bedside.model.MetricCode;
@@ -37,6 +38,11 @@ import org.jspecify.annotations.Nullable;
  * MDC_PUMP_INFUSING_STATUS}) and the drug label as the pump shows it ({@code MDC_DRUG_NAME_LABEL}, a string: a device
  * observation, never a medication record). Its {@code device} is the pump ({@link #pumpDevice}), whose parent is the
  * rack.
+ *
+ * <p>A monitor that named itself on the wire ({@link DeviceIdentity}: Masimo {@code SN=}, IntelliVue SYS_ID) is a
+ * Device of its own too ({@link #unitDevice}), whose parent is the configured device (the bedside slot): the
+ * Observation's {@code device} is the unit that took the reading, so that a wrong value is traced to it and another
+ * monitor put in the slot is another Device.
  */
 final class ObservationMapper {
     static final String LOINC = "http://loinc.org";
@@ -49,6 +55,13 @@ final class ObservationMapper {
      * examples show only {@code pump-status-infusing} as text, so no standard code for the other states is claimed.
      */
     static final String INFUSION_STATE_SYSTEM = "urn:bedside:infusion-state";
+
+    /**
+     * The gateway's own system for a monitor's IEEE 11073 system id as it sends it (IntelliVue: 6 octets derived from
+     * its MAC address). Not the PoCD EUI-64 system ({@code urn:oid:1.2.840.10004.1.1.1.0.0.1.0.0.1.2680}): a 6-octet
+     * id is not an EUI-64, and none is made up from it.
+     */
+    static final String SYSTEM_ID_SYSTEM = "urn:bedside:mds-system-id";
 
     private static final TimeZone UTC = TimeZone.getTimeZone("UTC");
 
@@ -244,6 +257,51 @@ final class ObservationMapper {
         device.setType(new CodeableConcept().setText("Infusion pump"));
         device.setStatus(Device.FHIRDeviceStatus.ACTIVE);
         device.setParent(rackReference);
+        return device;
+    }
+
+    /**
+     * The physical unit in a slot: {@code <gateway>/<device>/unit/sn-<serial>}, or {@code .../unit/sysid-<system id>}
+     * when the unit sent no serial number. Scoped to the slot, like a pump's, so that the Device's parent and location
+     * (the slot's) are true: the same monitor moved to another slot is another Device with the same serial number.
+     */
+    String unitDeviceIdentifier(DeviceContext slot, DeviceIdentity unit) {
+        return deviceIdentifier(slot) + "/unit/" + unit.unitKey();
+    }
+
+    /**
+     * The FHIR Device of the unit that took a reading: its serial number, system id, manufacturer and model as it sent
+     * them (the slot's configured manufacturer when it sent none), and the slot as its parent. Nothing it did not send
+     * is filled in.
+     */
+    Device unitDevice(DeviceContext slot, DeviceIdentity unit, Reference slotReference) {
+        Device device = new Device();
+        device.addIdentifier(new Identifier()
+                .setSystem(UplinkSettings.DEVICE_IDENTIFIER_SYSTEM)
+                .setValue(unitDeviceIdentifier(slot, unit)));
+        String systemId = unit.systemId();
+        if (systemId != null) {
+            device.addIdentifier(new Identifier()
+                    .setSystem(SYSTEM_ID_SYSTEM)
+                    .setValue(systemId)
+                    .setType(new CodeableConcept().setText("IEEE 11073 MDS system id")));
+        }
+        String serial = unit.serialNumber();
+        if (serial != null) {
+            device.setSerialNumber(serial);
+        }
+        String manufacturer = unit.manufacturer();
+        device.setManufacturer(manufacturer != null ? manufacturer : slot.manufacturer());
+        String model = unit.model();
+        if (model != null) {
+            device.setModelNumber(model);
+        }
+        device.addDeviceName()
+                .setName(slot.displayName() + ", " + (serial != null ? "serial " + serial : "system id " + systemId))
+                .setType(Device.DeviceNameType.USERFRIENDLYNAME);
+        device.setType(new CodeableConcept().setText(slot.deviceType()));
+        device.setStatus(Device.FHIRDeviceStatus.ACTIVE);
+        device.setParent(slotReference);
         return device;
     }
 }

@@ -42,6 +42,7 @@ import org.bedside.hl7.mllp.SendResult;
 import org.bedside.hl7.pcd.Pcd01Encoder;
 import org.bedside.model.CompoundReading;
 import org.bedside.model.DeviceId;
+import org.bedside.model.DeviceIdentity;
 import org.bedside.model.InfusionStatus;
 import org.bedside.model.NumericReading;
 import org.bedside.model.Reading;
@@ -214,6 +215,10 @@ public final class Pcd01Sink implements Sink<Pcd01Sink.Message>, AutoCloseable {
                 }
                 Map<Pcd01Patients.Answer.Identified, List<Reading>> byPatient = new LinkedHashMap<>();
                 for (Reading r : record.readings()) {
+                    if (r instanceof DeviceIdentity) {
+                        // Which unit sent the record's readings, not a reading to send: not counted as not sent.
+                        continue;
+                    }
                     if (r instanceof InfusionStatus) {
                         notSent("infusion-not-charted", 1);
                         continue;

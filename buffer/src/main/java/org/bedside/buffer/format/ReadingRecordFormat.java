@@ -16,6 +16,7 @@ import org.bedside.model.AlarmEvent;
 import org.bedside.model.AlertReport;
 import org.bedside.model.CompoundReading;
 import org.bedside.model.DeviceId;
+import org.bedside.model.DeviceIdentity;
 import org.bedside.model.DeviceStatus;
 import org.bedside.model.InfusionStatus;
 import org.bedside.model.MetricCode;
@@ -54,6 +55,7 @@ import org.jspecify.annotations.Nullable;
  *                    0|1 conditionEnd:receivedAt                                       see {@link AlertReport}
  * kind 7 infusion := channel:str state:str drugLabel:nstr pumpSerial:nstr count:varint component{count}
  *                                                                                    see {@link InfusionStatus}
+ * kind 8 identity := serialNumber:nstr systemId:nstr manufacturer:nstr model:nstr     see {@link DeviceIdentity}
  * component  := (code:varint&gt;0 | 0 metric unit) value quality
  * metric     := mdc:varint refId:str loinc:nstr label:str
  * unit       := code:str display:str
@@ -62,7 +64,8 @@ import org.jspecify.annotations.Nullable;
  * </pre>
  *
  * <p><b>Kinds are append-only.</b> A new kind of reading gets the next number (kind 6, the alarm engine's {@link
- * AlertReport}, came after the first five, and kind 7, the pumps' {@link InfusionStatus}, after it); a number is never reused or
+ * AlertReport}, came after the first five, kind 7, the pumps' {@link InfusionStatus}, after it, and kind 8, the
+ * unit's {@link DeviceIdentity}, after that); a number is never reused or
  * renumbered, and the version byte stays 1, because a record of an older layout still reads exactly as before. A
  * release that meets a kind it does not know — a buffer written by a newer release, read by an older one after a
  * downgrade — throws {@link MalformedRecordException} ("unknown reading kind 6") for that record, which the store hands
@@ -79,6 +82,7 @@ public final class ReadingRecordFormat {
     private static final int COMPOUND = 5;
     private static final int ALERT = 6;
     private static final int INFUSION = 7;
+    private static final int IDENTITY = 8;
 
     private static final int VALUE_NONE = 0;
     private static final int VALUE_UNSCALED = 1;
@@ -189,6 +193,8 @@ public final class ReadingRecordFormat {
             kind = ALERT;
         } else if (r instanceof InfusionStatus) {
             kind = INFUSION;
+        } else if (r instanceof DeviceIdentity) {
+            kind = IDENTITY;
         } else {
             throw new IllegalArgumentException(
                     "no record kind for " + r.getClass().getName());
@@ -256,6 +262,11 @@ public final class ReadingRecordFormat {
                 w.value(part.value());
                 w.quality(part.quality());
             }
+        } else if (r instanceof DeviceIdentity id) {
+            w.nstr(id.serialNumber());
+            w.nstr(id.systemId());
+            w.nstr(id.manufacturer());
+            w.nstr(id.model());
         }
     }
 
@@ -438,10 +449,17 @@ public final class ReadingRecordFormat {
                 }
                 return new InfusionStatus(device, channel, state, drug, serial, values, deviceTime, receivedAt);
             }
+            case IDENTITY -> {
+                String serial = flag(r) ? r.str() : null;
+                String systemId = flag(r) ? r.str() : null;
+                String manufacturer = flag(r) ? r.str() : null;
+                String model = flag(r) ? r.str() : null;
+                return new DeviceIdentity(device, serial, systemId, manufacturer, model, deviceTime, receivedAt);
+            }
             default ->
                 throw new MalformedRecordException("unknown reading kind " + kind
                         + ": was it written by a newer release? (kinds are append-only; this release reads 1 to "
-                        + INFUSION + ")");
+                        + IDENTITY + ")");
         }
     }
 

@@ -15,6 +15,7 @@ import org.bedside.model.AlarmEvent;
 import org.bedside.model.AlertReport;
 import org.bedside.model.CompoundReading;
 import org.bedside.model.DeviceId;
+import org.bedside.model.DeviceIdentity;
 import org.bedside.model.DeviceStatus;
 import org.bedside.model.InfusionMetrics;
 import org.bedside.model.InfusionStatus;
@@ -168,6 +169,46 @@ class ReadingRecordFormatTest {
         assertThat(bytes[firstKind]).as("infusion statuses are kind 7").isEqualTo((byte) 7);
     }
 
+    /** A Masimo line's readings as the driver sends them: the unit's identity last, with the line's times. */
+    private static List<Reading> identified(Instant at) {
+        Instant deviceTime = at.minusMillis(300);
+        return List.of(
+                new org.bedside.model.NumericReading(
+                        SampleReadings.DEVICE,
+                        Metrics.SPO2,
+                        new BigDecimal("97"),
+                        UcumUnit.PERCENT,
+                        Quality.VALID,
+                        deviceTime,
+                        at),
+                new DeviceIdentity(SampleReadings.DEVICE, "0000056661", null, "Masimo", null, deviceTime, at),
+                new DeviceIdentity(
+                        SampleReadings.DEVICE, null, "00-09-FB-9B-B0-76", "Philips", "M8000", null, at.plusMillis(1)));
+    }
+
+    @Test
+    void deviceIdentitiesComeBackEqualAsKindEight() throws Exception {
+        List<Reading> readings = identified(T);
+        byte[] bytes = encode(readings);
+        ReadingRecordFormat.Record r = ReadingRecordFormat.decode(ByteBuffer.wrap(bytes));
+        assertThat(r.readings()).isEqualTo(readings);
+        assertThat(r.readings()).extracting(Reading::key).containsExactlyElementsOf(keys(readings));
+        assertThat(bytes[0]).as("the version byte stays 1").isEqualTo((byte) 1);
+        // numeric: kind, times 0, code-book entry, value (1, zigzag 97 in two bytes, scale), quality (flags, reason)
+        int identityKind = firstKindOffset() + 1 + 1 + 1 + 4 + 2;
+        assertThat(bytes[identityKind]).as("device identities are kind 8").isEqualTo((byte) 8);
+        assertThat(bytes[identityKind + 1]).as("with the record's times").isEqualTo((byte) 0);
+    }
+
+    @Test
+    void everyTruncationOfAnIdentityRecordIsMalformed() {
+        byte[] bytes = encode(identified(T));
+        for (int n = 0; n < bytes.length; n++) {
+            ByteBuffer cut = ByteBuffer.wrap(Arrays.copyOf(bytes, n));
+            assertThatThrownBy(() -> ReadingRecordFormat.decode(cut)).isInstanceOf(MalformedRecordException.class);
+        }
+    }
+
     @Test
     void everyTruncationOfAnInfusionRecordIsMalformed() {
         byte[] bytes = encode(infusions(T));
@@ -181,11 +222,11 @@ class ReadingRecordFormatTest {
     void aKindThisReleaseDoesNotKnowIsUnreadableNeverMisread() {
         byte[] bytes = encode(alerts(T));
         int firstKind = firstKindOffset();
-        bytes[firstKind] = 8; // a kind of a release newer than this one
+        bytes[firstKind] = 9; // a kind of a release newer than this one
         fixCrc(bytes);
         assertThatThrownBy(() -> ReadingRecordFormat.decode(ByteBuffer.wrap(bytes)))
                 .isInstanceOf(MalformedRecordException.class)
-                .hasMessageContaining("unknown reading kind 8")
+                .hasMessageContaining("unknown reading kind 9")
                 .hasMessageContaining("newer release");
     }
 

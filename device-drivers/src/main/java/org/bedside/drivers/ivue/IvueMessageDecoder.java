@@ -13,8 +13,9 @@ import org.bedside.model.DeviceId;
  * The pure decoder of one monitor-to-host message, used where there is no conversation: {@code bedside replay} of a
  * capture, benchmarks. Each frame is read on its own, with an empty {@link IvueContext}: values whose physio id is in
  * the message decode, but a label or wave scaling sent in an earlier message is not known, and device times come only
- * from absolute time stamps (most monitors send none: then the device time is null). The {@link IvueSession} decodes
- * the same messages with the context it keeps.
+ * from absolute time stamps (most monitors send none: then the device time is null). An MDS create event gives the
+ * monitor's {@link org.bedside.model.DeviceIdentity} on its own; poll results, read without it, have none. The {@link
+ * IvueSession} decodes the same messages with the context it keeps, and names the monitor in each poll result.
  */
 final class IvueMessageDecoder implements MessageDecoder {
     private final DeviceId device;
@@ -35,7 +36,11 @@ final class IvueMessageDecoder implements MessageDecoder {
                 return DecodeResult.of(IvueDecoding.readings(device, poll, new IvueContext(zone, false), receivedAt));
             }
             if (m instanceof IvueMessage.Invoke i && i.command() == IvueWire.CMD_CONFIRMED_EVENT_REPORT) {
-                IvueMdsCreate.parse(i.body()); // checked, though it carries no reading
+                IvueMdsCreate mds = IvueMdsCreate.parse(i.body());
+                org.bedside.model.DeviceIdentity identity = mds == null ? null : mds.identity(device, null, receivedAt);
+                if (identity != null) {
+                    return DecodeResult.of(List.of(identity));
+                }
             }
             return DecodeResult.of(List.of());
         } catch (DecodeException e) {

@@ -12,6 +12,8 @@ import org.bedside.drivers.spi.DeviceSession;
 import org.bedside.drivers.spi.SessionLink;
 import org.bedside.drivers.spi.SessionLostException;
 import org.bedside.model.DeviceId;
+import org.bedside.model.DeviceIdentity;
+import org.bedside.model.Reading;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -28,6 +30,11 @@ import org.jspecify.annotations.Nullable;
  *       traffic from its client;
  *   <li>on stop, send a release request.
  * </ol>
+ *
+ * <p>The MDS create event names the monitor (its system id, manufacturer and model): from then on every poll result's
+ * readings end with that {@link DeviceIdentity}, so that each record says which monitor its readings came from (a
+ * monitor swapped at the bed is a new association, with its own MDS create event). A monitor that sends no system id
+ * is named by nothing: its readings have no identity.
  *
  * <p>One request is in flight at a time: the next is sent only after the monitor answered the previous one (for an
  * extended poll, its first push). A refusal, an abort, a release by the monitor, a request unanswered within {@link
@@ -111,6 +118,9 @@ final class IvueSession implements DeviceSession {
     private int nextInvokeId = 1;
     private int nextPollNumber = 1;
     private @Nullable String model;
+    /** The monitor of this association, from its MDS create event; null until then, or when it sent no system id. */
+    private @Nullable DeviceIdentity identity;
+
     private volatile String state = "not started";
 
     /**
@@ -165,7 +175,7 @@ final class IvueSession implements DeviceSession {
             throw lost("the monitor released the association");
         }
         if (m instanceof IvueMessage.Invoke i) {
-            return invoke(i, now);
+            return invoke(i, receivedAt, now);
         }
         if (m instanceof IvueMessage.Result r) {
             return result(r, receivedAt, now);
@@ -181,7 +191,8 @@ final class IvueSession implements DeviceSession {
         return none(); // release responses, association requests of another client
     }
 
-    private DecodeResult invoke(IvueMessage.Invoke i, long now) throws IOException, DecodeException {
+    private DecodeResult invoke(IvueMessage.Invoke i, Instant receivedAt, long now)
+            throws IOException, DecodeException {
         if (i.command() != IvueWire.CMD_CONFIRMED_EVENT_REPORT) {
             return none();
         }
@@ -200,9 +211,14 @@ final class IvueSession implements DeviceSession {
         if (mds != null) {
             context.baseline(mds);
             model = mds.model();
+            identity = mds.identity(device, null, receivedAt);
             if (phase == Phase.AWAITING_MDS || phase == Phase.ASSOCIATING) {
                 enter(Phase.RUNNING, now, running());
                 tick(now);
+            }
+            DeviceIdentity named = identity;
+            if (named != null) {
+                return DecodeResult.of(List.of(named));
             }
         }
         return none();
@@ -233,7 +249,20 @@ final class IvueSession implements DeviceSession {
                 }
             }
         }
-        return DecodeResult.of(IvueDecoding.readings(device, poll, context, receivedAt));
+        return DecodeResult.of(identified(IvueDecoding.readings(device, poll, context, receivedAt), receivedAt));
+    }
+
+    /** The readings of a poll result, followed by the identity of the monitor when it is known. */
+    private List<Reading> identified(List<Reading> readings, Instant receivedAt) {
+        DeviceIdentity named = identity;
+        if (named == null || readings.isEmpty()) {
+            return readings;
+        }
+        List<Reading> out = new java.util.ArrayList<>(readings.size() + 1);
+        out.addAll(readings);
+        // The first reading's device time: the identity then shares the record's times (and takes no bytes for them).
+        out.add(named.at(readings.get(0).deviceTime(), receivedAt));
+        return out;
     }
 
     @Override

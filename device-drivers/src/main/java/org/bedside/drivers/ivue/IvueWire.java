@@ -94,6 +94,7 @@ final class IvueWire {
     static final int NOM_ATTR_SA_SPECN = 0x096D;
     static final int NOM_ATTR_SA_VAL_OBS = 0x096E;
     static final int NOM_ATTR_SCALE_SPECN_I16 = 0x096F;
+    static final int NOM_ATTR_SYS_ID = 0x0984;
     static final int NOM_ATTR_SYS_TYPE = 0x0986;
     static final int NOM_ATTR_TIME_ABS = 0x0987;
     static final int NOM_ATTR_TIME_PD_SAMP = 0x098D;

@@ -24,6 +24,7 @@ import org.bedside.drivers.spi.DecodeResult;
 import org.bedside.drivers.spi.MessageDecoder;
 import org.bedside.model.AlarmEvent;
 import org.bedside.model.DeviceId;
+import org.bedside.model.DeviceIdentity;
 import org.bedside.model.DeviceStatus;
 import org.bedside.model.NumericReading;
 import org.bedside.model.Quality;
@@ -46,6 +47,13 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>EXC bits that mean the sensor cannot measure (no sensor, sensor off, defective or unrecognised sensor or cable)
  * make every value of the line invalid even if digits are present; the digits are kept, with the reason.
+ *
+ * <p>{@code SN=} is the monitor's serial number (10 digits): a line that carries one ends with a {@link DeviceIdentity}
+ * naming it, so that each line's readings say which monitor took them (a monitor swapped at the bed changes the
+ * serial from its first line on). The line format names neither the manufacturer's model nor, in words, the
+ * manufacturer: the identity has the serial alone. A serial that is not made of digits, or only of zeros or dashes, is
+ * no identity and is left out rather than guessed at; the line's values still decode. The format has no checksum, so
+ * a digit damaged on the wire can change a serial as it can a value: the digits-only rule catches what is not a digit.
  */
 final class MasimoLineDecoder implements MessageDecoder {
     private static final String[] FIELD_KEYS =
@@ -57,6 +65,9 @@ final class MasimoLineDecoder implements MessageDecoder {
 
     /** "MM/dd/yy HH:mm:ss" */
     private static final int TIMESTAMP_LENGTH = 17;
+
+    /** The longest serial number taken: the format sends 10 digits; a little room for other firmware. */
+    private static final int MAX_SERIAL_DIGITS = 20;
 
     private final DeviceId device;
     private final ZoneRules zone;
@@ -106,6 +117,8 @@ final class MasimoLineDecoder implements MessageDecoder {
         boolean sawAlarm = false;
         boolean sawExceptions = false;
         int fieldsSeen = 0;
+        int serialStart = -1;
+        int serialEnd = -1;
 
         int i = TIMESTAMP_LENGTH;
         int n = line.length();
@@ -147,6 +160,12 @@ final class MasimoLineDecoder implements MessageDecoder {
                 }
                 exceptions = hex(line, "EXC", eq + 1, end, 6);
                 sawExceptions = true;
+            } else if (keyLength == 2 && line.startsWith("SN", i)) {
+                if (serialStart >= 0) {
+                    throw duplicate("SN");
+                }
+                serialStart = eq + 1;
+                serialEnd = end;
             } else {
                 int index = indexOf(line, i, eq);
                 if (index >= 0) {
@@ -157,7 +176,7 @@ final class MasimoLineDecoder implements MessageDecoder {
                     valueEnd[index] = end;
                     fieldsSeen++;
                 } else {
-                    // SN and keys of newer firmware are not measurements: skipped, if they look like keys.
+                    // Keys of newer firmware are not measurements: skipped, if they look like keys.
                     checkKey(line, i, eq);
                 }
             }
@@ -190,7 +209,27 @@ final class MasimoLineDecoder implements MessageDecoder {
         if ((exceptions & ~ExceptionBit.MASIMO_SET.mask) != 0) {
             addStatuses(exceptions, readings, deviceTime, receivedAt);
         }
+        String serial = serialStart < 0 ? null : serialNumber(line, serialStart, serialEnd);
+        if (serial != null) {
+            readings.add(new DeviceIdentity(device, serial, null, null, null, deviceTime, receivedAt));
+        }
         return DecodeResult.of(readings);
+    }
+
+    /** The serial number of {@code SN=}, or null when it is not one: not only digits, too long, all zeros. */
+    private static @Nullable String serialNumber(AsciiLine line, int from, int to) {
+        if (to - from > MAX_SERIAL_DIGITS) {
+            return null;
+        }
+        boolean allZeros = true;
+        for (int i = from; i < to; i++) {
+            char c = line.charAt(i);
+            if (c < '0' || c > '9') {
+                return null; // dashes ("no value"), or not a serial number
+            }
+            allZeros &= c == '0';
+        }
+        return allZeros ? null : line.substring(from, to);
     }
 
     private Instant deviceTime(AsciiLine line) throws DecodeException {

@@ -22,6 +22,7 @@ import org.bedside.drivers.spi.FrameSink;
 import org.bedside.drivers.transport.Link;
 import org.bedside.drivers.transport.Transport;
 import org.bedside.model.DeviceId;
+import org.bedside.model.DeviceIdentity;
 import org.bedside.model.DeviceStatus;
 import org.bedside.model.Reading;
 import org.jspecify.annotations.Nullable;
@@ -67,6 +68,9 @@ public final class DevicePipeline implements AutoCloseable {
 
     private final AtomicLong frames = new AtomicLong();
     private final AtomicLong readings = new AtomicLong();
+    /** The unit named by the last frame with data (for the status page); null when it named none or the link is down. */
+    private volatile @Nullable DeviceIdentity unit;
+
     private final AtomicLong bytes = new AtomicLong();
     private final AtomicLong storeFailures = new AtomicLong();
     private final AtomicLong reconnects = new AtomicLong();
@@ -201,7 +205,8 @@ public final class DevicePipeline implements AutoCloseable {
                 bytes.get(),
                 storeFailures.get(),
                 reconnects.get(),
-                counts);
+                counts,
+                unit);
     }
 
     private void run() {
@@ -406,6 +411,7 @@ public final class DevicePipeline implements AutoCloseable {
     }
 
     private void deliver(List<Reading> batch) {
+        noteUnit(batch);
         try {
             sink.accept(batch);
             readings.addAndGet(batch.size());
@@ -415,6 +421,30 @@ public final class DevicePipeline implements AutoCloseable {
                     "store",
                     "Device " + device + ": " + batch.size() + " readings could not be stored and are" + " lost: "
                             + e.getMessage());
+        }
+    }
+
+    /**
+     * Which unit the device is now, for the status page: the one a frame with data names, or none when such a frame
+     * names none (another monitor in the slot, which does not name itself) or the link is lost.
+     */
+    private void noteUnit(List<Reading> batch) {
+        DeviceIdentity named = null;
+        boolean data = false;
+        for (Reading r : batch) {
+            if (r instanceof DeviceIdentity id) {
+                named = id;
+            } else if (r instanceof DeviceStatus s) {
+                if (s.code() == DeviceStatus.Code.DISCONNECTED) {
+                    unit = null;
+                    return;
+                }
+            } else {
+                data = true;
+            }
+        }
+        if (named != null || data) {
+            unit = named;
         }
     }
 

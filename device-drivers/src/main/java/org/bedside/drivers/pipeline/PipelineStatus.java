@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.Map;
 import org.bedside.drivers.spi.DecodeFailure;
 import org.bedside.model.DeviceId;
+import org.bedside.model.DeviceIdentity;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -14,6 +15,8 @@ import org.jspecify.annotations.Nullable;
  * @param session the state of the conversation, for request/response devices; null for devices that stream
  * @param since when the pipeline entered this state
  * @param lastFrameAt when the last frame decoded, or null
+ * @param unit the physical unit that sent the last frame with data, as it named itself; null when that frame named
+ *     none, or the link is down
  */
 public record PipelineStatus(
         DeviceId device,
@@ -29,10 +32,45 @@ public record PipelineStatus(
         long bytes,
         long storeFailures,
         long reconnects,
-        Map<DecodeFailure.Reason, Long> decodeFailures) {
+        Map<DecodeFailure.Reason, Long> decodeFailures,
+        @Nullable DeviceIdentity unit) {
 
     public PipelineStatus {
         decodeFailures = Map.copyOf(decodeFailures);
+    }
+
+    /** Of a device whose unit is not known. */
+    public PipelineStatus(
+            DeviceId device,
+            String driver,
+            String endpoint,
+            LinkState state,
+            String detail,
+            @Nullable String session,
+            Instant since,
+            @Nullable Instant lastFrameAt,
+            long frames,
+            long readings,
+            long bytes,
+            long storeFailures,
+            long reconnects,
+            Map<DecodeFailure.Reason, Long> decodeFailures) {
+        this(
+                device,
+                driver,
+                endpoint,
+                state,
+                detail,
+                session,
+                since,
+                lastFrameAt,
+                frames,
+                readings,
+                bytes,
+                storeFailures,
+                reconnects,
+                decodeFailures,
+                null);
     }
 
     public long decodeFailureTotal() {

@@ -27,6 +27,7 @@ import org.bedside.model.AlarmEvent;
 import org.bedside.model.AlertReport;
 import org.bedside.model.CompoundReading;
 import org.bedside.model.DeviceId;
+import org.bedside.model.DeviceIdentity;
 import org.bedside.model.DeviceStatus;
 import org.bedside.model.InfusionStatus;
 import org.bedside.model.NumericReading;
@@ -332,6 +333,15 @@ public final class Replay {
                     "pumpSerial", i.pumpSerial(),
                     "deviceTime", deviceTime,
                     "values", values));
+        }
+        if (r instanceof DeviceIdentity id) {
+            return Json.object(ordered(
+                    "kind", "identity",
+                    "serialNumber", id.serialNumber(),
+                    "systemId", id.systemId(),
+                    "manufacturer", id.manufacturer(),
+                    "model", id.model(),
+                    "deviceTime", deviceTime));
         }
         if (!(r instanceof DeviceStatus s)) {
             throw new IllegalArgumentException(

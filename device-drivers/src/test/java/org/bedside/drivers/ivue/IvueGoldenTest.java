@@ -154,6 +154,10 @@ class IvueGoldenTest {
         IvueMdsCreate create = IvueMdsCreate.parse(invoke.body());
         assertThat(create).isNotNull();
         assertThat(create.model()).isEqualTo("Philips M8000");
+        assertThat(create.manufacturer()).isEqualTo("Philips");
+        assertThat(create.modelNumber()).isEqualTo("M8000");
+        // SYS_ID of the real MX800: 00 06 | 00 09 FB 9B B0 76 (00:09:FB is a Philips MAC prefix)
+        assertThat(create.systemId()).isEqualTo("00-09-FB-9B-B0-76");
         assertThat(create.absoluteTime()).isEqualTo(LocalDateTime.of(2025, 3, 1, 4, 20, 48));
         assertThat(create.relativeTime()).isEqualTo(88_467_456L); // = the event time, 11058.432 s
         assertThat(create.eventTime()).isEqualTo(88_467_456L);

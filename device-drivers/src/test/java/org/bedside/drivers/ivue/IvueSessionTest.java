@@ -22,6 +22,7 @@ import org.bedside.drivers.spi.SessionLink;
 import org.bedside.drivers.spi.SessionLostException;
 import org.bedside.model.CompoundReading;
 import org.bedside.model.DeviceId;
+import org.bedside.model.DeviceIdentity;
 import org.bedside.model.Metrics;
 import org.bedside.model.NumericReading;
 import org.bedside.model.Reading;
@@ -370,6 +371,78 @@ class IvueSessionTest {
         receive(spo2Push(1, 30, "97"));
         tickAt(30);
         assertThat(takeSent()).singleElement().asString().contains(h("00 01 00 36 08 01"));
+    }
+
+    /** An MDS create event with the clock baseline, the model and the system id of the session log's MX800. */
+    private static byte[] mdsCreateWithSystemId(String systemIdAttribute) {
+        return IvueTestMessages.mdsCreate(
+                1,
+                88_467_456L,
+                List.of(
+                        IvueTestMessages.ava(IvueWire.NOM_ATTR_SYS_ID, hex(systemIdAttribute)),
+                        IvueTestMessages.ava(
+                                IvueWire.NOM_ATTR_ID_MODEL, hex("0008 5068696c69707300 0006 4d3830303000")),
+                        IvueTestMessages.ava(IvueWire.NOM_ATTR_TIME_ABS, hex("2025 0301 0420 4800")),
+                        IvueTestMessages.ava(
+                                IvueWire.NOM_ATTR_TIME_REL,
+                                new IvueTestMessages.Bytes().u32(88_467_456L).bytes())));
+    }
+
+    @Test
+    void theMdsCreateEventsSystemIdNamesTheMonitorInEveryPollResultOfTheAssociation() throws IOException {
+        DeviceIdentity mx800 =
+                new DeviceIdentity(DEVICE, null, "00-09-FB-9B-B0-76", "Philips", "M8000", null, RECEIVED);
+        session.start(link, now);
+        receive(IvueTestMessages.associationAccept());
+        assertThat(receive(mdsCreateWithSystemId("0006 0009FB9BB076")))
+                .as("the event names the monitor on its own")
+                .containsExactly(mx800);
+
+        List<Reading> first = receive(numericsPush(
+                1,
+                IvueWire.RORLS_FIRST,
+                0,
+                88_467_456L + 8000,
+                List.of(IvueTestMessages.nuValObs(0x4BB8, 0, 0x0220, IvueTestMessages.f("97.5")))));
+        assertThat(first).hasSize(2);
+        assertThat(first.get(0)).isInstanceOf(NumericReading.class);
+        // with the values' times, so that the record stores none for it
+        assertThat(first.get(1)).isEqualTo(mx800.at(first.get(0).deviceTime(), RECEIVED));
+        List<Reading> next = receive(spo2Push(1, 1, "97"));
+        assertThat(next.get(next.size() - 1)).isEqualTo(mx800.at(Instant.parse("2025-03-01T04:20:50Z"), RECEIVED));
+    }
+
+    @Test
+    void aMonitorWithoutSystemIdIsNamedByNothingEvenWithItsModel() throws IOException {
+        associate(); // ID_MODEL "Philips M8000" but no SYS_ID
+        List<Reading> r = receive(spo2Push(1, 0, "97"));
+        assertThat(r).noneMatch(DeviceIdentity.class::isInstance);
+    }
+
+    @Test
+    void aSystemIdOfZerosOrOnesIsNoIdentity() throws IOException {
+        for (String unset : List.of("0006 000000000000", "0006 FFFFFFFFFFFF", "0000")) {
+            newSession();
+            session.start(link, now);
+            receive(IvueTestMessages.associationAccept());
+            assertThat(receive(mdsCreateWithSystemId(unset))).as(unset).isEmpty();
+            assertThat(receive(spo2Push(1, 0, "97"))).as(unset).noneMatch(DeviceIdentity.class::isInstance);
+        }
+    }
+
+    @Test
+    void theStatelessDecoderNamesTheMonitorOnlyInTheMdsCreateEvent() {
+        IntelliVueLanDriver driver = new IntelliVueLanDriver();
+        org.bedside.drivers.spi.MessageDecoder decoder =
+                driver.newMessageDecoder(DEVICE, DriverOptions.defaults(driver.info()));
+        DecodeResult mds = decoder.decode(ByteBuffer.wrap(mdsCreateWithSystemId("0006 0009FB9BB076")), RECEIVED);
+        assertThat(((DecodeResult.Decoded) mds).readings())
+                .singleElement()
+                .isInstanceOf(DeviceIdentity.class)
+                .extracting(x -> ((DeviceIdentity) x).systemId())
+                .isEqualTo("00-09-FB-9B-B0-76");
+        DecodeResult poll = decoder.decode(ByteBuffer.wrap(spo2Push(1, 0, "97")), RECEIVED);
+        assertThat(((DecodeResult.Decoded) poll).readings()).noneMatch(DeviceIdentity.class::isInstance);
     }
 
     @Test

@@ -22,6 +22,7 @@ import org.bedside.drivers.testing.DecoderHarness;
 import org.bedside.drivers.testing.DecoderHarness.Output;
 import org.bedside.model.AlarmEvent;
 import org.bedside.model.DeviceId;
+import org.bedside.model.DeviceIdentity;
 import org.bedside.model.DeviceStatus;
 import org.bedside.model.Metrics;
 import org.bedside.model.NumericReading;
@@ -133,7 +134,9 @@ class MasimoLineDecoderTest {
                                 UcumUnit.PERCENT,
                                 q(),
                                 deviceTime,
-                                DecoderHarness.RECEIVED_AT));
+                                DecoderHarness.RECEIVED_AT),
+                        new DeviceIdentity(
+                                DEVICE, "0000012345", null, null, null, deviceTime, DecoderHarness.RECEIVED_AT));
     }
 
     private static org.bedside.model.Quality q() {
@@ -345,11 +348,86 @@ class MasimoLineDecoderTest {
     }
 
     @Test
-    void ignoresTheSerialNumberAndKeysItDoesNotKnow() {
+    void ignoresKeysItDoesNotKnow() {
         List<Reading> r = readings("11/22/26 10:00:00 SN=0000012345 SPHB=13.1 SPO2=097% ALARM=0000 EXC=000800");
         assertThat(r)
+                .filteredOn(NumericReading.class::isInstance)
                 .singleElement()
                 .satisfies(x -> assertThat(((NumericReading) x).metric()).isEqualTo(Metrics.SPO2));
+        assertThat(r).filteredOn(DeviceIdentity.class::isInstance).hasSize(1);
+    }
+
+    // ---- the monitor's serial number ----
+
+    private static List<DeviceIdentity> identities(List<Reading> readings) {
+        return readings.stream()
+                .filter(DeviceIdentity.class::isInstance)
+                .map(DeviceIdentity.class::cast)
+                .toList();
+    }
+
+    @Test
+    void theRealRad8LineNamesItsMonitorBySerialNumberWithTheLinesTimes() {
+        // The real Rad-8 capture quoted in protocols.md §4.1 (yahnatan/pulseox README).
+        List<Reading> r = readings("02/22/16 22:47:45 SN=0000056661 SPO2=098% BPM=097 PI=03.60% SPCO=--.-%"
+                + " SPMET=--.-% DESAT=-- PIDELTA=+-- ALARM=0000 EXC=000800");
+        assertThat(identities(r))
+                .containsExactly(new DeviceIdentity(
+                        DEVICE,
+                        "0000056661",
+                        null,
+                        null,
+                        null,
+                        Instant.parse("2016-02-22T22:47:45Z"),
+                        DecoderHarness.RECEIVED_AT));
+        assertThat(r.get(r.size() - 1)).as("last, after the values").isInstanceOf(DeviceIdentity.class);
+        assertThat(identities(r).get(0).unitKey()).isEqualTo("sn-0000056661");
+    }
+
+    @Test
+    void theMdPnpRadical7LineWithItsSensorOffStillNamesTheMonitor() {
+        List<Reading> r = readings("12/01/05 11:56:29 SN=0123456789 SPO2=098% BPM=240 PI=20.00% SPCO=01.0%"
+                + " SPMET=00.5% DESAT=01 PIDELTA=-02 PVI=027 ALARM=0000 EXC=000820");
+        assertThat(identities(r)).extracting(DeviceIdentity::serialNumber).containsExactly("0123456789");
+    }
+
+    @Test
+    void aRadical5LineHasNoSerialAndSoNoIdentity() {
+        assertThat(identities(readings("09/15/10 15:10:29 SPO2=097% BPM=064 PI=11.82% ALARM=20 EXC=800")))
+                .isEmpty();
+    }
+
+    @Test
+    void aSerialThatIsNoSerialIsLeftOutNeverGuessedAndTheValuesStillDecode() {
+        for (String sn : List.of("----------", "0000000000", "01234X6789", "012345678901234567890", "+--")) {
+            List<Reading> r = readings("11/22/26 10:00:00 SN=" + sn + " SPO2=097% BPM=072 ALARM=0000 EXC=000800");
+            assertThat(identities(r)).as(sn).isEmpty();
+            assertThat(numeric(r, "SpO2").isValid()).as(sn).isTrue();
+        }
+    }
+
+    @Test
+    void twoSerialNumbersInOneLineRejectTheLine() {
+        DecodeResult r = decode("11/22/26 10:00:00 SN=0000012345 SPO2=097% SN=0000054321 ALARM=0000 EXC=000800");
+        assertThat(r).isInstanceOf(DecodeFailure.class);
+        assertThat(((DecodeFailure) r).detail()).isEqualTo("SN appears twice in one line");
+    }
+
+    @Test
+    void anotherMonitorInTheSlotIsAnotherSerialFromItsFirstLine() {
+        MessageDecoder d = decoder();
+        List<String> serials = new ArrayList<>();
+        for (String line : List.of(
+                "11/22/26 10:00:00 SN=0000012345 SPO2=097% ALARM=0000 EXC=000800",
+                "11/22/26 10:00:01 SPO2=096% ALARM=0000 EXC=000800",
+                "11/22/26 10:00:02 SN=0000054321 SPO2=095% ALARM=0000 EXC=000800")) {
+            DecodeResult result =
+                    d.decode(ByteBuffer.wrap(line.getBytes(StandardCharsets.US_ASCII)), DecoderHarness.RECEIVED_AT);
+            List<DeviceIdentity> ids = identities(((DecodeResult.Decoded) result).readings());
+            serials.add(ids.isEmpty() ? "none" : ids.get(0).serialNumber());
+        }
+        // The line without SN= is not lent the serial of the line before it.
+        assertThat(serials).containsExactly("0000012345", "none", "0000054321");
     }
 
     // ---- properties of the whole pipeline: framer + decoder ----
@@ -376,7 +454,7 @@ class MasimoLineDecoderTest {
     void anyChunkingOfTheStreamGivesTheSameReadings() {
         byte[] stream = stream(50, 0);
         Output whole = DecoderHarness.run(framer(), decoder(), stream);
-        assertThat(whole.readings()).hasSize(50 * 8);
+        assertThat(whole.readings()).hasSize(50 * 9); // 8 values and the monitor's identity
         assertThat(whole.failures()).isEmpty();
         Random random = new Random(7);
         for (int i = 0; i < 100; i++) {
@@ -416,8 +494,8 @@ class MasimoLineDecoderTest {
                     assertThat(decodedTimes).as("trial %d line %d", trial, i).contains(t);
                 }
             }
-            // every line that did decode decoded completely: 8 readings each, never part of a line
-            assertThat(out.readings().size() % 8).isZero();
+            // every line that did decode decoded completely: 8 values and the identity, never part of a line
+            assertThat(out.readings().size() % 9).isZero();
         }
     }
 

@@ -81,6 +81,35 @@ class DevicePipelineTest {
         assertThat(statuses()).startsWith(DeviceStatus.Code.CONNECTED);
     }
 
+    private static byte[] lineOf(int second, String serialToken) {
+        return String.format(
+                        "11/22/26 10:00:%02d %sSPO2=097%% BPM=072 PI=03.60%% ALARM=0000 EXC=000800\r\n",
+                        second, serialToken)
+                .getBytes(StandardCharsets.US_ASCII);
+    }
+
+    @Test
+    void theStatusNamesTheUnitOfTheLastFrameWithDataAndNoneWhenThatFrameNamedNone() {
+        ScriptedTransport transport =
+                new ScriptedTransport().link(List.of(lineOf(1, "SN=0000056661 "), lineOf(2, "SN=0000056661 ")));
+        try (DevicePipeline p = pipeline(transport, InstantSource.system())) {
+            p.start();
+            // The frame count goes up before the frame is stored: wait for what the stored frames say.
+            Await.until("2 frames stored", Duration.ofSeconds(5), () -> all().size() == 1 + 2 * 4);
+            assertThat(p.status().unit()).isNotNull();
+            assertThat(p.status().unit().serialNumber()).isEqualTo("0000056661");
+        }
+        stored.clear();
+        ScriptedTransport unnamed = new ScriptedTransport().link(List.of(lineOf(1, "SN=0000056661 "), lineOf(2, "")));
+        try (DevicePipeline p = pipeline(unnamed, InstantSource.system())) {
+            p.start();
+            Await.until("2 frames stored", Duration.ofSeconds(5), () -> all().size() == 1 + 4 + 3);
+            assertThat(p.status().unit())
+                    .as("another monitor that does not name itself")
+                    .isNull();
+        }
+    }
+
     @Test
     void stampsStrictlyIncreasingReceiveTimesEvenWhenTheClockStandsStill() {
         InstantSource frozen = InstantSource.fixed(Instant.parse("2026-11-22T10:00:00Z"));

@@ -148,7 +148,30 @@ public record GatewayStatus(
             long storeFailures,
             @Nullable String patient,
             @Nullable LastCharted lastCharted,
-            @Nullable Long waiting) {}
+            @Nullable Long waiting,
+            @Nullable Unit unit) {}
+
+    /**
+     * The physical unit in the slot, as it named itself on the wire (docs/architecture.md, "Device"): no patient data.
+     *
+     * @param serialNumber its serial number, or null when it sent none
+     * @param systemId its system id, or null
+     * @param model manufacturer and model as it sent them ("Philips M8000"), or null
+     */
+    public record Unit(
+            @Nullable String serialNumber,
+            @Nullable String systemId,
+            @Nullable String model) {
+        static @Nullable Unit of(org.bedside.model.@Nullable DeviceIdentity id) {
+            if (id == null) {
+                return null;
+            }
+            String model = ((id.manufacturer() == null ? "" : id.manufacturer()) + " "
+                            + (id.model() == null ? "" : id.model()))
+                    .trim();
+            return new Unit(id.serialNumber(), id.systemId(), model.isEmpty() ? null : model);
+        }
+    }
 
     public record LastCharted(String metric, @Nullable String value, String unit, Instant effective) {}
 
@@ -355,6 +378,7 @@ public record GatewayStatus(
                 s.storeFailures(),
                 context == null ? null : context.patientReference(),
                 last == null ? null : new LastCharted(last.metric(), last.value(), last.unit(), last.effective()),
-                waiting == null ? null : waiting.getOrDefault(p.device().value(), 0L));
+                waiting == null ? null : waiting.getOrDefault(p.device().value(), 0L),
+                Unit.of(s.unit()));
     }
 }

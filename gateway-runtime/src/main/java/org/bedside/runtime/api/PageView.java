@@ -67,6 +67,15 @@ public record PageView(
     /** A state in words, with a symbol that tells it apart without colour, and the style class that colours it. */
     public record Look(String word, String symbol, String css) {}
 
+    /** The monitor in the slot in words: "serial 0000056661", "Philips M8000, system id 00-09-FB-9B-B0-76". */
+    static String unit(GatewayStatus.@Nullable Unit u) {
+        if (u == null) {
+            return "not named by the device";
+        }
+        String id = u.serialNumber() != null ? "serial " + u.serialNumber() : "system id " + u.systemId();
+        return u.model() == null ? id : u.model() + ", " + id;
+    }
+
     public record DeviceTile(
             String id,
             String name,
@@ -81,7 +90,8 @@ public record PageView(
             String unmeasured,
             String unmeasuredReason,
             String lastCharted,
-            String waiting) {}
+            String waiting,
+            String unit) {}
 
     /**
      * A latest value. {@code value} is the device's number as it sent it, or a dash when it sent none usable ({@code
@@ -257,7 +267,8 @@ public record PageView(
                                     + last.unit() + " (" + dated.format(last.effective()) + ")",
                     waiting == null
                             ? "not known"
-                            : waiting + (waiting == 1 ? " record" : " records") + " waiting for charting"));
+                            : waiting + (waiting == 1 ? " record" : " records") + " waiting for charting",
+                    unit(d.unit())));
         }
 
         List<Alert> alerts = new ArrayList<>();

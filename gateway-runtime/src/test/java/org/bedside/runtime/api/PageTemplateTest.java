@@ -44,7 +44,7 @@ class PageTemplateTest {
                "lastFrameAt":"2026-12-02T10:00:29Z","frames":7000,"readings":21000,"decodeFailures":0,
                "decodeFailuresByReason":{},"storeFailures":0,"patient":"Patient/12345",
                "lastCharted":{"metric":"SpO2","value":"97","unit":"%","effective":"2026-12-02T10:00:00Z"},
-               "waiting":4212},
+               "waiting":4212,"unit":{"serialNumber":"0000056661"}},
               {"id":"bed12-vent","name":"Bed 12 ventilator","driver":"medibus","port":"/dev/ttyUSB1",
                "state":"DISCONNECTED","detail":"serial port /dev/ttyUSB1 does not exist: is the cable plugged in?",
                "since":"2026-12-02T09:30:00Z","frames":0,"readings":0,"decodeFailures":0,
@@ -167,6 +167,15 @@ class PageTemplateTest {
                 .contains("<p class=\"state link-down\"><span class=\"symbol\" aria-hidden=\"true\">✕</span>"
                         + " <span class=\"word\">Disconnected</span></p>")
                 .contains("is the cable plugged in?");
+    }
+
+    @Test
+    void eachDeviceTileNamesTheMonitorInTheSlotAsItNamedItselfOrSaysItDidNot() {
+        assertThat(html())
+                .contains("<dd class=\"unit\">serial 0000056661</dd>")
+                .contains("<dd class=\"unit\">not named by the device</dd>");
+        assertThat(PageView.unit(new GatewayStatus.Unit(null, "00-09-FB-9B-B0-76", "Philips M8000")))
+                .isEqualTo("Philips M8000, system id 00-09-FB-9B-B0-76");
     }
 
     @Test

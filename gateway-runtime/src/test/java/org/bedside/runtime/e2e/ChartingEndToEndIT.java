@@ -54,9 +54,16 @@ class ChartingEndToEndIT {
                         .isEmpty();
             }
 
-            Device device = scene.fhir.read(
+            // The simulated Radical-7 sends SN=: the Observations name that monitor, a Device whose parent is the
+            // slot's.
+            Device monitor = scene.fhir.read(
                     Device.class, observations.get(0).getDevice().getReference());
-            assertThat(device.getIdentifierFirstRep().getValue()).isEqualTo("e2e-valid-gw/e2e-valid-spo2");
+            String serial = scene.simulator.encoder().serialNumber();
+            assertThat(monitor.getIdentifierFirstRep().getValue())
+                    .isEqualTo("e2e-valid-gw/e2e-valid-spo2/unit/sn-" + serial);
+            assertThat(monitor.getSerialNumber()).isEqualTo(serial);
+            Device slot = scene.fhir.read(Device.class, monitor.getParent().getReference());
+            assertThat(slot.getIdentifierFirstRep().getValue()).isEqualTo("e2e-valid-gw/e2e-valid-spo2");
             assertThat(observations).allSatisfy(o -> {
                 assertThat(o.getSubject().getReference()).isEqualTo("Patient/" + scene.patient());
                 assertThat(o.getDevice().getReference())
