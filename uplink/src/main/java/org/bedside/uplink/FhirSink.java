@@ -602,22 +602,7 @@ final class FhirSink implements Sink<Chartable> {
             DeviceId id = c.reading().device();
             if (!deviceRefs.containsKey(id)) {
                 DeviceContext ctx = devices.get(id);
-                String identifier = mapper.deviceIdentifier(ctx);
-                String fullUrl = "urn:uuid:" + uuid("device:" + identifier);
-                org.hl7.fhir.r4.model.Device device = mapper.device(ctx);
-                Reference place = locationOf(id);
-                if (place != null) {
-                    device.setLocation(place);
-                }
-                bundle.addEntry()
-                        .setFullUrl(fullUrl)
-                        .setResource(device)
-                        .getRequest()
-                        .setMethod(Bundle.HTTPVerb.POST)
-                        .setUrl("Device")
-                        .setIfNoneExist(
-                                FhirUploader.identifierQuery(UplinkSettings.DEVICE_IDENTIFIER_SYSTEM, identifier));
-                deviceRefs.put(id, new Reference(fullUrl));
+                deviceRefs.put(id, addDevice(bundle, mapper.deviceIdentifier(ctx), mapper.device(ctx), id));
             }
         }
         // A pump's numbers name the pump (the rack's child Device), not the rack.
@@ -627,21 +612,13 @@ final class FhirSink implements Sink<Chartable> {
                 DeviceContext rack = devices.get(pump.device());
                 String identifier = mapper.pumpDeviceIdentifier(rack, pump);
                 if (!pumpRefs.containsKey(identifier)) {
-                    String fullUrl = "urn:uuid:" + uuid("device:" + identifier);
-                    org.hl7.fhir.r4.model.Device device = mapper.pumpDevice(rack, pump, deviceRefs.get(pump.device()));
-                    Reference place = locationOf(pump.device());
-                    if (place != null) {
-                        device.setLocation(place);
-                    }
-                    bundle.addEntry()
-                            .setFullUrl(fullUrl)
-                            .setResource(device)
-                            .getRequest()
-                            .setMethod(Bundle.HTTPVerb.POST)
-                            .setUrl("Device")
-                            .setIfNoneExist(
-                                    FhirUploader.identifierQuery(UplinkSettings.DEVICE_IDENTIFIER_SYSTEM, identifier));
-                    pumpRefs.put(identifier, new Reference(fullUrl));
+                    pumpRefs.put(
+                            identifier,
+                            addDevice(
+                                    bundle,
+                                    identifier,
+                                    mapper.pumpDevice(rack, pump, deviceRefs.get(pump.device())),
+                                    pump.device()));
                 }
             }
         }
@@ -653,22 +630,16 @@ final class FhirSink implements Sink<Chartable> {
                 DeviceContext slot = devices.get(c.reading().device());
                 String identifier = mapper.unitDeviceIdentifier(slot, unit);
                 if (!unitRefs.containsKey(identifier)) {
-                    String fullUrl = "urn:uuid:" + uuid("device:" + identifier);
-                    org.hl7.fhir.r4.model.Device device = mapper.unitDevice(
-                            slot, unit, deviceRefs.get(c.reading().device()));
-                    Reference place = locationOf(c.reading().device());
-                    if (place != null) {
-                        device.setLocation(place);
-                    }
-                    bundle.addEntry()
-                            .setFullUrl(fullUrl)
-                            .setResource(device)
-                            .getRequest()
-                            .setMethod(Bundle.HTTPVerb.POST)
-                            .setUrl("Device")
-                            .setIfNoneExist(
-                                    FhirUploader.identifierQuery(UplinkSettings.DEVICE_IDENTIFIER_SYSTEM, identifier));
-                    unitRefs.put(identifier, new Reference(fullUrl));
+                    unitRefs.put(
+                            identifier,
+                            addDevice(
+                                    bundle,
+                                    identifier,
+                                    mapper.unitDevice(
+                                            slot,
+                                            unit,
+                                            deviceRefs.get(c.reading().device())),
+                                    c.reading().device()));
                 }
             }
         }
@@ -689,6 +660,27 @@ final class FhirSink implements Sink<Chartable> {
                     .setIfNoneExist(FhirUploader.identifierQuery(settings.identifierSystem(), c.identifier()));
         }
         return bundle;
+    }
+
+    /**
+     * Adds a conditional create of {@code device} (the slot's, a pump's or a monitor unit's), at the bed of {@code at}
+     * where it has one, to the transaction: the server keeps the first Device with the identifier. Its reference for
+     * the Observations in the same transaction.
+     */
+    private Reference addDevice(Bundle bundle, String identifier, org.hl7.fhir.r4.model.Device device, DeviceId at) {
+        String fullUrl = "urn:uuid:" + uuid("device:" + identifier);
+        Reference place = locationOf(at);
+        if (place != null) {
+            device.setLocation(place);
+        }
+        bundle.addEntry()
+                .setFullUrl(fullUrl)
+                .setResource(device)
+                .getRequest()
+                .setMethod(Bundle.HTTPVerb.POST)
+                .setUrl("Device")
+                .setIfNoneExist(FhirUploader.identifierQuery(UplinkSettings.DEVICE_IDENTIFIER_SYSTEM, identifier));
+        return new Reference(fullUrl);
     }
 
     /** The bed's {@code Location} on the server for a device at a bed, once ensured ({@link #ensureLocations}). */

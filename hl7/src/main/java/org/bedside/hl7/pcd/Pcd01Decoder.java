@@ -302,7 +302,8 @@ public final class Pcd01Decoder {
         return null;
     }
 
-    private static @Nullable Equipment equipment(OBX obx) throws HL7Exception {
+    /** The first equipment identifier of OBX-18 that names one (also read by {@link Pcd10Decoder}). */
+    static @Nullable Equipment equipment(OBX obx) throws HL7Exception {
         for (EI ei : obx.getEquipmentInstanceIdentifier()) {
             Equipment e = Equipment.of(ei);
             if (e != null) {

@@ -6,7 +6,6 @@ import ca.uhn.hl7v2.model.DataTypeException;
 import ca.uhn.hl7v2.model.Message;
 import ca.uhn.hl7v2.model.Primitive;
 import ca.uhn.hl7v2.model.Type;
-import ca.uhn.hl7v2.model.v26.datatype.EI;
 import ca.uhn.hl7v2.model.v26.group.ORU_R01_OBSERVATION;
 import ca.uhn.hl7v2.model.v26.group.ORU_R01_ORDER_OBSERVATION;
 import ca.uhn.hl7v2.model.v26.group.ORU_R01_PATIENT_RESULT;
@@ -157,7 +156,9 @@ public final class Pcd10Decoder {
                 String refId = text(obx.getObservationIdentifier().getText().getValue());
                 int code = number(codeText);
                 if (isDeviceRow(levels)) {
-                    devices.put(path, new DeviceRow(setId, code, (codeText + " " + refId).strip(), equipment(obx)));
+                    devices.put(
+                            path,
+                            new DeviceRow(setId, code, (codeText + " " + refId).strip(), Pcd01Decoder.equipment(obx)));
                     if (mdsPath == null && isMds(levels)) {
                         mdsPath = path;
                     }
@@ -395,16 +396,6 @@ public final class Pcd10Decoder {
             }
         }
         return true;
-    }
-
-    private static @Nullable Equipment equipment(OBX obx) throws HL7Exception {
-        for (EI ei : obx.getEquipmentInstanceIdentifier()) {
-            Equipment e = Equipment.of(ei);
-            if (e != null) {
-                return e;
-            }
-        }
-        return null;
     }
 
     private static int setId(OBX obx, int rep) {
