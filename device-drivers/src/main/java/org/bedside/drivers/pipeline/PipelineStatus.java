@@ -39,40 +39,6 @@ public record PipelineStatus(
         decodeFailures = Map.copyOf(decodeFailures);
     }
 
-    /** Of a device whose unit is not known. */
-    public PipelineStatus(
-            DeviceId device,
-            String driver,
-            String endpoint,
-            LinkState state,
-            String detail,
-            @Nullable String session,
-            Instant since,
-            @Nullable Instant lastFrameAt,
-            long frames,
-            long readings,
-            long bytes,
-            long storeFailures,
-            long reconnects,
-            Map<DecodeFailure.Reason, Long> decodeFailures) {
-        this(
-                device,
-                driver,
-                endpoint,
-                state,
-                detail,
-                session,
-                since,
-                lastFrameAt,
-                frames,
-                readings,
-                bytes,
-                storeFailures,
-                reconnects,
-                decodeFailures,
-                null);
-    }
-
     public long decodeFailureTotal() {
         return decodeFailures.values().stream().mapToLong(Long::longValue).sum();
     }

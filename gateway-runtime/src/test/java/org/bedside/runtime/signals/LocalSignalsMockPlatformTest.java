@@ -330,7 +330,8 @@ class LocalSignalsMockPlatformTest {
                 0,
                 0,
                 0,
-                Map.of());
+                Map.of(),
+                null);
     }
 
     private static Pcd04Sink.Status alertManager(boolean alarm) {
