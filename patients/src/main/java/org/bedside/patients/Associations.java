@@ -139,6 +139,76 @@ public final class Associations {
     }
 
     /**
+     * What cancels gave back to an association, in the order of the cancels: the stretch of a bed's time that the
+     * timeline without the cancel gave to nobody (an empty bed, or two patients in it) and that the timeline with it
+     * gives to one patient, up to the cancel's receipt. A cancelled discharge (A13) gives the patient back the time
+     * since the discharge; a cancelled transfer (A12) the time in the bed left; a cancelled admission (A11) the time
+     * its conflict took from the patient already in the bed. Readings of that time were passed as "not charted" by the
+     * destinations, so each restoration is charted again from the buffer like a release (docs/patients.md,
+     * "Cancels that give time back").
+     */
+    public static List<Restoration> restorations(List<AssociationEvent> events, Set<BedLocation> beds) {
+        List<AssociationEvent> ordered = new ArrayList<>(events);
+        ordered.sort(Comparator.comparing(AssociationEvent::at).thenComparing(AssociationEvent::receivedAt));
+        Map<BedLocation, BedTimeline> with = replay(events, beds);
+        List<Restoration> out = new ArrayList<>();
+        for (AssociationEvent cancel : cancels(ordered).keySet()) {
+            List<AssociationEvent> without = new ArrayList<>(events);
+            without.remove(cancel);
+            Map<BedLocation, BedTimeline> before = replay(without, beds);
+            for (BedLocation bed : beds) {
+                Restoration r = restored(cancel, bed, before.get(bed), with.get(bed));
+                if (r != null) {
+                    out.add(r);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The one stretch of {@code bed} that {@code cancel} gave to a patient, from its first to its last moment. */
+    private static @Nullable Restoration restored(
+            AssociationEvent cancel, BedLocation bed, @Nullable BedTimeline before, @Nullable BedTimeline after) {
+        if (before == null || after == null) {
+            return null;
+        }
+        java.util.TreeSet<java.time.Instant> points = new java.util.TreeSet<>();
+        before.changes().forEach(c -> points.add(c.from()));
+        after.changes().forEach(c -> points.add(c.from()));
+        java.time.Instant until = cancel.receivedAt();
+        java.time.Instant first = null;
+        java.time.Instant last = null;
+        PatientKey patient = null;
+        List<java.time.Instant> list = new ArrayList<>(points.headSet(until, false));
+        for (int i = 0; i < list.size(); i++) {
+            java.time.Instant from = list.get(i);
+            java.time.Instant to = i + 1 < list.size() ? list.get(i + 1) : until;
+            List<BedTimeline.Occupant> now = after.occupantsAt(from);
+            if (now.size() == 1 && before.occupantsAt(from).size() != 1) {
+                if (patient == null) {
+                    patient = now.get(0).patient();
+                    first = from;
+                }
+                if (patient.equals(now.get(0).patient())) {
+                    last = to;
+                }
+            }
+        }
+        if (patient == null || first == null || last == null || !first.isBefore(last)) {
+            return null;
+        }
+        return new Restoration(
+                "c" + Withdrawal.shortHash(cancel.messageKey() + "|" + bed).substring(1),
+                bed,
+                patient,
+                first,
+                last,
+                cancel.trigger().name(),
+                cancel.controlId(),
+                cancel.receivedAt());
+    }
+
+    /**
      * When the association the cancelled event opened would have ended had the cancel not come: the first change of
      * the bed, after it opened, without the patient; null when it was still open.
      */

@@ -42,6 +42,7 @@ public final class PatientAssociations implements AutoCloseable {
     private final AtomicLong notOurs = new AtomicLong();
     private volatile Map<BedLocation, BedTimeline> timelines;
     private volatile List<Withdrawal> withdrawals = List.of();
+    private volatile List<Restoration> restorations = List.of();
     private volatile @Nullable Instant lastEventAt;
 
     private final Path directory;
@@ -71,6 +72,7 @@ public final class PatientAssociations implements AutoCloseable {
             }
             a.timelines = Associations.replay(a.events, a.beds);
             a.withdrawals = Associations.withdrawals(a.events, a.beds);
+            a.restorations = Associations.restorations(a.events, a.beds);
         }
         audit.record(
                 "associations-loaded",
@@ -114,8 +116,15 @@ public final class PatientAssociations implements AutoCloseable {
         Map<BedLocation, BedTimeline> after = Associations.replay(events, beds);
         timelines = after;
         withdrawals = Associations.withdrawals(events, beds);
+        List<Restoration> restoredBefore = restorations;
+        restorations = Associations.restorations(events, beds);
         version.incrementAndGet();
         auditChanges(e, before, after);
+        for (Restoration r : restorations) {
+            if (!restoredBefore.contains(r)) {
+                audit.record("association-restored", restorationFields(r));
+            }
+        }
         return Outcome.RECORDED;
     }
 
@@ -211,6 +220,28 @@ public final class PatientAssociations implements AutoCloseable {
      */
     public List<Withdrawal> withdrawals() {
         return withdrawals;
+    }
+
+    /**
+     * Every stretch of a bed's time that a cancel gave back to a patient, in the order of the cancels: charted again
+     * from the buffer (docs/patients.md, "Cancels that give time back"). Derived from the journal, so known again after
+     * a restart.
+     */
+    public List<Restoration> restorations() {
+        return restorations;
+    }
+
+    private static Map<String, Object> restorationFields(Restoration r) {
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("bed", r.bed());
+        f.put("mrn", r.patient().mrn());
+        f.put("authority", r.patient().authority());
+        f.put("from", r.from());
+        f.put("until", r.until());
+        f.put("trigger", r.trigger());
+        f.put("controlId", r.controlId());
+        f.put("replay", r.id());
+        return f;
     }
 
     /** The withdrawals {@code destination} has not done yet, in order (its progress file is opened once). */

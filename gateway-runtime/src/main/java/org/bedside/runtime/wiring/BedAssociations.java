@@ -707,7 +707,7 @@ public final class BedAssociations implements Subjects, AutoCloseable {
             return List.of();
         }
         List<ReleaseStatus> out = new ArrayList<>();
-        for (Releases.Release x : r.all()) {
+        for (Releases.Release x : replays()) {
             if (!x.bed().equals(b.location())) {
                 continue;
             }
@@ -910,6 +910,24 @@ public final class BedAssociations implements Subjects, AutoCloseable {
     /** The releases, for the replays; null without ADT. */
     public @Nullable Releases releases() {
         return releases;
+    }
+
+    /**
+     * What is charted again from the buffer, in order: each release of held readings, then each stretch a cancel gave
+     * back to a patient (docs/patients.md, "Cancels that give time back"), whose progress {@link Releases} keeps as a
+     * release's.
+     */
+    public List<Releases.Release> replays() {
+        Releases r = releases;
+        PatientAssociations a = associations;
+        if (r == null || a == null) {
+            return List.of();
+        }
+        List<Releases.Release> out = new ArrayList<>(r.all());
+        for (org.bedside.patients.Restoration x : a.restorations()) {
+            out.add(x.asRelease());
+        }
+        return out;
     }
 
     /** The beds' devices, by bed location: which devices a release's replay charts. */

@@ -82,7 +82,7 @@ final class ReleaseReplays implements AutoCloseable {
             return;
         }
         // A replay recorded as done whose cursor outlived it (a crash in between): forgotten now.
-        for (Releases.Release r : releases.all()) {
+        for (Releases.Release r : beds.replays()) {
             for (String d : destinations()) {
                 if (releases.isReplayed(r.id(), d)) {
                     try {
@@ -109,7 +109,7 @@ final class ReleaseReplays implements AutoCloseable {
             return;
         }
         try {
-            for (Releases.Release r : releases.all()) {
+            for (Releases.Release r : beds.replays()) {
                 for (String d : destinations()) {
                     String cursor = cursorName(r, d);
                     if (releases.isReplayed(r.id(), d)) {

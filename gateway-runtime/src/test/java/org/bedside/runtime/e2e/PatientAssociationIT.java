@@ -63,6 +63,24 @@ class PatientAssociationIT {
                     Duration.ofSeconds(60),
                     () -> notCharted(scene) >= emptyBefore + 6);
 
+            // The discharge is cancelled (A13): she never left, so the readings of the empty bed since the
+            // discharge, passed as "not charted", are charted to her after all (docs/patients.md, "Cancels that give
+            // time back"), from the buffer, without anyone confirming them.
+            Instant cancelled =
+                    send(adt, AdtTrigger.A13, annaKey, "CANCEL-DISCH-A-" + run).acknowledged();
+            Await.until(
+                    "the readings since the cancelled discharge charted to her",
+                    Duration.ofSeconds(60),
+                    () -> chartedBetween(scene, anna, annaOut, cancelled) >= 6);
+            Path auditFile = scene.dataDir().resolve("audit/audit.jsonl");
+            assertThat(Files.readString(auditFile)).contains("\"action\":\"association-restored\"");
+            // Charted by the cancel's own replay of the buffer (done, and so audited, only once the clock is past
+            // the stretch plus the clock skew allowed), not by the uplink's re-read of what it had not committed.
+            assertThat(readQuietly(dir.resolve("gateway.log")))
+                    .containsPattern("Release c[0-9a-f]{12}: charting to fhir again from the start of the buffer");
+            Instant annaOutAgain =
+                    send(adt, AdtTrigger.A03, annaKey, "DISCH2-A-" + run).acknowledged();
+
             Instant benIn = send(adt, AdtTrigger.A01, benKey, "ADMIT-B-" + run).sent();
             // Killed right after the acknowledgement: the association was durable before it.
             scene.gateway.kill();
@@ -76,7 +94,13 @@ class PatientAssociationIT {
                                     o.getEffectiveDateTimeType().getValue().toInstant())
                             .as("charted to the first patient only while she was in the bed")
                             .isAfterOrEqualTo(annaIn)
-                            .isBefore(annaOut));
+                            .isBefore(annaOutAgain));
+            assertThat(annas.stream()
+                            .map(o -> o.getIdentifierFirstRep().getValue())
+                            .distinct()
+                            .count())
+                    .as("each reading charted to her once: the cancel's replay is matched by the conditional creates")
+                    .isEqualTo(annas.size());
             assertThat(scene.fhir.observations(ben))
                     .allSatisfy(o -> assertThat(
                                     o.getEffectiveDateTimeType().getValue().toInstant())
@@ -185,6 +209,26 @@ class PatientAssociationIT {
         Matcher m = Pattern.compile("\"listen\":\"mllp://([^\"]+)\"").matcher(gateway.get("/api/status"));
         assertThat(m.find()).as("the ADT listener in the status").isTrue();
         return m.group(1);
+    }
+
+    /** Observations of {@code patient} whose effective time is from {@code from} (inclusive) to {@code until}. */
+    private static long chartedBetween(Scene scene, String patient, Instant from, Instant until) {
+        try {
+            return scene.fhir.observations(patient).stream()
+                    .map(o -> o.getEffectiveDateTimeType().getValue().toInstant())
+                    .filter(t -> !t.isBefore(from) && t.isBefore(until))
+                    .count();
+        } catch (Exception e) {
+            return 0;
+        }
+    }
+
+    private static String readQuietly(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (java.io.IOException e) {
+            return "";
+        }
     }
 
     private static long notCharted(Scene scene) {
