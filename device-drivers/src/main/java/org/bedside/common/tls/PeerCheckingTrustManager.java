@@ -75,7 +75,7 @@ final class PeerCheckingTrustManager extends X509ExtendedTrustManager {
             owner.handshakeFailed(diagnosis);
             throw new PeerCertificateException(diagnosis, e);
         }
-        owner.serverCertificateSeen(chain[0], now);
+        owner.serverCertificateSeen(chain[0]);
     }
 
     @Override

@@ -3,26 +3,16 @@ package org.bedside.common.tls;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.Socket;
-import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Enumeration;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
-import javax.net.ssl.SSLSession;
-import javax.net.ssl.SSLSessionContext;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManager;
-import org.bedside.common.RateLimitedLog;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,17 +44,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class TlsClient {
     private static final Logger LOG = LoggerFactory.getLogger(TlsClient.class);
-    private static final Duration WARNING_REPEAT = Duration.ofDays(1);
 
     private final String name;
     private final WallClock clock;
     private final SSLContext context;
-    private final RateLimitedLog expiryLog = new RateLimitedLog(LOG, WARNING_REPEAT);
+    private final FilesInForce files;
 
-    private volatile TlsMaterial material;
-    private volatile @Nullable TlsMaterial previous;
-    private volatile long lastCheckNanos;
-    private volatile @Nullable String reloadProblem;
     private volatile @Nullable String lastFailure;
     private volatile @Nullable ClientCertificateNote clientCertificateNote;
 
@@ -75,24 +60,31 @@ public final class TlsClient {
     private static final Duration NOTE_RELEVANCE = Duration.ofMinutes(1);
 
     private volatile @Nullable X509Certificate lastServerCertificate;
-    private volatile List<String> warnings = List.of();
 
     private TlsClient(String name, WallClock clock, TlsMaterial material) throws TlsConfigException {
         this.name = name;
         this.clock = clock;
-        this.material = material;
-        this.lastCheckNanos = System.nanoTime();
+        this.files = new FilesInForce(
+                name,
+                LOG,
+                new FilesInForce.Names(
+                        "this box's client certificate",
+                        TlsStatus.Role.CLIENT_CERTIFICATE,
+                        "the trusted CA certificate",
+                        "the server's certificate"),
+                clock,
+                material,
+                () -> lastServerCertificate);
         try {
             SSLContext c = SSLContext.getInstance("TLS");
             c.init(
-                    new KeyManager[] {new SwitchingKeyManager(this)},
+                    new KeyManager[] {SwitchingKeyManager.client(files, this::clientCertificateNote)},
                     new TrustManager[] {new PeerCheckingTrustManager(this)},
                     null);
             this.context = c;
         } catch (GeneralSecurityException e) {
             throw new TlsConfigException(TlsConfigException.Part.PROTOCOLS, "the JDK has no TLS: " + e, e);
         }
-        this.warnings = expiryWarnings(material, clock.now());
     }
 
     /**
@@ -103,7 +95,7 @@ public final class TlsClient {
      */
     public static TlsClient open(String name, TlsSettings settings, WallClock clock) throws TlsConfigException {
         TlsClient client = new TlsClient(name, clock, TlsMaterial.load(settings, clock.now()));
-        client.logWarnings();
+        client.files.warnAboutExpiry();
         return client;
     }
 
@@ -115,7 +107,7 @@ public final class TlsClient {
     /** TLS 1.3/1.2 and host-name verification; a new copy each call, to be set on every engine or socket. */
     public SSLParameters sslParameters() {
         SSLParameters p = new SSLParameters();
-        p.setProtocols(material.settings.protocols().toArray(String[]::new));
+        p.setProtocols(files.material().settings.protocols().toArray(String[]::new));
         p.setEndpointIdentificationAlgorithm("HTTPS");
         return p;
     }
@@ -134,78 +126,30 @@ public final class TlsClient {
 
     /** The files are re-read if they changed and the check interval has passed since the last look. */
     public void refreshIfDue() {
-        long now = System.nanoTime();
-        if (now - lastCheckNanos < material.settings.checkInterval().toNanos()) {
-            return;
+        if (files.due()) {
+            refresh();
         }
-        refresh();
     }
 
     /** Looks at the files now; returns whether new ones were taken. */
     public synchronized boolean refresh() {
-        lastCheckNanos = System.nanoTime();
-        TlsMaterial current = material;
-        boolean taken = false;
-        if (current.filesChanged()) {
-            try {
-                TlsMaterial loaded = TlsMaterial.load(current.settings, clock.now());
-                previous = current;
-                material = loaded;
-                reloadProblem = null;
-                clientCertificateNote = null;
-                forgetSessions();
-                taken = true;
-                LOG.info(
-                        "TLS ({}): changed files taken for new connections{}",
-                        name,
-                        loaded.clientChain == null
-                                ? ""
-                                : "; client certificate " + Certificates.describe(loaded.clientChain.get(0)));
-            } catch (TlsConfigException e) {
-                String problem = "changed files not taken, the previous ones stay in use: " + e.getMessage();
-                if (!problem.equals(reloadProblem)) {
-                    LOG.warn("TLS ({}): {}", name, problem);
-                }
-                reloadProblem = problem;
-            }
+        // New connections must not resume a session made with the previous files, which skips both the certificate
+        // check and the client certificate.
+        boolean taken = files.refresh(
+                context.getClientSessionContext(),
+                loaded -> loaded.clientChain == null
+                        ? ""
+                        : "; client certificate " + Certificates.describe(loaded.clientChain.get(0)));
+        if (taken) {
+            clientCertificateNote = null;
         }
-        warnings = expiryWarnings(material, clock.now());
-        logWarnings();
         return taken;
-    }
-
-    /**
-     * New connections must not resume a TLS session made with the previous files: a resumed session skips both the
-     * certificate check and the client certificate. Open connections keep theirs (invalidating only stops resumption).
-     */
-    private void forgetSessions() {
-        SSLSessionContext sessions = context.getClientSessionContext();
-        for (Enumeration<byte[]> ids = sessions.getIds(); ids.hasMoreElements(); ) {
-            SSLSession session = sessions.getSession(ids.nextElement());
-            if (session != null) {
-                session.invalidate();
-            }
-        }
     }
 
     /** What is in use, what ends soon, what last went wrong. */
     public TlsStatus status() {
         refreshIfDue();
-        TlsMaterial m = material;
-        List<TlsStatus.CertificateInfo> certificates = new ArrayList<>();
-        for (X509Certificate c : m.trustedCertificates) {
-            certificates.add(
-                    info(TlsStatus.Role.TRUSTED_CA, c, m.settings.trustFile().orElse(null)));
-        }
-        if (m.clientChain != null) {
-            certificates.add(
-                    info(TlsStatus.Role.CLIENT_CERTIFICATE, m.clientChain.get(0), m.settings.certificateFile()));
-        }
-        X509Certificate server = lastServerCertificate;
-        if (server != null) {
-            certificates.add(info(TlsStatus.Role.SERVER_CERTIFICATE, server, null));
-        }
-        return new TlsStatus(name, m.loadedAt, certificates, warnings, reloadProblem, lastFailure);
+        return files.status(lastFailure);
     }
 
     /**
@@ -245,12 +189,12 @@ public final class TlsClient {
     // For the managers.
 
     TlsMaterial material() {
-        return material;
+        return files.material();
     }
 
     @Nullable
     TlsMaterial previousMaterial() {
-        return previous;
+        return files.previous();
     }
 
     WallClock clock() {
@@ -265,72 +209,13 @@ public final class TlsClient {
         clientCertificateNote = new ClientCertificateNote(note, System.nanoTime());
     }
 
-    void serverCertificateSeen(X509Certificate certificate, Instant now) {
+    void serverCertificateSeen(X509Certificate certificate) {
         X509Certificate before = lastServerCertificate;
         lastServerCertificate = certificate;
         lastFailure = null;
         if (!certificate.equals(before)) {
-            warnings = expiryWarnings(material, now);
-            logWarnings();
+            files.warnAboutExpiry();
         }
-    }
-
-    private List<String> expiryWarnings(TlsMaterial m, Instant now) {
-        Map<String, String> out = new LinkedHashMap<>();
-        Instant horizon = now.plus(m.settings.expiryWarning());
-        if (m.clientChain != null) {
-            warnIfEnding(
-                    out,
-                    "this box's client certificate",
-                    m.clientChain.get(0),
-                    m.settings.certificateFile(),
-                    now,
-                    horizon);
-        }
-        for (X509Certificate c : m.trustedCertificates) {
-            warnIfEnding(
-                    out, "the trusted CA certificate", c, m.settings.trustFile().orElse(null), now, horizon);
-        }
-        X509Certificate server = lastServerCertificate;
-        if (server != null) {
-            warnIfEnding(out, "the server's certificate", server, null, now, horizon);
-        }
-        return List.copyOf(out.values());
-    }
-
-    static void warnIfEnding(
-            Map<String, String> out,
-            String what,
-            X509Certificate c,
-            @Nullable Path file,
-            Instant now,
-            Instant horizon) {
-        Instant end = Certificates.notAfter(c);
-        if (end.isAfter(horizon)) {
-            return;
-        }
-        String where = file == null ? "" : " (" + file + ")";
-        String text = now.isAfter(end)
-                ? what + " " + Certificates.subject(c) + where + " expired on " + Certificates.seconds(end)
-                : what + " " + Certificates.subject(c) + where + " expires on " + Certificates.seconds(end) + ", in "
-                        + Duration.between(now, end).toDays() + " days: renew it in time";
-        out.put(c.getSerialNumber() + "/" + Certificates.issuer(c), text);
-    }
-
-    private void logWarnings() {
-        for (String w : warnings) {
-            expiryLog.warn(w, "TLS (" + name + "): " + w);
-        }
-    }
-
-    static TlsStatus.CertificateInfo info(TlsStatus.Role role, X509Certificate c, @Nullable Path file) {
-        return new TlsStatus.CertificateInfo(
-                role,
-                Certificates.subject(c),
-                Certificates.issuer(c),
-                Certificates.notBefore(c),
-                Certificates.notAfter(c),
-                file);
     }
 
     /** Applies the parameters to every socket it makes: raw-socket clients verify the host name too. */

@@ -4,14 +4,11 @@ import java.io.IOException;
 import java.net.Socket;
 import java.security.GeneralSecurityException;
 import java.security.Principal;
-import java.security.PrivateKey;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Enumeration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -27,14 +24,10 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLServerSocket;
-import javax.net.ssl.SSLSession;
-import javax.net.ssl.SSLSessionContext;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509ExtendedKeyManager;
 import javax.net.ssl.X509ExtendedTrustManager;
 import javax.security.auth.x500.X500Principal;
-import org.bedside.common.RateLimitedLog;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -101,32 +94,38 @@ public final class TlsServer {
     private final WallClock clock;
     private final List<AllowedSubject> allowedSubjects;
     private final SSLContext context;
-    private final RateLimitedLog expiryLog = new RateLimitedLog(LOG, java.time.Duration.ofDays(1));
+    private final FilesInForce files;
     /** What the trust manager found, per handshaking socket or engine, for {@link #explain}. */
     private final Map<Object, Refusal> refusals = Collections.synchronizedMap(new WeakHashMap<>());
 
-    private volatile TlsMaterial material;
-    private volatile @Nullable TlsMaterial previous;
-    private volatile long lastCheckNanos;
-    private volatile @Nullable String reloadProblem;
     private volatile @Nullable String lastRefusal;
-    private volatile List<String> warnings;
 
     private TlsServer(String name, WallClock clock, TlsMaterial material, List<AllowedSubject> allowedSubjects)
             throws TlsConfigException {
         this.name = name;
         this.clock = clock;
-        this.material = material;
+        this.files = new FilesInForce(
+                name,
+                LOG,
+                new FilesInForce.Names(
+                        "this listener's certificate",
+                        TlsStatus.Role.SERVER_CERTIFICATE,
+                        "the CA certificate trusted for clients",
+                        null),
+                clock,
+                material,
+                () -> null);
         this.allowedSubjects = List.copyOf(allowedSubjects);
-        this.lastCheckNanos = System.nanoTime();
         try {
             SSLContext c = SSLContext.getInstance("TLS");
-            c.init(new KeyManager[] {new ServerKeyManager()}, new TrustManager[] {new ClientTrustManager()}, null);
+            c.init(
+                    new KeyManager[] {SwitchingKeyManager.serving(files)},
+                    new TrustManager[] {new ClientTrustManager()},
+                    null);
             this.context = c;
         } catch (GeneralSecurityException e) {
             throw new TlsConfigException(TlsConfigException.Part.PROTOCOLS, "the JDK has no TLS: " + e, e);
         }
-        this.warnings = expiryWarnings(material, clock.now());
     }
 
     /**
@@ -158,7 +157,7 @@ public final class TlsServer {
             subjects.add(AllowedSubject.parse(s));
         }
         TlsServer server = new TlsServer(name, clock, TlsMaterial.load(settings, clock.now()), subjects);
-        server.logWarnings();
+        server.files.warnAboutExpiry();
         return server;
     }
 
@@ -172,7 +171,7 @@ public final class TlsServer {
     /** TLS 1.3/1.2 and a required client certificate; a new copy each call. */
     public SSLParameters sslParameters() {
         SSLParameters p = new SSLParameters();
-        p.setProtocols(material.settings.protocols().toArray(String[]::new));
+        p.setProtocols(files.material().settings.protocols().toArray(String[]::new));
         p.setNeedClientAuth(true);
         return p;
     }
@@ -214,7 +213,8 @@ public final class TlsServer {
                 || lower.contains("null cert chain")) {
             return new Refusal(
                     RefusalKind.NO_CERTIFICATE,
-                    "the client sent no certificate; this listener requires one issued by " + trustedIssuers(material),
+                    "the client sent no certificate; this listener requires one issued by "
+                            + trustedIssuers(files.material()),
                     null);
         }
         if (failure instanceof java.net.SocketTimeoutException
@@ -240,7 +240,10 @@ public final class TlsServer {
             return new Refusal(
                     RefusalKind.HANDSHAKE_FAILED,
                     "the client refused this listener's certificate (" + m + "): does it trust the CA that issued "
-                            + (material.clientChain == null ? "it" : Certificates.issuer(material.clientChain.get(0)))
+                            + (files.material().clientChain == null
+                                    ? "it"
+                                    : Certificates.issuer(
+                                            files.material().clientChain.get(0)))
                             + "?",
                     null);
         }
@@ -249,98 +252,24 @@ public final class TlsServer {
 
     /** Looks at the files now if the check interval has passed. */
     public void refreshIfDue() {
-        if (System.nanoTime() - lastCheckNanos
-                < material.settings.checkInterval().toNanos()) {
-            return;
+        if (files.due()) {
+            refresh();
         }
-        refresh();
     }
 
     /** Looks at the files now; returns whether new ones were taken. */
     public synchronized boolean refresh() {
-        lastCheckNanos = System.nanoTime();
-        TlsMaterial current = material;
-        boolean taken = false;
-        if (current.filesChanged()) {
-            try {
-                TlsMaterial loaded = TlsMaterial.load(current.settings, clock.now());
-                previous = current;
-                material = loaded;
-                reloadProblem = null;
-                forgetSessions();
-                taken = true;
-                LOG.info(
-                        "TLS ({}): changed files taken for new connections; listener certificate {}",
-                        name,
-                        loaded.clientChain == null ? "none" : Certificates.describe(loaded.clientChain.get(0)));
-            } catch (TlsConfigException e) {
-                String problem = "changed files not taken, the previous ones stay in use: " + e.getMessage();
-                if (!problem.equals(reloadProblem)) {
-                    LOG.warn("TLS ({}): {}", name, problem);
-                }
-                reloadProblem = problem;
-            }
-        }
-        warnings = expiryWarnings(material, clock.now());
-        logWarnings();
-        return taken;
-    }
-
-    /** A client must not resume a session that was checked against the previous files. */
-    private void forgetSessions() {
-        SSLSessionContext sessions = context.getServerSessionContext();
-        for (Enumeration<byte[]> ids = sessions.getIds(); ids.hasMoreElements(); ) {
-            SSLSession session = sessions.getSession(ids.nextElement());
-            if (session != null) {
-                session.invalidate();
-            }
-        }
+        // A client must not resume a session that was checked against the previous files.
+        return files.refresh(
+                context.getServerSessionContext(),
+                loaded -> "; listener certificate "
+                        + (loaded.clientChain == null ? "none" : Certificates.describe(loaded.clientChain.get(0))));
     }
 
     /** The CAs trusted for clients, this listener's certificate, warnings, the last refusal. */
     public TlsStatus status() {
         refreshIfDue();
-        TlsMaterial m = material;
-        List<TlsStatus.CertificateInfo> certificates = new ArrayList<>();
-        for (X509Certificate c : m.trustedCertificates) {
-            certificates.add(TlsClient.info(
-                    TlsStatus.Role.TRUSTED_CA, c, m.settings.trustFile().orElse(null)));
-        }
-        if (m.clientChain != null) {
-            certificates.add(TlsClient.info(
-                    TlsStatus.Role.SERVER_CERTIFICATE, m.clientChain.get(0), m.settings.certificateFile()));
-        }
-        return new TlsStatus(name, m.loadedAt, certificates, warnings, reloadProblem, lastRefusal);
-    }
-
-    private List<String> expiryWarnings(TlsMaterial m, Instant now) {
-        Map<String, String> out = new LinkedHashMap<>();
-        Instant horizon = now.plus(m.settings.expiryWarning());
-        if (m.clientChain != null) {
-            TlsClient.warnIfEnding(
-                    out,
-                    "this listener's certificate",
-                    m.clientChain.get(0),
-                    m.settings.certificateFile(),
-                    now,
-                    horizon);
-        }
-        for (X509Certificate c : m.trustedCertificates) {
-            TlsClient.warnIfEnding(
-                    out,
-                    "the CA certificate trusted for clients",
-                    c,
-                    m.settings.trustFile().orElse(null),
-                    now,
-                    horizon);
-        }
-        return List.copyOf(out.values());
-    }
-
-    private void logWarnings() {
-        for (String w : warnings) {
-            expiryLog.warn(w, "TLS (" + name + "): " + w);
-        }
+        return files.status(lastRefusal);
     }
 
     private static String trustedIssuers(TlsMaterial m) {
@@ -440,7 +369,7 @@ public final class TlsServer {
                 refused(connection, new Refusal(RefusalKind.NO_CERTIFICATE, "the client sent no certificate", null));
             }
             refreshIfDue();
-            TlsMaterial m = material;
+            TlsMaterial m = files.material();
             Instant now = clock.now();
             X509ExtendedTrustManager delegate;
             try {
@@ -492,64 +421,7 @@ public final class TlsServer {
 
         @Override
         public X509Certificate[] getAcceptedIssuers() {
-            return material.acceptedIssuers();
-        }
-    }
-
-    /**
-     * The listener's certificate and key in force for each new handshake; a handshake that chose a key finishes with
-     * it, because each load has its own alias and the previous load is still known.
-     */
-    private final class ServerKeyManager extends X509ExtendedKeyManager {
-        @Override
-        public @Nullable String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
-            X509ExtendedKeyManager km = material.keyManager;
-            return km == null ? null : km.chooseServerAlias(keyType, issuers, socket);
-        }
-
-        @Override
-        public @Nullable String chooseEngineServerAlias(String keyType, Principal[] issuers, SSLEngine engine) {
-            X509ExtendedKeyManager km = material.keyManager;
-            return km == null ? null : km.chooseEngineServerAlias(keyType, issuers, engine);
-        }
-
-        private @Nullable X509ExtendedKeyManager byAlias(String alias) {
-            TlsMaterial m = material;
-            if (alias.endsWith(m.clientAlias)) { // the PKIX key manager prefixes its own "n.n."
-                return m.keyManager;
-            }
-            TlsMaterial p = previous;
-            return p != null && alias.endsWith(p.clientAlias) ? p.keyManager : null;
-        }
-
-        @Override
-        public X509Certificate @Nullable [] getCertificateChain(String alias) {
-            X509ExtendedKeyManager km = byAlias(alias);
-            return km == null ? null : km.getCertificateChain(alias);
-        }
-
-        @Override
-        public @Nullable PrivateKey getPrivateKey(String alias) {
-            X509ExtendedKeyManager km = byAlias(alias);
-            return km == null ? null : km.getPrivateKey(alias);
-        }
-
-        @Override
-        public String @Nullable [] getServerAliases(String keyType, Principal[] issuers) {
-            X509ExtendedKeyManager km = material.keyManager;
-            return km == null ? null : km.getServerAliases(keyType, issuers);
-        }
-
-        // A listener presents no client certificate.
-
-        @Override
-        public String @Nullable [] getClientAliases(String keyType, Principal[] issuers) {
-            return null;
-        }
-
-        @Override
-        public @Nullable String chooseClientAlias(String[] keyType, Principal[] issuers, Socket socket) {
-            return null;
+            return files.material().acceptedIssuers();
         }
     }
 
@@ -611,6 +483,6 @@ public final class TlsServer {
 
     @Override
     public String toString() {
-        return "TlsServer[" + name + ", " + material + ", allowed subjects " + allowedSubjects() + "]";
+        return "TlsServer[" + name + ", " + files.material() + ", allowed subjects " + allowedSubjects() + "]";
     }
 }
