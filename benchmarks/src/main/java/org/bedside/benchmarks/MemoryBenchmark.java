@@ -16,8 +16,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.bedside.sandbox.FhirSandboxProcess;
 import org.bedside.sim.MasimoSimulator;
-import org.bedside.sim.sandbox.FhirSandboxProcess;
 import org.bedside.sim.scenario.Scenarios;
 
 /**

@@ -32,7 +32,7 @@ import org.bedside.model.Metrics;
 import org.bedside.model.NumericReading;
 import org.bedside.model.Quality;
 import org.bedside.model.UcumUnit;
-import org.bedside.sim.sandbox.FhirSandboxProcess;
+import org.bedside.sandbox.FhirSandboxProcess;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Patient;

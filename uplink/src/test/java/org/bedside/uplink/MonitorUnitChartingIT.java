@@ -27,7 +27,7 @@ import org.bedside.model.NumericReading;
 import org.bedside.model.Quality;
 import org.bedside.model.Reading;
 import org.bedside.model.UcumUnit;
-import org.bedside.sim.sandbox.FhirSandboxProcess;
+import org.bedside.sandbox.FhirSandboxProcess;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Device;

@@ -45,7 +45,7 @@ import org.bedside.model.Metrics;
 import org.bedside.model.NumericReading;
 import org.bedside.model.Quality;
 import org.bedside.model.UcumUnit;
-import org.bedside.sim.sandbox.FhirSandboxProcess;
+import org.bedside.sandbox.FhirSandboxProcess;
 import org.bedside.uplink.auth.AuthSettings;
 import org.bedside.uplink.auth.AuthStatus;
 import org.hl7.fhir.r4.model.Bundle;

@@ -26,7 +26,7 @@ import org.bedside.common.tls.WallClock;
 import org.bedside.model.DeviceId;
 import org.bedside.patients.BedLocation;
 import org.bedside.runtime.config.BedSettings;
-import org.bedside.sim.sandbox.FhirSandboxProcess;
+import org.bedside.sandbox.FhirSandboxProcess;
 import org.bedside.uplink.UplinkSecurity;
 import org.bedside.uplink.auth.AuthSettings;
 import org.junit.jupiter.api.AfterAll;

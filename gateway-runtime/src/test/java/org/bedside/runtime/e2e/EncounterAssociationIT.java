@@ -14,7 +14,7 @@ import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.bedside.drivers.testing.Await;
-import org.bedside.sim.sandbox.FhirSandboxProcess;
+import org.bedside.sandbox.FhirSandboxProcess;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Encounter;

@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.bedside.sim.sandbox.FhirSandboxProcess;
+import org.bedside.sandbox.FhirSandboxProcess;
 
 /**
  * The hospital sandbox shared by every end-to-end test of this JVM: one real HAPI FHIR JPA server, in its own process,

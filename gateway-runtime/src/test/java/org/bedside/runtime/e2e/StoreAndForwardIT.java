@@ -7,7 +7,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Random;
 import org.bedside.drivers.testing.Await;
-import org.bedside.sim.sandbox.FhirSandboxProcess;
+import org.bedside.sandbox.FhirSandboxProcess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,4 +1,4 @@
-package org.bedside.sim.sandbox;
+package org.bedside.sandbox;
 
 import java.io.File;
 import java.io.IOException;
