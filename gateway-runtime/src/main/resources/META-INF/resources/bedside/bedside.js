@@ -87,3 +87,62 @@ document.querySelectorAll('section.bed').forEach(function (section) {
     });
   }
 });
+
+// Devices that travel with the patient: scan the device's label (its id or a pump's serial), then the wristband.
+document.querySelectorAll('section.travelling').forEach(function (section) {
+  var form = section.querySelector('form.pair');
+  var found = section.querySelector('.found');
+  var answer = section.querySelector('.answer');
+  var pending = null;
+  function say(text) { answer.textContent = text; }
+  function request() {
+    var r = { device: form.elements.device.value.trim(), mrn: form.elements.mrn.value.trim() };
+    if (form.elements.authority) {
+      r.authority = form.elements.authority.value;
+    }
+    return r;
+  }
+  function clear() {
+    pending = null;
+    found.hidden = true;
+    found.querySelectorAll('.name, .birth, .mrn, .what').forEach(function (e) { e.textContent = ''; });
+  }
+  function done(text) {
+    clear();
+    form.reset();
+    say(text + ' Reloading…');
+    setTimeout(function () { location.reload(); }, 1500);
+  }
+  form.addEventListener('submit', function (ev) {
+    ev.preventDefault();
+    clear();
+    var r = request();
+    say('Looking up…');
+    post('api/bedside/lookup', r).then(function (p) {
+      pending = r;
+      found.querySelector('.name').textContent = p.name || '(no name on the server)';
+      found.querySelector('.birth').textContent = p.birthDate || '(no birth date on the server)';
+      found.querySelector('.mrn').textContent = p.mrn;
+      found.querySelector('.what').textContent = 'Pairing ' + p.confirming + '.';
+      found.hidden = false;
+      say('Check name and birth date against the wristband.');
+    }).catch(function (e) { say(e.message); });
+  });
+  found.querySelector('.cancel').addEventListener('click', function () {
+    clear();
+    form.reset();
+    say('Nothing was changed.');
+  });
+  found.querySelector('.confirm').addEventListener('click', function () {
+    if (pending) {
+      post('api/bedside/pair', pending).then(function (r) {
+        done('Paired (' + r.outcome + '); the device is ' + r.state + '.');
+      }).catch(function (e) { say(e.message); });
+    }
+  });
+  section.querySelector('.unpair').addEventListener('click', function () {
+    post('api/bedside/unpair', request()).then(function (r) {
+      done('The pairing is ended; the device is ' + r.state + '.');
+    }).catch(function (e) { say(e.message); });
+  });
+});

@@ -74,9 +74,17 @@ public final class DevicePairings implements AutoCloseable {
 
         /** A short stable name of the pairing for Observation identifiers: no patient data in clear. */
         public String key() {
-            return Withdrawal.shortHash("pairing|" + traveller.kind() + "|" + traveller.label() + "|"
-                    + patient.authority() + "|" + patient.mrn() + "|" + since);
+            return DevicePairings.key(traveller, patient, since);
         }
+    }
+
+    /**
+     * The name of the pairing of {@code traveller} with {@code patient} from {@code since} in Observation identifiers,
+     * so that two pairings in one charting interval get an Observation each: a short hash, no patient data in clear.
+     */
+    public static String key(Traveller traveller, PatientKey patient, Instant since) {
+        return Withdrawal.shortHash("pairing|" + traveller.kind() + "|" + traveller.label() + "|" + patient.authority()
+                + "|" + patient.mrn() + "|" + since);
     }
 
     /**
