@@ -20,6 +20,15 @@ function post(path, body) {
   });
 }
 
+// Shows what a lookup found: the name and birth date to check against the wristband, the MRN, what confirming does.
+function show(found, p, verb) {
+  found.querySelector('.name').textContent = p.name || '(no name on the server)';
+  found.querySelector('.birth').textContent = p.birthDate || '(no birth date on the server)';
+  found.querySelector('.mrn').textContent = p.mrn;
+  found.querySelector('.what').textContent = verb + ' ' + p.confirming + '.';
+  found.hidden = false;
+}
+
 document.querySelectorAll('section.bed').forEach(function (section) {
   var scan = section.querySelector('form.scan');
   var found = section.querySelector('.found');
@@ -44,11 +53,7 @@ document.querySelectorAll('section.bed').forEach(function (section) {
     say('Looking up…');
     post('api/bedside/lookup', request).then(function (p) {
       pending = request;
-      found.querySelector('.name').textContent = p.name || '(no name on the server)';
-      found.querySelector('.birth').textContent = p.birthDate || '(no birth date on the server)';
-      found.querySelector('.mrn').textContent = p.mrn;
-      found.querySelector('.what').textContent = 'Confirming ' + p.confirming + '.';
-      found.hidden = false;
+      show(found, p, 'Confirming');
       say('Check name and birth date against the wristband.');
     }).catch(function (e) { say(e.message); });
   });
@@ -120,11 +125,7 @@ document.querySelectorAll('section.travelling').forEach(function (section) {
     say('Looking up…');
     post('api/bedside/lookup', r).then(function (p) {
       pending = r;
-      found.querySelector('.name').textContent = p.name || '(no name on the server)';
-      found.querySelector('.birth').textContent = p.birthDate || '(no birth date on the server)';
-      found.querySelector('.mrn').textContent = p.mrn;
-      found.querySelector('.what').textContent = 'Pairing ' + p.confirming + '.';
-      found.hidden = false;
+      show(found, p, 'Pairing');
       say('Check name and birth date against the wristband.');
     }).catch(function (e) { say(e.message); });
   });

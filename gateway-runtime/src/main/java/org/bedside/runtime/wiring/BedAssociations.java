@@ -401,14 +401,7 @@ public final class BedAssociations implements Subjects, AutoCloseable {
                 if (settings.travelling().devices().contains(device)) {
                     BedTimeline.Subject s = travellerAt(new DevicePairings.Traveller.Device(device.value()), bed, time);
                     if (s instanceof BedTimeline.Subject.Patient p) {
-                        BedLocation l = bed == null ? null : bed.location();
-                        return new Answer.Identified(
-                                new PatientIdentifier(
-                                        p.occupant().patient().mrn(),
-                                        p.occupant().patient().authority(),
-                                        "",
-                                        "MR"),
-                                l == null ? null : new CareLocation(l.pointOfCare(), l.room(), l.bed(), ""));
+                        return identified(p.occupant().patient(), bed == null ? null : bed.location());
                     }
                     return s instanceof BedTimeline.Subject.Uncertain u
                             ? new Answer.Held(u.reason())
@@ -429,21 +422,10 @@ public final class BedAssociations implements Subjects, AutoCloseable {
                 BedTimeline.Subject s = a.subjectAt(bed.location(), time);
                 Releases.@Nullable Release released = released(a, bed, s, time);
                 if (released != null) {
-                    BedLocation l = bed.location();
-                    return new Answer.Identified(
-                            new PatientIdentifier(
-                                    released.patient().mrn(), released.patient().authority(), "", "MR"),
-                            new CareLocation(l.pointOfCare(), l.room(), l.bed(), ""));
+                    return identified(released.patient(), bed.location());
                 }
                 if (s instanceof BedTimeline.Subject.Patient p) {
-                    BedLocation l = bed.location();
-                    return new Answer.Identified(
-                            new PatientIdentifier(
-                                    p.occupant().patient().mrn(),
-                                    p.occupant().patient().authority(),
-                                    "",
-                                    "MR"),
-                            new CareLocation(l.pointOfCare(), l.room(), l.bed(), ""));
+                    return identified(p.occupant().patient(), bed.location());
                 }
                 if (s instanceof BedTimeline.Subject.Uncertain u) {
                     return new Answer.Held(u.reason());
@@ -461,6 +443,13 @@ public final class BedAssociations implements Subjects, AutoCloseable {
                 return BedAssociations.this.withdrawals();
             }
         };
+    }
+
+    /** PID-3 of {@code patient} (MRN with its assigning authority) and PV1-3 of {@code bed}, or none at no bed. */
+    private static Pcd01Patients.Answer identified(PatientKey patient, @Nullable BedLocation bed) {
+        return new Pcd01Patients.Answer.Identified(
+                new PatientIdentifier(patient.mrn(), patient.authority(), "", "MR"),
+                bed == null ? null : new CareLocation(bed.pointOfCare(), bed.room(), bed.bed(), ""));
     }
 
     /**
