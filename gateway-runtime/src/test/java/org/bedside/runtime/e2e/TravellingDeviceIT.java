@@ -23,6 +23,7 @@ import java.util.regex.Pattern;
 import org.bedside.drivers.testing.Await;
 import org.bedside.patients.tools.AdtCommand;
 import org.bedside.runtime.security.UsersFile;
+import org.bedside.sim.bbraun.SpaceComSimulator;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -63,7 +64,7 @@ class TravellingDeviceIT {
             String url = "http://127.0.0.1:" + scene.gateway.port();
 
             // Admitted to bed 12, where the unpaired monitor stands: its readings are nobody's, not hers.
-            adt(scene, "A01", mrn, BED12, null, "ADMIT-" + run);
+            adt(scene.gateway, "A01", mrn, BED12, null, "ADMIT-" + run);
             long before = notCharted(scene);
             Await.until(
                     "readings of the unpaired monitor", Duration.ofSeconds(60), () -> notCharted(scene) >= before + 6);
@@ -114,7 +115,7 @@ class TravellingDeviceIT {
             assertThat(t.get("user").asText()).isEqualTo("nurse.kim");
 
             // Transferred to bed 14 (the monitor still configured at bed 12, now empty), then the gateway killed.
-            Instant transferred = adt(scene, "A02", mrn, BED14, BED12, "TRANSFER-" + run);
+            Instant transferred = adt(scene.gateway, "A02", mrn, BED14, BED12, "TRANSFER-" + run);
             scene.gateway.kill();
             scene.gateway.restart();
             Await.until(
@@ -124,7 +125,7 @@ class TravellingDeviceIT {
             assertThat(traveller(scene).get("state").asText()).isEqualTo("PAIRED");
 
             // Her discharge ends the pairing: the monitor's readings are nobody's again.
-            Instant discharged = adt(scene, "A03", mrn, BED14, null, "DISCHARGE-" + run);
+            Instant discharged = adt(scene.gateway, "A03", mrn, BED14, null, "DISCHARGE-" + run);
             long atDischarge = notCharted(scene);
             Await.until(
                     "readings after the discharge", Duration.ofSeconds(60), () -> notCharted(scene) >= atDischarge + 6);
@@ -140,6 +141,133 @@ class TravellingDeviceIT {
                     .doesNotContain("Dattelpflaume", "Dorothea")
                     .doesNotContain("1952-04-17", "19520417")
                     .doesNotContain(mrn);
+        }
+    }
+
+    @Test
+    void aPairedPumpStaysWithItsPatientWhenSheIsTransferredAndTheRackStaysBehind() throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String gatewayId = "travel-pump-" + run + "-gw";
+        String rackName = "travel-pump-" + run + "-rack";
+        String travelling = "36248"; // the simulated rack's pump 1-1, infusing from the start
+        FhirServer fhir = Sandbox.server();
+        String patientId = "travel-pump-" + run + "-emma";
+        String mrn = "P" + Long.toString(Math.abs(UUID.randomUUID().getMostSignificantBits()) % 1_000_000_000L);
+        fhir.createPatient(patientId, SYSTEM, mrn, "Erdbeerfeld", "Emma", "1961-08-09");
+        Path users = dir.resolve("users");
+        Files.createFile(users, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(
+                users, UsersFile.line("nurse.kim", "travel-clinician-pw".toCharArray(), Set.of("clinician")) + "\n");
+        try (SpaceComSimulator rack = SpaceComSimulator.builder(rackName)
+                .portDirectory(dir.resolve("serial"))
+                .transport(SpaceComSimulator.Transport.TCP)
+                .build()) {
+            rack.start();
+            Await.until(
+                    "the rack's port and its thread",
+                    Duration.ofSeconds(10),
+                    () -> Files.exists(rack.portPath()) && rack.isRunning());
+            try (GatewayProcess gateway = GatewayProcess.start(dir, """
+                    gateway:
+                      id: %s
+                      data-dir: %s
+                      devices:
+                        %s:
+                          driver: bbraun-bcc
+                          port: %s
+                          idle-timeout: 5s
+                          reconnect-max-delay: 1s
+                          options:
+                            interval: 1s
+                            timeout: 2s
+                      beds:
+                        bed12:
+                          location: %s
+                          devices: [%s]
+                        bed14:
+                          location: %s
+                      travelling:
+                        pump-serials: ["%s"]
+                      adt:
+                        port: 0
+                        assigning-authorities:
+                          HOSP: %s
+                      http:
+                        users-file: %s
+                      uplink:
+                        base-url: %s
+                        charting: every-reading
+                        retry-max-delay: 2s
+                        timeout: 10s
+                    """.formatted(
+                            gatewayId,
+                            dir.resolve("data"),
+                            rackName,
+                            rack.endpoint(),
+                            BED12,
+                            rackName,
+                            BED14,
+                            travelling,
+                            SYSTEM,
+                            users,
+                            fhir.base()))) {
+                String url = "http://127.0.0.1:" + gateway.port();
+                // In bed 12, the rack's bed: its other pumps are hers; the travelling one, unpaired, is nobody's.
+                adt(gateway, "A01", mrn, BED12, null, "ADMIT-" + run);
+                Await.until(
+                        "her Observations of the rack's other pumps",
+                        Duration.ofSeconds(60),
+                        () -> ofChannel(fhir, patientId, "1-2", Instant.EPOCH) >= 4);
+                Instant paired = Instant.now();
+                HttpResponse<String> pair = post(
+                        url,
+                        "/api/bedside/pair",
+                        "{\"device\":\"" + travelling + "\",\"mrn\":\"" + mrn + "\"}",
+                        CLINICIAN,
+                        true);
+                assertThat(pair.statusCode()).as(pair.body()).isEqualTo(200);
+                Await.until(
+                        "her Observations of the paired pump",
+                        Duration.ofSeconds(60),
+                        () -> ofChannel(fhir, patientId, "1-1", Instant.EPOCH) >= 4);
+                assertThat(fhir.observations(patientId).stream()
+                                .filter(o -> channel(o, "1-1"))
+                                .map(BedsideConfirmationIT::effective))
+                        .as("nothing of the travelling pump before the pairing")
+                        .allSatisfy(t -> assertThat(t).isAfterOrEqualTo(paired.minusSeconds(1)));
+
+                // Transferred to bed 14; the rack stays at bed 12, now empty: the paired pump is still hers, the
+                // others nobody's.
+                Instant transferred = adt(gateway, "A02", mrn, BED14, BED12, "TRANSFER-" + run);
+                Instant after = transferred.plusSeconds(1);
+                Await.until(
+                        "her Observations of the paired pump after the transfer",
+                        Duration.ofSeconds(60),
+                        () -> ofChannel(fhir, patientId, "1-1", after) >= 4);
+                assertThat(ofChannel(fhir, patientId, "1-2", after) + ofChannel(fhir, patientId, "1-3", after))
+                        .as("the pumps that stay in the rack are not hers after she left the bed")
+                        .isZero();
+                JsonNode t = JSON.readTree(gateway.get("/api/status"))
+                        .get("travelling")
+                        .get(0);
+                assertThat(t.get("label").asText()).isEqualTo(travelling);
+                assertThat(t.get("state").asText()).isEqualTo("PAIRED");
+                assertThat(t.get("standsIn").asText()).startsWith("rack " + rackName + ", bed bed12");
+            }
+        }
+    }
+
+    private static boolean channel(org.hl7.fhir.r4.model.Observation o, String channel) {
+        return o.getIdentifierFirstRep().getValue().contains("/infusion:" + channel + "/");
+    }
+
+    private static long ofChannel(FhirServer fhir, String patient, String channel, Instant since) {
+        try {
+            return fhir.observations(patient).stream()
+                    .filter(o -> channel(o, channel) && !effective(o).isBefore(since))
+                    .count();
+        } catch (Exception e) {
+            return 0;
         }
     }
 
@@ -188,9 +316,9 @@ class TravellingDeviceIT {
 
     /** Sends one ADT message with HAPI's client (the {@code bedside adt} tool); returns when it was acknowledged. */
     private static Instant adt(
-            Scene scene, String trigger, String mrn, String bed, @Nullable String prior, String controlId)
+            GatewayProcess gateway, String trigger, String mrn, String bed, @Nullable String prior, String controlId)
             throws Exception {
-        Matcher m = Pattern.compile("\"listen\":\"mllp://([^\"]+)\"").matcher(scene.gateway.get("/api/status"));
+        Matcher m = Pattern.compile("\"listen\":\"mllp://([^\"]+)\"").matcher(gateway.get("/api/status"));
         assertThat(m.find()).as("the ADT listener in the status").isTrue();
         List<String> args = new ArrayList<>(List.of(
                 trigger,
