@@ -20,6 +20,15 @@ function post(path, body) {
   });
 }
 
+// Shows what a lookup found: the name and birth date to check against the wristband, the MRN, what confirming does.
+function show(found, p, verb) {
+  found.querySelector('.name').textContent = p.name || '(no name on the server)';
+  found.querySelector('.birth').textContent = p.birthDate || '(no birth date on the server)';
+  found.querySelector('.mrn').textContent = p.mrn;
+  found.querySelector('.what').textContent = verb + ' ' + p.confirming + '.';
+  found.hidden = false;
+}
+
 document.querySelectorAll('section.bed').forEach(function (section) {
   var scan = section.querySelector('form.scan');
   var found = section.querySelector('.found');
@@ -44,11 +53,7 @@ document.querySelectorAll('section.bed').forEach(function (section) {
     say('Looking up…');
     post('api/bedside/lookup', request).then(function (p) {
       pending = request;
-      found.querySelector('.name').textContent = p.name || '(no name on the server)';
-      found.querySelector('.birth').textContent = p.birthDate || '(no birth date on the server)';
-      found.querySelector('.mrn').textContent = p.mrn;
-      found.querySelector('.what').textContent = 'Confirming ' + p.confirming + '.';
-      found.hidden = false;
+      show(found, p, 'Confirming');
       say('Check name and birth date against the wristband.');
     }).catch(function (e) { say(e.message); });
   });
@@ -86,4 +91,59 @@ document.querySelectorAll('section.bed').forEach(function (section) {
       }).catch(function (e) { say(e.message); });
     });
   }
+});
+
+// Devices that travel with the patient: scan the device's label (its id or a pump's serial), then the wristband.
+document.querySelectorAll('section.travelling').forEach(function (section) {
+  var form = section.querySelector('form.pair');
+  var found = section.querySelector('.found');
+  var answer = section.querySelector('.answer');
+  var pending = null;
+  function say(text) { answer.textContent = text; }
+  function request() {
+    var r = { device: form.elements.device.value.trim(), mrn: form.elements.mrn.value.trim() };
+    if (form.elements.authority) {
+      r.authority = form.elements.authority.value;
+    }
+    return r;
+  }
+  function clear() {
+    pending = null;
+    found.hidden = true;
+    found.querySelectorAll('.name, .birth, .mrn, .what').forEach(function (e) { e.textContent = ''; });
+  }
+  function done(text) {
+    clear();
+    form.reset();
+    say(text + ' Reloading…');
+    setTimeout(function () { location.reload(); }, 1500);
+  }
+  form.addEventListener('submit', function (ev) {
+    ev.preventDefault();
+    clear();
+    var r = request();
+    say('Looking up…');
+    post('api/bedside/lookup', r).then(function (p) {
+      pending = r;
+      show(found, p, 'Pairing');
+      say('Check name and birth date against the wristband.');
+    }).catch(function (e) { say(e.message); });
+  });
+  found.querySelector('.cancel').addEventListener('click', function () {
+    clear();
+    form.reset();
+    say('Nothing was changed.');
+  });
+  found.querySelector('.confirm').addEventListener('click', function () {
+    if (pending) {
+      post('api/bedside/pair', pending).then(function (r) {
+        done('Paired (' + r.outcome + '); the device is ' + r.state + '.');
+      }).catch(function (e) { say(e.message); });
+    }
+  });
+  section.querySelector('.unpair').addEventListener('click', function () {
+    post('api/bedside/unpair', request()).then(function (r) {
+      done('The pairing is ended; the device is ' + r.state + '.');
+    }).catch(function (e) { say(e.message); });
+  });
 });

@@ -202,6 +202,20 @@ public final class PatientAssociations implements AutoCloseable {
         return events.stream().filter(AssociationEvent::isFhirEncounter).toList();
     }
 
+    /**
+     * The discharges (A03) sent by ADT that no A13 took back: each ends the pairings of its patient's travelling devices
+     * ({@link DevicePairings}). A bedside end or an Encounter's ended entry is the patient leaving a bed, not a
+     * discharge.
+     */
+    public synchronized List<AssociationEvent> discharges() {
+        List<AssociationEvent> ordered = new ArrayList<>(events);
+        ordered.sort(java.util.Comparator.comparing(AssociationEvent::at).thenComparing(AssociationEvent::receivedAt));
+        Set<AssociationEvent> cancelled = Associations.cancelled(ordered);
+        return ordered.stream()
+                .filter(e -> e.trigger() == AdtTrigger.A03 && e.source().equals("adt") && !cancelled.contains(e))
+                .toList();
+    }
+
     /** The source of the event that brought {@code occupant} into the bed: {@code adt} or {@code bedside}. */
     public synchronized String sourceOf(BedTimeline.Occupant occupant) {
         for (AssociationEvent e : events) {

@@ -229,7 +229,7 @@ final class ChartingPolicy {
         @Nullable String frozenValue = n instanceof NumericReading numeric ? frozen.accept(numeric, effective) : null;
         // Whom to chart it to is asked at the time it was taken: a reading taken before an admission is not the new
         // patient's, one taken after a discharge nobody's.
-        Subjects.Subject subject = subjects.subjectAt(n.device(), effective, device);
+        Subjects.Subject subject = subjects.subjectOf(n, effective, device);
         if (subject instanceof Subjects.Subject.NotCharted) {
             notCharted.noPatient++;
             return;

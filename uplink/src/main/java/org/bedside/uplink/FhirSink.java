@@ -501,7 +501,7 @@ final class FhirSink implements Sink<Chartable> {
             return true;
         }
         DeviceId device = c.reading().device();
-        Subjects.Subject now = subjects.subjectAt(device, c.effective(), devices.get(device));
+        Subjects.Subject now = subjects.subjectOf(c.reading(), c.effective(), devices.get(device));
         if (!(now instanceof Subjects.Subject.Charted charted)
                 || !charted.reference().equals(c.subject())) {
             return false;

@@ -15,6 +15,14 @@ public interface Subjects {
     Subject subjectAt(DeviceId device, Instant time, @Nullable DeviceContext context);
 
     /**
+     * What to do with {@code reading}, taken at {@code time}: its device's answer, unless a part of the device travels
+     * with its patient on its own (a pump of a rack, known by the serial number in the reading: docs/patients.md).
+     */
+    default Subject subjectOf(org.bedside.model.Reading reading, Instant time, @Nullable DeviceContext context) {
+        return subjectAt(reading.device(), time, context);
+    }
+
+    /**
      * Grows whenever an answer for a time already asked about may have changed (an association recorded). Held
      * readings are read again from the buffer when it has changed.
      */

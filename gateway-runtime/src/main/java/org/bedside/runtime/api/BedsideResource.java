@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.bedside.patients.DevicePairings;
 import org.bedside.patients.PatientKey;
 import org.bedside.patients.Releases;
 import org.bedside.runtime.config.BedSettings;
@@ -34,7 +35,9 @@ import org.slf4j.LoggerFactory;
  * barcode scanner types the MRN into the field and sends Enter) or types the MRN; its script asks {@code POST
  * /api/bedside/lookup} and shows the two identifiers a nurse checks, full name and birth date, with the MRN, and then
  * {@code POST /api/bedside/confirm}. {@code POST /api/bedside/end} ends a bed's association, {@code POST
- * /api/bedside/release} releases readings held before an association to its patient. Every one of these is a change:
+ * /api/bedside/release} releases readings held before an association to its patient. A device that travels with the
+ * patient is looked up with its label ({@code device}) instead of the bed, then {@code POST /api/bedside/pair} pairs it
+ * and {@code POST /api/bedside/unpair} ends the pairing. Every one of these is a change:
  * it needs a {@code clinician} or an {@code operator} with the CSRF header, and is audited with the user
  * (org.bedside.runtime.security). Name and birth date are only ever in the answer to the signed-in user's lookup: never
  * logged, never in the audit log, never in the status.
@@ -58,23 +61,37 @@ public class BedsideResource {
     @Location("bedside.html")
     Template page;
 
-    /** A bedside request: the bed (its name or PV1-3), the MRN and, with several authorities, which one. */
+    /**
+     * A bedside request: the bed (its name or PV1-3), the MRN and, with several authorities, which one; for a device
+     * that travels with the patient, {@code device} (its label: the configured id or a pump's serial) instead of the bed.
+     */
     public record Request(
             @Nullable String bed,
             @Nullable String mrn,
             @Nullable String authority,
             @Nullable String from,
-            @Nullable String until) {}
+            @Nullable String until,
+            @Nullable String device) {}
 
-    /** The two identifiers to check, with the MRN, and what confirming would do. */
+    /** The two identifiers to check, with the MRN, and what confirming would do (to the bed, or to the device). */
     public record Found(
-            String bed, String mrn, String authority, String name, String birthDate, String state, String confirming) {}
+            @Nullable String bed,
+            String mrn,
+            String authority,
+            String name,
+            String birthDate,
+            String state,
+            String confirming,
+            @Nullable String device) {}
 
     @GET
     @Path("bedside")
     @Produces(MediaType.TEXT_HTML)
     public TemplateInstance page() {
-        return page.data("beds", beds.status(Instant.now())).data("authorities", beds.assigningAuthorities());
+        Instant now = Instant.now();
+        return page.data("beds", beds.status(now))
+                .data("authorities", beds.assigningAuthorities())
+                .data("travelling", beds.travellers(now));
     }
 
     @POST
@@ -84,6 +101,9 @@ public class BedsideResource {
     public Response lookup(@Nullable Request request) {
         try {
             Request r = required(request);
+            if (r.device() != null && r.bed() == null) {
+                return lookupForDevice(r);
+            }
             BedSettings.Bed bed = beds.bedsideBed(r.bed());
             PatientKey key = beds.patientKey(r.mrn(), r.authority());
             PatientLookup.Answer.Found found = find(key);
@@ -105,7 +125,8 @@ public class BedsideResource {
                             found.name(),
                             found.birthDate(),
                             status.state(),
-                            confirming))
+                            confirming,
+                            null))
                     .header("Cache-Control", "no-store")
                     .build();
         } catch (BedAssociations.BedsideRefusal e) {
@@ -178,6 +199,87 @@ public class BedsideResource {
         } catch (IOException e) {
             return journal(e);
         }
+    }
+
+    /** The lookup before a pairing: the patient's name and birth date, and what pairing would do. */
+    private Response lookupForDevice(Request r) throws BedAssociations.BedsideRefusal {
+        DevicePairings.Traveller t = beds.traveller(r.device());
+        PatientKey key = beds.patientKey(r.mrn(), r.authority());
+        PatientLookup.Answer.Found found = find(key);
+        BedAssociations.TravellerStatus status = statusOf(t);
+        String confirming;
+        if (status.mrn() == null) {
+            confirming = "pairs " + t.kind() + " " + t.label() + " with this patient from now on: its readings are"
+                    + " charted to them whatever bed it stands in, until their discharge or the end of the pairing";
+        } else if (key.mrn().equals(status.mrn()) && key.authority().equals(status.authority())) {
+            confirming = "confirms the pairing the device already has";
+        } else {
+            confirming = "is REFUSED: the device is paired with another patient since " + status.since()
+                    + "; end that pairing first";
+        }
+        return Response.ok(new Found(
+                        null,
+                        key.mrn(),
+                        key.authority(),
+                        found.name(),
+                        found.birthDate(),
+                        status.state(),
+                        confirming,
+                        t.label()))
+                .header("Cache-Control", "no-store")
+                .build();
+    }
+
+    @POST
+    @Path("api/bedside/pair")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response pair(@Nullable Request request, @Context SecurityContext security) {
+        try {
+            Request r = required(request);
+            DevicePairings.Traveller t = beds.traveller(r.device());
+            PatientKey key = beds.patientKey(r.mrn(), r.authority());
+            find(key); // the server still knows exactly one patient by it
+            BedAssociations.Paired outcome = beds.pair(user(security), t, key, Instant.now());
+            return Response.ok(Map.of(
+                            "device",
+                            t.label(),
+                            "outcome",
+                            outcome.name(),
+                            "state",
+                            statusOf(t).state()))
+                    .build();
+        } catch (BedAssociations.BedsideRefusal e) {
+            return error(e.status(), e.getMessage());
+        } catch (IOException e) {
+            return journal(e);
+        }
+    }
+
+    @POST
+    @Path("api/bedside/unpair")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response unpair(@Nullable Request request, @Context SecurityContext security) {
+        try {
+            Request r = required(request);
+            DevicePairings.Traveller t = beds.traveller(r.device());
+            PatientKey key = beds.patientKey(r.mrn(), r.authority());
+            beds.unpair(user(security), t, key, Instant.now());
+            return Response.ok(Map.of("device", t.label(), "state", statusOf(t).state()))
+                    .build();
+        } catch (BedAssociations.BedsideRefusal e) {
+            return error(e.status(), e.getMessage());
+        } catch (IOException e) {
+            return journal(e);
+        }
+    }
+
+    private BedAssociations.TravellerStatus statusOf(DevicePairings.Traveller t) {
+        return beds.travellers(Instant.now()).stream()
+                .filter(s -> s.kind().equals(t.kind()) && s.label().equals(t.label()))
+                .findFirst()
+                .orElseThrow();
     }
 
     private PatientLookup.Answer.Found find(PatientKey key) throws BedAssociations.BedsideRefusal {

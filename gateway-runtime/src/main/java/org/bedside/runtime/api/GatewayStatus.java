@@ -27,7 +27,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * What the status page shows, as served at {@code /api/status}; {@code captures} are the captures being recorded now
- * ({@code bedside capture}).
+ * ({@code bedside capture}); {@code travelling} the devices that travel with the patient and their pairings
+ * (docs/patients.md).
  */
 public record GatewayStatus(
         String gateway,
@@ -42,7 +43,8 @@ public record GatewayStatus(
         List<Consumer> consumers,
         @Nullable AlarmsStatus alarms,
         @Nullable Pcd01In pcd01In,
-        @Nullable List<Captures.CaptureStatus> captures) {
+        @Nullable List<Captures.CaptureStatus> captures,
+        List<BedAssociations.TravellerStatus> travelling) {
 
     /**
      * One consumer of the buffer (the FHIR uplink, the MQTT egress...): its state, what waits for it, when it last
@@ -279,7 +281,8 @@ public record GatewayStatus(
                 Pcd01In.of(g.pcd01In()),
                 // Only the running ones: the page says a capture is being recorded while it is (GET /api/captures
                 // lists the ended ones too).
-                g.captures().runningNow());
+                g.captures().runningNow(),
+                g.beds().travellers(now));
     }
 
     /**

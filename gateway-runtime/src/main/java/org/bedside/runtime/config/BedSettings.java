@@ -19,8 +19,30 @@ import org.jspecify.annotations.Nullable;
  *
  * @param beds by name
  * @param adt the ADT listener, or null when there is none
+ * @param travelling the devices that travel with the patient ({@code gateway.travelling}); none without it
  */
-public record BedSettings(List<Bed> beds, @Nullable Adt adt) {
+public record BedSettings(List<Bed> beds, @Nullable Adt adt, Travelling travelling) {
+
+    public BedSettings(List<Bed> beds, @Nullable Adt adt) {
+        this(beds, adt, Travelling.NONE);
+    }
+
+    /**
+     * The devices that travel with the patient, paired at the bedside (docs/patients.md): by device id, and the pumps of
+     * the {@code bbraun-bcc} racks by serial number. A label names one of them only: no serial is also a device id.
+     */
+    public record Travelling(java.util.Set<DeviceId> devices, java.util.Set<String> pumpSerials) {
+        public static final Travelling NONE = new Travelling(java.util.Set.of(), java.util.Set.of());
+
+        public Travelling {
+            devices = java.util.Set.copyOf(devices);
+            pumpSerials = java.util.Set.copyOf(pumpSerials);
+        }
+
+        public boolean isEmpty() {
+            return devices.isEmpty() && pumpSerials.isEmpty();
+        }
+    }
 
     /**
      * One bed.
@@ -143,7 +165,90 @@ public record BedSettings(List<Bed> beds, @Nullable Adt adt) {
         if (config.adt().isPresent()) {
             adt = adt(problems, config.adt().get(), beds);
         }
-        return new BedSettings(List.copyOf(beds), adt);
+        Travelling travelling = config.travelling().isEmpty()
+                ? Travelling.NONE
+                : travelling(problems, config, config.travelling().get(), beds, patientOf);
+        return new BedSettings(List.copyOf(beds), adt, travelling);
+    }
+
+    /** A pump's serial number as a label: letters, digits, '.', '_' or '-' (the driver's INSERNUM). */
+    private static final java.util.regex.Pattern PUMP_SERIAL = java.util.regex.Pattern.compile("[A-Za-z0-9._-]{1,32}");
+
+    private static Travelling travelling(
+            ConfigProblems.Collector problems,
+            GatewayConfig config,
+            GatewayConfig.TravellingConfig t,
+            List<Bed> beds,
+            java.util.function.Function<String, @Nullable String> patientOf) {
+        String key = "gateway.travelling";
+        if (config.adt().isEmpty()) {
+            problems.add(
+                    key,
+                    "a travelling device is paired with a patient by MRN at the bedside, which needs gateway.adt (its"
+                            + " assigning authorities)");
+        }
+        java.util.Set<DeviceId> devices = new java.util.LinkedHashSet<>();
+        for (String d : t.devices().orElse(List.of())) {
+            String name = d.strip();
+            GatewayConfig.DeviceConfig device = config.devices().get(name);
+            if (device == null) {
+                problems.add(
+                        key + ".devices",
+                        "'" + name + "' is not a device of gateway.devices (" + new TreeMap<>(config.devices()).keySet()
+                                + ")");
+                continue;
+            }
+            DeviceId id;
+            try {
+                id = DeviceId.of(name);
+            } catch (IllegalArgumentException ex) {
+                continue; // the device's own key says what is wrong with its name
+            }
+            if ("bbraun-bcc".equals(device.driver())) {
+                problems.add(
+                        key + ".devices",
+                        "'" + name + "' is a bbraun-bcc rack, which stays at its bed: name the pumps that travel by"
+                                + " serial number in " + key + ".pump-serials");
+                continue;
+            }
+            if (patientOf.apply(name) != null) {
+                problems.add(
+                        "gateway.devices." + name + ".patient",
+                        "the device travels with the patient paired at the bedside (" + key
+                                + ".devices): remove one of the two");
+            }
+            for (Bed b : beds) {
+                if (b.devices().contains(id) && b.fixedPatient() != null) {
+                    problems.add(
+                            key + ".devices",
+                            "'" + name + "' is at bed " + b.name() + ", whose patient is fixed (gateway.beds."
+                                    + b.name() + ".patient): a device there is charted to that patient");
+                }
+            }
+            if (!devices.add(id)) {
+                problems.add(key + ".devices", "'" + name + "' is named twice");
+            }
+        }
+        java.util.Set<String> pumps = new java.util.LinkedHashSet<>();
+        List<String> serials = t.pumpSerials().orElse(List.of());
+        if (!serials.isEmpty() && config.devices().values().stream().noneMatch(d -> "bbraun-bcc".equals(d.driver()))) {
+            problems.add(key + ".pump-serials", "no device of gateway.devices is a bbraun-bcc rack to read the pumps");
+        }
+        for (String s : serials) {
+            String serial = s.strip();
+            if (!PUMP_SERIAL.matcher(serial).matches()) {
+                problems.add(
+                        key + ".pump-serials",
+                        "'" + serial + "' is not a pump serial number (1 to 32 letters, digits, '.', '_' or '-')");
+            } else if (config.devices().containsKey(serial)) {
+                problems.add(
+                        key + ".pump-serials",
+                        "'" + serial + "' is also a device of gateway.devices: a scanned label must name one only");
+            } else if (!pumps.add(serial)) {
+                problems.add(key + ".pump-serials", "'" + serial + "' is named twice");
+            }
+        }
+        return new Travelling(devices, pumps);
     }
 
     private static @Nullable Adt adt(ConfigProblems.Collector problems, GatewayConfig.AdtConfig a, List<Bed> beds) {

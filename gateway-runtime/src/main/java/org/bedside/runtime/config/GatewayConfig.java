@@ -257,6 +257,21 @@ public interface GatewayConfig {
     /** The ADT feed over MLLP that associates patients with the beds (docs/patients.md). */
     Optional<AdtConfig> adt();
 
+    /**
+     * The devices that travel with the patient: paired with a patient by a scan at the bedside, charted to that patient
+     * whatever bed they stand in (docs/patients.md, "Devices that travel with the patient").
+     */
+    Optional<TravellingConfig> travelling();
+
+    /** The devices that travel with the patient. */
+    interface TravellingConfig {
+        /** Devices of {@code gateway.devices} (a transport monitor), by id: at a bed or at none. */
+        Optional<java.util.List<String>> devices();
+
+        /** Pumps of any {@code bbraun-bcc} rack, by the serial number the driver reads ({@code INSERNUM}). */
+        Optional<java.util.List<String>> pumpSerials();
+    }
+
     /** One bed. */
     interface BedConfig {
         /** The bed as HL7 v2 names it in PV1-3: point of care^room^bed, such as {@code ICU^12^1}. */

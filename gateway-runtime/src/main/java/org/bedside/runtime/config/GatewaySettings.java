@@ -157,8 +157,11 @@ public record GatewaySettings(
         for (Map.Entry<String, GatewayConfig.DeviceConfig> e : new TreeMap<>(config.devices()).entrySet()) {
             // A device at a bed takes its patient from the bed, never from gateway.patient.
             boolean atBed = beds.beds().stream()
-                    .anyMatch(
-                            b -> b.devices().stream().anyMatch(id -> id.value().equals(e.getKey())));
+                            .anyMatch(b -> b.devices().stream()
+                                    .anyMatch(id -> id.value().equals(e.getKey())))
+                    // nor does a device that travels with the patient: its pairing decides
+                    || beds.travelling().devices().stream()
+                            .anyMatch(id -> id.value().equals(e.getKey()));
             DeviceSettings d = device(problems, e.getKey(), e.getValue(), atBed ? null : defaultPatient, gatewayId);
             if (d != null) {
                 devices.add(d);

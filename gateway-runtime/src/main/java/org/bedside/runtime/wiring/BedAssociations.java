@@ -15,10 +15,13 @@ import org.bedside.hl7.PatientIdentifier;
 import org.bedside.hl7.mllp.MllpListener;
 import org.bedside.hl7.mllp.MllpListenerConfig;
 import org.bedside.model.DeviceId;
+import org.bedside.model.InfusionStatus;
+import org.bedside.model.Reading;
 import org.bedside.mqtt.MqttSink;
 import org.bedside.patients.AuditLog;
 import org.bedside.patients.BedLocation;
 import org.bedside.patients.BedTimeline;
+import org.bedside.patients.DevicePairings;
 import org.bedside.patients.EncounterSource;
 import org.bedside.patients.PatientAssociations;
 import org.bedside.patients.PatientKey;
@@ -75,6 +78,21 @@ public final class BedAssociations implements Subjects, AutoCloseable {
             @Nullable Releases releases,
             AuditLog audit,
             @Nullable EncounterSearch encounters) {
+        this(settings, associations, releases, audit, encounters, null);
+    }
+
+    /**
+     * @param pairings the devices that travel with the patient, paired at the bedside ({@code
+     *     <data-dir>/patients/device-pairings.jsonl}), with ADT
+     */
+    BedAssociations(
+            BedSettings settings,
+            @Nullable PatientAssociations associations,
+            @Nullable Releases releases,
+            AuditLog audit,
+            @Nullable EncounterSearch encounters,
+            @Nullable DevicePairings pairings) {
+        this.pairings = pairings;
         this.settings = settings;
         this.associations = associations;
         this.releases = releases;
@@ -98,6 +116,13 @@ public final class BedAssociations implements Subjects, AutoCloseable {
     }
 
     private final @Nullable EncounterPolls polls;
+
+    private final @Nullable DevicePairings pairings;
+
+    /** Where each travelling pump was last read: its rack and when, for the status (only configured serials). */
+    private final Map<String, PumpSeen> pumpsSeen = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private record PumpSeen(DeviceId rack, Instant at) {}
 
     /** The FHIR Encounter source's state, when {@code gateway.adt.encounters} is configured; else null. */
     public @Nullable EncounterSource encounterSource() {
@@ -273,6 +298,10 @@ public final class BedAssociations implements Subjects, AutoCloseable {
     @Override
     public Subject subjectAt(DeviceId device, Instant time, @Nullable DeviceContext context) {
         BedSettings.Bed bed = bedOfDevice.get(device);
+        if (settings.travelling().devices().contains(device)) {
+            DevicePairings.Traveller t = new DevicePairings.Traveller.Device(device.value());
+            return travellerSubject(t, travellerAt(t, bed, time));
+        }
         if (bed == null) {
             return Subjects.configured().subjectAt(device, time, context);
         }
@@ -307,6 +336,58 @@ public final class BedAssociations implements Subjects, AutoCloseable {
     }
 
     /**
+     * A pump of a rack that travels with its patient is charted by its pairing, not by the rack's bed (docs/patients.md,
+     * "Devices that travel with the patient"); every other reading by its device.
+     */
+    @Override
+    public Subject subjectOf(Reading reading, Instant time, @Nullable DeviceContext context) {
+        if (reading instanceof InfusionStatus pump
+                && !settings.travelling().pumpSerials().isEmpty()) {
+            String serial = pump.pumpSerial();
+            if (serial == null) {
+                // It may be one of those that travel: never the rack's bed's patient without knowing.
+                return new Subject.NotCharted("no-patient");
+            }
+            if (settings.travelling().pumpSerials().contains(serial)) {
+                pumpsSeen.merge(
+                        serial,
+                        new PumpSeen(pump.device(), pump.receivedAt()),
+                        (was, now) -> now.at().isAfter(was.at()) ? now : was);
+                DevicePairings.Traveller t = new DevicePairings.Traveller.Pump(serial);
+                return travellerSubject(t, travellerAt(t, bedOfDevice.get(pump.device()), time));
+            }
+        }
+        return subjectAt(reading.device(), time, context);
+    }
+
+    /** Whom a reading of a travelling device, standing in {@code bed} (null: at no bed), taken at {@code time}, is of. */
+    private BedTimeline.Subject travellerAt(DevicePairings.Traveller t, BedSettings.@Nullable Bed bed, Instant time) {
+        DevicePairings p = pairings;
+        PatientAssociations a = associations;
+        if (p == null || a == null) {
+            return new BedTimeline.Subject.Nobody("no pairings without gateway.adt");
+        }
+        if (bed != null && bed.fixedPatient() != null) {
+            return new BedTimeline.Subject.Nobody(t.kind() + " " + t.label() + " travels with its patient and stands in"
+                    + " bed " + bed.name() + ", whose patient is fixed by the configuration");
+        }
+        return p.subjectAt(t, time, bed == null ? null : a.timeline(bed.location()));
+    }
+
+    private Subject travellerSubject(DevicePairings.Traveller t, BedTimeline.Subject s) {
+        if (s instanceof BedTimeline.Subject.Patient p) {
+            PatientKey patient = p.occupant().patient();
+            return new Subject.Charted(
+                    "Patient?identifier=" + identifierSystem(patient) + "|" + patient.mrn(),
+                    DevicePairings.key(t, patient, p.occupant().since()));
+        }
+        if (s instanceof BedTimeline.Subject.Uncertain u) {
+            return new Subject.Held(u.reason());
+        }
+        return new Subject.NotCharted("no-patient");
+    }
+
+    /**
      * The same answers in HL7 v2 terms, for PCD-01 out: a bed's ADT patient is its MRN with the assigning authority
      * (PID-3) and the bed (PV1-3); an uncertain bed holds the reading, as for the uplink. A configured patient is a FHIR
      * reference with no MRN to put in PID-3: its readings are not sent (counted {@code no-patient-identifier}), never
@@ -317,6 +398,15 @@ public final class BedAssociations implements Subjects, AutoCloseable {
             @Override
             public Answer patientAt(DeviceId device, Instant time) {
                 BedSettings.Bed bed = bedOfDevice.get(device);
+                if (settings.travelling().devices().contains(device)) {
+                    BedTimeline.Subject s = travellerAt(new DevicePairings.Traveller.Device(device.value()), bed, time);
+                    if (s instanceof BedTimeline.Subject.Patient p) {
+                        return identified(p.occupant().patient(), bed == null ? null : bed.location());
+                    }
+                    return s instanceof BedTimeline.Subject.Uncertain u
+                            ? new Answer.Held(u.reason())
+                            : new Answer.NotSent("no-patient");
+                }
                 if (bed == null) {
                     DeviceContext c = contexts.get(device);
                     return new Answer.NotSent(
@@ -332,21 +422,10 @@ public final class BedAssociations implements Subjects, AutoCloseable {
                 BedTimeline.Subject s = a.subjectAt(bed.location(), time);
                 Releases.@Nullable Release released = released(a, bed, s, time);
                 if (released != null) {
-                    BedLocation l = bed.location();
-                    return new Answer.Identified(
-                            new PatientIdentifier(
-                                    released.patient().mrn(), released.patient().authority(), "", "MR"),
-                            new CareLocation(l.pointOfCare(), l.room(), l.bed(), ""));
+                    return identified(released.patient(), bed.location());
                 }
                 if (s instanceof BedTimeline.Subject.Patient p) {
-                    BedLocation l = bed.location();
-                    return new Answer.Identified(
-                            new PatientIdentifier(
-                                    p.occupant().patient().mrn(),
-                                    p.occupant().patient().authority(),
-                                    "",
-                                    "MR"),
-                            new CareLocation(l.pointOfCare(), l.room(), l.bed(), ""));
+                    return identified(p.occupant().patient(), bed.location());
                 }
                 if (s instanceof BedTimeline.Subject.Uncertain u) {
                     return new Answer.Held(u.reason());
@@ -364,6 +443,13 @@ public final class BedAssociations implements Subjects, AutoCloseable {
                 return BedAssociations.this.withdrawals();
             }
         };
+    }
+
+    /** PID-3 of {@code patient} (MRN with its assigning authority) and PV1-3 of {@code bed}, or none at no bed. */
+    private static Pcd01Patients.Answer identified(PatientKey patient, @Nullable BedLocation bed) {
+        return new Pcd01Patients.Answer.Identified(
+                new PatientIdentifier(patient.mrn(), patient.authority(), "", "MR"),
+                bed == null ? null : new CareLocation(bed.pointOfCare(), bed.room(), bed.bed(), ""));
     }
 
     /**
@@ -533,7 +619,8 @@ public final class BedAssociations implements Subjects, AutoCloseable {
     public long version() {
         PatientAssociations a = associations;
         Releases r = releases;
-        return (a == null ? 0 : a.version()) + (r == null ? 0 : r.version());
+        DevicePairings d = pairings;
+        return (a == null ? 0 : a.version()) + (r == null ? 0 : r.version()) + (d == null ? 0 : d.version());
     }
 
     /** Per bed: who is associated, since when, by which source; what is held and why. For the status page. */
@@ -898,6 +985,173 @@ public final class BedAssociations implements Subjects, AutoCloseable {
         return r.release(bed.location(), patient, from, until, user, now);
     }
 
+    // ---- devices that travel with the patient (docs/patients.md, "Devices that travel with the patient") ----
+
+    /**
+     * The travelling device a scanned or typed label names: a device of {@code gateway.travelling.devices} by its id,
+     * or a pump of {@code gateway.travelling.pump-serials} by its serial number.
+     */
+    public DevicePairings.Traveller traveller(@Nullable String label) throws BedsideRefusal {
+        String l = label == null ? "" : label.strip();
+        if (l.isEmpty()) {
+            throw new BedsideRefusal(400, "no device named: scan the device's label or type its id or serial number");
+        }
+        if (pairings == null) {
+            throw new BedsideRefusal(
+                    409, "no gateway.adt: the gateway does not know which identifier system an MRN belongs to");
+        }
+        if (settings.travelling().devices().contains(DeviceId.of(l))) {
+            return new DevicePairings.Traveller.Device(l);
+        }
+        if (settings.travelling().pumpSerials().contains(l)) {
+            return new DevicePairings.Traveller.Pump(l);
+        }
+        throw new BedsideRefusal(
+                404,
+                "'" + l + "' is not a device that travels with the patient (gateway.travelling): its readings follow"
+                        + " its bed");
+    }
+
+    /** What a pairing did. */
+    public enum Paired {
+        /** The device had no patient: it is this patient's from now on. */
+        PAIRED,
+        /** The device was paired with this patient already: nothing changed. */
+        ALREADY_PAIRED
+    }
+
+    /**
+     * Pairs {@code traveller} with {@code patient} from {@code now} on (the clinician has seen name and birth date):
+     * journal forced to the disk and audited before this returns. Refused while it is paired with another patient.
+     */
+    public Paired pair(String user, DevicePairings.Traveller traveller, PatientKey patient, Instant now)
+            throws IOException, BedsideRefusal {
+        DevicePairings d = java.util.Objects.requireNonNull(pairings);
+        synchronized (d) {
+            DevicePairings.Pairing open = d.pairingAt(traveller, now);
+            if (open != null && open.patient().equals(patient)) {
+                return Paired.ALREADY_PAIRED;
+            }
+            if (open != null) {
+                throw new BedsideRefusal(
+                        409,
+                        traveller.kind() + " " + traveller.label() + " is paired with another patient since "
+                                + open.since() + ": end that pairing first");
+            }
+            d.pair(user, traveller, patient, now);
+            return Paired.PAIRED;
+        }
+    }
+
+    /** Ends the pairing of {@code traveller} with {@code patient} at {@code now}: journal, then audit. */
+    public void unpair(String user, DevicePairings.Traveller traveller, PatientKey patient, Instant now)
+            throws IOException, BedsideRefusal {
+        DevicePairings d = java.util.Objects.requireNonNull(pairings);
+        synchronized (d) {
+            DevicePairings.Pairing open = d.pairingAt(traveller, now);
+            if (open == null || !open.patient().equals(patient)) {
+                throw new BedsideRefusal(
+                        409, traveller.kind() + " " + traveller.label() + " is not paired with that patient");
+            }
+            d.unpair(user, traveller, patient, now);
+        }
+    }
+
+    /**
+     * One travelling device on the status page and the bedside page: whom it is paired with now, since when and by
+     * whom, where it stands (a device's bed; a pump's rack where it was last read), and why its readings are not
+     * charted, if they are not.
+     *
+     * @param kind {@code device} or {@code pump}
+     * @param state {@code PAIRED}, {@code NOT_PAIRED} or {@code UNCERTAIN} (paired, and the bed it stands in has
+     *     another patient: held)
+     * @param standsIn the bed's name, or a pump's rack ({@code rack bed12-pumps, bed bed12}); null when unknown or none
+     * @param pairings every pairing of the device, oldest first, with how each ended
+     */
+    public record TravellerStatus(
+            String kind,
+            String label,
+            String state,
+            @Nullable String mrn,
+            @Nullable String authority,
+            @Nullable Instant since,
+            @Nullable String user,
+            @Nullable String standsIn,
+            @Nullable String held,
+            List<PairingEntry> pairings) {}
+
+    /** One pairing: with whom, from when to when, by whom, and why it ended. */
+    public record PairingEntry(
+            String mrn,
+            String authority,
+            Instant since,
+            String user,
+            @Nullable Instant until,
+            @Nullable String endedBy) {}
+
+    /** The travelling devices, devices first then pumps, each in the order configured. */
+    public List<TravellerStatus> travellers(Instant now) {
+        List<DevicePairings.Traveller> all = new ArrayList<>();
+        settings.travelling().devices().stream()
+                .map(d -> new DevicePairings.Traveller.Device(d.value()))
+                .sorted(java.util.Comparator.comparing(DevicePairings.Traveller::label))
+                .forEach(all::add);
+        settings.travelling().pumpSerials().stream()
+                .sorted()
+                .map(DevicePairings.Traveller.Pump::new)
+                .forEach(all::add);
+        DevicePairings d = pairings;
+        List<DevicePairings.Pairing> pairs = d == null ? List.of() : d.all();
+        List<TravellerStatus> out = new ArrayList<>();
+        for (DevicePairings.Traveller t : all) {
+            BedSettings.Bed bed;
+            String standsIn;
+            if (t instanceof DevicePairings.Traveller.Pump) {
+                PumpSeen seen = pumpsSeen.get(t.label());
+                bed = seen == null ? null : bedOfDevice.get(seen.rack());
+                standsIn = seen == null
+                        ? null
+                        : "rack " + seen.rack().value() + (bed == null ? "" : ", bed " + bed.name()) + ", read at "
+                                + seen.at();
+            } else {
+                bed = bedOfDevice.get(DeviceId.of(t.label()));
+                standsIn = bed == null ? null : "bed " + bed.name();
+            }
+            DevicePairings.Pairing open = null;
+            List<PairingEntry> entries = new ArrayList<>();
+            for (DevicePairings.Pairing p : pairs) {
+                if (p.traveller().equals(t)) {
+                    entries.add(new PairingEntry(
+                            p.patient().mrn(), p.patient().authority(), p.since(), p.user(), p.until(), p.endedBy()));
+                    if (p.holdsAt(now)) {
+                        open = p;
+                    }
+                }
+            }
+            BedTimeline.Subject s = travellerAt(t, bed, now);
+            String state =
+                    open == null ? "NOT_PAIRED" : s instanceof BedTimeline.Subject.Uncertain ? "UNCERTAIN" : "PAIRED";
+            String held = s instanceof BedTimeline.Subject.Patient
+                    ? null
+                    : s instanceof BedTimeline.Subject.Uncertain u
+                            ? u.reason()
+                            : ((BedTimeline.Subject.Nobody) s).reason()
+                                    + ": readings are kept in the buffer, not charted (to the bed's patient neither)";
+            out.add(new TravellerStatus(
+                    t.kind(),
+                    t.label(),
+                    state,
+                    open == null ? null : open.patient().mrn(),
+                    open == null ? null : open.patient().authority(),
+                    open == null ? null : open.since(),
+                    open == null ? null : open.user(),
+                    standsIn,
+                    held,
+                    List.copyOf(entries)));
+        }
+        return out;
+    }
+
     private static Map<String, Object> bedsideFields(String user, BedSettings.Bed bed, PatientKey patient) {
         Map<String, Object> f = new LinkedHashMap<>();
         f.put("user", user);
@@ -954,6 +1208,9 @@ public final class BedAssociations implements Subjects, AutoCloseable {
             }
             if (releases != null) {
                 releases.close();
+            }
+            if (pairings != null) {
+                pairings.close();
             }
             audit.close();
         } catch (IOException e) {

@@ -38,6 +38,7 @@ import org.bedside.mqtt.MqttEgress;
 import org.bedside.mqtt.MqttIngestTransport;
 import org.bedside.mqtt.RedeliveryFilter;
 import org.bedside.patients.AuditLog;
+import org.bedside.patients.DevicePairings;
 import org.bedside.patients.PatientAssociations;
 import org.bedside.patients.Releases;
 import org.bedside.runtime.capture.Captures;
@@ -182,7 +183,11 @@ public class GatewayComponents {
                     ? null
                     : Releases.open(s.dataDirectory().resolve("patients/releases.jsonl"), audit);
             EncounterSearch encounters = s.fhirUplink() ? new EncounterSearch(s.uplink()) : null;
-            return new BedAssociations(s.beds(), associations, releases, audit, encounters);
+            DevicePairings pairings = associations == null
+                    ? null
+                    : DevicePairings.open(
+                            s.dataDirectory().resolve("patients/device-pairings.jsonl"), associations, audit);
+            return new BedAssociations(s.beds(), associations, releases, audit, encounters, pairings);
         } catch (IOException e) {
             throw dataDirectory("cannot open the audit log or the ADT journal: " + e.getMessage(), e);
         }

@@ -176,6 +176,18 @@ final class ReleaseReplays implements AutoCloseable {
                 }
 
                 @Override
+                public Subject subjectOf(
+                        org.bedside.model.Reading reading,
+                        Instant time,
+                        org.bedside.uplink.@Nullable DeviceContext context) {
+                    if (!devices.contains(reading.device()) || !r.covers(r.bed(), time)) {
+                        return new Subject.NotCharted("not-released");
+                    }
+                    // a pump that travels with its patient is never the bed's released patient's
+                    return beds.subjectOf(reading, time, context);
+                }
+
+                @Override
                 public long version() {
                     return beds.version();
                 }

@@ -39,7 +39,16 @@ class BedSettingsTest {
     }
 
     /** The test configuration of GatewaySettingsTest, with beds and an ADT listener. */
-    record WithBeds(GatewayConfig base, Map<String, BedConfig> beds, Optional<AdtConfig> adt) implements GatewayConfig {
+    record WithBeds(
+            GatewayConfig base,
+            Map<String, BedConfig> beds,
+            Optional<AdtConfig> adt,
+            Optional<TravellingConfig> travelling)
+            implements GatewayConfig {
+        WithBeds(GatewayConfig base, Map<String, BedConfig> beds, Optional<AdtConfig> adt) {
+            this(base, beds, adt, Optional.empty());
+        }
+
         @Override
         public String id() {
             return base.id();

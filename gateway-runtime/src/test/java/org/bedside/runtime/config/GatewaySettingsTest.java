@@ -276,6 +276,11 @@ class GatewaySettingsTest {
         }
 
         @Override
+        public Optional<TravellingConfig> travelling() {
+            return Optional.empty();
+        }
+
+        @Override
         public Optional<Pcd01InConfig> pcd01In() {
             return Optional.empty();
         }
@@ -935,6 +940,73 @@ class GatewaySettingsTest {
                       trust-file: /nonexistent/hospital-ca.pem
                 """));
         assertThat(tls.problems()).singleElement().asString().startsWith("gateway.pcd01-out.tls.trust-file: ");
+    }
+
+    /** PCD01_BASE with a pump rack and a transport monitor beside the oximeter, a bed and ADT. */
+    private static String travelling(String section) {
+        return PCD01_BASE + """
+                    bed12-pumps:
+                      driver: bbraun-bcc
+                      port: tcp://127.0.0.1:4001
+                    transport-monitor:
+                      driver: masimo-ascii
+                      port: /dev/ttyUSB1
+                  patient: Patient/bench
+                  beds:
+                    bed12:
+                      location: ICU^12^1
+                      devices: [bed12-spo2, bed12-pumps]
+                  adt:
+                    port: 0
+                    assigning-authorities:
+                      HOSP: urn:oid:1.2.3.4
+                """ + section;
+    }
+
+    @Test
+    void devicesAndPumpsThatTravelWithThePatientAreNamedUnderTravellingAndCheckedByKey() {
+        GatewaySettings s = fromYaml(travelling("""
+                  travelling:
+                    devices: [transport-monitor]
+                    pump-serials: ["12345678", SN-2002]
+                """));
+        assertThat(s.beds().travelling().devices()).containsExactly(org.bedside.model.DeviceId.of("transport-monitor"));
+        assertThat(s.beds().travelling().pumpSerials()).containsExactlyInAnyOrder("12345678", "SN-2002");
+        assertThat(s.deviceContexts()
+                        .get(org.bedside.model.DeviceId.of("transport-monitor"))
+                        .patientReference())
+                .as("a travelling device at no bed is never charted to gateway.patient")
+                .isNull();
+        assertThat(fromYaml(travelling("")).beds().travelling().isEmpty()).isTrue();
+
+        ConfigProblems e = catchThrowableOfType(ConfigProblems.class, () -> fromYaml(travelling("""
+                          travelling:
+                            devices: [transport-monitor, bed12-pumps, nope, transport-monitor]
+                            pump-serials: ["12 34", bed12-spo2, SN-1, SN-1]
+                        """)));
+        assertThat(e.problems())
+                .containsExactlyInAnyOrder(
+                        "gateway.travelling.devices: 'bed12-pumps' is a bbraun-bcc rack, which stays at its bed: name"
+                                + " the pumps that travel by serial number in gateway.travelling.pump-serials",
+                        "gateway.travelling.devices: 'nope' is not a device of gateway.devices ([bed12-pumps,"
+                                + " bed12-spo2, transport-monitor])",
+                        "gateway.travelling.devices: 'transport-monitor' is named twice",
+                        "gateway.travelling.pump-serials: '12 34' is not a pump serial number (1 to 32 letters,"
+                                + " digits, '.', '_' or '-')",
+                        "gateway.travelling.pump-serials: 'bed12-spo2' is also a device of gateway.devices: a scanned"
+                                + " label must name one only",
+                        "gateway.travelling.pump-serials: 'SN-1' is named twice");
+
+        ConfigProblems noAdt = catchThrowableOfType(ConfigProblems.class, () -> fromYaml(PCD01_BASE + """
+                          travelling:
+                            pump-serials: [SN-1]
+                        """));
+        assertThat(noAdt.problems())
+                .containsExactlyInAnyOrder(
+                        "gateway.travelling: a travelling device is paired with a patient by MRN at the bedside, which"
+                                + " needs gateway.adt (its assigning authorities)",
+                        "gateway.travelling.pump-serials: no device of gateway.devices is a bbraun-bcc rack to read the"
+                                + " pumps");
     }
 
     /** PCD01_BASE with a bed, the ADT listener and a PCD-01 listener, each with {@code tls} sections. */

@@ -75,6 +75,11 @@ class Pcd01InSettingsTest {
         }
 
         @Override
+        public Optional<TravellingConfig> travelling() {
+            return base.travelling();
+        }
+
+        @Override
         public Optional<MqttEgressConfig> mqttEgress() {
             return base.mqttEgress();
         }

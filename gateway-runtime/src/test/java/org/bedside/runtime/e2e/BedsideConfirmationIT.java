@@ -231,7 +231,7 @@ class BedsideConfirmationIT {
                         scene.fhir.base());
     }
 
-    private static HttpResponse<String> post(String url, String path, String body, @Nullable String user, boolean csrf)
+    static HttpResponse<String> post(String url, String path, String body, @Nullable String user, boolean csrf)
             throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url + path))
                 .timeout(Duration.ofSeconds(30))
@@ -257,7 +257,7 @@ class BedsideConfirmationIT {
         throw new AssertionError("no bed12 in the status");
     }
 
-    private static Instant effective(Observation o) {
+    static Instant effective(Observation o) {
         return o.getEffectiveDateTimeType().getValue().toInstant();
     }
 
@@ -291,7 +291,7 @@ class BedsideConfirmationIT {
         return null;
     }
 
-    private static long notCharted(Scene scene) {
+    static long notCharted(Scene scene) {
         String s = scene.gateway.get("/api/status");
         if (s == null) {
             return 0;
@@ -300,7 +300,7 @@ class BedsideConfirmationIT {
         return m.find() ? Long.parseLong(m.group(1)) : 0;
     }
 
-    private static int count(Scene scene, String patient) {
+    static int count(Scene scene, String patient) {
         try {
             return scene.fhir.countObservations(patient);
         } catch (Exception e) {

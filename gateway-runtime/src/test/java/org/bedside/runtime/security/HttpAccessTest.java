@@ -56,7 +56,13 @@ class HttpAccessTest {
 
     @Test
     void aClinicianMayMakeTheBedsideChangesAndNoOther() {
-        for (String path : new String[] {"/api/bedside/lookup", "/api/bedside/confirm", "/api/bedside/release"}) {
+        for (String path : new String[] {
+            "/api/bedside/lookup",
+            "/api/bedside/confirm",
+            "/api/bedside/release",
+            "/api/bedside/pair",
+            "/api/bedside/unpair"
+        }) {
             assertThat(post(path, CLINICIAN)).isInstanceOf(Permit.class);
             assertThat(post(path, OPERATOR)).isInstanceOf(Permit.class);
             assertThat(post(path, VIEWER)).isEqualTo(new Refuse("nurse has neither the role clinician nor operator"));
