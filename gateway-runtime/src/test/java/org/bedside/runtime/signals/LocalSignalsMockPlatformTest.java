@@ -2,10 +2,8 @@ package org.bedside.runtime.signals;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.pi4j.Pi4J;
 import com.pi4j.context.Context;
 import com.pi4j.io.gpio.digital.DigitalState;
-import com.pi4j.plugin.mock.platform.MockPlatform;
 import com.pi4j.plugin.mock.provider.gpio.digital.MockDigitalInput;
 import com.pi4j.plugin.mock.provider.gpio.digital.MockDigitalInputProvider;
 import com.pi4j.plugin.mock.provider.gpio.digital.MockDigitalOutputProvider;
@@ -52,18 +50,9 @@ class LocalSignalsMockPlatformTest {
     @TempDir
     Path dev;
 
-    private final Context context = mockContext();
+    private final Context context = MockGpioChips.mockContext();
     private final AtomicReference<Set<TechnicalCondition>> active =
             new AtomicReference<>(EnumSet.noneOf(TechnicalCondition.class));
-
-    private static Context mockContext() {
-        return Pi4J.newContextBuilder()
-                .noAutoDetect()
-                .add(new MockPlatform())
-                .add(MockDigitalOutputProvider.newInstance())
-                .add(MockDigitalInputProvider.newInstance())
-                .build();
-    }
 
     @AfterEach
     void shutDown() {

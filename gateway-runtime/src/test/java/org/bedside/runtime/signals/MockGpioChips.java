@@ -41,6 +41,11 @@ public class MockGpioChips extends GpioChips {
 
     @Override
     public Context newContext() {
+        return mockContext();
+    }
+
+    /** A real Pi4J context on the mock platform, with its digital output and input providers. */
+    static Context mockContext() {
         return Pi4J.newContextBuilder()
                 .noAutoDetect()
                 .add(new MockPlatform())
