@@ -1059,9 +1059,18 @@ final class DeviceAlarms {
                     emit(
                             AlertReport.Phase.INACTIVATE,
                             at,
-                            e.state() == AlarmEvent.State.SILENCED_RESET
-                                    ? "the alarm signal was silenced at the device (silence/reset)"
-                                    : "the alarm signal was silenced at the device");
+                            switch (inactivation) {
+                                case ALARM_OFF ->
+                                    "the alarm was switched off at the device: it neither sounds nor shows there"
+                                            + " until it is switched on again (alarm off)";
+                                case ALARM_PAUSED ->
+                                    "the alarm was paused at the device: for a while it neither sounds nor"
+                                            + " shows there (alarm paused)";
+                                default ->
+                                    e.state() == AlarmEvent.State.SILENCED_RESET
+                                            ? "the alarm signal was silenced at the device (silence/reset)"
+                                            : "the alarm signal was silenced at the device";
+                            });
                 }
             } else if (newText || newDevicePriority) {
                 emit(AlertReport.Phase.UPDATE, at, "the device now reports: " + e.text());
@@ -1073,6 +1082,8 @@ final class DeviceAlarms {
             return switch (e.state()) {
                 case ACTIVE -> AlertReport.InactivationState.ENABLED;
                 case SILENCED, SILENCED_RESET -> AlertReport.InactivationState.AUDIO_PAUSED;
+                case ALARM_PAUSED -> AlertReport.InactivationState.ALARM_PAUSED;
+                case ALARM_OFF -> AlertReport.InactivationState.ALARM_OFF;
                 case LATCHED, UNKNOWN -> current;
             };
         }

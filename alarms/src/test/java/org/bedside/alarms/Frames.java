@@ -1,9 +1,14 @@
 package org.bedside.alarms;
 
+import ca.uhn.hl7v2.model.v26.message.ORU_R01;
+import ca.uhn.hl7v2.model.v26.segment.OBX;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.bedside.hl7.CareLocation;
+import org.bedside.hl7.pcd.Pcd01Encoder;
+import org.bedside.hl7.pcd.Pcd04Encoder;
 import org.bedside.model.AlarmEvent;
 import org.bedside.model.AlertReport;
 import org.bedside.model.DeviceId;
@@ -106,5 +111,24 @@ final class Frames {
                     .append(second(r.receivedAt()));
         }
         return b.toString();
+    }
+
+    /** A PCD-04 encoder for a gateway at bed ICU 12. */
+    static Pcd04Encoder pcd04Encoder() {
+        return new Pcd04Encoder(
+                new Pcd01Encoder.Sender("BEDSIDE_GATEWAY", "0123456789ABCDEF", "ICU", "AM", "HOSP"),
+                new CareLocation("ICU", "12", "1", ""));
+    }
+
+    /** A PCD-04's OBX rows as {@code "<OBX-3 code> <OBX-5>"}, such as {@code "68483 alarm-off"}. */
+    static List<String> facets(ORU_R01 m) throws Exception {
+        List<String> rows = new ArrayList<>();
+        var order = m.getPATIENT_RESULT().getORDER_OBSERVATION();
+        for (int i = 0; i < order.getOBSERVATIONReps(); i++) {
+            OBX obx = order.getOBSERVATION(i).getOBX();
+            rows.add(obx.getObservationIdentifier().getIdentifier().getValue() + " "
+                    + obx.getObservationValue(0).getData().encode());
+        }
+        return rows;
     }
 }

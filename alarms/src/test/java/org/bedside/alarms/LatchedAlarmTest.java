@@ -4,15 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.bedside.alarms.Frames.MONITOR;
 import static org.bedside.alarms.Frames.alarm;
 import static org.bedside.alarms.Frames.at;
+import static org.bedside.alarms.Frames.facets;
 import static org.bedside.alarms.Frames.phases;
 import static org.bedside.alarms.Frames.value;
 
-import ca.uhn.hl7v2.model.v26.message.ORU_R01;
-import ca.uhn.hl7v2.model.v26.segment.OBX;
 import java.util.ArrayList;
 import java.util.List;
-import org.bedside.hl7.CareLocation;
-import org.bedside.hl7.pcd.Pcd01Encoder;
 import org.bedside.hl7.pcd.Pcd04Encoder;
 import org.bedside.model.AlarmEvent;
 import org.bedside.model.AlertReport;
@@ -165,9 +162,7 @@ class LatchedAlarmTest {
         noAlert(21, 36);
         assertThat(phases(out)).isEqualTo(KEY + " start @0, " + KEY + " update @10, " + KEY + " reset @36");
 
-        Pcd04Encoder encoder = new Pcd04Encoder(
-                new Pcd01Encoder.Sender("BEDSIDE_GATEWAY", "0123456789ABCDEF", "ICU", "AM", "HOSP"),
-                new CareLocation("ICU", "12", "1", ""));
+        Pcd04Encoder encoder = Frames.pcd04Encoder();
         List<String> latched = facets(encoder.encode(out.get(1), at(10), null));
         assertThat(latched).contains("68481 update", "68482 latched", "68483 enabled", "68484 PH", "68485 SP");
         List<String> reset = facets(encoder.encode(out.get(2), at(36), null));
@@ -197,16 +192,5 @@ class LatchedAlarmTest {
                 .isEqualTo(
                         KEY + " start @0, " + KEY + " update @10, " + KEY + " escalate @120, " + KEY + " reset @216");
         assertThat(timed).isEqualTo(untimed);
-    }
-
-    private static List<String> facets(ORU_R01 m) throws Exception {
-        List<String> rows = new ArrayList<>();
-        var order = m.getPATIENT_RESULT().getORDER_OBSERVATION();
-        for (int i = 0; i < order.getOBSERVATIONReps(); i++) {
-            OBX obx = order.getOBSERVATION(i).getOBX();
-            rows.add(obx.getObservationIdentifier().getIdentifier().getValue() + " "
-                    + obx.getObservationValue(0).getData().encode());
-        }
-        return rows;
     }
 }

@@ -45,7 +45,7 @@ public record AlarmEvent(
     /** IHE ACM alarm state as the device reports it. */
     public enum State {
         ACTIVE,
-        /** Present, but the audible alarm was silenced or paused on the device. */
+        /** Present, but its audible signal silenced or paused on the device (IEC 60601-1-8 AUDIO PAUSED). */
         SILENCED,
         /**
          * Present, and its audible signal silenced with the device's silence/reset key (Philips IntelliVue
@@ -59,6 +59,16 @@ public record AlarmEvent(
          * alarm is still an open alarm.
          */
         LATCHED,
+        /**
+         * Present, and the device's alarm signals — visual and aural — paused there for a limited time (IEC 60601-1-8
+         * ALARM PAUSED; Philips IntelliVue AL_SUSPENDED). Still an alarm: the monitor will alarm again by itself.
+         */
+        ALARM_PAUSED,
+        /**
+         * Present, and the device's alarm signals — visual and aural — switched off there until someone switches them
+         * on (IEC 60601-1-8 ALARM OFF; Philips IntelliVue AL_INHIBITED). The bedside is silent and dark about it.
+         */
+        ALARM_OFF,
         /** The device reports the condition, but not whether it is alarming. */
         UNKNOWN
     }

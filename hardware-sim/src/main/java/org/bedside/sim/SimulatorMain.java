@@ -53,7 +53,7 @@ public final class SimulatorMain {
                                  [--intellivue NAME[:SCENARIO][:serial|udp][:PERIOD]] [--intellivue ...]
                                  [--ge-dri NAME[:SCENARIO[:PERIOD]]] [--nonin NAME[:SCENARIO][:df13|df2][:PERIOD]]
                                  [--medibus NAME[:SCENARIO]] [--bbraun-bcc NAME[:serial|tcp]]
-                                 [--dir DIR] [--zone ZONE] [--seed N]
+                                 [--intellivue-latch DURATION] [--dir DIR] [--zone ZONE] [--seed N]
               --masimo  a Masimo Radical-7; SCENARIO is steady (default), desaturation, sensor-off, asystole or
                         bidmc:NN (asystole: the IntelliVue raises its own asystole alarm; an oximeter shows dashes);
                         PERIOD is the time between lines, such as 1s (default), 250ms or 0.05s
@@ -66,6 +66,10 @@ public final class SimulatorMain {
               --medibus a Dräger ventilator's Medibus port; it answers the gateway's polls (19200 baud, even parity)
               --bbraun-bcc  a B. Braun SpaceCom rack of infusion pumps speaking BCC, on a pseudo-terminal and a TCP
                         port of 127.0.0.1 at once; serial (default) or tcp says which one the device line names
+              --intellivue-latch  every simulated IntelliVue latches its red (high-priority physiological) alarms,
+                        as the monitor's alarm latching setting does: once the condition has gone, the alarm stays
+                        listed latched (AL_LATCHED) until a simulated clinician resets it DURATION later (whole
+                        seconds, 1s to 1h, such as 30s); default: no latching
               --dir     where the ports' symlinks go (default %s)
               --zone    the devices' clock zone, such as Europe/Berlin (default: this machine's)
               --seed    seeds the scenarios' variation and the injected garbage (default 1)
@@ -118,9 +122,10 @@ public final class SimulatorMain {
             long seed,
             List<MonitorSpec> monitors,
             List<SerialSpec> serial,
-            List<RackSpec> racks) {
+            List<RackSpec> racks,
+            Duration intellivueLatch) {
         Options(List<DeviceSpec> devices, Path directory, ZoneId zone, long seed) {
-            this(devices, directory, zone, seed, List.of(), List.of(), List.of());
+            this(devices, directory, zone, seed, List.of(), List.of(), List.of(), Duration.ZERO);
         }
     }
 
@@ -259,6 +264,7 @@ public final class SimulatorMain {
                                 .zone(options.zone())
                                 .seed(options.seed())
                                 .portDirectory(options.directory())
+                                .latchRedAlarms(options.intellivueLatch())
                                 .build());
             }
             for (DeviceSpec d : options.devices()) {
@@ -341,6 +347,7 @@ public final class SimulatorMain {
         Path directory = MasimoSimulator.Builder.defaultPortDirectory();
         ZoneId zone = ZoneId.systemDefault();
         long seed = Scenarios.DEFAULT_SEED;
+        Duration latch = Duration.ZERO;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             if (i + 1 >= args.length) {
@@ -354,6 +361,7 @@ public final class SimulatorMain {
                 case "--nonin" -> serial.add(serialDevice(SerialKind.NONIN, value));
                 case "--medibus" -> serial.add(serialDevice(SerialKind.MEDIBUS, value));
                 case "--bbraun-bcc" -> racks.add(rack(value));
+                case "--intellivue-latch" -> latch = latch(value);
                 case "--dir" -> directory = Path.of(value);
                 case "--zone" -> {
                     try {
@@ -391,7 +399,21 @@ public final class SimulatorMain {
                 seed,
                 List.copyOf(monitors),
                 List.copyOf(serial),
-                List.copyOf(racks));
+                List.copyOf(racks),
+                latch);
+    }
+
+    /** The {@code --intellivue-latch} time: whole seconds from 1 s to 1 h, as the simulated monitor counts them. */
+    static Duration latch(String value) {
+        Duration d = periodOrNull(value);
+        if (d == null
+                || d.getNano() != 0
+                || d.compareTo(Duration.ofSeconds(1)) < 0
+                || d.compareTo(Duration.ofHours(1)) > 0) {
+            throw new IllegalArgumentException(
+                    "--intellivue-latch " + value + ": a time in whole seconds from 1s to 1h, such as 30s");
+        }
+        return d;
     }
 
     /**

@@ -101,6 +101,31 @@ class SimulatorMainTest {
     }
 
     @Test
+    void intellivueLatchMakesEverySimulatedMonitorLatchItsRedAlarms() throws Exception {
+        assertThat(SimulatorMain.parse(new String[] {"--intellivue", "a"}).intellivueLatch())
+                .isEqualTo(Duration.ZERO);
+        SimulatorMain.Options options = SimulatorMain.parse(
+                new String[] {"--intellivue", "bed7:asystole:udp", "--intellivue-latch", "30s", "--dir", dir.toString()
+                });
+        assertThat(options.intellivueLatch()).isEqualTo(Duration.ofSeconds(30));
+        for (String bad : List.of("0s", "500ms", "1.5s", "2h", "soon")) {
+            assertThatThrownBy(() -> SimulatorMain.parse(new String[] {"--intellivue", "a", "--intellivue-latch", bad}))
+                    .as(bad)
+                    .hasMessage("--intellivue-latch " + bad + ": a time in whole seconds from 1s to 1h, such as 30s");
+        }
+        SimulatorMain main = SimulatorMain.start(options);
+        try {
+            assertThat(main.handle("status"))
+                    .singleElement()
+                    .satisfies(s ->
+                            assertThat(s).startsWith("ok status bed7 running").endsWith(" latch=30s"));
+        } finally {
+            main.stopAll();
+        }
+        assertThat(SimulatorMain.USAGE).contains("--intellivue-latch DURATION");
+    }
+
+    @Test
     void runsASpaceComRackOnTcpAndListsItsPumps() throws Exception {
         SimulatorMain main = SimulatorMain.start(
                 SimulatorMain.parse(new String[] {"--bbraun-bcc", "bed12-pumps:tcp", "--dir", dir.toString()}));

@@ -31,10 +31,11 @@ import org.jspecify.annotations.Nullable;
  * waits for the delay again.
  *
  * <p><b>Lamp test.</b> From the first update, every output is on for {@link Settings#lampTest()}, so that whoever
- * starts the box sees each lamp and hears each buzzer. The conditions are counted all the while: a technical alarm
+ * starts the box sees each lamp and hears each buzzer; a {@link SignalRequest#LAMP_TEST} runs it again, for {@link
+ * Settings#requestedLampTest()}, whenever someone asks. The conditions are counted all the while: a technical alarm
  * raised during the test shows as soon as it is over, its pattern starting then (on at once).
  *
- * <p><b>Audio pause.</b> A press of the button ({@code update(..., true)}) while an {@link Settings#audible()} output
+ * <p><b>Audio pause.</b> A {@link SignalRequest#AUDIO_PAUSE} (the button pressed, or asked over HTTP) while an {@link Settings#audible()} output
  * sounds silences the audible outputs for {@link Settings#audioPause()} (IEC 60601-1-8 "audio paused"); the others go
  * on showing the conditions. The pause ends early when a technical alarm that an audible output shows starts during it
  * (a condition it silenced that ends and comes back counts as new), or when every condition it silenced has ended. An
@@ -79,7 +80,18 @@ public final class LocalSignals {
         public static Settings delayOnly(Duration delay) {
             return new Settings(delay, Duration.ZERO, Duration.ZERO, Set.of());
         }
+
+        /**
+         * How long a lamp test someone asks for lasts: {@link #lampTest()}, or {@link LocalSignals#DEFAULT_LAMP_TEST} when there
+         * is none at start (an asked-for test must light the lamps long enough to be seen).
+         */
+        public Duration requestedLampTest() {
+            return lampTest.isZero() ? DEFAULT_LAMP_TEST : lampTest;
+        }
     }
+
+    /** The length of a lamp test asked for on a box that runs none at start. */
+    public static final Duration DEFAULT_LAMP_TEST = Duration.ofSeconds(2);
 
     /**
      * One output as the status shows it, at the last update.
@@ -156,18 +168,23 @@ public final class LocalSignals {
         return outputs;
     }
 
-    /** {@link #update(Set, long, boolean)} without a press of the audio pause button. */
+    /** {@link #update(Set, long, Set)} with nothing asked. */
     public Map<String, Boolean> update(Set<TechnicalCondition> active, long time) {
-        return update(active, time, false);
+        return update(active, time, Set.of());
+    }
+
+    /** {@link #update(Set, long, Set)} with an audio pause asked for when {@code audioPausePressed}. */
+    public Map<String, Boolean> update(Set<TechnicalCondition> active, long time, boolean audioPausePressed) {
+        return update(active, time, audioPausePressed ? Set.of(SignalRequest.AUDIO_PAUSE) : Set.of());
     }
 
     /**
      * @param active the technical alarms active now
      * @param time a monotonic time in milliseconds; a time earlier than the last one is taken as the last one
-     * @param audioPausePressed the audio pause button was pressed since the last update
+     * @param requests what was asked since the last update (the button pressed, a request over HTTP)
      * @return every output's level, on = true, in the order of {@link #outputs()}
      */
-    public Map<String, Boolean> update(Set<TechnicalCondition> active, long time, boolean audioPausePressed) {
+    public Map<String, Boolean> update(Set<TechnicalCondition> active, long time, Set<SignalRequest> requests) {
         long nowMillis = Math.max(time, lastMillis);
         lastMillis = nowMillis;
         List<SignalEvent> events = new ArrayList<>();
@@ -179,10 +196,17 @@ public final class LocalSignals {
                         settings.lampTest(), outputs.stream().map(Output::name).toList()));
             }
         }
+        if (requests.contains(SignalRequest.LAMP_TEST) && !outputs.isEmpty()) {
+            // Asked again during a test: it starts again, for its whole length.
+            lampTestEnds = nowMillis + settings.requestedLampTest().toMillis();
+            events.add(new SignalEvent.LampTestStarted(
+                    settings.requestedLampTest(),
+                    outputs.stream().map(Output::name).toList()));
+        }
         EnumSet<TechnicalCondition> counted = count(active, nowMillis);
         lastCounted = counted;
         endPauseIfOver(counted, nowMillis, events);
-        if (audioPausePressed) {
+        if (requests.contains(SignalRequest.AUDIO_PAUSE)) {
             pause(counted, nowMillis, events);
         }
         if (lampTestEnds != INACTIVE && nowMillis >= lampTestEnds) {

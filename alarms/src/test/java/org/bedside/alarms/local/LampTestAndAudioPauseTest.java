@@ -193,4 +193,75 @@ class LampTestAndAudioPauseTest {
         assertThat(s.update(LINK, 0, true)).containsEntry("led", true);
         assertThat(s.events()).containsExactly(new SignalEvent.AudioPauseNotNeeded());
     }
+    // ---- asked for (the HTTP API): the same decisions as at start and as the button
+
+    @Test
+    void aLampTestAskedForTurnsEveryOutputOnForItsTimeAndNeverHidesAnAlarmRaisedMeanwhile() {
+        LocalSignals s = signals(Duration.ZERO, Duration.ofSeconds(3), Duration.ofMinutes(2));
+        s.update(NONE, 0);
+        assertThat(s.update(NONE, 3_000))
+                .containsOnly(Map.entry("buzzer", false), Map.entry("link-led", false), Map.entry("buffer-led", false));
+
+        assertThat(s.update(NONE, 10_000, Set.of(SignalRequest.LAMP_TEST)))
+                .containsOnly(Map.entry("buzzer", true), Map.entry("link-led", true), Map.entry("buffer-led", true));
+        assertThat(s.events())
+                .containsExactly(new SignalEvent.LampTestStarted(
+                        Duration.ofSeconds(3), List.of("buzzer", "link-led", "buffer-led")));
+        assertThat(s.snapshot().lampTest()).isTrue();
+        // An alarm raised during the test is counted, and shows at once when it is over.
+        s.update(LINK, 11_000);
+        assertThat(s.counted()).isEqualTo(LINK);
+        assertThat(s.update(LINK, 12_999)).containsEntry("buffer-led", true);
+        assertThat(s.update(LINK, 13_000))
+                .containsOnly(Map.entry("buzzer", true), Map.entry("link-led", true), Map.entry("buffer-led", false));
+        assertThat(s.events()).containsExactly(new SignalEvent.LampTestEnded());
+    }
+
+    @Test
+    void aLampTestAskedForDuringOneStartsItsTimeAgain() {
+        LocalSignals s = signals(Duration.ZERO, Duration.ofSeconds(2), Duration.ofMinutes(2));
+        s.update(NONE, 0);
+        s.update(NONE, 1_500, Set.of(SignalRequest.LAMP_TEST));
+        assertThat(s.update(NONE, 3_000)).containsEntry("buffer-led", true);
+        assertThat(s.update(NONE, 3_500)).containsEntry("buffer-led", false);
+    }
+
+    @Test
+    void aLampTestAskedForOnABoxWithoutOneAtStartLastsTheDefault() {
+        LocalSignals s = withPause(Duration.ofMinutes(2));
+        assertThat(s.update(NONE, 0)).containsEntry("buzzer", false);
+        assertThat(s.events()).isEmpty();
+        assertThat(s.update(NONE, 1_000, Set.of(SignalRequest.LAMP_TEST))).containsEntry("buzzer", true);
+        assertThat(s.events())
+                .containsExactly(new SignalEvent.LampTestStarted(
+                        LocalSignals.DEFAULT_LAMP_TEST, List.of("buzzer", "link-led", "buffer-led")));
+        assertThat(s.update(NONE, 1_000 + LocalSignals.DEFAULT_LAMP_TEST.toMillis() - 1))
+                .containsEntry("buzzer", true);
+        assertThat(s.update(NONE, 1_000 + LocalSignals.DEFAULT_LAMP_TEST.toMillis()))
+                .containsEntry("buzzer", false);
+    }
+
+    @Test
+    void anAudioPauseAskedForIsDecidedAsThePressOfTheButton() {
+        LocalSignals asked = withPause(Duration.ofMinutes(2));
+        LocalSignals pressed = withPause(Duration.ofMinutes(2));
+        long[] times = {0, 1_000, 60_000, 120_999, 121_000, 121_100}; // the beep: on for its first 0.2 s
+        List<SignalEvent> events = new java.util.ArrayList<>();
+        for (long t : times) {
+            boolean now = t == 1_000;
+            Map<String, Boolean> levels = asked.update(LINK, t, now ? Set.of(SignalRequest.AUDIO_PAUSE) : Set.of());
+            assertThat(levels).as("at %d ms", t).isEqualTo(pressed.update(LINK, t, now));
+            assertThat(levels.get("buzzer")).as("at %d ms", t).isEqualTo(t == 0 || t >= 121_000);
+            assertThat(asked.events()).as("at %d ms", t).isEqualTo(pressed.events());
+            events.addAll(asked.events());
+        }
+        assertThat(events)
+                .containsExactly(
+                        new SignalEvent.AudioPaused(Duration.ofMinutes(2), LINK, List.of("buzzer"), false),
+                        new SignalEvent.AudioPauseEnded(SignalEvent.PauseEnd.TIME_OVER, NONE));
+        LocalSignals nothingSounds = withPause(Duration.ofMinutes(2));
+        nothingSounds.update(NONE, 0, Set.of(SignalRequest.AUDIO_PAUSE));
+        assertThat(nothingSounds.events()).containsExactly(new SignalEvent.AudioPauseNotNeeded());
+        assertThat(nothingSounds.snapshot().audioPause()).isNull();
+    }
 }

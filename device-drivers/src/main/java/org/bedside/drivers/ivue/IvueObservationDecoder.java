@@ -343,15 +343,20 @@ final class IvueObservationDecoder {
     /**
      * The alert's AlertState bits in the model's terms. Latched wins over every other bit: the condition is gone but the
      * monitor still holds the alarm, and that must reach the alarm path whatever else is set (a latched alarm taken for
-     * a silenced or absent one would be hidden). Inhibited or suspended alarms are silenced; an alarm silenced with the
-     * silence/reset key says so.
+     * a silenced or absent one would be hidden). AL_INHIBITED is the alarm switched off at the monitor (IEC 60601-1-8
+     * ALARM OFF: of no set end, visual and aural) and wins over AL_SUSPENDED, the alarm paused for a while (ALARM
+     * PAUSED); an alarm silenced with the silence/reset key (its sound only) says so. Sources: docs/alarms.md
+     * "Inactivation states".
      */
     static AlarmEvent.State alertState(int state) {
         if ((state & IvueWire.AL_LATCHED) != 0) {
             return AlarmEvent.State.LATCHED;
         }
-        if ((state & (IvueWire.AL_INHIBITED | IvueWire.AL_SUSPENDED)) != 0) {
-            return AlarmEvent.State.SILENCED;
+        if ((state & IvueWire.AL_INHIBITED) != 0) {
+            return AlarmEvent.State.ALARM_OFF;
+        }
+        if ((state & IvueWire.AL_SUSPENDED) != 0) {
+            return AlarmEvent.State.ALARM_PAUSED;
         }
         if ((state & IvueWire.AL_SILENCED_RESET) != 0) {
             return AlarmEvent.State.SILENCED_RESET;

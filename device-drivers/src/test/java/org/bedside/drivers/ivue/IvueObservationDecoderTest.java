@@ -208,19 +208,23 @@ class IvueObservationDecoderTest {
     }
 
     @Test
-    void silencedResetIsSaidApartFromSilencedAndAnAlertWithoutStateBitsIsActive() {
+    void inhibitedIsAlarmOffSuspendedAlarmPausedSilencedResetItsSoundOnlyAndNoStateBitsActive() {
         List<AlarmEvent> a = alerts(
                 alertEntry(0x4BB8, 0x0C10, IvueWire.MED_PRI_P_AL, IvueWire.AL_SILENCED_RESET, "a"),
                 alertEntry(0x4BB8, 0x0C11, IvueWire.MED_PRI_P_AL, IvueWire.AL_INHIBITED, "b"),
                 alertEntry(
                         0x4BB8, 0x0C12, IvueWire.MED_PRI_P_AL, IvueWire.AL_SUSPENDED | IvueWire.AL_SILENCED_RESET, "c"),
-                alertEntry(0x4BB8, 0x0C13, IvueWire.MED_PRI_P_AL, 0x0008, "d")); // AL_NEW_ALERT only
+                alertEntry(0x4BB8, 0x0C13, IvueWire.MED_PRI_P_AL, 0x0008, "d"), // AL_NEW_ALERT only
+                alertEntry(0x4BB8, 0x0C14, IvueWire.MED_PRI_P_AL, IvueWire.AL_SUSPENDED, "e"),
+                alertEntry(0x4BB8, 0x0C15, IvueWire.MED_PRI_P_AL, IvueWire.AL_INHIBITED | IvueWire.AL_SUSPENDED, "f"));
         assertThat(a)
                 .extracting(AlarmEvent::state)
                 .containsExactly(
                         AlarmEvent.State.SILENCED_RESET,
-                        AlarmEvent.State.SILENCED,
-                        AlarmEvent.State.SILENCED,
-                        AlarmEvent.State.ACTIVE);
+                        AlarmEvent.State.ALARM_OFF,
+                        AlarmEvent.State.ALARM_PAUSED, // paused wins over its sound silenced: it says more
+                        AlarmEvent.State.ACTIVE,
+                        AlarmEvent.State.ALARM_PAUSED,
+                        AlarmEvent.State.ALARM_OFF); // off, of no set end, wins over paused
     }
 }

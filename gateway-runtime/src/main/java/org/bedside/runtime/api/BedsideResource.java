@@ -333,7 +333,7 @@ public class BedsideResource {
     }
 
     /** The signed-in user; the access policy lets no anonymous change through. */
-    private static String user(SecurityContext security) {
+    static String user(SecurityContext security) {
         return security.getUserPrincipal() == null
                 ? "(none)"
                 : security.getUserPrincipal().getName();

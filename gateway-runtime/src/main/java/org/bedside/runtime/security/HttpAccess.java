@@ -19,8 +19,9 @@ import org.jspecify.annotations.Nullable;
  *       {@value #OPERATOR}, from loopback too: a browser on the box may be made to send the request by another page,
  *       and the audit log must say who asked.
  *   <li>A user with the role {@value #CLINICIAN} may read, and make the bedside changes only (confirm a patient at a
- *       bed, release held readings: {@value #BEDSIDE_PATHS}...): an allow-list of paths, so that an endpoint added
- *       later still needs an operator.
+ *       bed, release held readings: {@value #BEDSIDE_PATHS}...) and ask the box's local signals for a lamp test or an
+ *       audio pause ({@value #LOCAL_SIGNAL_PATHS}...): an allow-list of paths, so that an endpoint added later still
+ *       needs an operator.
  *   <li>Such a request must carry the header {@value #CSRF_HEADER} and, when the browser sends an {@code Origin}, come
  *       from the gateway's own origin. A cross-site form or script cannot set that header without a CORS pre-flight,
  *       which the gateway never grants, so a page elsewhere cannot make an operator's browser change anything.
@@ -43,6 +44,12 @@ public final class HttpAccess {
 
     /** The paths of the bedside changes a {@value #CLINICIAN} may make (and an operator). */
     public static final String BEDSIDE_PATHS = "/api/bedside/";
+
+    /**
+     * The paths of the local signals' lamp test and audio pause, which a {@value #CLINICIAN} may ask for (and an
+     * operator): the nurse who hears the box's buzzer may silence it, as with the button on the box.
+     */
+    public static final String LOCAL_SIGNAL_PATHS = "/api/alarms/local-signals/";
 
     /**
      * The header a state-changing request must carry (any non-empty value), as in Jersey's CSRF filter. {@code bedside
@@ -114,15 +121,19 @@ public final class HttpAccess {
             return new Authenticate("reading from beyond this box needs a user of gateway.http.users-file");
         }
         boolean bedside = isBedsidePath(r.path());
+        boolean clinicians = bedside || isLocalSignalPath(r.path());
         if (caller == null) {
             return new Authenticate(
                     bedside
                             ? "a bedside change needs a clinician or an operator of gateway.http.users-file"
-                            : "a change needs an operator of gateway.http.users-file");
+                            : clinicians
+                                    ? "a lamp test or an audio pause needs a clinician or an operator of"
+                                            + " gateway.http.users-file"
+                                    : "a change needs an operator of gateway.http.users-file");
         }
-        if (!caller.roles().contains(OPERATOR) && !(bedside && caller.roles().contains(CLINICIAN))) {
+        if (!caller.roles().contains(OPERATOR) && !(clinicians && caller.roles().contains(CLINICIAN))) {
             return new Refuse(
-                    bedside
+                    clinicians
                             ? caller.name() + " has neither the role " + CLINICIAN + " nor " + OPERATOR
                             : caller.name() + " has not the role " + OPERATOR);
         }
@@ -138,7 +149,16 @@ public final class HttpAccess {
 
     /** Whether a normalised path is one of the bedside changes (no {@code ..}: Vert.x normalises before this). */
     static boolean isBedsidePath(String path) {
-        return path.startsWith(BEDSIDE_PATHS) && !path.contains("..") && !path.contains("//");
+        return isUnder(BEDSIDE_PATHS, path);
+    }
+
+    /** Whether a normalised path is the local signals' lamp test or audio pause. */
+    static boolean isLocalSignalPath(String path) {
+        return isUnder(LOCAL_SIGNAL_PATHS, path);
+    }
+
+    private static boolean isUnder(String prefix, String path) {
+        return path.startsWith(prefix) && !path.contains("..") && !path.contains("//");
     }
 
     /** Whether the browser's {@code Origin} is the gateway's own {@code scheme://host[:port]}. */

@@ -17,7 +17,7 @@ import org.jspecify.annotations.Nullable;
  *
  * @param state {@code NOT_CONFIGURED} (no outputs), {@code NOT_DRIVEN} (configured, but GPIO cannot be used on this
  *     box: the log says why) or {@code DRIVEN}
- * @param lampTest the lamp test at start is running: every output is on
+ * @param lampTest a lamp test (at start, or asked for) is running: every output is on
  */
 public record LocalSignalsStatus(
         String state,

@@ -169,6 +169,7 @@ class HttpAccessIT {
                     assertThat(viewer.headers().firstValue("X-Bedside-Refused"))
                             .hasValue(
                                     e.path().startsWith("/api/bedside/")
+                                                    || e.path().startsWith("/api/alarms/local-signals/")
                                             ? "nurse has neither the role clinician nor operator"
                                             : "nurse has not the role operator");
                     HttpResponse<String> noHeader =

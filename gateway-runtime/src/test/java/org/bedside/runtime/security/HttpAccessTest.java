@@ -55,7 +55,7 @@ class HttpAccessTest {
     }
 
     @Test
-    void aClinicianMayMakeTheBedsideChangesAndNoOther() {
+    void aClinicianMayMakeTheBedsideChangesAndAskTheLocalSignalsAndNoOther() {
         for (String path : new String[] {
             "/api/bedside/lookup",
             "/api/bedside/confirm",
@@ -70,8 +70,24 @@ class HttpAccessTest {
                     .isEqualTo(new Authenticate(
                             "a bedside change needs a clinician or an operator of gateway.http.users-file"));
         }
+        for (String path :
+                new String[] {"/api/alarms/local-signals/lamp-test", "/api/alarms/local-signals/audio-pause"}) {
+            assertThat(post(path, CLINICIAN)).as(path).isInstanceOf(Permit.class);
+            assertThat(post(path, OPERATOR)).as(path).isInstanceOf(Permit.class);
+            assertThat(post(path, VIEWER)).isEqualTo(new Refuse("nurse has neither the role clinician nor operator"));
+            assertThat(post(path, null))
+                    .isEqualTo(
+                            new Authenticate(
+                                    "a lamp test or an audio pause needs a clinician or an operator of gateway.http.users-file"));
+        }
         for (String path : new String[] {
-            "/api/dead-letters/retry", "/api/captures", "/api/bedside", "/api/bedsidex", "/api/bedside/../captures"
+            "/api/dead-letters/retry",
+            "/api/captures",
+            "/api/bedside",
+            "/api/bedsidex",
+            "/api/bedside/../captures",
+            "/api/alarms",
+            "/api/alarms/local-signals/../../captures"
         }) {
             assertThat(post(path, CLINICIAN)).as(path).isEqualTo(new Refuse("nurse.kim has not the role operator"));
         }

@@ -2,10 +2,8 @@ package org.bedside.runtime.signals;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.pi4j.Pi4J;
 import com.pi4j.context.Context;
 import com.pi4j.io.gpio.digital.DigitalState;
-import com.pi4j.plugin.mock.platform.MockPlatform;
 import com.pi4j.plugin.mock.provider.gpio.digital.MockDigitalInput;
 import com.pi4j.plugin.mock.provider.gpio.digital.MockDigitalInputProvider;
 import com.pi4j.plugin.mock.provider.gpio.digital.MockDigitalOutputProvider;
@@ -19,14 +17,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.bedside.alarms.delivery.Pcd04Sink;
+import org.bedside.alarms.local.SignalEvent;
 import org.bedside.alarms.local.SignalPattern;
+import org.bedside.alarms.local.SignalRequest;
 import org.bedside.alarms.local.TechnicalCondition;
 import org.bedside.buffer.guard.GuardStatus;
 import org.bedside.drivers.pipeline.LinkState;
 import org.bedside.drivers.pipeline.PipelineStatus;
+import org.bedside.drivers.testing.Await;
 import org.bedside.model.DeviceId;
 import org.bedside.runtime.config.LocalSignalSettings;
 import org.bedside.uplink.UplinkStatus;
@@ -52,18 +54,9 @@ class LocalSignalsMockPlatformTest {
     @TempDir
     Path dev;
 
-    private final Context context = mockContext();
+    private final Context context = MockGpioChips.mockContext();
     private final AtomicReference<Set<TechnicalCondition>> active =
             new AtomicReference<>(EnumSet.noneOf(TechnicalCondition.class));
-
-    private static Context mockContext() {
-        return Pi4J.newContextBuilder()
-                .noAutoDetect()
-                .add(new MockPlatform())
-                .add(MockDigitalOutputProvider.newInstance())
-                .add(MockDigitalInputProvider.newInstance())
-                .build();
-    }
 
     @AfterEach
     void shutDown() {
@@ -177,6 +170,49 @@ class LocalSignalsMockPlatformTest {
                         new LocalSignalsStatus.Output("buzzer", 18, "beep", true, List.of("device-link-lost"), false),
                         new LocalSignalsStatus.Output("delivery-led", 23, "steady", false, List.of(), false));
         assertThat(audited).as("the lamp test is logged, not audited").isEmpty();
+    }
+
+    @Test
+    void aRequestOverHttpIsDecidedAtTheNextTickAsThePressAndOneNoTickTakesIsWithdrawn() throws Exception {
+        SignalPins pins = SignalPins.open(context, MockDigitalOutputProvider.ID, WITH_BUTTON.outputs());
+        LocalSignalsService.Ticker t =
+                new LocalSignalsService.Ticker(WITH_BUTTON, active::get, pins, null, this::audit);
+        active.set(EnumSet.of(TechnicalCondition.ALERT_DELIVERY_FAILING));
+        t.tick(0);
+        t.tick(2_000); // the lamp test over: sounding
+        assertThat(state(pins, "buzzer")).isEqualTo(DigitalState.LOW);
+
+        // No tick takes it: withdrawn, and a later tick does not decide it.
+        LocalSignalsService.Answer late = t.ask(SignalRequest.AUDIO_PAUSE, "nurse", 50);
+        assertThat(late).isInstanceOf(LocalSignalsService.Answer.Refused.class);
+        assertThat(((LocalSignalsService.Answer.Refused) late).httpStatus()).isEqualTo(503);
+        t.tick(2_100);
+        assertThat(state(pins, "buzzer")).as("still sounding").isEqualTo(DigitalState.LOW);
+        assertThat(audited).isEmpty();
+
+        // Taken by the next tick: the button's decision, audited with the user.
+        CompletableFuture<LocalSignalsService.Answer> asked =
+                CompletableFuture.supplyAsync(() -> t.ask(SignalRequest.AUDIO_PAUSE, "nurse", 10_000));
+        long[] now = {2_200};
+        Await.until("the request decided", Duration.ofSeconds(10), () -> {
+            t.tick(now[0]++);
+            return asked.isDone();
+        });
+        LocalSignalsService.Answer answer = asked.get();
+        assertThat(answer).isInstanceOf(LocalSignalsService.Answer.Decided.class);
+        LocalSignalsService.Answer.Decided decided = (LocalSignalsService.Answer.Decided) answer;
+        assertThat(decided.event())
+                .isEqualTo(new SignalEvent.AudioPaused(
+                        Duration.ofMinutes(2),
+                        EnumSet.of(TechnicalCondition.ALERT_DELIVERY_FAILING),
+                        List.of("buzzer"),
+                        false));
+        assertThat(decided.status().audioPause().paused()).isTrue();
+        assertThat(state(pins, "buzzer")).as("silenced").isEqualTo(DigitalState.HIGH);
+        assertThat(state(pins, "delivery-led")).as("the lamp keeps showing").isEqualTo(DigitalState.HIGH);
+        assertThat(audited)
+                .containsExactly("local-signals-audio-paused {user=nurse, seconds=120, silenced=buzzer,"
+                        + " conditions=alert-delivery-failing, restarted=false}");
     }
 
     @Test

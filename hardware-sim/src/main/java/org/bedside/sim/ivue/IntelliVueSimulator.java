@@ -98,6 +98,9 @@ public final class IntelliVueSimulator implements AutoCloseable {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private final SimulatedMonitor monitor; // guarded by lock
+    /** How long a red alarm stays latched after its condition went; zero: no latching. */
+    private final Duration latch;
+
     private final ConcurrentLinkedQueue<Runnable> pendingFaults = new ConcurrentLinkedQueue<>();
     private final FaultsImpl faults = new FaultsImpl();
     private final Random random;
@@ -125,6 +128,7 @@ public final class IntelliVueSimulator implements AutoCloseable {
 
     private IntelliVueSimulator(Builder b, @Nullable VirtualSerialPort port, @Nullable DatagramSocket socket) {
         this.name = b.name;
+        this.latch = b.latch;
         this.transport = b.transport;
         this.port = port;
         this.socket = socket;
@@ -138,7 +142,8 @@ public final class IntelliVueSimulator implements AutoCloseable {
                 b.nibpEverySeconds,
                 () -> LocalDateTime.ofInstant(clock.instant(), zone),
                 System.nanoTime(),
-                b.logCapacity);
+                b.logCapacity,
+                b.latch);
     }
 
     public static Builder builder(String name, Scenario scenario) {
@@ -300,13 +305,16 @@ public final class IntelliVueSimulator implements AutoCloseable {
         }
     }
 
-    /** One line: {@code bed7 running associated udp://127.0.0.1:40123 associations=2 ...}. */
+    /**
+     * One line: {@code bed7 running associated udp://127.0.0.1:40123 associations=2 ... latch=0s}; {@code latch} is how
+     * long a red alarm stays latched after its condition went (0s: the monitor does not latch).
+     */
     public String status() {
         lock.lock();
         try {
             return String.format(
                     Locale.ROOT,
-                    "%s %s %s %s associations=%d refusals=%d drops=%d numerics=%d sent=%d dropped=%d",
+                    "%s %s %s %s associations=%d refusals=%d drops=%d numerics=%d sent=%d dropped=%d latch=%ds",
                     name,
                     isRunning() ? "running" : "stopped",
                     monitor.associated() ? "associated" : "unassociated",
@@ -316,7 +324,8 @@ public final class IntelliVueSimulator implements AutoCloseable {
                     monitor.drops(),
                     monitor.numericPushes(),
                     messagesSent,
-                    messagesDropped);
+                    messagesDropped,
+                    latch.toSeconds());
         } finally {
             lock.unlock();
         }
@@ -671,6 +680,7 @@ public final class IntelliVueSimulator implements AutoCloseable {
         private Path portDirectory = MasimoSimulator.Builder.defaultPortDirectory();
         private int udpPort;
         private int logCapacity = 10_000;
+        private Duration latch = Duration.ZERO;
 
         private Builder(String name, Scenario scenario) {
             if (!NAME.matcher(name).matches()) {
@@ -688,6 +698,19 @@ public final class IntelliVueSimulator implements AutoCloseable {
         }
 
         /** How often numerics and alerts are sent, one scenario second each; 1 s by default, as the monitor. */
+        /**
+         * Latch the red (high-priority physiological) alarms as the monitor's alarm latching setting does: once the
+         * condition has gone, the alarm is listed with AL_LATCHED until a simulated clinician resets it {@code
+         * resetAfter} later (whole seconds). {@link Duration#ZERO}, the default: no latching.
+         */
+        public Builder latchRedAlarms(Duration resetAfter) {
+            if (resetAfter.isNegative() || resetAfter.getNano() != 0) {
+                throw new IllegalArgumentException("a latch lasts whole seconds, not " + resetAfter);
+            }
+            this.latch = resetAfter;
+            return this;
+        }
+
         public Builder period(Duration period) {
             if (period.isNegative() || period.isZero()) {
                 throw new IllegalArgumentException("period must be positive: " + period);
