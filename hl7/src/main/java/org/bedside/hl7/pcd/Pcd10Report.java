@@ -83,6 +83,11 @@ public record Pcd10Report(
         return out;
     }
 
+    /** A device row's containment path without the trailing {@code .0}: {@code 1.1.2.0} is channel {@code 1.1.2}. */
+    static String channelOf(String path) {
+        return path.endsWith(".0") ? path.substring(0, path.length() - 2) : path;
+    }
+
     /**
      * The event of the message: {@code 68487^MDC_ATTR_EVT_COND} and its source {@code 68488^MDC_ATTR_EVT_SOURCE}.
      *
@@ -107,9 +112,7 @@ public record Pcd10Report(
 
         /** The event as the gateway's reading: its source's channel ({@code 1.1.2}), or none when it is the pump's. */
         public InfusionEvent reading(DeviceId device, Instant receivedAt) {
-            String channel = sourcePath == null
-                    ? null
-                    : sourcePath.endsWith(".0") ? sourcePath.substring(0, sourcePath.length() - 2) : sourcePath;
+            String channel = sourcePath == null ? null : channelOf(sourcePath);
             return new InfusionEvent(device, channel, code, refId, kind, reason, time, receivedAt);
         }
     }
@@ -137,9 +140,9 @@ public record Pcd10Report(
             values = List.copyOf(values);
         }
 
-        /** The containment path without the trailing {@code .0}: {@code 1.1.2}, the reading's channel. */
+        /** The reading's channel: {@link #channelOf} its path. */
         public String channel() {
-            return path.endsWith(".0") ? path.substring(0, path.length() - 2) : path;
+            return channelOf(path);
         }
     }
 }
