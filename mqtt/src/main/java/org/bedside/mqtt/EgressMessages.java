@@ -12,6 +12,7 @@ import org.bedside.model.AlarmEvent;
 import org.bedside.model.AlertReport;
 import org.bedside.model.CompoundReading;
 import org.bedside.model.DeviceId;
+import org.bedside.model.DeviceIdentity;
 import org.bedside.model.DeviceStatus;
 import org.bedside.model.InfusionStatus;
 import org.bedside.model.NumericReading;
@@ -79,6 +80,8 @@ public final class EgressMessages {
     public List<Outgoing> outgoing(List<Reading> record) {
         List<Reading> measurements = new ArrayList<>();
         List<Outgoing> out = new ArrayList<>();
+        // The unit the record names vouches for each of its readings: it goes on every SenML record made of them.
+        DeviceIdentity unit = DeviceIdentity.of(record);
         for (Reading r : record) {
             if (r instanceof NumericReading || r instanceof CompoundReading || r instanceof InfusionStatus) {
                 if (sampled(r)) {
@@ -86,13 +89,13 @@ public final class EgressMessages {
                 }
             } else if (r instanceof AlarmEvent a) {
                 out.add(new Outgoing(
-                        new MqttPublisher.Message(topics.alarms(a.device()), encoder.encode(List.of(a)), false),
+                        new MqttPublisher.Message(topics.alarms(a.device()), encoder.encode(List.of(a), unit), false),
                         a.key(),
                         a.device()));
             } else if (r instanceof DeviceStatus s) {
                 out.add(new Outgoing(
                         new MqttPublisher.Message(
-                                topics.deviceStatus(s.device()), encoder.encode(List.of(s)), retain(s)),
+                                topics.deviceStatus(s.device()), encoder.encode(List.of(s), unit), retain(s)),
                         s.key(),
                         s.device()));
             } else if (r instanceof AlertReport a) {
@@ -111,7 +114,7 @@ public final class EgressMessages {
                     0,
                     new Outgoing(
                             new MqttPublisher.Message(
-                                    topics.readings(first.device()), encoder.encode(measurements), false),
+                                    topics.readings(first.device()), encoder.encode(measurements, unit), false),
                             first.key(),
                             first.device()));
         }

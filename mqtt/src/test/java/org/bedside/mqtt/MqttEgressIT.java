@@ -125,9 +125,14 @@ class MqttEgressIT {
             EgressMessages messages = new EgressMessages(TOPICS, Duration.ZERO);
             Instant t = Instant.parse("2026-12-02T05:00:00.000001Z");
             List<MqttPublisher.Message> batch = new ArrayList<>();
-            for (int i = 0; i < 25; i++) { // more than the broker's Receive Maximum of 10 in flight
+            for (int i = 0; i < 24; i++) { // more than the broker's Receive Maximum of 10 in flight
                 batch.addAll(messages.messages(List.of(spo2(90 + i % 10, t.plusSeconds(i)))));
             }
+            // The last record names the monitor it came from: its identity travels on its SenML records.
+            Instant last = t.plusSeconds(24);
+            batch.addAll(messages.messages(List.of(
+                    spo2(94, last),
+                    new org.bedside.model.DeviceIdentity(SPO2, "0000056661", null, "Masimo", null, last, last))));
 
             MqttPublisher.Outcome outcome = publisher.deliver(batch);
 
@@ -137,7 +142,11 @@ class MqttEgressIT {
             assertThat(received).hasSize(25);
             assertThat(received.get(0).payload())
                     .contains("\"n\":\"spo2\"")
-                    .contains("\"id\":\"bed12-spo2/150456/" + org.bedside.model.Reading.epochMicros(t) + "\"");
+                    .contains("\"id\":\"bed12-spo2/150456/" + org.bedside.model.Reading.epochMicros(t) + "\"")
+                    .doesNotContain("dev_sn");
+            assertThat(received.get(24).payload())
+                    .as("the subscriber gets the unit with the readings it vouches for")
+                    .contains("\"dev_sn\":\"0000056661\"", "\"dev_mfr\":\"Masimo\"");
         } finally {
             reader.disconnect().waitForCompletion(5000);
         }

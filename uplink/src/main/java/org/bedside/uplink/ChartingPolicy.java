@@ -144,7 +144,7 @@ final class ChartingPolicy {
             return List.of();
         }
         List<Chartable> out = new ArrayList<>(0);
-        DeviceIdentity unit = unitOf(record.readings());
+        DeviceIdentity unit = DeviceIdentity.of(record.readings());
         for (Reading r : record.readings()) {
             if (r instanceof NumericReading n) {
                 accept(n, n.metric(), ChartedMetric.of(n.metric()), "", unit, record.position(), out);
@@ -159,23 +159,13 @@ final class ChartingPolicy {
                             v.metric(),
                             ChartedMetric.ofInfusion(v.metric()),
                             pump.subjectPart(),
-                            null, // a pump names itself by its own serial number (InfusionStatus.pumpSerial)
+                            unit, // a PCD-10 pump's EUI-64 (a B. Braun pump names itself by its serial number)
                             record.position(),
                             out);
                 }
             }
         }
         return out;
-    }
-
-    /** The unit a record's readings came from, as the record itself names it; null when it names none. */
-    static @Nullable DeviceIdentity unitOf(List<Reading> readings) {
-        for (Reading r : readings) {
-            if (r instanceof DeviceIdentity id) {
-                return id;
-            }
-        }
-        return null;
     }
 
     /**

@@ -610,14 +610,14 @@ final class FhirSink implements Sink<Chartable> {
         for (Chartable c : part) {
             if (c.reading() instanceof InfusionStatus pump) {
                 DeviceContext rack = devices.get(pump.device());
-                String identifier = mapper.pumpDeviceIdentifier(rack, pump);
+                String identifier = mapper.pumpDeviceIdentifier(rack, pump, c.unit());
                 if (!pumpRefs.containsKey(identifier)) {
                     pumpRefs.put(
                             identifier,
                             addDevice(
                                     bundle,
                                     identifier,
-                                    mapper.pumpDevice(rack, pump, deviceRefs.get(pump.device())),
+                                    mapper.pumpDevice(rack, pump, c.unit(), deviceRefs.get(pump.device())),
                                     pump.device()));
                 }
             }
@@ -647,7 +647,7 @@ final class FhirSink implements Sink<Chartable> {
             DeviceContext ctx = devices.get(c.reading().device());
             DeviceIdentity unit = c.unit();
             Reference deviceRef = c.reading() instanceof InfusionStatus pump
-                    ? pumpRefs.get(mapper.pumpDeviceIdentifier(ctx, pump))
+                    ? pumpRefs.get(mapper.pumpDeviceIdentifier(ctx, pump, unit))
                     : unit != null
                             ? unitRefs.get(mapper.unitDeviceIdentifier(ctx, unit))
                             : deviceRefs.get(c.reading().device());

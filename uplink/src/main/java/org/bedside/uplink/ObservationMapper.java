@@ -58,8 +58,8 @@ final class ObservationMapper {
 
     /**
      * The gateway's own system for a monitor's IEEE 11073 system id as it sends it (IntelliVue: 6 octets derived from
-     * its MAC address). Not the PoCD EUI-64 system ({@code urn:oid:1.2.840.10004.1.1.1.0.0.1.0.0.1.2680}): a 6-octet
-     * id is not an EUI-64, and none is made up from it.
+     * its MAC address). Not the PoCD EUI-64 system ({@link #EUI64_SYSTEM}): a 6-octet id is not an EUI-64, and none is
+     * made up from it; an eight-octet system id is an EUI-64 and goes there.
      */
     static final String SYSTEM_ID_SYSTEM = "urn:bedside:mds-system-id";
 
@@ -231,21 +231,46 @@ final class ObservationMapper {
     }
 
     /**
-     * The pump in one channel of a rack: {@code <gateway>/<rack>/infusion:<channel>} and, when the pump reported its
-     * serial number, {@code /<serial>}, so that another pump put in the same slot is another Device (a conditional
-     * create keeps the first Device with an identifier: one identifier must never stand for two pumps).
+     * The IEEE EUI-64 system of the HL7 device IGs (PoCD, PHD: the MDS System-Id), for a device that names itself by
+     * one; the value is its eight octets in upper-case hexadecimal joined by {@code -}, as the PHD IG writes it.
      */
-    String pumpDeviceIdentifier(DeviceContext rack, InfusionStatus pump) {
+    static final String EUI64_SYSTEM = "urn:oid:1.2.840.10004.1.1.1.0.0.1.0.0.1.2680";
+
+    /**
+     * The pump in one channel of a rack: {@code <gateway>/<rack>/infusion:<channel>} and, when the pump reported its
+     * serial number, {@code /<serial>}, or else, when its record names its EUI-64 (PCD-10), {@code /<16 hex digits>};
+     * so that another pump put in the same slot is another Device (a conditional create keeps the first Device with
+     * an identifier: one identifier must never stand for two pumps).
+     */
+    String pumpDeviceIdentifier(DeviceContext rack, InfusionStatus pump, @Nullable DeviceIdentity unit) {
         String serial = pump.pumpSerial();
-        return deviceIdentifier(rack) + "/" + pump.subjectPart() + (serial == null ? "" : "/" + serial);
+        String eui64 = eui64(unit);
+        String which = serial != null ? "/" + serial : eui64 != null ? "/" + eui64.replace("-", "") : "";
+        return deviceIdentifier(rack) + "/" + pump.subjectPart() + which;
     }
 
-    /** The FHIR Device of a pump: its serial number when reported, its channel, and the rack as its parent. */
-    Device pumpDevice(DeviceContext rack, InfusionStatus pump, Reference rackReference) {
+    /** The unit's system id when it is an EUI-64, else null. */
+    private static @Nullable String eui64(@Nullable DeviceIdentity unit) {
+        return unit != null && unit.hasEui64() ? unit.systemId() : null;
+    }
+
+    /**
+     * The FHIR Device of a pump: its serial number when reported ({@code serialNumber}), its EUI-64 when its record
+     * names one ({@code identifier}, {@link #EUI64_SYSTEM}: an EUI-64 is not a serial number), its channel, and the
+     * rack as its parent.
+     */
+    Device pumpDevice(DeviceContext rack, InfusionStatus pump, @Nullable DeviceIdentity unit, Reference rackReference) {
         Device device = new Device();
         device.addIdentifier(new Identifier()
                 .setSystem(UplinkSettings.DEVICE_IDENTIFIER_SYSTEM)
-                .setValue(pumpDeviceIdentifier(rack, pump)));
+                .setValue(pumpDeviceIdentifier(rack, pump, unit)));
+        String eui64 = eui64(unit);
+        if (eui64 != null) {
+            device.addIdentifier(new Identifier()
+                    .setSystem(EUI64_SYSTEM)
+                    .setValue(eui64)
+                    .setType(new CodeableConcept().setText("IEEE EUI-64")));
+        }
         String serial = pump.pumpSerial();
         if (serial != null) {
             device.setSerialNumber(serial);
@@ -281,10 +306,11 @@ final class ObservationMapper {
                 .setValue(unitDeviceIdentifier(slot, unit)));
         String systemId = unit.systemId();
         if (systemId != null) {
+            boolean eui64 = unit.hasEui64();
             device.addIdentifier(new Identifier()
-                    .setSystem(SYSTEM_ID_SYSTEM)
+                    .setSystem(eui64 ? EUI64_SYSTEM : SYSTEM_ID_SYSTEM)
                     .setValue(systemId)
-                    .setType(new CodeableConcept().setText("IEEE 11073 MDS system id")));
+                    .setType(new CodeableConcept().setText(eui64 ? "IEEE EUI-64" : "IEEE 11073 MDS system id")));
         }
         String serial = unit.serialNumber();
         if (serial != null) {

@@ -43,6 +43,7 @@ import org.bedside.hl7.pcd.Pcd01Encoder;
 import org.bedside.model.CompoundReading;
 import org.bedside.model.DeviceId;
 import org.bedside.model.DeviceIdentity;
+import org.bedside.model.InfusionEvent;
 import org.bedside.model.InfusionStatus;
 import org.bedside.model.NumericReading;
 import org.bedside.model.Reading;
@@ -214,12 +215,13 @@ public final class Pcd01Sink implements Sink<Pcd01Sink.Message>, AutoCloseable {
                     return List.of();
                 }
                 Map<Pcd01Patients.Answer.Identified, List<Reading>> byPatient = new LinkedHashMap<>();
+                DeviceIdentity unit = DeviceIdentity.of(record.readings());
                 for (Reading r : record.readings()) {
                     if (r instanceof DeviceIdentity) {
                         // Which unit sent the record's readings, not a reading to send: not counted as not sent.
                         continue;
                     }
-                    if (r instanceof InfusionStatus) {
+                    if (r instanceof InfusionStatus || r instanceof InfusionEvent) {
                         notSent("infusion-not-charted", 1);
                         continue;
                     }
@@ -249,7 +251,8 @@ public final class Pcd01Sink implements Sink<Pcd01Sink.Message>, AutoCloseable {
                     }
                 }
                 List<Item<Message>> items = new ArrayList<>(byPatient.size());
-                byPatient.forEach((to, readings) -> items.add(new Item<>(message(to, readings), record.position())));
+                byPatient.forEach(
+                        (to, readings) -> items.add(new Item<>(message(to, readings, unit), record.position())));
                 return items;
             }
 
@@ -265,7 +268,8 @@ public final class Pcd01Sink implements Sink<Pcd01Sink.Message>, AutoCloseable {
         };
     }
 
-    private Message message(Pcd01Patients.Answer.Identified to, List<Reading> readings) {
+    /** @param unit the physical unit the record names, for the MDS row's OBX-18; not part of the control id */
+    private Message message(Pcd01Patients.Answer.Identified to, List<Reading> readings, @Nullable DeviceIdentity unit) {
         DeviceId device = readings.get(0).device();
         String controlId = controlId(device, to, readings);
         try {
@@ -275,6 +279,7 @@ public final class Pcd01Sink implements Sink<Pcd01Sink.Message>, AutoCloseable {
                     to.patient(),
                     to.location(),
                     new Equipment(device.value(), sender.application(), sender.eui64(), "EUI-64"),
+                    unit,
                     readings);
             return new Message(
                     device,
@@ -404,7 +409,7 @@ public final class Pcd01Sink implements Sink<Pcd01Sink.Message>, AutoCloseable {
                     if (index++ < withdrawalMessagesDone) {
                         continue; // acknowledged before a retry
                     }
-                    Message m = withdrawal(w, sentThen);
+                    Message m = withdrawal(w, sentThen, DeviceIdentity.of(record.readings()));
                     OutboundMessage encoded = m.encoded();
                     if (encoded == null) {
                         refusedMessages++;
@@ -476,7 +481,7 @@ public final class Pcd01Sink implements Sink<Pcd01Sink.Message>, AutoCloseable {
     }
 
     /** The original message again, every OBX after the device's (the MDS row) marked W, under a new control id. */
-    private Message withdrawal(Withdrawals.Owed w, List<Reading> readings) {
+    private Message withdrawal(Withdrawals.Owed w, List<Reading> readings, @Nullable DeviceIdentity unit) {
         DeviceId device = readings.get(0).device();
         Pcd01Patients.Answer.Identified to = new Pcd01Patients.Answer.Identified(w.patient(), w.location());
         String controlId = withdrawalControlId(controlId(device, to, readings));
@@ -487,6 +492,7 @@ public final class Pcd01Sink implements Sink<Pcd01Sink.Message>, AutoCloseable {
                     to.patient(),
                     to.location(),
                     new Equipment(device.value(), sender.application(), sender.eui64(), "EUI-64"),
+                    unit,
                     readings);
             ca.uhn.hl7v2.model.v26.message.ORU_R01 oru = encoder.encode(request).message();
             List<ca.uhn.hl7v2.model.v26.group.ORU_R01_OBSERVATION> rows =

@@ -74,6 +74,20 @@ class MonitorUnitDeviceTest {
     }
 
     @Test
+    void aSystemIdOfEightOctetsIsAnEui64OfTheEui64System() {
+        DeviceIdentity eui64 = new DeviceIdentity(
+                ChartingPolicyTest.DEVICE, null, "00-12-21-00-00-00-00-00", null, null, null, ChartingPolicyTest.T0);
+        Device d = mapper.unitDevice(slot, eui64, new org.hl7.fhir.r4.model.Reference("urn:uuid:s"));
+        assertThat(d.getIdentifier())
+                .extracting(i -> i.getSystem() + "|" + i.getValue())
+                .containsExactly(
+                        "urn:bedside:device|icu-gw-1/bed12-spo2/unit/sysid-00-12-21-00-00-00-00-00",
+                        "urn:oid:1.2.840.10004.1.1.1.0.0.1.0.0.1.2680|00-12-21-00-00-00-00-00");
+        assertThat(d.getIdentifier().get(1).getType().getText()).isEqualTo("IEEE EUI-64");
+        assertThat(d.hasSerialNumber()).isFalse();
+    }
+
+    @Test
     void theChartingPolicyTakesTheMonitorOfTheReadingsOwnRecordOnly() {
         ChartingPolicy p = new ChartingPolicy(settings, ChartingPolicyTest.DEVICES::get);
         NumericReading first = ChartingPolicyTest.spo2(ChartingPolicyTest.DEVICE, 0, "97");

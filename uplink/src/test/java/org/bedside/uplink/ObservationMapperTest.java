@@ -240,25 +240,29 @@ class ObservationMapperTest {
     @Test
     void thePumpIsADeviceOfItsOwnWithItsSerialNumberAndTheRackAsParent() {
         org.bedside.model.InfusionStatus pump = ChartingPolicyTest.pump("1-2", 0, "15.4", null);
-        Device d = mapper.pumpDevice(device, pump, new Reference("urn:uuid:rack"));
+        Device d = mapper.pumpDevice(device, pump, null, new Reference("urn:uuid:rack"));
         assertThat(d.getIdentifierFirstRep().getSystem()).isEqualTo("urn:bedside:device");
         assertThat(d.getIdentifierFirstRep().getValue()).isEqualTo("icu-gw-1/bed12-spo2/infusion:1-2/36248");
         assertThat(d.getSerialNumber()).isEqualTo("36248");
+        assertThat(d.getIdentifier())
+                .as("a serial number is no identifier of the EUI-64 system")
+                .hasSize(1);
         assertThat(d.getParent().getReference()).isEqualTo("urn:uuid:rack");
         assertThat(d.getDeviceNameFirstRep().getName()).isEqualTo("Bed 12 oximeter, pump channel 1-2");
 
         org.bedside.model.InfusionStatus noSerial = new org.bedside.model.InfusionStatus(
                 pump.device(), "1-2", pump.state(), null, null, pump.values(), null, pump.receivedAt());
-        assertThat(mapper.pumpDeviceIdentifier(device, noSerial)).isEqualTo("icu-gw-1/bed12-spo2/infusion:1-2");
-        assertThat(mapper.pumpDevice(device, noSerial, new Reference("urn:uuid:rack"))
+        assertThat(mapper.pumpDeviceIdentifier(device, noSerial, null)).isEqualTo("icu-gw-1/bed12-spo2/infusion:1-2");
+        assertThat(mapper.pumpDevice(device, noSerial, null, new Reference("urn:uuid:rack"))
                         .hasSerialNumber())
                 .isFalse();
     }
 
     /**
      * An {@code InfusionStatus} as PCD-10 in makes it from the IHE example M.1.2.2 (hl7 {@code Pcd10DecoderTest}):
-     * channel {@code 1.1.2}, the remaining time in minutes, the pump's EUI-64 as its serial, and pump terms the uplink
-     * has no entry for. It is charted as B. Braun's is: therapy, never a vital sign; the other terms are not charted.
+     * channel {@code 1.1.2}, the remaining time in minutes, no serial number, the pump's EUI-64 as the record's unit, and
+     * pump terms the uplink has no entry for. It is charted as B. Braun's is: therapy, never a vital sign; the other
+     * terms are not charted; the EUI-64 is a Device identifier of the EUI-64 system, never a serial number.
      */
     @Test
     void aPcd10PumpIsChartedAsAPumpAndItsOtherTermsAreNot() {
@@ -271,7 +275,7 @@ class ObservationMapperTest {
                 "1.1.2",
                 org.bedside.model.InfusionStatus.State.INFUSING,
                 "Dopamine",
-                "0012210000000000",
+                null,
                 java.util.List.of(
                         new org.bedside.model.CompoundReading.Component(
                                 org.bedside.model.InfusionMetrics.RATE,
@@ -308,7 +312,21 @@ class ObservationMapperTest {
         assertThat(remaining.getValueQuantity().getCode())
                 .as("as the pump sent it")
                 .isEqualTo("min");
-        assertThat(mapper.pumpDeviceIdentifier(device, pump))
+        org.bedside.model.DeviceIdentity eui64 = new org.bedside.model.DeviceIdentity(
+                ChartingPolicyTest.DEVICE, null, "00-12-21-00-00-00-00-00", null, null, null, ChartingPolicyTest.T0);
+        assertThat(mapper.pumpDeviceIdentifier(device, pump, eui64))
                 .isEqualTo("icu-gw-1/bed12-spo2/infusion:1.1.2/0012210000000000");
+        Device d = mapper.pumpDevice(device, pump, eui64, new Reference("urn:uuid:rack"));
+        assertThat(d.hasSerialNumber()).as("an EUI-64 is not a serial number").isFalse();
+        assertThat(d.getIdentifier())
+                .filteredOn(i -> i.getSystem().equals("urn:oid:1.2.840.10004.1.1.1.0.0.1.0.0.1.2680"))
+                .singleElement()
+                .satisfies(i -> assertThat(i.getValue()).isEqualTo("00-12-21-00-00-00-00-00"));
+        org.bedside.model.DeviceIdentity sixOctets = new org.bedside.model.DeviceIdentity(
+                ChartingPolicyTest.DEVICE, null, "00-09-FB-9B-B0-76", null, null, null, ChartingPolicyTest.T0);
+        assertThat(mapper.pumpDevice(device, pump, sixOctets, new Reference("urn:uuid:rack"))
+                        .getIdentifier())
+                .as("six octets are no EUI-64: nothing of the EUI-64 system is made up from them")
+                .hasSize(1);
     }
 }

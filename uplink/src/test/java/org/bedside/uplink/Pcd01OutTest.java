@@ -381,6 +381,44 @@ class Pcd01OutTest {
     }
 
     @Test
+    void theUnitARecordNamesIsTheMdsRowsFirstEquipmentIdentifierAndNotPartOfTheControlId() throws Exception {
+        Instant t0 = Instant.now().truncatedTo(ChronoUnit.MILLIS).minusSeconds(60);
+        List<Reading> named = new ArrayList<>(oximeterFrame(BED12, t0, 97));
+        named.add(new org.bedside.model.DeviceIdentity(BED12, "0000056661", null, "Masimo", null, null, t0));
+        try (InterfaceEngine engine = new InterfaceEngine(r -> AcknowledgmentCode.CA);
+                ChronicleReadingStore store = ChronicleReadingStore.open(dir.resolve("buffer"))) {
+            engine.start();
+            store.append(named);
+            store.append(oximeterFrame(BED12, t0.plusSeconds(1), 96));
+            try (Pcd01Out out = out(store, engine.port())) {
+                out.start();
+                Await.until("both sent", WAIT, () -> out.sink().status().accepted() == 2);
+                List<String> mdsRows = engine.received().stream()
+                        .map(r -> {
+                            try {
+                                return r.message().encode().split("\r")[4];
+                            } catch (ca.uhn.hl7v2.HL7Exception e) {
+                                throw new IllegalStateException(e);
+                            }
+                        })
+                        .toList();
+                assertThat(mdsRows)
+                        .containsExactly(
+                                "OBX|1||69965^MDC_DEV_MON_PHYSIO_MULTI_PARAM_MDS^MDC|1.0.0.0|||||||X|||||||"
+                                        + "0000056661^Masimo~bed12-spo2^BEDSIDE_GATEWAY^0123456789ABCDEF^EUI-64",
+                                "OBX|1||69965^MDC_DEV_MON_PHYSIO_MULTI_PARAM_MDS^MDC|1.0.0.0|||||||X|||||||"
+                                        + "bed12-spo2^BEDSIDE_GATEWAY^0123456789ABCDEF^EUI-64");
+                assertThat(decode(engine.received().get(0)).observations())
+                        .as("the identity is no reading of its own: two metric rows")
+                        .hasSize(2);
+            }
+            assertThat(Pcd01Sink.controlId(BED12, new Pcd01Patients.Answer.Identified(MRN, ICU12), named.subList(0, 2)))
+                    .as("the control id is the readings', with or without the unit")
+                    .isEqualTo(engine.controlIds().get(0));
+        }
+    }
+
+    @Test
     void overTlsTheEnginesCertificateIsCheckedAndTheMessagesGoThrough() throws Exception {
         org.bedside.sim.pki.TestPki pki = org.bedside.sim.pki.TestPki.create(dir.resolve("pki"), "hospital-ca");
         org.bedside.sim.pki.TestPki.Issued engineCert = pki.server("engine", "127.0.0.1");

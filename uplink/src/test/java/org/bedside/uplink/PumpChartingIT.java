@@ -60,10 +60,14 @@ class PumpChartingIT {
         // Two cores shared with other builds: the default two minutes are not always enough to boot HAPI's JPA server.
         sandbox = FhirSandboxProcess.start(
                 FhirSandboxProcess.Options.in(sandboxDir).withStartTimeout(Duration.ofMinutes(5)));
+        putPatient(PATIENT);
+    }
+
+    private static void putPatient(String id) throws Exception {
         Patient p = new Patient();
-        p.setId(PATIENT);
+        p.setId(id);
         p.addName().setFamily("Test");
-        assertThat(send(HttpRequest.newBuilder(URI.create(sandbox.baseUrl() + "/Patient/" + PATIENT))
+        assertThat(send(HttpRequest.newBuilder(URI.create(sandbox.baseUrl() + "/Patient/" + id))
                                 .header("Content-Type", "application/fhir+json")
                                 .PUT(HttpRequest.BodyPublishers.ofString(JSON.encodeResourceToString(p))))
                         .statusCode())
@@ -104,10 +108,11 @@ class PumpChartingIT {
                 "Observation?subject=" + URLEncoder.encode("Patient/" + PATIENT, StandardCharsets.UTF_8));
     }
 
-    private static List<String> errors(Observation o) throws Exception {
-        HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(sandbox.baseUrl() + "/Observation/$validate"))
-                .header("Content-Type", "application/fhir+json")
-                .POST(HttpRequest.BodyPublishers.ofString(JSON.encodeResourceToString(o))));
+    private static List<String> errors(org.hl7.fhir.r4.model.Resource o) throws Exception {
+        HttpResponse<String> r =
+                send(HttpRequest.newBuilder(URI.create(sandbox.baseUrl() + "/" + o.fhirType() + "/$validate"))
+                        .header("Content-Type", "application/fhir+json")
+                        .POST(HttpRequest.BodyPublishers.ofString(JSON.encodeResourceToString(o))));
         OperationOutcome verdict = JSON.parseResource(OperationOutcome.class, r.body());
         return verdict.getIssue().stream()
                 .filter(i -> i.getSeverity() == OperationOutcome.IssueSeverity.ERROR
@@ -240,11 +245,102 @@ class PumpChartingIT {
         });
     }
 
+    /**
+     * A PCD-10 pump's record as PCD-01 in stores it (hl7 {@code Pcd10Report.readings}): the source's status without a
+     * serial number, the event, and the pump's EUI-64 as the unit's system id. The numbers are charted as any pump's; the
+     * event is not; the pump's Device carries the EUI-64 as an identifier of the IEEE EUI-64 system, not as a serial
+     * number, and is valid on the server.
+     */
+    @Test
+    void aPcd10PumpsEui64IsADeviceIdentifierOfTheEui64SystemAndItsEventIsNotCharted() throws Exception {
+        String patient = "pump-charting-pcd10";
+        putPatient(patient);
+        DeviceId pump = DeviceId.of("icu3002-pump");
+        Instant eventTime = T0.minusSeconds(1);
+        List<org.bedside.model.Reading> record = List.of(
+                new InfusionStatus(
+                        pump,
+                        "1.1.2",
+                        InfusionStatus.State.INFUSING,
+                        "Dopamine",
+                        null,
+                        List.of(
+                                value(InfusionMetrics.RATE, "15.4", InfusionMetrics.ML_PER_HOUR),
+                                value(InfusionMetrics.VOLUME_TO_BE_INFUSED, "250.0", InfusionMetrics.ML),
+                                value(InfusionMetrics.VOLUME_INFUSED, "0.0", InfusionMetrics.ML),
+                                value(
+                                        InfusionMetrics.REMAINING_TIME,
+                                        "974",
+                                        new org.bedside.model.UcumUnit("min", "min"))),
+                        eventTime,
+                        T0),
+                new org.bedside.model.InfusionEvent(
+                        pump,
+                        "1.1.2",
+                        197288,
+                        "MDC_EVT_PUMP_DELIV_START",
+                        org.bedside.model.InfusionEvent.Kind.DELIVERY_START,
+                        "",
+                        eventTime,
+                        T0),
+                new org.bedside.model.DeviceIdentity(pump, null, "00-12-21-00-00-00-00-00", null, null, eventTime, T0));
+        try (ChronicleReadingStore store = ChronicleReadingStore.open(dir.resolve("buffer"))) {
+            store.append(record);
+            try (UplinkWorker worker = new UplinkWorker(
+                    UplinkSettings.defaults(URI.create(sandbox.baseUrl()), "pump-it")
+                            .withChartingInterval(Duration.ZERO),
+                    store,
+                    Map.of(
+                            pump,
+                            new DeviceContext(
+                                    pump, "ICU 3002 pump", "PUMPVENDOR", "Infusion pump", "Patient/" + patient)),
+                    new DeadLetterStore(dir.resolve("dead-letters")),
+                    () -> T0.plusSeconds(30))) {
+                worker.start();
+                Await.until("the four pump numbers charted", Duration.ofSeconds(60), () -> count(patient) == 4);
+                assertThat(worker.status().deadLettered()).isZero();
+            }
+        }
+        List<Observation> charted = search(
+                Observation.class,
+                "Observation?subject=" + URLEncoder.encode("Patient/" + patient, StandardCharsets.UTF_8));
+        assertThat(charted)
+                .as("the numbers only: the event is not charted")
+                .hasSize(4)
+                .extracting(o -> o.getCode().getCodingFirstRep().getCode())
+                .containsExactlyInAnyOrder("157784", "157884", "157993", "157916");
+        for (Observation o : charted) {
+            assertThat(errors(o)).as(o.getIdentifierFirstRep().getValue()).isEmpty();
+        }
+        List<Device> pumps = search(
+                Device.class,
+                "Device?identifier="
+                        + URLEncoder.encode(
+                                "urn:oid:1.2.840.10004.1.1.1.0.0.1.0.0.1.2680|00-12-21-00-00-00-00-00",
+                                StandardCharsets.UTF_8));
+        assertThat(pumps).singleElement().satisfies(d -> {
+            assertThat(d.hasSerialNumber())
+                    .as("an EUI-64 is not a serial number")
+                    .isFalse();
+            assertThat(d.getIdentifierFirstRep().getValue())
+                    .isEqualTo("pump-it/icu3002-pump/infusion:1.1.2/0012210000000000");
+            assertThat(errors(d)).as("the pump's Device is valid on the server").isEmpty();
+            assertThat(charted)
+                    .allSatisfy(
+                            o -> assertThat(o.getDevice().getReferenceElement().getIdPart())
+                                    .isEqualTo(d.getIdElement().getIdPart()));
+        });
+    }
+
     private static int count() {
+        return count(PATIENT);
+    }
+
+    private static int count(String patient) {
         try {
             HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(sandbox.baseUrl()
                     + "/Observation?_summary=count&subject="
-                    + URLEncoder.encode("Patient/" + PATIENT, StandardCharsets.UTF_8))));
+                    + URLEncoder.encode("Patient/" + patient, StandardCharsets.UTF_8))));
             return JSON.parseResource(Bundle.class, r.body()).getTotal();
         } catch (Exception e) {
             return -1;

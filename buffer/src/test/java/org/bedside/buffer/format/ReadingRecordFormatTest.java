@@ -17,6 +17,7 @@ import org.bedside.model.CompoundReading;
 import org.bedside.model.DeviceId;
 import org.bedside.model.DeviceIdentity;
 import org.bedside.model.DeviceStatus;
+import org.bedside.model.InfusionEvent;
 import org.bedside.model.InfusionMetrics;
 import org.bedside.model.InfusionStatus;
 import org.bedside.model.Metrics;
@@ -104,6 +105,7 @@ class ReadingRecordFormatTest {
     private static List<Reading> everything(Instant at) {
         List<Reading> all = new ArrayList<>(SampleReadings.frame(at));
         all.addAll(alerts(at));
+        all.addAll(pumpEvents(at));
         return all;
     }
 
@@ -202,32 +204,102 @@ class ReadingRecordFormatTest {
 
     @Test
     void everyTruncationOfAnIdentityRecordIsMalformed() {
-        byte[] bytes = encode(identified(T));
-        for (int n = 0; n < bytes.length; n++) {
-            ByteBuffer cut = ByteBuffer.wrap(Arrays.copyOf(bytes, n));
-            assertThatThrownBy(() -> ReadingRecordFormat.decode(cut)).isInstanceOf(MalformedRecordException.class);
-        }
+        assertEveryTruncationIsMalformed(identified(T));
+    }
+
+    /** A PCD-10 message's record: the source's status, the event about it (its own time), and a pump's own event. */
+    private static List<Reading> pumpEvents(Instant at) {
+        Instant eventTime = at.minusSeconds(2);
+        return List.of(
+                new InfusionStatus(
+                        SampleReadings.DEVICE,
+                        "1.1.2",
+                        InfusionStatus.State.INFUSING,
+                        "Dopamine",
+                        null,
+                        List.of(),
+                        eventTime,
+                        at),
+                new InfusionEvent(
+                        SampleReadings.DEVICE,
+                        "1.1.2",
+                        197288,
+                        "MDC_EVT_PUMP_DELIV_START",
+                        InfusionEvent.Kind.DELIVERY_START,
+                        "",
+                        eventTime,
+                        at),
+                new InfusionEvent(
+                        SampleReadings.DEVICE,
+                        null,
+                        123456,
+                        "",
+                        InfusionEvent.Kind.UNKNOWN,
+                        "event code 123456 is none of the PCD-10 required events",
+                        null,
+                        at.plusMillis(1)));
+    }
+
+    @Test
+    void infusionEventsComeBackEqualAsKindTen() throws Exception {
+        List<Reading> readings = pumpEvents(T);
+        byte[] bytes = encode(readings);
+        ReadingRecordFormat.Record r = ReadingRecordFormat.decode(ByteBuffer.wrap(bytes));
+        assertThat(r.readings()).isEqualTo(readings);
+        assertThat(r.readings()).extracting(Reading::key).containsExactlyElementsOf(keys(readings));
+        assertThat(bytes[0]).as("the version byte stays 1").isEqualTo((byte) 1);
+        // header: version, device, receivedAt, deviceTime (flag, the status's), clock flag, count; then the status:
+        // kind, times 0, channel, state, drug label (flag, length, text), no serial (flag), no values
+        int eventKind = 1
+                + 1
+                + SampleReadings.DEVICE.value().length()
+                + instantLength(T)
+                + 1
+                + instantLength(T.minusSeconds(2))
+                + 1
+                + 1
+                + 1
+                + 1
+                + 1
+                + "1.1.2".length()
+                + 1
+                + "INFUSING".length()
+                + 1
+                + 1
+                + "Dopamine".length()
+                + 1
+                + 1;
+        assertThat(bytes[eventKind]).as("infusion events are kind 10").isEqualTo((byte) 10);
+    }
+
+    @Test
+    void everyTruncationOfAnInfusionEventRecordIsMalformed() {
+        assertEveryTruncationIsMalformed(pumpEvents(T));
     }
 
     @Test
     void everyTruncationOfAnInfusionRecordIsMalformed() {
-        byte[] bytes = encode(infusions(T));
-        for (int n = 0; n < bytes.length; n++) {
-            ByteBuffer cut = ByteBuffer.wrap(Arrays.copyOf(bytes, n));
-            assertThatThrownBy(() -> ReadingRecordFormat.decode(cut)).isInstanceOf(MalformedRecordException.class);
-        }
+        assertEveryTruncationIsMalformed(infusions(T));
     }
 
     @Test
     void aKindThisReleaseDoesNotKnowIsUnreadableNeverMisread() {
         byte[] bytes = encode(alerts(T));
         int firstKind = firstKindOffset();
-        bytes[firstKind] = 9; // a kind of a release newer than this one
+        bytes[firstKind] = (byte) 200; // a kind of a release newer than this one
         fixCrc(bytes);
         assertThatThrownBy(() -> ReadingRecordFormat.decode(ByteBuffer.wrap(bytes)))
                 .isInstanceOf(MalformedRecordException.class)
-                .hasMessageContaining("unknown reading kind 9")
+                .hasMessageContaining("unknown reading kind 200")
                 .hasMessageContaining("newer release");
+    }
+
+    private static void assertEveryTruncationIsMalformed(List<Reading> readings) {
+        byte[] bytes = encode(readings);
+        for (int n = 0; n < bytes.length; n++) {
+            ByteBuffer cut = ByteBuffer.wrap(Arrays.copyOf(bytes, n));
+            assertThatThrownBy(() -> ReadingRecordFormat.decode(cut)).isInstanceOf(MalformedRecordException.class);
+        }
     }
 
     /** version, device, receivedAt, deviceTime (present), clock flag, count: then the first reading's kind byte. */

@@ -29,6 +29,7 @@ import org.bedside.model.CompoundReading;
 import org.bedside.model.DeviceId;
 import org.bedside.model.DeviceIdentity;
 import org.bedside.model.DeviceStatus;
+import org.bedside.model.InfusionEvent;
 import org.bedside.model.InfusionStatus;
 import org.bedside.model.NumericReading;
 import org.bedside.model.Quality;
@@ -342,6 +343,23 @@ public final class Replay {
                     "manufacturer", id.manufacturer(),
                     "model", id.model(),
                     "deviceTime", deviceTime));
+        }
+        if (r instanceof InfusionEvent e) {
+            return Json.object(ordered(
+                    "kind",
+                    "infusion-event",
+                    "channel",
+                    e.channel(),
+                    "code",
+                    e.code(),
+                    "refId",
+                    e.refId().isEmpty() ? null : e.refId(),
+                    "event",
+                    e.kind().name().toLowerCase(Locale.ROOT),
+                    "reason",
+                    e.reason().isEmpty() ? null : e.reason(),
+                    "deviceTime",
+                    deviceTime));
         }
         if (!(r instanceof DeviceStatus s)) {
             throw new IllegalArgumentException(

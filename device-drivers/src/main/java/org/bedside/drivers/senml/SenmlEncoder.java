@@ -12,6 +12,7 @@ import java.util.Locale;
 import org.bedside.model.AlarmEvent;
 import org.bedside.model.CompoundReading;
 import org.bedside.model.DeviceId;
+import org.bedside.model.DeviceIdentity;
 import org.bedside.model.DeviceStatus;
 import org.bedside.model.InfusionStatus;
 import org.bedside.model.MetricCode;
@@ -75,6 +76,16 @@ public final class SenmlEncoder {
      * @throws IllegalArgumentException for an empty list, several devices or a waveform
      */
     public byte[] encode(List<? extends Reading> readings) {
+        return encode(readings, null);
+    }
+
+    /**
+     * With the unit the readings' record names ({@link DeviceIdentity#of}) on every record of the pack: {@code dev_sn},
+     * {@code dev_sysid}, {@code dev_mfr}, {@code dev_model}, each only when the unit sent it (docs/mqtt.md).
+     *
+     * @param unit the physical unit behind the device, or null when the record names none
+     */
+    public byte[] encode(List<? extends Reading> readings, @Nullable DeviceIdentity unit) {
         if (readings.isEmpty()) {
             throw new IllegalArgumentException("a pack needs at least one reading");
         }
@@ -88,7 +99,7 @@ public final class SenmlEncoder {
                     throw new IllegalArgumentException(
                             "a pack holds one device's readings: " + device + " and " + r.device());
                 }
-                first = write(g, r, first ? baseName(device) : null);
+                first = write(g, r, first ? baseName(device) : null, unit);
             }
             g.writeEndArray();
         } catch (IOException e) {
@@ -98,17 +109,18 @@ public final class SenmlEncoder {
     }
 
     /** Writes one reading's record(s); returns false (the base name was written). */
-    private boolean write(JsonGenerator g, Reading r, @Nullable String bn) throws IOException {
+    private boolean write(JsonGenerator g, Reading r, @Nullable String bn, @Nullable DeviceIdentity unit)
+            throws IOException {
         if (r instanceof NumericReading n) {
             g.writeStartObject();
-            common(g, bn, name(n.metric()), n.deviceTime(), n.receivedAt(), n.key());
+            common(g, bn, name(n.metric()), n.deviceTime(), n.receivedAt(), n.key(), unit);
             measurement(g, n.metric(), n.unit(), n.value(), n.quality());
             g.writeEndObject();
         } else if (r instanceof CompoundReading c) {
             String written = bn;
             for (CompoundReading.Component part : c.components()) {
                 g.writeStartObject();
-                common(g, written, name(part.metric()), c.deviceTime(), c.receivedAt(), c.key());
+                common(g, written, name(part.metric()), c.deviceTime(), c.receivedAt(), c.key(), unit);
                 written = null;
                 measurement(g, part.metric(), part.unit(), part.value(), part.quality());
                 g.writeStringField("compound", c.metric().refId());
@@ -116,7 +128,7 @@ public final class SenmlEncoder {
             }
         } else if (r instanceof InfusionStatus pump) {
             g.writeStartObject();
-            common(g, bn, "infusion", pump.deviceTime(), pump.receivedAt(), pump.key());
+            common(g, bn, "infusion", pump.deviceTime(), pump.receivedAt(), pump.key(), unit);
             g.writeStringField("vs", pump.state().label());
             g.writeStringField("channel", pump.channel());
             if (pump.drugLabel() != null) {
@@ -128,14 +140,14 @@ public final class SenmlEncoder {
             g.writeEndObject();
             for (CompoundReading.Component v : pump.values()) {
                 g.writeStartObject();
-                common(g, null, name(v.metric()), pump.deviceTime(), pump.receivedAt(), pump.key());
+                common(g, null, name(v.metric()), pump.deviceTime(), pump.receivedAt(), pump.key(), unit);
                 measurement(g, v.metric(), v.unit(), v.value(), v.quality());
                 g.writeStringField("channel", pump.channel());
                 g.writeEndObject();
             }
         } else if (r instanceof AlarmEvent a) {
             g.writeStartObject();
-            common(g, bn, "alarm", a.deviceTime(), a.receivedAt(), a.key());
+            common(g, bn, "alarm", a.deviceTime(), a.receivedAt(), a.key(), unit);
             g.writeStringField("vs", a.text());
             g.writeStringField("alarm", a.code());
             g.writeStringField("kind", lower(a.kind()));
@@ -148,7 +160,7 @@ public final class SenmlEncoder {
             g.writeEndObject();
         } else if (r instanceof DeviceStatus s) {
             g.writeStartObject();
-            common(g, bn, "status", s.deviceTime(), s.receivedAt(), s.key());
+            common(g, bn, "status", s.deviceTime(), s.receivedAt(), s.key(), unit);
             g.writeStringField("vs", lower(s.code()));
             g.writeStringField("detail", s.detail());
             g.writeEndObject();
@@ -164,7 +176,8 @@ public final class SenmlEncoder {
             String name,
             @Nullable Instant deviceTime,
             Instant receivedAt,
-            String key)
+            String key,
+            @Nullable DeviceIdentity unit)
             throws IOException {
         if (bn != null) {
             g.writeStringField("bn", bn);
@@ -175,6 +188,18 @@ public final class SenmlEncoder {
         g.writeFieldName("rt");
         g.writeNumber(seconds(receivedAt));
         g.writeStringField("id", key);
+        if (unit != null) {
+            optional(g, "dev_sn", unit.serialNumber());
+            optional(g, "dev_sysid", unit.systemId());
+            optional(g, "dev_mfr", unit.manufacturer());
+            optional(g, "dev_model", unit.model());
+        }
+    }
+
+    private static void optional(JsonGenerator g, String field, @Nullable String value) throws IOException {
+        if (value != null) {
+            g.writeStringField(field, value);
+        }
     }
 
     private static void measurement(

@@ -93,13 +93,15 @@ public record GatewayStatus(
             @Nullable String staleReason) {}
 
     /**
-     * The PCD-01 listener: where it listens, its messages by outcome (stored, quarantined, duplicate, no-readings,
-     * store-failed, and refusal reasons), the readings it stored (quarantined ones among them), the acknowledgements
-     * sent by code and the failures before the handler (framing, parsing) by reason.
+     * The PCD-01 listener: where it listens, its PCD-01 messages by outcome (stored, quarantined, duplicate,
+     * no-readings, store-failed, and refusal reasons), its PCD-10 {@code ORU^R42} messages the same way ({@code
+     * pumpEvents}), the readings it stored (quarantined ones among them), the acknowledgements sent by code and the
+     * failures before the handler (framing, parsing) by reason.
      */
     public record Pcd01In(
             String listen,
             Map<String, Long> messages,
+            Map<String, Long> pumpEvents,
             long readingsStored,
             long readingsQuarantined,
             Map<String, Long> acks,
@@ -123,6 +125,7 @@ public record GatewayStatus(
             return new Pcd01In(
                     "mllp://" + listen.getHostString() + ":" + listen.getPort(),
                     p.counts(),
+                    p.pumpEventCounts(),
                     p.readingsStored(),
                     p.readingsQuarantined(),
                     acks,

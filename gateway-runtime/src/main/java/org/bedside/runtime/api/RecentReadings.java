@@ -12,6 +12,7 @@ import org.bedside.model.AlarmEvent;
 import org.bedside.model.AlertReport;
 import org.bedside.model.CompoundReading;
 import org.bedside.model.DeviceStatus;
+import org.bedside.model.InfusionEvent;
 import org.bedside.model.InfusionStatus;
 import org.bedside.model.MetricCode;
 import org.bedside.model.NumericReading;
@@ -77,8 +78,8 @@ final class RecentReadings {
     /**
      * An alarm, device status or alert the readings carried.
      *
-     * @param kind {@code alarm} (the device's own), {@code status} (the device's technical condition) or {@code alert}
-     *     (the gateway's alarm engine)
+     * @param kind {@code alarm} (the device's own), {@code status} (the device's technical condition), {@code alert}
+     *     (the gateway's alarm engine) or {@code pump-event} (a pump's last PCD-10 event per channel)
      * @param priority as carried; {@code UNKNOWN} when the reading does not say (a device status never does)
      * @param state as carried ({@code ACTIVE}, {@code SILENCED}, a phase of an alert), or {@code REPORTED}
      */
@@ -169,6 +170,19 @@ final class RecentReadings {
                         "REPORTED",
                         s.receivedAt(),
                         s.receivedAt()));
+            } else if (r instanceof InfusionEvent e) {
+                // A pump's last event per channel (PCD-10: delivery started, stopped, completed): shown, never an
+                // alarm; the next event of the channel replaces it.
+                report(new Report(
+                        e.device().value() + "/infusion-event:" + (e.channel() == null ? "pump" : e.channel()),
+                        e.device().value(),
+                        "pump-event",
+                        e.refId().isEmpty() ? String.valueOf(e.code()) : e.refId(),
+                        e.describe(),
+                        "UNKNOWN",
+                        "REPORTED",
+                        e.receivedAt(),
+                        e.receivedAt()));
             } else if (r instanceof AlertReport a) {
                 if (a.phase().closesAlert()) {
                     reports.remove(a.alertId());

@@ -36,10 +36,22 @@ public class Pcd01InMetrics {
         }
         Pcd01Inbound p = pcd01In.get();
         for (String outcome : OUTCOMES) {
-            counter("bedside_pcd01_messages_total", "PCD-01 messages by outcome", p, outcome);
+            counter("bedside_pcd01_messages_total", "PCD-01 messages by outcome", p, Pcd01Inbound::counts, outcome);
+            counter(
+                    "bedside_pcd10_messages_total",
+                    "PCD-10 messages by outcome",
+                    p,
+                    Pcd01Inbound::pumpEventCounts,
+                    outcome);
         }
         for (FailureReason r : FailureReason.values()) {
-            counter("bedside_pcd01_messages_total", "PCD-01 messages by outcome", p, r.label());
+            counter("bedside_pcd01_messages_total", "PCD-01 messages by outcome", p, Pcd01Inbound::counts, r.label());
+            counter(
+                    "bedside_pcd10_messages_total",
+                    "PCD-10 messages by outcome",
+                    p,
+                    Pcd01Inbound::pumpEventCounts,
+                    r.label());
         }
         FunctionCounter.builder("bedside_pcd01_readings_total", p, Pcd01Inbound::readingsStored)
                 .description("Readings of PCD-01 messages stored (quarantined ones among them)")
@@ -71,8 +83,13 @@ public class Pcd01InMetrics {
         }
     }
 
-    private void counter(String name, String description, Pcd01Inbound p, String outcome) {
-        FunctionCounter.builder(name, p, x -> x.counts().getOrDefault(outcome, 0L))
+    private void counter(
+            String name,
+            String description,
+            Pcd01Inbound p,
+            java.util.function.Function<Pcd01Inbound, java.util.Map<String, Long>> counts,
+            String outcome) {
+        FunctionCounter.builder(name, p, x -> counts.apply(x).getOrDefault(outcome, 0L))
                 .description(description)
                 .tag("outcome", outcome)
                 .register(registry);

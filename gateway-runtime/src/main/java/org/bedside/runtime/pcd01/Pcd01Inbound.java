@@ -53,9 +53,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The same listener and handler take IHE PCD-10 {@code ORU^R42} (infusion events, {@link Pcd10Decoder}) by the same
  * rules: PV1-3 chooses the bed, the pump's OBX-18 (its MDS row) the device, the PID is compared the same way; the
- * record holds one {@code InfusionStatus} per infusate source, and its marker names the event as well as the message.
- * A pump event is not an alarm (pumps alarm by PCD-04): it is stored in the marker, which the alarm engine reads as the
- * link's, never as a device condition.
+ * record holds one {@code InfusionStatus} per infusate source, the event as an {@code InfusionEvent} and the pump's
+ * EUI-64 as a {@code DeviceIdentity}, then the marker naming the message. A pump event is not an alarm (pumps alarm by
+ * PCD-04): no consumer reads an {@code InfusionEvent} as an alarm or a device condition. PCD-10 messages are counted
+ * apart from PCD-01's ({@link #pumpEventCounts}).
  *
  * <ul>
  *   <li><b>Nothing half-stored.</b> Every check (decoding, bed, device) is made before the first append; a message that
@@ -94,6 +95,7 @@ public final class Pcd01Inbound implements MllpHandler, AutoCloseable {
     private final SeenMessages seen;
     private final RateLimitedLog failureLog = new RateLimitedLog(LOG, Duration.ofMinutes(1));
     private final Map<String, LongAdder> counts = new ConcurrentHashMap<>();
+    private final Map<String, LongAdder> pumpEventCounts = new ConcurrentHashMap<>();
     private final LongAdder readings = new LongAdder();
     private final LongAdder quarantinedReadings = new LongAdder();
     private final Map<DeviceId, Instant> lastReceivedAt = new HashMap<>();
@@ -174,17 +176,13 @@ public final class Pcd01Inbound implements MllpHandler, AutoCloseable {
         List<Reading> readings(DeviceId device, Instant receivedAt);
     }
 
-    /**
-     * One part of a message: the readings of one device, and the marker naming the message.
-     *
-     * @param note what the marker says besides the key (a PCD-10's event), or empty
-     */
-    private record Part(DeviceId device, boolean quarantined, String note, Contents contents) {}
+    /** One part of a message: the readings of one device, stored in one record with the marker naming the message. */
+    private record Part(DeviceId device, boolean quarantined, Contents contents) {}
 
     @Override
     public Decision handle(InboundMessage message) {
         MessageHeader h = message.header();
-        boolean pcd10 = h.messageCode().equals("ORU") && h.triggerEvent().equals("R42");
+        boolean pcd10 = isPumpEvent(h);
         if (!h.messageCode().equals("ORU") || !(h.triggerEvent().equals("R01") || pcd10)) {
             return refuse(
                     message,
@@ -243,7 +241,6 @@ public final class Pcd01Inbound implements MllpHandler, AutoCloseable {
             byDevice.forEach((device, observations) -> parts.add(new Part(
                     device,
                     disagrees,
-                    "",
                     new Pcd01Report.PatientResult(result.patientIdentifiers(), result.location(), observations)
                             ::readings)));
         }
@@ -252,8 +249,8 @@ public final class Pcd01Inbound implements MllpHandler, AutoCloseable {
 
     /**
      * PCD-10: the bed by PV1-3 and the patient check exactly as for PCD-01; the device by the pump's OBX-18. One part:
-     * the sources' {@code InfusionStatus} (none when the message names no infusate source) and the marker with the
-     * event, so that the event is stored even then.
+     * the sources' {@code InfusionStatus} (none when the message names no infusate source), the event and the pump's
+     * identity ({@link Pcd10Report#readings}).
      */
     private Decision handlePumpEvent(InboundMessage message) {
         Hl7Result<Pcd10Report> decoded = pumpEvents.decode(message.message(), message.header());
@@ -283,7 +280,7 @@ public final class Pcd01Inbound implements MllpHandler, AutoCloseable {
                                             + " is no device of gateway.pcd01-in.devices")));
         }
         boolean disagrees = disagrees(report.patientIdentifiers(), bed, message.receivedAt());
-        return store(message, List.of(new Part(d.id(), disagrees, report.event().describe(), report::readings)));
+        return store(message, List.of(new Part(d.id(), disagrees, report::readings)));
     }
 
     private static Hl7Failure noBed(@Nullable CareLocation location, int group) {
@@ -320,7 +317,6 @@ public final class Pcd01Inbound implements MllpHandler, AutoCloseable {
                             device,
                             DeviceStatus.Code.CONNECTED,
                             key
-                                    + (p.note().isEmpty() ? "" : SeenMessages.KEY_END + p.note())
                                     + (p.quarantined()
                                             ? SeenMessages.KEY_END
                                                     + "quarantined: PID-3 disagrees with the bed's association"
@@ -336,7 +332,7 @@ public final class Pcd01Inbound implements MllpHandler, AutoCloseable {
                     }
                 }
             } catch (StoreException | RuntimeException e) {
-                count("store-failed");
+                count(h, "store-failed");
                 failureLog.warn(
                         "store",
                         "PCD-01 " + printable(h.controlId()) + ": the buffer did not take the readings: "
@@ -346,7 +342,7 @@ public final class Pcd01Inbound implements MllpHandler, AutoCloseable {
         }
         String outcome =
                 parts.isEmpty() ? "no-readings" : duplicate ? "duplicate" : quarantined ? "quarantined" : "stored";
-        count(outcome);
+        count(h, outcome);
         if (quarantined) {
             failureLog.warn(
                     "quarantine",
@@ -418,7 +414,7 @@ public final class Pcd01Inbound implements MllpHandler, AutoCloseable {
     private Decision refuse(InboundMessage message, Decision decision) {
         Hl7Failure f = decision.failureOrNull();
         String reason = f == null ? "refused" : f.reason().label();
-        count(reason);
+        count(message.header(), reason);
         failureLog.warn(
                 reason,
                 "PCD-01 " + message.header().type() + " " + printable(message.controlId()) + " refused: " + reason
@@ -426,12 +422,31 @@ public final class Pcd01Inbound implements MllpHandler, AutoCloseable {
         return decision;
     }
 
-    private void count(String what) {
-        counts.computeIfAbsent(what, k -> new LongAdder()).increment();
+    /** Counted as a PCD-10 message when it is an {@code ORU^R42}, as a PCD-01 message otherwise. */
+    private void count(MessageHeader h, String what) {
+        Map<String, LongAdder> of = isPumpEvent(h) ? pumpEventCounts : counts;
+        of.computeIfAbsent(what, k -> new LongAdder()).increment();
     }
 
-    /** Messages by outcome (stored, quarantined, duplicate, no-readings, store-failed) and by refusal reason. */
+    /** Whether the listener takes the message as PCD-10 ({@code ORU^R42}), not PCD-01. */
+    static boolean isPumpEvent(MessageHeader h) {
+        return h.messageCode().equals("ORU") && h.triggerEvent().equals("R42");
+    }
+
+    /**
+     * PCD-01 messages (and any other type refused) by outcome (stored, quarantined, duplicate, no-readings,
+     * store-failed) and by refusal reason.
+     */
     public Map<String, Long> counts() {
+        return sums(counts);
+    }
+
+    /** PCD-10 {@code ORU^R42} messages by outcome and refusal reason, as {@link #counts}. */
+    public Map<String, Long> pumpEventCounts() {
+        return sums(pumpEventCounts);
+    }
+
+    private static Map<String, Long> sums(Map<String, LongAdder> counts) {
         Map<String, Long> m = new TreeMap<>();
         counts.forEach((k, v) -> m.put(k, v.sum()));
         return m;

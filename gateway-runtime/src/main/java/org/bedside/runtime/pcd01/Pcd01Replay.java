@@ -19,13 +19,16 @@ import org.bedside.hl7.Hl7Parser;
 import org.bedside.hl7.Hl7Result;
 import org.bedside.hl7.pcd.Pcd01Decoder;
 import org.bedside.hl7.pcd.Pcd01Report;
+import org.bedside.hl7.pcd.Pcd10Decoder;
+import org.bedside.hl7.pcd.Pcd10Report;
 import org.bedside.model.DeviceId;
 import org.bedside.model.Reading;
 import org.jspecify.annotations.Nullable;
 
 /**
- * {@code bedside replay --driver pcd-01 FILE}: decodes a file of HL7 v2 {@code ORU^R01} messages with the same parser
- * and {@link Pcd01Decoder} as the gateway's PCD-01 listener, and prints one JSON object per reading and one {@code
+ * {@code bedside replay --driver pcd-01 FILE}: decodes a file of HL7 v2 messages with the same parser and decoders as
+ * the gateway's PCD-01 listener — {@code ORU^R01} by {@link Pcd01Decoder}, PCD-10 {@code ORU^R42} by {@link
+ * Pcd10Decoder}, chosen by MSH-9 as the listener chooses — and prints one JSON object per reading and one {@code
  * "kind":"failure"} per message that failed, in the form of the drivers' replay ({@link Replay#json}). A summary goes to
  * stderr.
  *
@@ -86,6 +89,7 @@ public final class Pcd01Replay {
         }
         Hl7Parser parser = new Hl7Parser();
         Pcd01Decoder decoder = new Pcd01Decoder(zone);
+        Pcd10Decoder pumpEvents = new Pcd10Decoder(zone);
         long messages = 0;
         long readings = 0;
         long skipped = 0;
@@ -100,7 +104,19 @@ public final class Pcd01Replay {
             messages++;
             Hl7Result<Hl7Parser.Parsed> parsed = parser.parse(ByteBuffer.wrap(c.bytes()));
             Hl7Failure failure = null;
-            if (parsed.isOk()) {
+            if (parsed.isOk() && Pcd01Inbound.isPumpEvent(parsed.value().header())) {
+                Hl7Result<Pcd10Report> report = pumpEvents.decode(
+                        parsed.value().message(), parsed.value().header());
+                if (report.isOk()) {
+                    for (Reading reading : report.value().readings(DEVICE, RECEIVED_AT)) {
+                        out.println(Replay.json(reading));
+                        readings++;
+                    }
+                    skipped += report.value().skipped().size();
+                } else {
+                    failure = report.failure();
+                }
+            } else if (parsed.isOk()) {
                 Hl7Result<Pcd01Report> report =
                         decoder.decode(parsed.value().message(), parsed.value().header());
                 if (report.isOk()) {

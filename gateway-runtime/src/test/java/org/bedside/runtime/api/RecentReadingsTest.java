@@ -12,6 +12,7 @@ import org.bedside.model.AlertReport;
 import org.bedside.model.CompoundReading;
 import org.bedside.model.DeviceId;
 import org.bedside.model.DeviceStatus;
+import org.bedside.model.InfusionEvent;
 import org.bedside.model.InfusionMetrics;
 import org.bedside.model.InfusionStatus;
 import org.bedside.model.MetricCode;
@@ -259,6 +260,30 @@ class RecentReadingsTest {
             assertThat(l.value()).isEqualTo("12.5");
             assertThat(l.ucum()).isEqualTo("mL/h");
             assertThat(l.toString()).doesNotContain("Heparin");
+        });
+    }
+
+    @Test
+    void aPumpsLastEventPerChannelIsAReportNeverAnAlarm() {
+        DeviceId pump = DeviceId.of("icu3002-pump");
+        RecentReadings recent = new RecentReadings(RecentReadings.Settings.DEFAULT);
+        recent.accept(List.of(new InfusionEvent(
+                pump, "1.1.2", 197288, "MDC_EVT_PUMP_DELIV_START", InfusionEvent.Kind.DELIVERY_START, "", null, T0)));
+        recent.accept(List.of(new InfusionEvent(
+                pump,
+                "1.1.2",
+                1,
+                "MDC_EVT_PUMP_DELIV_STOP",
+                InfusionEvent.Kind.DELIVERY_STOP,
+                "",
+                null,
+                T0.plusSeconds(60))));
+        assertThat(recent.reports(T0.plusSeconds(61))).singleElement().satisfies(r -> {
+            assertThat(r.kind()).isEqualTo("pump-event");
+            assertThat(r.code()).isEqualTo("MDC_EVT_PUMP_DELIV_STOP");
+            assertThat(r.text()).isEqualTo("1 MDC_EVT_PUMP_DELIV_STOP (delivery stop), source 1.1.2");
+            assertThat(r.priority()).as("no alarm priority is claimed").isEqualTo("UNKNOWN");
+            assertThat(r.lastSeen()).isEqualTo(T0.plusSeconds(60));
         });
     }
 }

@@ -17,6 +17,7 @@ import java.util.regex.Pattern;
 import org.bedside.buffer.chronicle.ChronicleReadingStore;
 import org.bedside.hl7.Hl7Parser;
 import org.bedside.model.DeviceStatus;
+import org.bedside.model.InfusionEvent;
 import org.bedside.model.InfusionStatus;
 import org.bedside.model.Reading;
 import org.junit.jupiter.api.Test;
@@ -24,8 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * PCD-10 in with the packaged gateway: the IHE example {@code ORU^R42} sent with HAPI's MLLP client to the PCD-01
- * listener is acknowledged CA, counted stored, and found in the buffer as the pump's {@code InfusionStatus} with the
- * event in its record's marker.
+ * listener is acknowledged CA, counted stored as a PCD-10 message (apart from PCD-01's), and found in the buffer as the
+ * pump's {@code InfusionStatus} and its {@code InfusionEvent}.
  */
 class Pcd10InIT {
     private static final String CONTROL_ID = "6358051206735492253";
@@ -73,7 +74,8 @@ class Pcd10InIT {
                 c.close();
             }
             assertThat(String.valueOf(gateway.get("/api/status")))
-                    .containsPattern("\"pcd01In\":\\{[^}]*\"messages\":\\{[^}]*\"stored\":1");
+                    .as("counted as a PCD-10 message, apart from PCD-01's")
+                    .containsPattern("\"pcd01In\":\\{[^}]*\"messages\":\\{},\"pumpEvents\":\\{[^}]*\"stored\":1");
             gateway.stop();
         }
         List<Reading> readings = new ArrayList<>();
@@ -90,8 +92,11 @@ class Pcd10InIT {
                 });
         assertThat(readings)
                 .filteredOn(r -> r instanceof DeviceStatus s && s.detail().startsWith("PCD-01 ORU^R42"))
+                .hasSize(1);
+        assertThat(readings)
+                .filteredOn(r -> r instanceof InfusionEvent)
                 .singleElement()
-                .satisfies(r -> assertThat(((DeviceStatus) r).detail()).contains("MDC_EVT_PUMP_DELIV_START"));
+                .satisfies(r -> assertThat(((InfusionEvent) r).refId()).isEqualTo("MDC_EVT_PUMP_DELIV_START"));
     }
 
     private static int listenPort(GatewayProcess gateway) {

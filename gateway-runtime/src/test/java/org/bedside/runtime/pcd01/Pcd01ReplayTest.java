@@ -64,6 +64,31 @@ class Pcd01ReplayTest {
     }
 
     @Test
+    void aPcd10MessageBesideAPcd01IsDecodedAsThePumpEventItIs() throws Exception {
+        byte[] pcd10 = Files.readAllBytes(Path.of(getClass()
+                .getResource("/ihe-pcd/pcd10_M1-2-2_infusion_delivery_start.hl7")
+                .toURI()));
+        String both = example() + "\n" + new String(pcd10, StandardCharsets.ISO_8859_1);
+        Run r = replay(both.getBytes(StandardCharsets.ISO_8859_1));
+        assertThat(r.exit()).isZero();
+        assertThat(r.lines()).noneSatisfy(l -> assertThat(l).contains("failure"));
+        assertThat(r.lines())
+                .anySatisfy(l -> assertThat(l).startsWith("{\"kind\":\"numeric\",\"mdc\":150456"))
+                .anySatisfy(l -> assertThat(l)
+                        .startsWith("{\"kind\":\"infusion\",\"channel\":\"1.1.2\",\"state\":\"infusing\"")
+                        .contains("\"drugLabel\":\"Dopamine\"", "\"mdc\":157784", "\"value\":\"15.4\""))
+                .anySatisfy(l -> assertThat(l)
+                        .isEqualTo("{\"kind\":\"infusion-event\",\"channel\":\"1.1.2\",\"code\":197288,"
+                                + "\"refId\":\"MDC_EVT_PUMP_DELIV_START\",\"event\":\"delivery_start\","
+                                + "\"deviceTime\":\"2015-10-15T18:21:06Z\"}"))
+                .anySatisfy(l -> assertThat(l)
+                        .startsWith("{\"kind\":\"identity\"")
+                        .contains("\"systemId\":\"00-12-21-00-00-00-00-00\""))
+                .noneSatisfy(l -> assertThat(l).as("no patient data").contains("HO2009002", "Charles"));
+        assertThat(r.summary()).startsWith("replay: 2 messages, " + r.lines().size() + " readings");
+    }
+
+    @Test
     void mllpFramingAndLineEndingsDoNotChangeTheOutput() throws Exception {
         String cr = example();
         List<String> expected =

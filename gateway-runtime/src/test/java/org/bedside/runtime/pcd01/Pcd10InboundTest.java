@@ -21,7 +21,9 @@ import org.bedside.buffer.chronicle.ChronicleReadingStore;
 import org.bedside.hl7.Hl7Parser;
 import org.bedside.hl7.mllp.SourceAllowList;
 import org.bedside.model.DeviceId;
+import org.bedside.model.DeviceIdentity;
 import org.bedside.model.DeviceStatus;
+import org.bedside.model.InfusionEvent;
 import org.bedside.model.InfusionMetrics;
 import org.bedside.model.InfusionStatus;
 import org.bedside.model.Reading;
@@ -141,7 +143,9 @@ class Pcd10InboundTest {
                     assertThat(pump.channel()).isEqualTo("1.1.2");
                     assertThat(pump.state()).isEqualTo(InfusionStatus.State.INFUSING);
                     assertThat(pump.drugLabel()).isEqualTo("Dopamine");
-                    assertThat(pump.pumpSerial()).isEqualTo("0012210000000000");
+                    assertThat(pump.pumpSerial())
+                            .as("PCD-10 carries no serial number; the EUI-64 is no serial")
+                            .isNull();
                     assertThat(pump.value(InfusionMetrics.RATE)).hasValueSatisfying(c -> {
                         assertThat(c.value()).hasToString("15.4");
                         assertThat(c.unit().code()).isEqualTo("mL/h");
@@ -160,18 +164,33 @@ class Pcd10InboundTest {
                             .as("a link status: never an alarm")
                             .isEqualTo(DeviceStatus.Code.CONNECTED);
                     assertThat(marker.detail())
+                            .as("the marker names the message only: the event is a reading of its own")
                             .isEqualTo("PCD-01 ORU^R42 from PAT_DEVICE_PUMPVENDOR^PUMPVENDOR, MSH-10 " + CONTROL_ID
-                                    + ", part 1 of 1; PCD-10 event 197288 MDC_EVT_PUMP_DELIV_START (delivery"
-                                    + " start), source 1.1.2.0");
+                                    + ", part 1 of 1");
                 });
-        assertThat(inbound.counts()).containsEntry("stored", 1L);
-        assertThat(inbound.readingsStored()).isEqualTo(1);
+        assertThat(readings)
+                .filteredOn(r -> r instanceof InfusionEvent)
+                .singleElement()
+                .satisfies(r -> {
+                    InfusionEvent event = (InfusionEvent) r;
+                    assertThat(event.kind()).isEqualTo(InfusionEvent.Kind.DELIVERY_START);
+                    assertThat(event.code()).isEqualTo(197288);
+                    assertThat(event.channel()).isEqualTo("1.1.2");
+                    assertThat(event.deviceTime()).isEqualTo(java.time.Instant.parse("2015-10-15T18:21:06Z"));
+                });
+        assertThat(readings)
+                .filteredOn(r -> r instanceof DeviceIdentity)
+                .singleElement()
+                .satisfies(r -> assertThat(((DeviceIdentity) r).systemId()).isEqualTo("00-12-21-00-00-00-00-00"));
+        assertThat(inbound.pumpEventCounts()).containsEntry("stored", 1L);
+        assertThat(inbound.counts()).as("PCD-10 is counted apart from PCD-01").isEmpty();
+        assertThat(inbound.readingsStored()).as("status, event, identity").isEqualTo(3);
 
         assertThat(ackCode(send(iheExample())))
                 .as("a retransmission is acknowledged")
                 .isEqualTo("CA");
         assertThat(chronicle.readAll()).as("and not stored again").hasSize(1);
-        assertThat(inbound.counts()).containsEntry("duplicate", 1L);
+        assertThat(inbound.pumpEventCounts()).containsEntry("duplicate", 1L);
     }
 
     @Test
@@ -183,7 +202,7 @@ class Pcd10InboundTest {
         assertThat(stored())
                 .isNotEmpty()
                 .allSatisfy(r -> assertThat(r.device()).isEqualTo(DeviceId.of("icu3002-pump.pid-mismatch")));
-        assertThat(inbound.counts()).containsEntry("quarantined", 1L);
+        assertThat(inbound.pumpEventCounts()).containsEntry("quarantined", 1L);
     }
 
     @Test
@@ -216,9 +235,11 @@ class Pcd10InboundTest {
         assertThat(ackCode(r43)).as("a kind of message not taken here").isEqualTo("CR");
 
         assertThat(chronicle.readAll()).isEmpty();
-        assertThat(inbound.counts())
+        assertThat(inbound.pumpEventCounts())
                 .containsEntry("missing_segment", 1L)
-                .containsEntry("bad_value", 3L)
+                .containsEntry("bad_value", 3L);
+        assertThat(inbound.counts())
+                .as("an ORU^R43 is no PCD-10 message")
                 .containsEntry("unsupported_message_type", 1L);
     }
 }

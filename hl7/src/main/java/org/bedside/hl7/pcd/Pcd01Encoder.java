@@ -23,6 +23,7 @@ import org.bedside.hl7.Equipment;
 import org.bedside.hl7.Hl7Time;
 import org.bedside.hl7.PatientIdentifier;
 import org.bedside.model.CompoundReading;
+import org.bedside.model.DeviceIdentity;
 import org.bedside.model.MetricCode;
 import org.bedside.model.NumericReading;
 import org.bedside.model.Quality;
@@ -42,6 +43,7 @@ import org.jspecify.annotations.Nullable;
  *   PV1||I|ICU^12^1
  *   OBR|1|GW-1^BEDSIDE_GATEWAY^0123456789ABCDEF^EUI-64|GW-1^BEDSIDE_GATEWAY^...|182777000^monitoring of patient^SCT|||20261122100000.0000+0000
  *   OBX|1||69965^MDC_DEV_MON_PHYSIO_MULTI_PARAM_MDS^MDC|1.0.0.0|||||||X|||||||0123456789ABCDEF^EUI-64
+ *   (a unit named in the record first: ...|||||||0000056661^Masimo~bed12-spo2^BEDSIDE_GATEWAY^0123456789ABCDEF^EUI-64)
  *   OBX|2|NM|150456^MDC_PULS_OXIM_SAT_O2^MDC|1.0.0.1|97|262688^MDC_DIM_PERCENT^MDC^%^%^UCUM|||||R|||20261122100000.0000+0000||AMEAS^auto-measurement^MDC|0123456789ABCDEF^EUI-64
  * </pre>
  *
@@ -85,6 +87,8 @@ public final class Pcd01Encoder {
      *     associated (PID-3 then stays empty)
      * @param location PV1-3, or null
      * @param equipment the device's identifier for OBX-18, or null to use the gateway's EUI-64
+     * @param unit the physical unit the readings' record names ({@link DeviceIdentity#of}), or null: then the MDS row's
+     *     OBX-18 names it first ({@link Equipment#of(DeviceIdentity)}), before {@code equipment}
      */
     public record Request(
             String controlId,
@@ -92,12 +96,24 @@ public final class Pcd01Encoder {
             @Nullable PatientIdentifier patient,
             @Nullable CareLocation location,
             @Nullable Equipment equipment,
+            @Nullable DeviceIdentity unit,
             List<Reading> readings) {
         public Request {
             if (controlId.isBlank()) {
                 throw new IllegalArgumentException("a PCD-01 message needs a control id (MSH-10)");
             }
             readings = List.copyOf(readings);
+        }
+
+        /** Of readings whose record names no unit. */
+        public Request(
+                String controlId,
+                Instant messageTime,
+                @Nullable PatientIdentifier patient,
+                @Nullable CareLocation location,
+                @Nullable Equipment equipment,
+                List<Reading> readings) {
+            this(controlId, messageTime, patient, location, equipment, null, readings);
         }
     }
 
@@ -162,7 +178,14 @@ public final class Pcd01Encoder {
         PcdFields.code(mds.getObservationIdentifier(), MDS_CODE, MDS_REF_ID);
         mds.getObservationSubID().setValue("1.0.0.0");
         mds.getObservationResultStatus().setValue("X");
-        equipment(mds.getEquipmentInstanceIdentifier(0), equipment);
+        // The MDS is the physical device (TF-2 B.8): the unit that measured, when the record names it, then the
+        // device as the gateway names it, which every metric row carries.
+        int rep = 0;
+        DeviceIdentity unit = request.unit();
+        if (unit != null) {
+            equipment(mds.getEquipmentInstanceIdentifier(rep++), Equipment.of(unit));
+        }
+        equipment(mds.getEquipmentInstanceIdentifier(rep), equipment);
         int n = 1;
         for (Row row : rows) {
             ORU_R01_OBSERVATION group = order.getOBSERVATION(n);

@@ -27,6 +27,7 @@ import org.bedside.hl7.Hl7Result;
 import org.bedside.hl7.Hl7Time;
 import org.bedside.hl7.MessageHeader;
 import org.bedside.model.CompoundReading;
+import org.bedside.model.InfusionEvent;
 import org.bedside.model.InfusionMetrics;
 import org.bedside.model.InfusionStatus;
 import org.bedside.model.MetricCode;
@@ -68,6 +69,8 @@ public final class Pcd10Decoder {
     static final int DELIVERY_INFO = 70067;
     static final int DELIVERY_START = 197288;
     static final String INFUSING = "pump-status-infusing";
+    /** An MDC reference id ({@code MDC_EVT_PUMP_DELIV_START}), or none: it is stored and shown as sent. */
+    private static final java.util.regex.Pattern REF_ID = java.util.regex.Pattern.compile("[A-Za-z0-9_]{0,64}");
 
     private final Pcd01Decoder numbers;
     private final @Nullable ZoneId assumedZone;
@@ -335,16 +338,23 @@ public final class Pcd10Decoder {
                     "OBX[" + rep + "]-5 event '" + printable(codeText + "^" + refId + "^" + system)
                             + "' is not an MDC event code");
         }
-        Pcd10Report.PumpEvent.Kind kind;
+        if (!REF_ID.matcher(refId).matches()) {
+            throw new Failure(
+                    FailureReason.BAD_VALUE,
+                    Hl7Location.component("OBX", rep, 5, 2),
+                    "OBX[" + rep + "]-5.2 reference id of event " + code
+                            + " is not an MDC reference id (letters, digits and '_', at most 64)");
+        }
+        InfusionEvent.Kind kind;
         String reason = "";
         if (code == DELIVERY_START) {
-            kind = Pcd10Report.PumpEvent.Kind.DELIVERY_START;
+            kind = InfusionEvent.Kind.DELIVERY_START;
         } else if (refId.equals("MDC_EVT_PUMP_DELIV_STOP")) {
-            kind = Pcd10Report.PumpEvent.Kind.DELIVERY_STOP;
+            kind = InfusionEvent.Kind.DELIVERY_STOP;
         } else if (refId.equals("MDC_EVT_PUMP_DELIV_COMP")) {
-            kind = Pcd10Report.PumpEvent.Kind.DELIVERY_COMPLETE;
+            kind = InfusionEvent.Kind.DELIVERY_COMPLETE;
         } else {
-            kind = Pcd10Report.PumpEvent.Kind.UNKNOWN;
+            kind = InfusionEvent.Kind.UNKNOWN;
             reason = "event code " + code + (refId.isEmpty() ? "" : " " + printable(refId))
                     + " is none of the PCD-10 required events (delivery start, stop, complete)";
         }

@@ -1,14 +1,16 @@
 package org.bedside.hl7.pcd;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import org.bedside.hl7.CareLocation;
 import org.bedside.hl7.Equipment;
 import org.bedside.hl7.MessageHeader;
 import org.bedside.hl7.PatientIdentifier;
 import org.bedside.model.CompoundReading;
 import org.bedside.model.DeviceId;
+import org.bedside.model.DeviceIdentity;
+import org.bedside.model.InfusionEvent;
 import org.bedside.model.InfusionStatus;
 import org.bedside.model.Reading;
 import org.jspecify.annotations.Nullable;
@@ -17,8 +19,7 @@ import org.jspecify.annotations.Nullable;
  * What one IHE PCD-10 {@code ORU^R42^ORU_R01} (Communicate Infusion Event Data) says, read by {@link Pcd10Decoder}: the
  * header (MSH-10 for de-duplication), the patient's identifiers (PID-3) and bed (PV1-3) exactly as PCD-01 gives them,
  * the pump (OBX-18 of its MDS row), the one event the message reports, and each infusate source's state and numbers.
- * {@link #readings} turns the sources into the gateway's {@link InfusionStatus} readings once the caller knows which
- * device the pump is.
+ * {@link #readings} turns them into the gateway's readings once the caller knows which device the pump is.
  *
  * @param pumpSetId OBX-1 of the MDS row, for an error that names the pump's OBX-18
  * @param pump OBX-18 of the MDS row, or null when the message names no equipment
@@ -43,9 +44,8 @@ public record Pcd10Report(
     }
 
     /**
-     * The pump's identity for {@link InfusionStatus#pumpSerial()}: PCD-10 carries no serial-number row, so the EUI-64
-     * the pump names itself by on its MDS row stands in (what tells one pump from another, which is what the uplink
-     * uses the serial for). Null when the MDS row names no EUI-64.
+     * The pump's EUI-64 as OBX-18 of its MDS row sends it ({@code 0012210000000000}: OBX-18.3 when OBX-18.4 is {@code
+     * EUI-64}, or OBX-18.1 when OBX-18.2 is), or null when the row names none.
      */
     public @Nullable String pumpEui64() {
         if (pump == null) {
@@ -62,15 +62,30 @@ public record Pcd10Report(
     }
 
     /**
-     * One {@link InfusionStatus} per infusate source, device time the event's: the state, the drug label as the pump
-     * shows it, the pump's EUI-64, and the numbers with their MDC codes and UCUM units as sent.
+     * The record of the message, once the caller knows which device the pump is: one {@link InfusionStatus} per
+     * infusate source (device time the event's: the state, the drug label as the pump shows it, the numbers with their
+     * MDC codes and UCUM units as sent; no serial number, which PCD-10 does not carry), the {@link InfusionEvent}, and
+     * the pump's EUI-64 as the {@link DeviceIdentity} system id of the unit behind the device, when OBX-18 names one
+     * that is 16 hexadecimal digits (the IEEE 11073 System-Id is an EUI-64; it is never taken for a serial number).
      */
     public List<Reading> readings(DeviceId device, Instant receivedAt) {
-        String serial = pumpEui64();
-        return sources.stream()
-                .<Reading>map(s -> new InfusionStatus(
-                        device, s.channel(), s.state(), s.drugLabel(), serial, s.values(), event.time(), receivedAt))
-                .toList();
+        List<Reading> out = new ArrayList<>();
+        for (Source s : sources) {
+            out.add(new InfusionStatus(
+                    device, s.channel(), s.state(), s.drugLabel(), null, s.values(), event.time(), receivedAt));
+        }
+        out.add(event.reading(device, receivedAt));
+        String eui64 = pumpEui64();
+        String systemId = eui64 == null ? null : DeviceIdentity.systemIdOfEui64(eui64);
+        if (systemId != null) {
+            out.add(new DeviceIdentity(device, null, systemId, null, null, event.time(), receivedAt));
+        }
+        return out;
+    }
+
+    /** A device row's containment path without the trailing {@code .0}: {@code 1.1.2.0} is channel {@code 1.1.2}. */
+    static String channelOf(String path) {
+        return path.endsWith(".0") ? path.substring(0, path.length() - 2) : path;
     }
 
     /**
@@ -79,7 +94,7 @@ public record Pcd10Report(
      * @param setId OBX-1 of the event row
      * @param code OBX-5.1, the MDC event code ({@code 197288})
      * @param refId OBX-5.2 as sent ({@code MDC_EVT_PUMP_DELIV_START}), empty when not sent
-     * @param kind what the gateway knows the event as; {@link Kind#UNKNOWN} with the reason otherwise
+     * @param kind what the gateway knows the event as; {@link InfusionEvent.Kind#UNKNOWN} with the reason otherwise
      * @param reason why the kind is unknown, empty when it is known
      * @param sourcePath OBX-5 of the source row (the OBX-4 of the source the event is about, {@code 1.1.2.0}), or null
      *     when the message names none (the event is the pump's)
@@ -89,39 +104,16 @@ public record Pcd10Report(
             int setId,
             int code,
             String refId,
-            Kind kind,
+            InfusionEvent.Kind kind,
             String reason,
             @Nullable String sourcePath,
             @Nullable Instant time,
             String timeText) {
 
-        /**
-         * The events PCD-10 requires (IHE PCD TF-2 rev 9.0 Table M.1.2-1, protocols.md 5.5). Only DELIV_START's code
-         * (197288) is printed in a source here; the other two are known by their reference ids.
-         */
-        public enum Kind {
-            DELIVERY_START,
-            DELIVERY_STOP,
-            DELIVERY_COMPLETE,
-            /** Any other event code: kept as sent, never guessed at. */
-            UNKNOWN;
-
-            /** {@code delivery start}, for the record. */
-            public String words() {
-                return name().toLowerCase(Locale.ROOT).replace('_', ' ');
-            }
-        }
-
-        /**
-         * The event in one line, for the record that stores it: {@code PCD-10 event 197288 MDC_EVT_PUMP_DELIV_START
-         * (delivery start), source 1.1.2.0}.
-         */
-        public String describe() {
-            String line = "PCD-10 event " + code + (refId.isEmpty() ? "" : " " + refId) + " ("
-                    + (kind == Kind.UNKNOWN ? "unknown: " + reason : kind.words()) + ")"
-                    + (sourcePath == null ? ", source the pump" : ", source " + sourcePath);
-            // The sender's text goes into a stored record and logs: printable characters only.
-            return line.replaceAll("[^\\x20-\\x7E]", "?");
+        /** The event as the gateway's reading: its source's channel ({@code 1.1.2}), or none when it is the pump's. */
+        public InfusionEvent reading(DeviceId device, Instant receivedAt) {
+            String channel = sourcePath == null ? null : channelOf(sourcePath);
+            return new InfusionEvent(device, channel, code, refId, kind, reason, time, receivedAt);
         }
     }
 
@@ -148,9 +140,9 @@ public record Pcd10Report(
             values = List.copyOf(values);
         }
 
-        /** The containment path without the trailing {@code .0}: {@code 1.1.2}, the reading's channel. */
+        /** The reading's channel: {@link #channelOf} its path. */
         public String channel() {
-            return path.endsWith(".0") ? path.substring(0, path.length() - 2) : path;
+            return channelOf(path);
         }
     }
 }

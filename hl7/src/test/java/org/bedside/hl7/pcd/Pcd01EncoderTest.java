@@ -26,6 +26,7 @@ import org.bedside.hl7.mllp.SendResult;
 import org.bedside.model.AlarmEvent;
 import org.bedside.model.CompoundReading;
 import org.bedside.model.DeviceId;
+import org.bedside.model.DeviceIdentity;
 import org.bedside.model.MetricCode;
 import org.bedside.model.Metrics;
 import org.bedside.model.NumericReading;
@@ -194,6 +195,46 @@ class Pcd01EncoderTest {
                 parser.pipeParser().encode(ENCODER.encode(request(readings())).message());
 
         assertThat(second).isEqualTo(first);
+    }
+
+    @Test
+    void theUnitTheRecordNamesIsTheMdsRowsFirstEquipmentIdentifier() throws Exception {
+        DeviceIdentity masimo = new DeviceIdentity(BED, "0000056661", null, "Masimo", "Radical-7", null, T0);
+        String text = parser.pipeParser()
+                .encode(ENCODER.encode(new Pcd01Encoder.Request(
+                                "GW-44",
+                                T0,
+                                MRN,
+                                BED12,
+                                null,
+                                masimo,
+                                readings().subList(0, 1)))
+                        .message());
+        String[] segments = text.split("\r");
+        assertThat(segments[4])
+                .as("the MDS is the monitor: its serial number in its manufacturer's namespace, then the device")
+                .isEqualTo("OBX|1||69965^MDC_DEV_MON_PHYSIO_MULTI_PARAM_MDS^MDC|1.0.0.0|||||||X|||||||"
+                        + "0000056661^Masimo~0123456789ABCDEF^EUI-64");
+        assertThat(segments[5])
+                .as("the metric rows name the device as before")
+                .endsWith("|AMEAS^auto-measurement^MDC|0123456789ABCDEF^EUI-64");
+
+        DeviceIdentity pump = new DeviceIdentity(BED, null, "00-12-21-00-00-00-00-00", null, null, null, T0);
+        assertThat(Equipment.of(pump))
+                .as("an EUI-64 system id as IHE PCD writes an EUI-64")
+                .isEqualTo(Equipment.eui64("0012210000000000"));
+        DeviceIdentity intelliVue = new DeviceIdentity(BED, null, "00-09-FB-9B-B0-76", "Philips", "M8000", null, T0);
+        assertThat(Equipment.of(intelliVue))
+                .as("six octets are no EUI-64")
+                .isEqualTo(new Equipment("00-09-FB-9B-B0-76", "Philips", "", ""));
+
+        ORU_R01 back = (ORU_R01) parser.pipeParser().parse(text);
+        Pcd01Report report = new Pcd01Decoder()
+                .decode(back, parser.parse(text, StandardCharsets.UTF_8).value().header())
+                .value();
+        assertThat(report.observations())
+                .as("read back: the metric rows' own equipment")
+                .allSatisfy(o -> assertThat(o.equipment()).isEqualTo(Equipment.eui64("0123456789ABCDEF")));
     }
 
     @Test

@@ -16,6 +16,8 @@ import org.bedside.hl7.PatientIdentifier;
 import org.bedside.hl7.TestMessages;
 import org.bedside.model.CompoundReading;
 import org.bedside.model.DeviceId;
+import org.bedside.model.DeviceIdentity;
+import org.bedside.model.InfusionEvent;
 import org.bedside.model.InfusionMetrics;
 import org.bedside.model.InfusionStatus;
 import org.bedside.model.MetricCode;
@@ -78,13 +80,11 @@ class Pcd10DecoderTest {
                         3,
                         197288,
                         "MDC_EVT_PUMP_DELIV_START",
-                        Pcd10Report.PumpEvent.Kind.DELIVERY_START,
+                        InfusionEvent.Kind.DELIVERY_START,
                         "",
                         "1.1.2.0",
                         OBR7,
                         "20151015132106-0500"));
-        assertThat(report.event().describe())
-                .isEqualTo("PCD-10 event 197288 MDC_EVT_PUMP_DELIV_START (delivery start), source 1.1.2.0");
 
         UcumUnit mlPerHour = new UcumUnit("mL/h", "mL/h");
         UcumUnit ml = new UcumUnit("mL", "mL");
@@ -129,16 +129,29 @@ class Pcd10DecoderTest {
 
         List<Reading> readings = report.readings(PUMP, RECEIVED);
         assertThat(readings)
-                .singleElement()
-                .isEqualTo(new InfusionStatus(
-                        PUMP,
-                        "1.1.2",
-                        InfusionStatus.State.INFUSING,
-                        "Dopamine",
-                        "0012210000000000",
-                        report.sources().get(0).values(),
-                        OBR7,
-                        RECEIVED));
+                .as("the source's status (no serial number: PCD-10 has none), the event, the pump's EUI-64")
+                .containsExactly(
+                        new InfusionStatus(
+                                PUMP,
+                                "1.1.2",
+                                InfusionStatus.State.INFUSING,
+                                "Dopamine",
+                                null,
+                                report.sources().get(0).values(),
+                                OBR7,
+                                RECEIVED),
+                        new InfusionEvent(
+                                PUMP,
+                                "1.1.2",
+                                197288,
+                                "MDC_EVT_PUMP_DELIV_START",
+                                InfusionEvent.Kind.DELIVERY_START,
+                                "",
+                                OBR7,
+                                RECEIVED),
+                        new DeviceIdentity(PUMP, null, "00-12-21-00-00-00-00-00", null, null, OBR7, RECEIVED));
+        assertThat(((InfusionEvent) readings.get(1)).describe())
+                .isEqualTo("197288 MDC_EVT_PUMP_DELIV_START (delivery start), source 1.1.2");
         assertThat(((InfusionStatus) readings.get(0)).value(InfusionMetrics.RATE))
                 .hasValueSatisfying(c -> assertThat(c.value()).hasToString("15.4"));
     }
@@ -148,11 +161,35 @@ class Pcd10DecoderTest {
         Pcd10Report report = decode(example().replace("197288^MDC_EVT_PUMP_DELIV_START", "196999^MDC_EVT_PUMP_X"))
                 .value();
 
-        assertThat(report.event().kind()).isEqualTo(Pcd10Report.PumpEvent.Kind.UNKNOWN);
+        assertThat(report.event().kind()).isEqualTo(InfusionEvent.Kind.UNKNOWN);
         assertThat(report.event().code()).isEqualTo(196999);
         assertThat(report.event().refId()).isEqualTo("MDC_EVT_PUMP_X");
         assertThat(report.event().reason()).contains("196999").contains("none of the PCD-10 required events");
-        assertThat(report.event().describe()).startsWith("PCD-10 event 196999 MDC_EVT_PUMP_X (unknown: ");
+        assertThat(report.event().reading(PUMP, RECEIVED).describe()).startsWith("196999 MDC_EVT_PUMP_X (unknown: ");
+    }
+
+    @Test
+    void anEventOfThePumpItselfHasNoChannelAndAPumpWithoutAnEui64NoIdentity() {
+        Pcd10Report report = decode(example()
+                        .replace("OBX|4|ST|68488^MDC_ATTR_EVT_SOURCE^MDC|1.0.0.3|1.1.2.0||||||R\r", "")
+                        .replace("E0002^^0012210000000000^EUI-64", "E0002^^PUMP-7^EUI-64"))
+                .value();
+        List<Reading> readings = report.readings(PUMP, RECEIVED);
+        assertThat(readings)
+                .filteredOn(r -> r instanceof InfusionEvent)
+                .singleElement()
+                .satisfies(e -> assertThat(((InfusionEvent) e).describe()).endsWith("source the pump"));
+        assertThat(readings)
+                .as("'PUMP-7' is not 16 hexadecimal digits: no EUI-64, none made up")
+                .noneMatch(r -> r instanceof DeviceIdentity);
+    }
+
+    @Test
+    void aReferenceIdThatIsNoMdcReferenceIdFailsTheMessageNamingTheComponent() {
+        var r = decode(example().replace("197288^MDC_EVT_PUMP_DELIV_START", "197288^MDC EVT <start>"));
+        assertThat(r.isOk()).isFalse();
+        assertThat(r.failure().reason()).isEqualTo(org.bedside.hl7.FailureReason.BAD_VALUE);
+        assertThat(r.failure().detail()).contains("OBX[3]-5.2");
     }
 
     @Test
@@ -161,12 +198,12 @@ class Pcd10DecoderTest {
                         .value()
                         .event()
                         .kind())
-                .isEqualTo(Pcd10Report.PumpEvent.Kind.DELIVERY_STOP);
+                .isEqualTo(InfusionEvent.Kind.DELIVERY_STOP);
         assertThat(decode(example().replace("197288^MDC_EVT_PUMP_DELIV_START", "2^MDC_EVT_PUMP_DELIV_COMP"))
                         .value()
                         .event()
                         .kind())
-                .isEqualTo(Pcd10Report.PumpEvent.Kind.DELIVERY_COMPLETE);
+                .isEqualTo(InfusionEvent.Kind.DELIVERY_COMPLETE);
     }
 
     @Test
