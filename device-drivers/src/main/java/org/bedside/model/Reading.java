@@ -21,7 +21,8 @@ public sealed interface Reading
                 DeviceStatus,
                 AlertReport,
                 InfusionStatus,
-                DeviceIdentity {
+                DeviceIdentity,
+                PatientDemographics {
 
     DeviceId device();
 
@@ -38,7 +39,7 @@ public sealed interface Reading
 
     /**
      * What this reading is about within its device: a metric code, {@code alarm:<code>}, {@code status:<code>},
-     * {@code infusion:<channel>}, {@code identity} or, for
+     * {@code infusion:<channel>}, {@code identity}, {@code demographics} or, for
      * the alarm engine's notifications, {@code alert:<condition>:<onset µs>:<update count>}.
      */
     String subjectPart();

@@ -21,6 +21,7 @@ import org.bedside.model.DeviceStatus;
 import org.bedside.model.InfusionStatus;
 import org.bedside.model.MetricCode;
 import org.bedside.model.NumericReading;
+import org.bedside.model.PatientDemographics;
 import org.bedside.model.Quality;
 import org.bedside.model.Reading;
 import org.bedside.model.UcumUnit;
@@ -56,6 +57,7 @@ import org.jspecify.annotations.Nullable;
  * kind 7 infusion := channel:str state:str drugLabel:nstr pumpSerial:nstr count:varint component{count}
  *                                                                                    see {@link InfusionStatus}
  * kind 8 identity := serialNumber:nstr systemId:nstr manufacturer:nstr model:nstr     see {@link DeviceIdentity}
+ * kind 9 demographics := state:str fingerprint:nstr                                 see {@link PatientDemographics}
  * component  := (code:varint&gt;0 | 0 metric unit) value quality
  * metric     := mdc:varint refId:str loinc:nstr label:str
  * unit       := code:str display:str
@@ -65,7 +67,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <p><b>Kinds are append-only.</b> A new kind of reading gets the next number (kind 6, the alarm engine's {@link
  * AlertReport}, came after the first five, kind 7, the pumps' {@link InfusionStatus}, after it, and kind 8, the
- * unit's {@link DeviceIdentity}, after that); a number is never reused or
+ * unit's {@link DeviceIdentity}, after that, kind 9 a monitor's {@link PatientDemographics} after it); a number is never reused or
  * renumbered, and the version byte stays 1, because a record of an older layout still reads exactly as before. A
  * release that meets a kind it does not know — a buffer written by a newer release, read by an older one after a
  * downgrade — throws {@link MalformedRecordException} ("unknown reading kind 6") for that record, which the store hands
@@ -83,6 +85,7 @@ public final class ReadingRecordFormat {
     private static final int ALERT = 6;
     private static final int INFUSION = 7;
     private static final int IDENTITY = 8;
+    private static final int DEMOGRAPHICS = 9;
 
     private static final int VALUE_NONE = 0;
     private static final int VALUE_UNSCALED = 1;
@@ -195,6 +198,8 @@ public final class ReadingRecordFormat {
             kind = INFUSION;
         } else if (r instanceof DeviceIdentity) {
             kind = IDENTITY;
+        } else if (r instanceof PatientDemographics) {
+            kind = DEMOGRAPHICS;
         } else {
             throw new IllegalArgumentException(
                     "no record kind for " + r.getClass().getName());
@@ -267,6 +272,9 @@ public final class ReadingRecordFormat {
             w.nstr(id.systemId());
             w.nstr(id.manufacturer());
             w.nstr(id.model());
+        } else if (r instanceof PatientDemographics d) {
+            w.str(d.state().name());
+            w.nstr(d.fingerprint());
         }
     }
 
@@ -456,10 +464,15 @@ public final class ReadingRecordFormat {
                 String model = flag(r) ? r.str() : null;
                 return new DeviceIdentity(device, serial, systemId, manufacturer, model, deviceTime, receivedAt);
             }
+            case DEMOGRAPHICS -> {
+                PatientDemographics.State state = PatientDemographics.State.valueOf(r.str());
+                String fingerprint = flag(r) ? r.str() : null;
+                return new PatientDemographics(device, state, fingerprint, deviceTime, receivedAt);
+            }
             default ->
                 throw new MalformedRecordException("unknown reading kind " + kind
                         + ": was it written by a newer release? (kinds are append-only; this release reads 1 to "
-                        + IDENTITY + ")");
+                        + DEMOGRAPHICS + ")");
         }
     }
 

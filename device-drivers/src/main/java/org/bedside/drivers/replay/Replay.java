@@ -31,6 +31,7 @@ import org.bedside.model.DeviceIdentity;
 import org.bedside.model.DeviceStatus;
 import org.bedside.model.InfusionStatus;
 import org.bedside.model.NumericReading;
+import org.bedside.model.PatientDemographics;
 import org.bedside.model.Quality;
 import org.bedside.model.QualityFlag;
 import org.bedside.model.Reading;
@@ -342,6 +343,18 @@ public final class Replay {
                     "manufacturer", id.manufacturer(),
                     "model", id.model(),
                     "deviceTime", deviceTime));
+        }
+        if (r instanceof PatientDemographics d) {
+            // The state and the fingerprint only: the monitor's demographics themselves never reach a reading.
+            return Json.object(ordered(
+                    "kind",
+                    "demographics",
+                    "state",
+                    d.state().name(),
+                    "fingerprint",
+                    d.fingerprint(),
+                    "deviceTime",
+                    deviceTime));
         }
         if (!(r instanceof DeviceStatus s)) {
             throw new IllegalArgumentException(

@@ -131,6 +131,15 @@ public class GatewayComponents {
     Devices devices(GatewaySettings s, GuardedStore store, RefusalAudit refusals) {
         List<DevicePipeline> pipelines = new ArrayList<>();
         Map<DeviceId, RedeliveryFilter> filters = new LinkedHashMap<>();
+        org.bedside.drivers.spi.DemographicsFingerprint demographicsKey;
+        try {
+            // One key per installation, kept with the data: a fingerprint is stable across restarts and means nothing
+            // on another box (docs/patients.md, "Signs from the devices").
+            demographicsKey = org.bedside.drivers.spi.DemographicsFingerprint.openOrCreate(
+                    s.dataDirectory().resolve("patients/demographics.key"));
+        } catch (java.io.IOException e) {
+            throw dataDirectory("cannot read or make the demographics key: " + e.getMessage(), e);
+        }
         for (GatewaySettings.DeviceSettings d : s.devices()) {
             // The pipeline only appends: consumers hear of it through the store's append listener.
             ReadingSink sink = store::append;
@@ -151,6 +160,7 @@ public class GatewayComponents {
                     d.id(), d.driver(), d.options(), d.transport(), sink, InstantSource.system(), d.pipeline());
             // A message posing as another device's (SenML names under another base name) is audited.
             pipeline.failureListener(refusals.device(d.id()));
+            pipeline.demographicsKey(demographicsKey);
             pipelines.add(pipeline);
         }
         return new Devices(pipelines, filters);
