@@ -128,7 +128,7 @@ public class GatewayComponents {
 
     @Produces
     @Singleton
-    Devices devices(GatewaySettings s, GuardedStore store, RefusalAudit refusals) {
+    Devices devices(GatewaySettings s, GuardedStore store, RefusalAudit refusals, BedAssociations beds) {
         List<DevicePipeline> pipelines = new ArrayList<>();
         Map<DeviceId, RedeliveryFilter> filters = new LinkedHashMap<>();
         org.bedside.drivers.spi.DemographicsFingerprint demographicsKey;
@@ -141,8 +141,12 @@ public class GatewayComponents {
             throw dataDirectory("cannot read or make the demographics key: " + e.getMessage(), e);
         }
         for (GatewaySettings.DeviceSettings d : s.devices()) {
-            // The pipeline only appends: consumers hear of it through the store's append listener.
-            ReadingSink sink = store::append;
+            // The pipeline only appends: consumers hear of it through the store's append listener. The signs from the
+            // devices are known before the frame is stored, so that no consumer reads a reading after a sign first.
+            ReadingSink sink = readings -> {
+                beds.observeSigns(readings);
+                store.append(readings);
+            };
             if (d.transport() instanceof MqttIngestTransport) {
                 // A broker delivers a message again when its PUBACK was lost: recognised by what it says, not stored
                 // twice (docs/mqtt.md, "Acknowledgement and redelivery").
@@ -192,7 +196,23 @@ public class GatewayComponents {
                     ? null
                     : Releases.open(s.dataDirectory().resolve("patients/releases.jsonl"), audit);
             EncounterSearch encounters = s.fhirUplink() ? new EncounterSearch(s.uplink()) : null;
-            return new BedAssociations(s.beds(), associations, releases, audit, encounters);
+            BedAssociations beds = new BedAssociations(s.beds(), associations, releases, audit, encounters);
+            if (associations != null) {
+                // The signs from the devices of the beds that take their patient from associations.
+                Map<DeviceId, org.bedside.patients.BedLocation> watched = new LinkedHashMap<>();
+                for (BedSettings.Bed b : s.beds().beds()) {
+                    if (b.fixedPatient() == null) {
+                        b.devices().forEach(d -> watched.put(d, b.location()));
+                    }
+                }
+                beds.watchSigns(org.bedside.patients.BedSigns.open(
+                        s.dataDirectory().resolve("patients/device-signs.jsonl"),
+                        watched,
+                        java.util.Objects.requireNonNull(s.beds().adt()).sensorOffGap(),
+                        associations,
+                        audit));
+            }
+            return beds;
         } catch (IOException e) {
             throw dataDirectory("cannot open the audit log or the ADT journal: " + e.getMessage(), e);
         }
