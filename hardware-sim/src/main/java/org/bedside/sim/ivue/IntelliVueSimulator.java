@@ -139,6 +139,7 @@ public final class IntelliVueSimulator implements AutoCloseable {
                 () -> LocalDateTime.ofInstant(clock.instant(), zone),
                 System.nanoTime(),
                 b.logCapacity);
+        this.monitor.patients(b.patients);
     }
 
     public static Builder builder(String name, Scenario scenario) {
@@ -671,6 +672,7 @@ public final class IntelliVueSimulator implements AutoCloseable {
         private Path portDirectory = MasimoSimulator.Builder.defaultPortDirectory();
         private int udpPort;
         private int logCapacity = 10_000;
+        private List<MonitorPatient> patients = MonitorPatient.ONE_PATIENT;
 
         private Builder(String name, Scenario scenario) {
             if (!NAME.matcher(name).matches()) {
@@ -740,6 +742,15 @@ public final class IntelliVueSimulator implements AutoCloseable {
                 throw new IllegalArgumentException("not a UDP port: " + port);
             }
             this.udpPort = port;
+            return this;
+        }
+
+        /**
+         * Who the monitor is set up for, from which scenario second: one test patient admitted from the start by
+         * default; {@link MonitorPatient#newPatientAt} for a discharge and another patient's admission.
+         */
+        public Builder patients(List<MonitorPatient> steps) {
+            this.patients = List.copyOf(steps);
             return this;
         }
 
