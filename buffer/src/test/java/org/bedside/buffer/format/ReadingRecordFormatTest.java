@@ -217,7 +217,7 @@ class ReadingRecordFormatTest {
                         SampleReadings.DEVICE,
                         PatientDemographics.State.ADMITTED,
                         "0123456789abcdef0123456789abcdef",
-                        null,
+                        at.minusMillis(300), // the monitor's clock, as the session gives it
                         at),
                 new PatientDemographics(
                         SampleReadings.DEVICE, PatientDemographics.State.DISCHARGED, null, null, at.plusMillis(1)),
@@ -246,8 +246,8 @@ class ReadingRecordFormatTest {
 
     @Test
     void aDemographicsStateThisReleaseDoesNotKnowIsUnreadable() {
-        List<Reading> one =
-                List.of(new PatientDemographics(SampleReadings.DEVICE, PatientDemographics.State.EMPTY, null, null, T));
+        List<Reading> one = List.of(new PatientDemographics(
+                SampleReadings.DEVICE, PatientDemographics.State.EMPTY, null, T.minusMillis(300), T));
         byte[] bytes = encode(one);
         // kind, times 0, then the state's length (5) and its name: EMPTY becomes EMPTZ
         int name = firstKindOffset() + 3;
