@@ -349,22 +349,15 @@ final class IvueSession implements DeviceSession {
             // A single poll in place of a keep-alive: who is set up changes rarely, and a sign of it need not come
             // faster than this; the answer keeps the association alive as the keep-alive's would.
             demographicsAskedAt = now;
-            int invokeId = invokeId();
-            request(
-                    Kind.DEMOGRAPHICS,
-                    invokeId,
-                    IvueRequests.singlePoll(
-                            invokeId, pollNumber(), IvueWire.NOM_MOC_PT_DEMOG, IvueWire.NOM_ATTR_GRP_PT_DEMOG),
-                    now);
+            singlePoll(Kind.DEMOGRAPHICS, IvueWire.NOM_MOC_PT_DEMOG, IvueWire.NOM_ATTR_GRP_PT_DEMOG, now);
         } else if (now - lastSent >= KEEP_ALIVE.toNanos()) {
-            int invokeId = invokeId();
-            request(
-                    Kind.KEEP_ALIVE,
-                    invokeId,
-                    IvueRequests.singlePoll(
-                            invokeId, pollNumber(), IvueWire.NOM_MOC_VMO_AL_MON, IvueWire.NOM_ATTR_GRP_VMO_STATIC),
-                    now);
+            singlePoll(Kind.KEEP_ALIVE, IvueWire.NOM_MOC_VMO_AL_MON, IvueWire.NOM_ATTR_GRP_VMO_STATIC, now);
         }
+    }
+
+    private void singlePoll(Kind kind, int objectType, int attributeGroup, long now) throws IOException {
+        int invokeId = invokeId();
+        request(kind, invokeId, IvueRequests.singlePoll(invokeId, pollNumber(), objectType, attributeGroup), now);
     }
 
     private static boolean due(Poll poll, long now) {
