@@ -97,9 +97,13 @@ class BedSignsTest {
             assertThat(subject(a, s, 15)).isInstanceOf(BedTimeline.Subject.Patient.class);
             assertThat(subject(a, s, 21)).isInstanceOf(BedTimeline.Subject.Uncertain.class);
         }
+        // Only changes are lines: the bed, the device, the state and the fingerprint; no MRN, no name.
         assertThat(Files.readAllLines(dir.resolve("patients/device-signs.jsonl")))
                 .hasSize(2)
-                .allSatisfy(line -> assertThat(line).doesNotContain("Koenig"));
+                .allSatisfy(line -> assertThat(JsonLines.JSON.readTree(line).fieldNames())
+                        .toIterable()
+                        .containsExactly("at", "bed", "device", "kind", "state", "fingerprint"))
+                .anySatisfy(line -> assertThat(line).contains(FP_OTHER));
         assertThat(actions()).containsOnlyOnce("device-sign-uncertain");
 
         try (AuditLog audit = audit();
