@@ -22,7 +22,8 @@ public sealed interface Reading
                 AlertReport,
                 InfusionStatus,
                 DeviceIdentity,
-                InfusionEvent {
+                InfusionEvent,
+                PatientDemographics {
 
     DeviceId device();
 
@@ -39,7 +40,7 @@ public sealed interface Reading
 
     /**
      * What this reading is about within its device: a metric code, {@code alarm:<code>}, {@code status:<code>},
-     * {@code infusion:<channel>}, {@code identity}, {@code infusion-event:<code>} or, for
+     * {@code infusion:<channel>}, {@code identity}, {@code infusion-event:<code>}, {@code demographics} or, for
      * the alarm engine's notifications, {@code alert:<condition>:<onset µs>:<update count>}.
      */
     String subjectPart();

@@ -22,6 +22,7 @@ import org.bedside.model.InfusionEvent;
 import org.bedside.model.InfusionStatus;
 import org.bedside.model.MetricCode;
 import org.bedside.model.NumericReading;
+import org.bedside.model.PatientDemographics;
 import org.bedside.model.Quality;
 import org.bedside.model.Reading;
 import org.bedside.model.UcumUnit;
@@ -57,6 +58,7 @@ import org.jspecify.annotations.Nullable;
  * kind 7 infusion := channel:str state:str drugLabel:nstr pumpSerial:nstr count:varint component{count}
  *                                                                                    see {@link InfusionStatus}
  * kind 8 identity := serialNumber:nstr systemId:nstr manufacturer:nstr model:nstr     see {@link DeviceIdentity}
+ * kind 9 demographics := state:str fingerprint:nstr                                 see {@link PatientDemographics}
  * kind 10 infusion event := channel:nstr code:varint refId:str kind:str reason:str    see {@link InfusionEvent}
  * component  := (code:varint&gt;0 | 0 metric unit) value quality
  * metric     := mdc:varint refId:str loinc:nstr label:str
@@ -67,8 +69,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p><b>Kinds are append-only.</b> A new kind of reading gets the next number (kind 6, the alarm engine's {@link
  * AlertReport}, came after the first five, kind 7, the pumps' {@link InfusionStatus}, after it, and kind 8, the
- * unit's {@link DeviceIdentity}, after that; kind 9 is taken by a branch not yet merged, and kind 10, a pump's {@link
- * InfusionEvent}, came after it); a number is never reused or
+ * unit's {@link DeviceIdentity}, after that, kind 9, a monitor's {@link PatientDemographics}, after it, and kind 10,
+ * a pump's {@link InfusionEvent}, after that); a number is never reused or
  * renumbered, and the version byte stays 1, because a record of an older layout still reads exactly as before. A
  * release that meets a kind it does not know — a buffer written by a newer release, read by an older one after a
  * downgrade — throws {@link MalformedRecordException} ("unknown reading kind 6") for that record, which the store hands
@@ -86,7 +88,7 @@ public final class ReadingRecordFormat {
     private static final int ALERT = 6;
     private static final int INFUSION = 7;
     private static final int IDENTITY = 8;
-    // 9 is reserved: another branch's kind, not yet merged.
+    private static final int DEMOGRAPHICS = 9;
     private static final int INFUSION_EVENT = 10;
 
     private static final int VALUE_NONE = 0;
@@ -202,6 +204,8 @@ public final class ReadingRecordFormat {
             kind = IDENTITY;
         } else if (r instanceof InfusionEvent) {
             kind = INFUSION_EVENT;
+        } else if (r instanceof PatientDemographics) {
+            kind = DEMOGRAPHICS;
         } else {
             throw new IllegalArgumentException(
                     "no record kind for " + r.getClass().getName());
@@ -280,6 +284,9 @@ public final class ReadingRecordFormat {
             w.str(e.refId());
             w.str(e.kind().name());
             w.str(e.reason());
+        } else if (r instanceof PatientDemographics d) {
+            w.str(d.state().name());
+            w.nstr(d.fingerprint());
         }
     }
 
@@ -476,10 +483,15 @@ public final class ReadingRecordFormat {
                 InfusionEvent.Kind eventKind = InfusionEvent.Kind.valueOf(r.str());
                 return new InfusionEvent(device, channel, code, refId, eventKind, r.str(), deviceTime, receivedAt);
             }
+            case DEMOGRAPHICS -> {
+                PatientDemographics.State state = PatientDemographics.State.valueOf(r.str());
+                String fingerprint = flag(r) ? r.str() : null;
+                return new PatientDemographics(device, state, fingerprint, deviceTime, receivedAt);
+            }
             default ->
                 throw new MalformedRecordException("unknown reading kind " + kind
                         + ": was it written by a newer release? (kinds are append-only; this release reads 1 to "
-                        + IDENTITY + " and " + INFUSION_EVENT + ")");
+                        + INFUSION_EVENT + ")");
         }
     }
 

@@ -21,6 +21,7 @@ import org.bedside.model.InfusionEvent;
 import org.bedside.model.InfusionMetrics;
 import org.bedside.model.InfusionStatus;
 import org.bedside.model.Metrics;
+import org.bedside.model.PatientDemographics;
 import org.bedside.model.Quality;
 import org.bedside.model.Reading;
 import org.bedside.model.UcumUnit;
@@ -275,6 +276,55 @@ class ReadingRecordFormatTest {
     @Test
     void everyTruncationOfAnInfusionEventRecordIsMalformed() {
         assertEveryTruncationIsMalformed(pumpEvents(T));
+    }
+
+    /** A demographics poll result as the IntelliVue session sends it: the state and fingerprint, then the unit. */
+    private static List<Reading> demographics(Instant at) {
+        return List.of(
+                new PatientDemographics(
+                        SampleReadings.DEVICE,
+                        PatientDemographics.State.ADMITTED,
+                        "0123456789abcdef0123456789abcdef",
+                        at.minusMillis(300), // the monitor's clock, as the session gives it
+                        at),
+                new PatientDemographics(
+                        SampleReadings.DEVICE, PatientDemographics.State.DISCHARGED, null, null, at.plusMillis(1)),
+                new DeviceIdentity(SampleReadings.DEVICE, null, "00-09-FB-9B-B0-76", "Philips", "M8000", null, at));
+    }
+
+    @Test
+    void demographicsComeBackEqualAsKindNine() throws Exception {
+        List<Reading> readings = demographics(T);
+        byte[] bytes = encode(readings);
+        ReadingRecordFormat.Record r = ReadingRecordFormat.decode(ByteBuffer.wrap(bytes));
+        assertThat(r.readings()).isEqualTo(readings);
+        assertThat(r.readings()).extracting(Reading::key).containsExactlyElementsOf(keys(readings));
+        assertThat(bytes[0]).as("the version byte stays 1").isEqualTo((byte) 1);
+        assertThat(bytes[firstKindOffset()]).as("demographics are kind 9").isEqualTo((byte) 9);
+    }
+
+    @Test
+    void everyTruncationOfADemographicsRecordIsMalformed() {
+        byte[] bytes = encode(demographics(T));
+        for (int n = 0; n < bytes.length; n++) {
+            ByteBuffer cut = ByteBuffer.wrap(Arrays.copyOf(bytes, n));
+            assertThatThrownBy(() -> ReadingRecordFormat.decode(cut)).isInstanceOf(MalformedRecordException.class);
+        }
+    }
+
+    @Test
+    void aDemographicsStateThisReleaseDoesNotKnowIsUnreadable() {
+        List<Reading> one = List.of(new PatientDemographics(
+                SampleReadings.DEVICE, PatientDemographics.State.EMPTY, null, T.minusMillis(300), T));
+        byte[] bytes = encode(one);
+        // kind, times 0, then the state's length (5) and its name: EMPTY becomes EMPTZ
+        int name = firstKindOffset() + 3;
+        assertThat(bytes[name + 4]).isEqualTo((byte) 'Y');
+        bytes[name + 4] = 'Z';
+        fixCrc(bytes);
+        assertThatThrownBy(() -> ReadingRecordFormat.decode(ByteBuffer.wrap(bytes)))
+                .isInstanceOf(MalformedRecordException.class)
+                .hasMessageContaining("EMPTZ");
     }
 
     @Test

@@ -3,6 +3,7 @@ package org.bedside.drivers.ivue;
 import java.util.Set;
 import java.util.function.UnaryOperator;
 import org.bedside.drivers.framing.DatagramFrameDecoder;
+import org.bedside.drivers.spi.DemographicsFingerprint;
 import org.bedside.drivers.spi.DeviceDriver;
 import org.bedside.drivers.spi.DeviceSession;
 import org.bedside.drivers.spi.DriverInfo;
@@ -50,11 +51,18 @@ public final class IntelliVueLanDriver implements DeviceDriver {
 
     @Override
     public DeviceSession newSession(DeviceId device, DriverOptions options) {
+        return newSession(device, options, null);
+    }
+
+    @Override
+    public DeviceSession newSession(
+            DeviceId device, DriverOptions options, @org.jspecify.annotations.Nullable DemographicsFingerprint key) {
         return new IvueSession(
                 device,
                 IvueOptions.parse(options),
                 UnaryOperator.identity(),
                 "is the monitor's IP address right, its LAN interface set to Data Export, and UDP port "
-                        + IvueWire.DATA_EXPORT_PORT + " reachable?");
+                        + IvueWire.DATA_EXPORT_PORT + " reachable?",
+                key);
     }
 }

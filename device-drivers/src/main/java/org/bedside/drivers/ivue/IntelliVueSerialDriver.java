@@ -1,6 +1,7 @@
 package org.bedside.drivers.ivue;
 
 import java.util.Set;
+import org.bedside.drivers.spi.DemographicsFingerprint;
 import org.bedside.drivers.spi.DeviceDriver;
 import org.bedside.drivers.spi.DeviceSession;
 import org.bedside.drivers.spi.DriverInfo;
@@ -52,10 +53,17 @@ public final class IntelliVueSerialDriver implements DeviceDriver {
 
     @Override
     public DeviceSession newSession(DeviceId device, DriverOptions options) {
+        return newSession(device, options, null);
+    }
+
+    @Override
+    public DeviceSession newSession(
+            DeviceId device, DriverOptions options, @org.jspecify.annotations.Nullable DemographicsFingerprint key) {
         return new IvueSession(
                 device,
                 IvueOptions.parse(options),
                 IvueSerialFrameDecoder::frame,
-                "is the monitor's MIB port set to Data Export at 115200 baud, and the cable a null-modem cable?");
+                "is the monitor's MIB port set to Data Export at 115200 baud, and the cable a null-modem cable?",
+                key);
     }
 }

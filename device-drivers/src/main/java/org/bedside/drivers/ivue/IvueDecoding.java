@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.List;
 import org.bedside.drivers.spi.DecodeException;
 import org.bedside.drivers.spi.DecodeFailure;
+import org.bedside.drivers.spi.DemographicsFingerprint;
 import org.bedside.model.DeviceId;
 import org.bedside.model.Reading;
 
@@ -39,8 +40,22 @@ final class IvueDecoding {
         return action == IvueWire.NOM_ACT_POLL_MDIB_DATA || action == IvueWire.NOM_ACT_POLL_MDIB_DATA_EXT;
     }
 
-    static List<Reading> readings(DeviceId device, IvuePollResult poll, IvueContext ctx, Instant receivedAt)
+    /**
+     * The readings of a poll result: the demographics object's state and fingerprint ({@link IvueDemographics}, with
+     * {@code fingerprints}; null gives no fingerprint), or the observations of any other object.
+     */
+    static List<Reading> readings(
+            DeviceId device,
+            IvuePollResult poll,
+            IvueContext ctx,
+            @org.jspecify.annotations.Nullable DemographicsFingerprint fingerprints,
+            Instant receivedAt)
             throws DecodeException {
+        if (IvueDemographics.isDemographics(poll)) {
+            Instant abs = ctx.fromAbsolute(IvueTime.absolute(poll.absoluteTime(), 0));
+            Instant deviceTime = abs != null ? abs : ctx.fromRelative(poll.relativeTime());
+            return List.copyOf(IvueDemographics.decode(device, poll, fingerprints, deviceTime, receivedAt));
+        }
         return IvueObservationDecoder.decode(device, poll, ctx, receivedAt);
     }
 

@@ -33,7 +33,8 @@ final class IvueMessageDecoder implements MessageDecoder {
             IvueMessage m = IvueMessages.parse(b.data(), b.offset(), b.length());
             if (m instanceof IvueMessage.Result r && IvueDecoding.isPollResult(r)) {
                 IvuePollResult poll = IvuePollResult.parse(r.body());
-                return DecodeResult.of(IvueDecoding.readings(device, poll, new IvueContext(zone, false), receivedAt));
+                return DecodeResult.of(
+                        IvueDecoding.readings(device, poll, new IvueContext(zone, false), null, receivedAt));
             }
             if (m instanceof IvueMessage.Invoke i && i.command() == IvueWire.CMD_CONFIRMED_EVENT_REPORT) {
                 IvueMdsCreate mds = IvueMdsCreate.parse(i.body());

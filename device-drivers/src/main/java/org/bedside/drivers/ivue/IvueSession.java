@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.function.UnaryOperator;
 import org.bedside.drivers.spi.DecodeException;
 import org.bedside.drivers.spi.DecodeResult;
+import org.bedside.drivers.spi.DemographicsFingerprint;
 import org.bedside.drivers.spi.DeviceSession;
 import org.bedside.drivers.spi.SessionLink;
 import org.bedside.drivers.spi.SessionLostException;
@@ -46,6 +47,9 @@ final class IvueSession implements DeviceSession {
     static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(5);
     static final Duration KEEP_ALIVE = Duration.ofSeconds(3);
     static final Duration SILENCE_TIMEOUT = Duration.ofSeconds(10);
+    /** How often the patient demographics are polled (docs/patients.md, "Signs from the devices"). */
+    static final Duration DEMOGRAPHICS_EVERY = Duration.ofSeconds(10);
+
     /** How long past its period an extended poll that the monitor never ended is taken to be over. */
     static final Duration POLL_GRACE = Duration.ofSeconds(3);
     /** An extended poll whose pushes stop for this long (while the monitor answers keep-alives) is renewed. */
@@ -71,6 +75,7 @@ final class IvueSession implements DeviceSession {
         ALERTS("the alerts poll"),
         WAVE_LIST("the wave priority list"),
         WAVES("the waves poll"),
+        DEMOGRAPHICS("the demographics poll"),
         KEEP_ALIVE("the keep-alive");
 
         final String what;
@@ -103,6 +108,10 @@ final class IvueSession implements DeviceSession {
     private final UnaryOperator<byte[]> framing;
     private final String setupHint;
     private final IvueContext context;
+    private final @Nullable DemographicsFingerprint fingerprints;
+    /** When the demographics were last asked for (or the polls began); -1 before the session runs. */
+    private long demographicsAskedAt = -1;
+
     private final Poll numerics = new Poll(Kind.NUMERICS);
     private final Poll alerts = new Poll(Kind.ALERTS);
     private final Poll waves = new Poll(Kind.WAVES);
@@ -128,6 +137,19 @@ final class IvueSession implements DeviceSession {
      * @param setupHint what to check when the monitor does not answer, naming the transport's settings
      */
     IvueSession(DeviceId device, IvueOptions options, UnaryOperator<byte[]> framing, String setupHint) {
+        this(device, options, framing, setupHint, null);
+    }
+
+    /**
+     * @param fingerprints the installation's key for the demographics' fingerprint; null: their state without one
+     */
+    IvueSession(
+            DeviceId device,
+            IvueOptions options,
+            UnaryOperator<byte[]> framing,
+            String setupHint,
+            @Nullable DemographicsFingerprint fingerprints) {
+        this.fingerprints = fingerprints;
         this.device = device;
         this.options = options;
         this.framing = framing;
@@ -249,7 +271,8 @@ final class IvueSession implements DeviceSession {
                 }
             }
         }
-        return DecodeResult.of(identified(IvueDecoding.readings(device, poll, context, receivedAt), receivedAt));
+        return DecodeResult.of(
+                identified(IvueDecoding.readings(device, poll, context, fingerprints, receivedAt), receivedAt));
     }
 
     /** The readings of a poll result, followed by the identity of the monitor when it is known. */
@@ -291,6 +314,9 @@ final class IvueSession implements DeviceSession {
     }
 
     private void running(long now) throws IOException {
+        if (demographicsAskedAt < 0) {
+            demographicsAskedAt = now; // the first ask comes one period after the polls began
+        }
         if (now - lastReceived > SILENCE_TIMEOUT.toNanos()) {
             throw lost("the monitor sent nothing for " + SILENCE_TIMEOUT.toSeconds() + " s");
         }
@@ -318,15 +344,20 @@ final class IvueSession implements DeviceSession {
             request(Kind.WAVE_LIST, invokeId, IvueRequests.setWavePriorityList(invokeId, WAVE_LABELS), now);
         } else if (options.waves() && waveListSet && due(waves, now)) {
             extendedPoll(waves, IvueWire.NOM_MOC_VMO_METRIC_SA_RT, 0, now);
+        } else if (now - lastSent >= KEEP_ALIVE.toNanos()
+                && now - demographicsAskedAt >= DEMOGRAPHICS_EVERY.toNanos()) {
+            // A single poll in place of a keep-alive: who is set up changes rarely, and a sign of it need not come
+            // faster than this; the answer keeps the association alive as the keep-alive's would.
+            demographicsAskedAt = now;
+            singlePoll(Kind.DEMOGRAPHICS, IvueWire.NOM_MOC_PT_DEMOG, IvueWire.NOM_ATTR_GRP_PT_DEMOG, now);
         } else if (now - lastSent >= KEEP_ALIVE.toNanos()) {
-            int invokeId = invokeId();
-            request(
-                    Kind.KEEP_ALIVE,
-                    invokeId,
-                    IvueRequests.singlePoll(
-                            invokeId, pollNumber(), IvueWire.NOM_MOC_VMO_AL_MON, IvueWire.NOM_ATTR_GRP_VMO_STATIC),
-                    now);
+            singlePoll(Kind.KEEP_ALIVE, IvueWire.NOM_MOC_VMO_AL_MON, IvueWire.NOM_ATTR_GRP_VMO_STATIC, now);
         }
+    }
+
+    private void singlePoll(Kind kind, int objectType, int attributeGroup, long now) throws IOException {
+        int invokeId = invokeId();
+        request(kind, invokeId, IvueRequests.singlePoll(invokeId, pollNumber(), objectType, attributeGroup), now);
     }
 
     private static boolean due(Poll poll, long now) {
@@ -358,8 +389,8 @@ final class IvueSession implements DeviceSession {
                 poll.retryAt = retry;
             }
             case WAVE_LIST -> waveListRetryAt = retry;
-            case KEEP_ALIVE -> {
-                // the refusal itself shows the association is alive
+            case KEEP_ALIVE, DEMOGRAPHICS -> {
+                // the refusal itself shows the association is alive; the demographics are asked again in their turn
             }
         }
         state = running() + "; " + why;

@@ -77,6 +77,7 @@ final class IvueWire {
     static final int NOM_ATTR_GRP_AL_MON = 0x0801;
     static final int NOM_ATTR_GRP_METRIC_VAL_OBS = 0x0803;
     static final int NOM_ATTR_GRP_VMO_STATIC = 0x0811;
+    static final int NOM_ATTR_GRP_PT_DEMOG = 0x0807;
 
     // attribute ids, §1.8
     static final int NOM_ATTR_AL_MON_P_AL_LIST = 0x0902;

@@ -92,6 +92,9 @@ public final class DevicePipeline implements AutoCloseable {
     private volatile java.util.function.@Nullable Consumer<DecodeFailure> failureListener;
 
     private volatile @Nullable DeviceSession session;
+    /** The installation's key for the fingerprint of patient demographics; null: none (then none is made). */
+    private volatile org.bedside.drivers.spi.@Nullable DemographicsFingerprint demographicsKey;
+
     private @Nullable Thread thread;
     private Instant lastStamp = Instant.EPOCH;
 
@@ -130,6 +133,14 @@ public final class DevicePipeline implements AutoCloseable {
      */
     public void failureListener(java.util.function.@Nullable Consumer<DecodeFailure> listener) {
         this.failureListener = listener;
+    }
+
+    /**
+     * The installation's key with which a driver that reads patient demographics fingerprints them, for the sessions
+     * started from now on (docs/patients.md, "Signs from the devices").
+     */
+    public void demographicsKey(org.bedside.drivers.spi.@Nullable DemographicsFingerprint key) {
+        this.demographicsKey = key;
     }
 
     public synchronized void start() {
@@ -258,7 +269,7 @@ public final class DevicePipeline implements AutoCloseable {
         framer.reset();
         DeviceSession s;
         try {
-            s = driver.newSession(device, options);
+            s = driver.newSession(device, options, demographicsKey);
         } catch (RuntimeException e) {
             return "session not started: " + e.getMessage();
         }

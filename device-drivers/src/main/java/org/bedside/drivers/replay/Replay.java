@@ -32,6 +32,7 @@ import org.bedside.model.DeviceStatus;
 import org.bedside.model.InfusionEvent;
 import org.bedside.model.InfusionStatus;
 import org.bedside.model.NumericReading;
+import org.bedside.model.PatientDemographics;
 import org.bedside.model.Quality;
 import org.bedside.model.QualityFlag;
 import org.bedside.model.Reading;
@@ -358,6 +359,18 @@ public final class Replay {
                     e.kind().name().toLowerCase(Locale.ROOT),
                     "reason",
                     e.reason().isEmpty() ? null : e.reason(),
+                    "deviceTime",
+                    deviceTime));
+        }
+        if (r instanceof PatientDemographics d) {
+            // The state and the fingerprint only: the monitor's demographics themselves never reach a reading.
+            return Json.object(ordered(
+                    "kind",
+                    "demographics",
+                    "state",
+                    d.state().name(),
+                    "fingerprint",
+                    d.fingerprint(),
                     "deviceTime",
                     deviceTime));
         }

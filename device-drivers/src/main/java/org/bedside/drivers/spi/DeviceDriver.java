@@ -31,4 +31,13 @@ public interface DeviceDriver {
     default DeviceSession newSession(DeviceId device, DriverOptions options) {
         return DeviceSession.decoding(newMessageDecoder(device, options));
     }
+
+    /**
+     * The same, with the installation's key for patient demographics: a driver that reads them (IntelliVue) turns
+     * them into a fingerprint with it, the others ignore it (docs/patients.md, "Signs from the devices").
+     */
+    default DeviceSession newSession(
+            DeviceId device, DriverOptions options, @org.jspecify.annotations.Nullable DemographicsFingerprint key) {
+        return newSession(device, options);
+    }
 }

@@ -86,12 +86,20 @@ class IvueGoldenTest {
     }
 
     @Test
-    void theRealDemographicsFrameFramesWithAValidFcsAndDecodesWithoutReadingsOrPatientData() throws IOException {
+    void theRealDemographicsFrameFramesWithAValidFcsAndDecodesToItsStateAlone() throws IOException {
         DecoderHarness.Output out = DecoderHarness.run(DRIVER.newFrameDecoder(UTC), decoder(), realFrameOnTheWire());
         assertThat(out.failures()).isEmpty();
         assertThat(out.frames()).isEqualTo(1);
-        // Demographics are patient data: the gateway reads no reading from them.
-        assertThat(out.readings()).isEmpty();
+        // Demographics are patient data: the gateway keeps only the state, and without the installation's key (a
+        // replay) no fingerprint either.
+        assertThat(out.readings())
+                .singleElement()
+                .isEqualTo(new org.bedside.model.PatientDemographics(
+                        DEVICE,
+                        org.bedside.model.PatientDemographics.State.ADMITTED,
+                        null,
+                        null,
+                        DecoderHarness.RECEIVED_AT));
 
         byte[] frame = realFrame();
         byte[] userData = java.util.Arrays.copyOfRange(frame, 5, frame.length - 3);

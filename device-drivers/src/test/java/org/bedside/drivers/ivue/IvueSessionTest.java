@@ -230,6 +230,60 @@ class IvueSessionTest {
     }
 
     @Test
+    void asksForTheDemographicsEveryTenSecondsInPlaceOfAKeepAliveAndKeepsOnlyTheirStateAndFingerprint()
+            throws IOException {
+        IntelliVueLanDriver driver = new IntelliVueLanDriver();
+        byte[] key = new byte[32];
+        java.util.Arrays.fill(key, (byte) 7);
+        session = driver.newSession(
+                DEVICE,
+                DriverOptions.parse(driver.info(), Map.of("device-time-zone", "UTC")),
+                org.bedside.drivers.spi.DemographicsFingerprint.withKey(key));
+        associate();
+        receive(spo2Push(1, 0, "97"));
+        tickAt(0);
+        receive(alertsPush(2));
+        List<String> demographics = new ArrayList<>();
+        for (int s = 1; s <= 13; s++) {
+            receive(spo2Push(1, s, "97"));
+            receive(alertsPush(2));
+            tickAt(s);
+            for (String m : takeSent()) {
+                if (m.contains(h("00 01 00 2A 08 07"))) {
+                    demographics.add(s + ":" + m);
+                } else {
+                    answerKeepAlives(List.of(m));
+                }
+            }
+        }
+        // The keep-alives go at 3, 6 and 9 s; the first one due 10 s after the polls began is the demographics poll.
+        assertThat(demographics)
+                .as("one single poll of the demographics object, in place of the keep-alive of 12 s")
+                .singleElement()
+                .asString()
+                .startsWith("12:")
+                .contains(h("0C 16 00 08"));
+        String request = demographics.get(0).substring(3);
+        byte[] frame = IvueGoldenTest.realFrame();
+        byte[] answer = java.util.Arrays.copyOfRange(frame, 5, frame.length - 3);
+        int invokeId = Integer.parseInt(request.substring(16, 20), 16);
+        answer[8] = (byte) (invokeId >> 8);
+        answer[9] = (byte) invokeId;
+        List<Reading> readings = receive(answer);
+        // (this test's MDS create event names no system id: no DeviceIdentity follows)
+        assertThat(readings).singleElement().isInstanceOfSatisfying(org.bedside.model.PatientDemographics.class, d -> {
+            assertThat(d.state()).isEqualTo(org.bedside.model.PatientDemographics.State.ADMITTED);
+            assertThat(d.fingerprint()).matches("[0-9a-f]{32}");
+            assertThat(d.receivedAt()).isEqualTo(RECEIVED);
+        });
+        assertThat(readings.toString()).doesNotContain("Koenig");
+        tickAt(14);
+        assertThat(takeSent())
+                .as("answered: nothing in flight, nothing more asked")
+                .isEmpty();
+    }
+
+    @Test
     void theKeepAliveAnswerLetsTheNextOneGoThreeSecondsLater() throws IOException {
         associate();
         receive(spo2Push(1, 0, "97"));

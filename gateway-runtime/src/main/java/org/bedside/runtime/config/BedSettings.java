@@ -63,6 +63,8 @@ public record BedSettings(List<Bed> beds, @Nullable Adt adt, Travelling travelli
      *     they are tried
      * @param tls TLS with client certificates ({@code gateway.adt.tls}), or null for plain MLLP
      * @param encounters the FHIR Encounter source ({@code gateway.adt.encounters}), or null
+     * @param sensorOffGap how long a bed without a valid value from any device makes values resuming a sign that the
+     *     patient may have changed ({@code gateway.adt.sensor-off-gap}); null: never
      */
     public record Adt(
             @Nullable InetSocketAddress bind,
@@ -70,7 +72,22 @@ public record BedSettings(List<Bed> beds, @Nullable Adt adt, Travelling travelli
             Map<String, String> identifierSystems,
             ZoneId zone,
             @Nullable TlsServer tls,
-            @Nullable Encounters encounters) {
+            @Nullable Encounters encounters,
+            java.time.@Nullable Duration sensorOffGap) {
+
+        /** The default of {@code gateway.adt.sensor-off-gap}: longer than a sensor change or a wash. */
+        public static final java.time.Duration DEFAULT_SENSOR_OFF_GAP = java.time.Duration.ofMinutes(30);
+
+        /** With the default gap. */
+        public Adt(
+                @Nullable InetSocketAddress bind,
+                SourceAllowList allowed,
+                Map<String, String> identifierSystems,
+                ZoneId zone,
+                @Nullable TlsServer tls,
+                @Nullable Encounters encounters) {
+            this(bind, allowed, identifierSystems, zone, tls, encounters, DEFAULT_SENSOR_OFF_GAP);
+        }
 
         /** Plain MLLP. */
         public Adt(
@@ -320,6 +337,13 @@ public record BedSettings(List<Bed> beds, @Nullable Adt adt, Travelling travelli
                 ok = false;
             }
         }
+        java.time.Duration gap = a.sensorOffGap().orElse(Adt.DEFAULT_SENSOR_OFF_GAP);
+        if (!gap.isZero()
+                && (gap.compareTo(java.time.Duration.ofMinutes(1)) < 0
+                        || gap.compareTo(java.time.Duration.ofHours(24)) > 0)) {
+            problems.add("gateway.adt.sensor-off-gap", gap + " is not 0 (never) nor between 1m and 24h");
+            ok = false;
+        }
         ListenerTlsSettings.Result tls = ListenerTlsSettings.open(problems, a.tls(), "gateway.adt.tls", "adt-in");
         if (!ok || !tls.ok() || systems.size() != a.assigningAuthorities().size()) {
             return null;
@@ -333,6 +357,7 @@ public record BedSettings(List<Bed> beds, @Nullable Adt adt, Travelling travelli
                 systems,
                 zone,
                 tls.tls(),
-                encounters);
+                encounters,
+                gap.isZero() ? null : gap);
     }
 }

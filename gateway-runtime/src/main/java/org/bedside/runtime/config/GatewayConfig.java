@@ -315,6 +315,13 @@ public interface GatewayConfig {
 
         /** TLS with client certificates: only the interface engine's certificate opens the listener. */
         Optional<ListenerTlsConfig> tls();
+
+        /**
+         * How long every device of a bed may send no valid value before values resuming make its association
+         * uncertain (docs/patients.md, "Signs from the devices"); default 30 min, {@code 0} for never, else 1 min to
+         * 24 h.
+         */
+        Optional<java.time.Duration> sensorOffGap();
     }
 
     /** The FHIR {@code Encounter} source (docs/patients.md, "FHIR Encounter"). */

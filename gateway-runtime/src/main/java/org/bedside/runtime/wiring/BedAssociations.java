@@ -54,6 +54,8 @@ public final class BedAssociations implements Subjects, AutoCloseable {
     private final AuditLog audit;
     private final @Nullable Releases releases;
     private @Nullable MllpListener listener;
+    /** The signs from the devices (docs/patients.md, "Signs from the devices"); null until watched, or without ADT. */
+    private volatile org.bedside.patients.@Nullable BedSigns signs;
 
     BedAssociations(BedSettings settings, @Nullable PatientAssociations associations, AuditLog audit) {
         this(settings, associations, null, audit);
@@ -238,6 +240,26 @@ public final class BedAssociations implements Subjects, AutoCloseable {
         return new CareLocation(l.pointOfCare(), l.room(), l.bed(), "");
     }
 
+    /** Applies the signs from the devices to the beds' associations from now on; closed with this. */
+    void watchSigns(org.bedside.patients.BedSigns s) {
+        this.signs = s;
+    }
+
+    /** A frame's readings of one device, before they are stored: its signs are recorded first. */
+    public void observeSigns(List<org.bedside.model.Reading> readings) {
+        org.bedside.patients.BedSigns s = signs;
+        if (s != null) {
+            s.observe(readings);
+        }
+    }
+
+    /** What the bed's timeline says of {@code time}, with the signs from the devices applied. */
+    private BedTimeline.Subject signed(PatientAssociations a, BedSettings.Bed bed, Instant time) {
+        BedTimeline.Subject s = a.subjectAt(bed.location(), time);
+        org.bedside.patients.BedSigns watched = signs;
+        return watched == null ? s : watched.subjectAt(bed.location(), time, s);
+    }
+
     /** The ADT associations, for tests in this package. */
     @Nullable
     PatientAssociations associationsForTest() {
@@ -313,7 +335,7 @@ public final class BedAssociations implements Subjects, AutoCloseable {
         if (a == null || adt == null) {
             return new Subject.NotCharted("no-patient");
         }
-        BedTimeline.Subject s = a.subjectAt(bed.location(), time);
+        BedTimeline.Subject s = signed(a, bed, time);
         Releases.@Nullable Release released = released(a, bed, s, time);
         if (released != null) {
             return new Subject.Charted(
@@ -419,7 +441,7 @@ public final class BedAssociations implements Subjects, AutoCloseable {
                 if (a == null || settings.adt() == null) {
                     return new Answer.NotSent("no-patient");
                 }
-                BedTimeline.Subject s = a.subjectAt(bed.location(), time);
+                BedTimeline.Subject s = signed(a, bed, time);
                 Releases.@Nullable Release released = released(a, bed, s, time);
                 if (released != null) {
                     return identified(released.patient(), bed.location());
@@ -620,7 +642,11 @@ public final class BedAssociations implements Subjects, AutoCloseable {
         PatientAssociations a = associations;
         Releases r = releases;
         DevicePairings d = pairings;
-        return (a == null ? 0 : a.version()) + (r == null ? 0 : r.version()) + (d == null ? 0 : d.version());
+        org.bedside.patients.BedSigns watched = signs;
+        return (a == null ? 0 : a.version())
+                + (r == null ? 0 : r.version())
+                + (d == null ? 0 : d.version())
+                + (watched == null ? 0 : watched.version());
     }
 
     /** Per bed: who is associated, since when, by which source; what is held and why. For the status page. */
@@ -661,6 +687,11 @@ public final class BedAssociations implements Subjects, AutoCloseable {
             if (settings.adt() == null) {
                 state = "NO_SOURCE";
                 held = "no patient: and no gateway.adt: readings are buffered, never charted";
+            } else if (occupants.size() == 1
+                    && a != null
+                    && signed(a, b, now) instanceof BedTimeline.Subject.Uncertain u) {
+                state = "UNCERTAIN"; // a sign from the devices (docs/patients.md, "Signs from the devices")
+                held = u.reason();
             } else if (occupants.size() == 1) {
                 state = "ASSOCIATED";
                 held = null;
@@ -1203,6 +1234,10 @@ public final class BedAssociations implements Subjects, AutoCloseable {
             l.close();
         }
         try {
+            org.bedside.patients.BedSigns watched = signs;
+            if (watched != null) {
+                watched.close();
+            }
             if (associations != null) {
                 associations.close();
             }

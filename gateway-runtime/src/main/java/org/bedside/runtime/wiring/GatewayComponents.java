@@ -129,12 +129,25 @@ public class GatewayComponents {
 
     @Produces
     @Singleton
-    Devices devices(GatewaySettings s, GuardedStore store, RefusalAudit refusals) {
+    Devices devices(GatewaySettings s, GuardedStore store, RefusalAudit refusals, BedAssociations beds) {
         List<DevicePipeline> pipelines = new ArrayList<>();
         Map<DeviceId, RedeliveryFilter> filters = new LinkedHashMap<>();
+        org.bedside.drivers.spi.DemographicsFingerprint demographicsKey;
+        try {
+            // One key per installation, kept with the data: a fingerprint is stable across restarts and means nothing
+            // on another box (docs/patients.md, "Signs from the devices").
+            demographicsKey = org.bedside.drivers.spi.DemographicsFingerprint.openOrCreate(
+                    s.dataDirectory().resolve("patients/demographics.key"));
+        } catch (java.io.IOException e) {
+            throw dataDirectory("cannot read or make the demographics key: " + e.getMessage(), e);
+        }
         for (GatewaySettings.DeviceSettings d : s.devices()) {
-            // The pipeline only appends: consumers hear of it through the store's append listener.
-            ReadingSink sink = store::append;
+            // The pipeline only appends: consumers hear of it through the store's append listener. The signs from the
+            // devices are known before the frame is stored, so that no consumer reads a reading after a sign first.
+            ReadingSink sink = readings -> {
+                beds.observeSigns(readings);
+                store.append(readings);
+            };
             if (d.transport() instanceof MqttIngestTransport) {
                 // A broker delivers a message again when its PUBACK was lost: recognised by what it says, not stored
                 // twice (docs/mqtt.md, "Acknowledgement and redelivery").
@@ -152,6 +165,7 @@ public class GatewayComponents {
                     d.id(), d.driver(), d.options(), d.transport(), sink, InstantSource.system(), d.pipeline());
             // A message posing as another device's (SenML names under another base name) is audited.
             pipeline.failureListener(refusals.device(d.id()));
+            pipeline.demographicsKey(demographicsKey);
             pipelines.add(pipeline);
         }
         return new Devices(pipelines, filters);
@@ -187,7 +201,26 @@ public class GatewayComponents {
                     ? null
                     : DevicePairings.open(
                             s.dataDirectory().resolve("patients/device-pairings.jsonl"), associations, audit);
-            return new BedAssociations(s.beds(), associations, releases, audit, encounters, pairings);
+            BedAssociations beds = new BedAssociations(s.beds(), associations, releases, audit, encounters, pairings);
+            if (associations != null) {
+                // The signs from the devices of the beds that take their patient from associations; a device that
+                // travels with its patient says nothing about the bed it stands in.
+                Map<DeviceId, org.bedside.patients.BedLocation> watched = new LinkedHashMap<>();
+                for (BedSettings.Bed b : s.beds().beds()) {
+                    if (b.fixedPatient() == null) {
+                        b.devices().stream()
+                                .filter(d -> !s.beds().travelling().devices().contains(d))
+                                .forEach(d -> watched.put(d, b.location()));
+                    }
+                }
+                beds.watchSigns(org.bedside.patients.BedSigns.open(
+                        s.dataDirectory().resolve("patients/device-signs.jsonl"),
+                        watched,
+                        java.util.Objects.requireNonNull(s.beds().adt()).sensorOffGap(),
+                        associations,
+                        audit));
+            }
+            return beds;
         } catch (IOException e) {
             throw dataDirectory("cannot open the audit log or the ADT journal: " + e.getMessage(), e);
         }

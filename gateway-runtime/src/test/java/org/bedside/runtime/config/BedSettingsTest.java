@@ -36,6 +36,11 @@ class BedSettingsTest {
         public Optional<GatewayConfig.ListenerTlsConfig> tls() {
             return Optional.empty(); // plain MLLP; TLS is read from YAML in GatewaySettingsTest
         }
+
+        @Override
+        public Optional<java.time.Duration> sensorOffGap() {
+            return Optional.empty(); // the default; other values are read from YAML in GatewaySettingsTest
+        }
     }
 
     /** The test configuration of GatewaySettingsTest, with beds and an ADT listener. */

@@ -1038,6 +1038,28 @@ class GatewaySettingsTest {
     }
 
     @Test
+    void theSensorOffGapIsThirtyMinutesByDefaultZeroForNeverAndBoundedOtherwise() {
+        assertThat(fromYaml(listeners("", "")).beds().adt().sensorOffGap()).isEqualTo(Duration.ofMinutes(30));
+        assertThat(fromYaml(listeners("    sensor-off-gap: 45m\n", ""))
+                        .beds()
+                        .adt()
+                        .sensorOffGap())
+                .isEqualTo(Duration.ofMinutes(45));
+        assertThat(fromYaml(listeners("    sensor-off-gap: 0s\n", ""))
+                        .beds()
+                        .adt()
+                        .sensorOffGap())
+                .as("never")
+                .isNull();
+        ConfigProblems e =
+                catchThrowableOfType(ConfigProblems.class, () -> fromYaml(listeners("    sensor-off-gap: 30s\n", "")));
+        assertThat(e.problems())
+                .singleElement()
+                .asString()
+                .isEqualTo("gateway.adt.sensor-off-gap: PT30S is not 0 (never) nor between 1m and 24h");
+    }
+
+    @Test
     void theMllpListenersTakeTlsWithRequiredClientCertificates(@TempDir Path dir) throws Exception {
         org.bedside.sim.pki.TestPki pki = org.bedside.sim.pki.TestPki.create(dir, "hospital");
         org.bedside.sim.pki.TestPki.Issued gw = pki.server("gateway", "127.0.0.1");

@@ -144,6 +144,7 @@ public final class IntelliVueSimulator implements AutoCloseable {
                 System.nanoTime(),
                 b.logCapacity,
                 b.latch);
+        this.monitor.patients(b.patients);
     }
 
     public static Builder builder(String name, Scenario scenario) {
@@ -681,6 +682,7 @@ public final class IntelliVueSimulator implements AutoCloseable {
         private int udpPort;
         private int logCapacity = 10_000;
         private Duration latch = Duration.ZERO;
+        private List<MonitorPatient> patients = MonitorPatient.ONE_PATIENT;
 
         private Builder(String name, Scenario scenario) {
             if (!NAME.matcher(name).matches()) {
@@ -763,6 +765,15 @@ public final class IntelliVueSimulator implements AutoCloseable {
                 throw new IllegalArgumentException("not a UDP port: " + port);
             }
             this.udpPort = port;
+            return this;
+        }
+
+        /**
+         * Who the monitor is set up for, from which scenario second: one test patient admitted from the start by
+         * default; {@link MonitorPatient#newPatientAt} for a discharge and another patient's admission.
+         */
+        public Builder patients(List<MonitorPatient> steps) {
+            this.patients = List.copyOf(steps);
             return this;
         }
 

@@ -121,6 +121,26 @@ final class MonitorEncoder {
         return new Out().u16(attributes.size()).u16(b.length).bytes(b).toBytes();
     }
 
+    /** The patient demographics object (handle 0x50, as the real MX800's): its state, id and names. */
+    static List<Obj> demographics(MonitorPatient p) {
+        return List.of(new Obj(
+                0x50,
+                List.of(
+                        new Ava(MonitorWire.ATTR_HANDLE, new Out().u16(0x50).toBytes()),
+                        new Ava(
+                                MonitorWire.ATTR_PT_DEMOG_ST,
+                                new Out().u16(p.state()).toBytes()),
+                        new Ava(MonitorWire.ATTR_PT_ID, string(p.id())),
+                        new Ava(MonitorWire.ATTR_PT_NAME_FAMILY, string(p.familyName())),
+                        new Ava(MonitorWire.ATTR_PT_NAME_GIVEN, string(p.givenName())))));
+    }
+
+    /** An IntelliVue String (§1.3): its length in bytes, then UTF-16BE, NUL-terminated. */
+    private static byte[] string(String text) {
+        byte[] utf16 = (text + "\0").getBytes(java.nio.charset.StandardCharsets.UTF_16BE);
+        return new Out().block(utf16).toBytes();
+    }
+
     /** The MDS create event report (§1.5): what the monitor is and its clocks now. */
     static byte[] mdsCreate(int invokeId, long relativeTime, LocalDateTime absoluteTime) {
         List<Ava> attributes = List.of(

@@ -36,6 +36,11 @@ final class MonitorWire {
     static final int NUMERICS = 0x0006;
     static final int WAVES = 0x0009;
     static final int ALERTS = 0x0036;
+    static final int DEMOGRAPHICS = 0x002A;
+    static final int ATTR_PT_DEMOG_ST = 0x0957;
+    static final int ATTR_PT_ID = 0x095A;
+    static final int ATTR_PT_NAME_FAMILY = 0x095C;
+    static final int ATTR_PT_NAME_GIVEN = 0x095D;
     static final int POLL = 0x0C16;
     static final int POLL_EXT = 0xF13B;
     static final int MDS_CREATE = 0x0D06;

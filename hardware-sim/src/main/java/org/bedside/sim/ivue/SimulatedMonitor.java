@@ -61,6 +61,7 @@ final class SimulatedMonitor {
     record Shown(long second, VitalSigns vitals, @Nullable NibpMeasurement nibp, LocalDateTime time) {}
 
     private final Scenario scenario;
+    private volatile List<MonitorPatient> patients = MonitorPatient.ONE_PATIENT;
     private final long pushNanos;
     private final int nibpEvery;
     private final WallClock clock;
@@ -123,6 +124,26 @@ final class SimulatedMonitor {
         this.clock = clock;
         this.startNanos = startNanos;
         this.logCapacity = logCapacity;
+    }
+
+    /** Who the monitor is set up for, from which scenario second (a "new patient" step: a discharge, an admit). */
+    void patients(List<MonitorPatient> steps) {
+        if (steps.isEmpty()) {
+            throw new IllegalArgumentException("the monitor shows some demographics, if only empty ones");
+        }
+        this.patients = steps.stream()
+                .sorted(java.util.Comparator.comparingLong(MonitorPatient::fromSecond))
+                .toList();
+    }
+
+    private MonitorPatient patientAt(long second) {
+        MonitorPatient now = new MonitorPatient(0, MonitorPatient.EMPTY, "", "", "");
+        for (MonitorPatient p : patients) {
+            if (p.fromSecond() <= second) {
+                now = p;
+            }
+        }
+        return now;
     }
 
     boolean associated() {
@@ -396,6 +417,7 @@ final class SimulatedMonitor {
                                         MonitorWire.ATTR_HANDLE,
                                         new MonitorWire.Out().u16(0).toBytes()))))
                         : MonitorEncoder.alertMonitor(latching(MonitorEncoder.alerts(v), second));
+            case MonitorWire.DEMOGRAPHICS -> MonitorEncoder.demographics(patientAt(second));
             case MonitorWire.WAVES ->
                 MonitorEncoder.waves((now - startNanos) / 1e9, pushNanos / 4 / 1e9, v.heartRate(), withStatic);
             default -> List.of();

@@ -39,6 +39,8 @@ import org.junit.jupiter.api.Test;
 class MonitorRoundTripTest {
     private static final long SECOND = 1_000_000_000L;
     private static final LocalDateTime WALL = LocalDateTime.of(2026, 11, 22, 10, 0, 0);
+    private static final org.bedside.drivers.spi.DemographicsFingerprint KEY =
+            org.bedside.drivers.spi.DemographicsFingerprint.withKey(new byte[32]);
 
     /** The gateway side (session + serial framer) wired to the monitor. */
     private static final class Wire {
@@ -57,7 +59,7 @@ class MonitorRoundTripTest {
         Wire(Scenario scenario, Map<String, String> options, int nibpEvery, Duration latchResetAfter) {
             IntelliVueSerialDriver driver = new IntelliVueSerialDriver();
             DriverOptions o = DriverOptions.parse(driver.info(), options);
-            session = driver.newSession(DeviceId.of("bed7"), o);
+            session = driver.newSession(DeviceId.of("bed7"), o, KEY);
             hostFramer = driver.newFrameDecoder(o);
             monitorFramer = driver.newFrameDecoder(o); // the monitor's side reads our frames with the same framing
             monitor = new SimulatedMonitor(
@@ -286,6 +288,32 @@ class MonitorRoundTripTest {
                 .filteredOn(AlarmEvent.class::isInstance)
                 .extracting(r -> ((AlarmEvent) r).text())
                 .contains("SpO2 Sensor Off");
+    }
+
+    @Test
+    void aNewPatientAtTheMonitorIsADischargeThenOtherDemographics() throws IOException {
+        Wire w = new Wire(Scenarios.parse("steady"), Map.of(), 300);
+        w.monitor.patients(MonitorPatient.newPatientAt(25, 20)); // discharged from 25 s, another one from 45 s
+        w.start();
+        w.runFor(60);
+        List<org.bedside.model.PatientDemographics> shown = w.readings.stream()
+                .filter(org.bedside.model.PatientDemographics.class::isInstance)
+                .map(org.bedside.model.PatientDemographics.class::cast)
+                .toList();
+        // Asked every 10 s, in place of a keep-alive: at about 12, 24, 36 and 48 s.
+        assertThat(shown).hasSizeGreaterThanOrEqualTo(4);
+        assertThat(shown)
+                .extracting(org.bedside.model.PatientDemographics::state)
+                .containsSubsequence(
+                        org.bedside.model.PatientDemographics.State.ADMITTED,
+                        org.bedside.model.PatientDemographics.State.DISCHARGED,
+                        org.bedside.model.PatientDemographics.State.ADMITTED);
+        org.bedside.model.PatientDemographics first = shown.get(0);
+        org.bedside.model.PatientDemographics last = shown.get(shown.size() - 1);
+        assertThat(first.fingerprint()).isNotNull();
+        assertThat(last.fingerprint()).as("another patient").isNotNull().isNotEqualTo(first.fingerprint());
+        assertThat(w.readings.toString()).doesNotContain("Tester").doesNotContain("SIM-000");
+        assertThat(w.failures).isEmpty();
     }
 
     @Test
