@@ -1,6 +1,7 @@
 package org.bedside.drivers.senml;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonFactoryBuilder;
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -57,7 +58,29 @@ import org.jspecify.annotations.Nullable;
  * Waveforms are not published (they are for the live view and alarms); {@link #encode} refuses them.
  */
 public final class SenmlEncoder {
-    private static final JsonFactory JSON = new JsonFactory();
+    /** No separator between root values: one thread's generator writes pack after pack, each taken out alone. */
+    private static final JsonFactory JSON =
+            new JsonFactoryBuilder().rootValueSeparator((String) null).build();
+
+    /**
+     * Each thread's generator and the buffer it writes to, reused from pack to pack: creating a generator per message
+     * cost more than writing most packs. Per thread, so nothing mutable is shared; bounded by the largest pack a
+     * thread has written. A pack that fails half-written drops its thread's writer (the generator is left inside it).
+     */
+    private static final ThreadLocal<PackWriter> WRITERS = ThreadLocal.withInitial(PackWriter::new);
+
+    private static final class PackWriter {
+        final ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
+        final JsonGenerator g;
+
+        PackWriter() {
+            try {
+                g = JSON.createGenerator(out);
+            } catch (IOException e) {
+                throw new UncheckedIOException("creating a JSON generator in memory failed", e);
+            }
+        }
+    }
 
     private final String gatewayId;
 
@@ -90,22 +113,36 @@ public final class SenmlEncoder {
             throw new IllegalArgumentException("a pack needs at least one reading");
         }
         DeviceId device = readings.get(0).device();
-        ByteArrayOutputStream out = new ByteArrayOutputStream(256 * readings.size());
-        try (JsonGenerator g = JSON.createGenerator(out)) {
+        for (Reading r : readings) {
+            if (!r.device().equals(device)) {
+                throw new IllegalArgumentException(
+                        "a pack holds one device's readings: " + device + " and " + r.device());
+            }
+            if (r instanceof WaveformSegment) {
+                throw new IllegalArgumentException("waveforms are not published over MQTT: " + r);
+            }
+        }
+        PackWriter w = WRITERS.get();
+        boolean written = false;
+        try {
+            JsonGenerator g = w.g;
+            w.out.reset();
             g.writeStartArray();
             boolean first = true;
             for (Reading r : readings) {
-                if (!r.device().equals(device)) {
-                    throw new IllegalArgumentException(
-                            "a pack holds one device's readings: " + device + " and " + r.device());
-                }
                 first = write(g, r, first ? baseName(device) : null, unit);
             }
             g.writeEndArray();
+            g.flush();
+            written = true;
+            return w.out.toByteArray();
         } catch (IOException e) {
             throw new UncheckedIOException("writing JSON to memory failed", e);
+        } finally {
+            if (!written) {
+                WRITERS.remove();
+            }
         }
-        return out.toByteArray();
     }
 
     /** Writes one reading's record(s); returns false (the base name was written). */
@@ -246,8 +283,22 @@ public final class SenmlEncoder {
 
     /** Seconds since 1970 with microseconds, as SenML times are written: {@code 1763788800.123456}. */
     static String seconds(Instant t) {
-        return BigDecimal.valueOf(Reading.epochMicros(t), 6)
-                .stripTrailingZeros()
-                .toPlainString();
+        long micros = Reading.epochMicros(t);
+        if (micros < 0) {
+            // Before 1970: no device's clock, but written exactly all the same.
+            return BigDecimal.valueOf(micros, 6).stripTrailingZeros().toPlainString();
+        }
+        // The same digits as BigDecimal's stripTrailingZeros().toPlainString(), without its objects per time.
+        long whole = micros / 1_000_000;
+        int fraction = (int) (micros % 1_000_000);
+        if (fraction == 0) {
+            return Long.toString(whole);
+        }
+        String six = Integer.toString(1_000_000 + fraction).substring(1);
+        int end = six.length();
+        while (six.charAt(end - 1) == '0') {
+            end--;
+        }
+        return whole + "." + six.substring(0, end);
     }
 }

@@ -149,4 +149,62 @@ class SenmlEncoderTest {
         var b = new DeviceStatus(DeviceId.of("other"), DeviceStatus.Code.CONNECTED, "up", null, RECEIVED);
         assertThatThrownBy(() -> encoder.encode(List.of(a, b))).hasMessageContaining("one device");
     }
+
+    @Test
+    void writesEveryPackWholeAndAloneAfterOthersAndAfterARefusedOne() {
+        var spo2 = new NumericReading(
+                DEVICE, Metrics.SPO2, new BigDecimal("97"), UcumUnit.PERCENT, Quality.VALID, MEASURED, RECEIVED);
+        String alone = json(List.of(spo2));
+        assertThat(json(List.of(spo2))).isEqualTo(alone); // no separator, nothing left of the pack before
+        var a = new DeviceStatus(DEVICE, DeviceStatus.Code.CONNECTED, "up", null, RECEIVED);
+        var b = new DeviceStatus(DeviceId.of("other"), DeviceStatus.Code.CONNECTED, "up", null, RECEIVED);
+        assertThatThrownBy(() -> encoder.encode(List.of(spo2, a, b))).hasMessageContaining("one device");
+        assertThat(json(List.of(spo2))).isEqualTo(alone);
+    }
+
+    @Test
+    void threadsEncodingAtOnceEachGetTheirOwnPacks() throws Exception {
+        List<NumericReading> readings = new java.util.ArrayList<>();
+        for (int i = 0; i < 400; i++) {
+            readings.add(new NumericReading(
+                    DEVICE,
+                    Metrics.SPO2,
+                    BigDecimal.valueOf(80 + i % 20),
+                    UcumUnit.PERCENT,
+                    Quality.VALID,
+                    MEASURED.plusMillis(i),
+                    RECEIVED.plusMillis(i)));
+        }
+        List<String> expected = readings.stream().map(r -> json(List.of(r))).toList();
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            List<java.util.concurrent.Future<List<String>>> results = new java.util.ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                results.add(pool.submit(() -> readings.stream()
+                        .map(r -> new String(encoder.encode(List.of(r)), StandardCharsets.UTF_8))
+                        .toList()));
+            }
+            for (var result : results) {
+                assertThat(result.get()).isEqualTo(expected);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void writesTimesInSecondsWithTheDigitsTheyHaveAndNoMore() {
+        assertThat(SenmlEncoder.seconds(Instant.parse("2026-11-22T10:00:00Z"))).isEqualTo("1795341600");
+        assertThat(SenmlEncoder.seconds(Instant.parse("2026-11-22T10:00:00.1Z")))
+                .isEqualTo("1795341600.1");
+        assertThat(SenmlEncoder.seconds(Instant.parse("2026-11-22T10:00:00.000001Z")))
+                .isEqualTo("1795341600.000001");
+        assertThat(SenmlEncoder.seconds(Instant.parse("2026-11-22T10:00:00.12345Z")))
+                .isEqualTo("1795341600.12345");
+        assertThat(SenmlEncoder.seconds(Instant.parse("2026-11-22T10:00:00.1234567Z")))
+                .isEqualTo("1795341600.123456"); // microseconds, as rt and the identity
+        assertThat(SenmlEncoder.seconds(Instant.EPOCH)).isEqualTo("0");
+        assertThat(SenmlEncoder.seconds(Instant.parse("1969-12-31T23:59:59.5Z")))
+                .isEqualTo("-0.5");
+    }
 }
