@@ -48,7 +48,9 @@ import org.slf4j.LoggerFactory;
  *       then nothing is dead-lettered, the state is {@code REJECTED} and the batch is retried slowly.
  *   <li><b>Backlog, live first.</b> When the main cursor is more than {@code liveLag} behind the present, a second,
  *       in-memory cursor reads from the end of the store, and each round delivers what arrived live before one batch of
- *       the backlog: neither starves. A round of the backlog reads whole records until it has a batch's worth and sends
+ *       the backlog: neither starves. Live means received within {@code liveLag}: a record older than that when the
+ *       live lane reaches it (the lane opened before the destination went away) is passed over and left to the main
+ *       cursor, so that after an outage what arrives now goes before the outage's records. A round of the backlog reads whole records until it has a batch's worth and sends
  *       only full batches; the tail waits for the next round (a small batch costs a server nearly as much as a full one).
  *   <li><b>It never dies.</b> An unexpected error (the sink or the store throws) is logged once per cause per minute,
  *       counted and shown in the status, and the consumer starts again from its committed position after a back-off.
@@ -71,6 +73,8 @@ public final class BufferConsumer<T> implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BufferConsumer.class);
     /** Waits are cut into slices of at most this, so that the loop is seen turning (a watchdog) while it waits. */
     private static final long WAIT_SLICE_MILLIS = 1000;
+    /** At most this many records too old to be live are passed over by the live lane in one round. */
+    private static final int MAX_PASSED_OVER = 10_000;
     /** How a record that was put into dead letters is known again, across restarts and salvages (positions change). */
     static final String RECORD_IDENTIFIER_PREFIX = "record:";
 
@@ -329,9 +333,19 @@ public final class BufferConsumer<T> implements AutoCloseable {
     private boolean liveRound(ReadingCursor l, Translator<T> translator) throws StoreException, IOException {
         List<Item<T>> items = new ArrayList<>();
         boolean readAny = false;
+        // A record received longer than the live lag ago is no longer live: the lane opened before the destination
+        // went away (or fell behind) and would otherwise serve the outage's records ahead of what arrives now. It is
+        // left to the main cursor, which delivers everything; at most this many are passed over per round.
+        Instant stale = clock.instant().minus(settings.liveLag());
+        int passedOver = 0;
         StoredRecord record;
-        while (items.size() < settings.batchSize() && (record = l.next()) != null) {
+        while (items.size() < settings.batchSize() && passedOver < MAX_PASSED_OVER && (record = l.next()) != null) {
             readAny = true;
+            if (!record.readings().isEmpty()
+                    && record.readings().get(0).receivedAt().isBefore(stale)) {
+                passedOver++;
+                continue;
+            }
             // Untrusted times are left to the main cursor, which waits for the clock or corrects them.
             if (record.clock() == null && !isPoisoned(record)) {
                 workingOn = record.position();

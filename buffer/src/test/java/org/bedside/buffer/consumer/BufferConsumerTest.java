@@ -588,6 +588,51 @@ class BufferConsumerTest {
     }
 
     @Test
+    void aLiveLaneOpenWhenTheDestinationWentAwayServesWhatArrivesAfterItsReturnBeforeTheOutagesRecords()
+            throws Exception {
+        // The lane opens for a day-old backlog; then the destination is away for longer than the live lag while
+        // readings keep arriving. Those readings are no longer live when it is back: the reading that arrives then goes
+        // first, and the outage's go with the backlog.
+        Instant start = Instant.now();
+        java.util.concurrent.atomic.AtomicReference<Instant> now =
+                new java.util.concurrent.atomic.AtomicReference<>(start);
+        InstantSource clock = now::get;
+        Instant old = start.minus(Duration.ofDays(1));
+        for (int v = 1; v <= 40; v++) {
+            append(v, old.plusSeconds(v));
+        }
+        ScriptedSink sink = new ScriptedSink();
+        java.util.concurrent.CountDownLatch back = new java.util.concurrent.CountDownLatch(1);
+        sink.always = items -> {
+            if (items.get(0).value().equals("1")) {
+                try { // the first backlog batch is on its way while the destination goes away
+                    back.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return Delivery.delivered();
+        };
+        BufferConsumer<String> c = consumer(sink, 5, clock);
+        c.start();
+        Await.until("the first backlog batch", WAIT, () -> sink.deliveries.size() == 1);
+        assertThat(c.status().draining()).as("the live lane is open").isTrue();
+        for (int v = 500; v < 520; v++) { // the outage: received while the destination was away
+            append(v, start.plusSeconds(v - 500));
+        }
+        now.set(start.plus(Duration.ofMinutes(2))); // back two minutes later: 30 s is the live lag here
+        append(2000, now.get());
+        back.countDown();
+        Await.until("everything committed", WAIT, () -> pending() == 0);
+        assertThat(sink.delivered.indexOf("2000"))
+                .as("what arrived after the return before the outage's records")
+                .isLessThan(sink.delivered.indexOf("500"));
+        assertThat(sink.delivered.stream().filter(v -> v.startsWith("5") && v.length() == 3))
+                .as("each record of the outage once: by the main cursor, in order")
+                .containsExactlyElementsOf(values(500, 519));
+    }
+
+    @Test
     void theDeadLetterStoreAndTheCursorSurviveTheirThreadBeingInterrupted() throws Exception {
         Thread.currentThread().interrupt();
         try {
