@@ -736,9 +736,6 @@ public final class SimulatorMain {
 
     /** The port with the pseudo-terminal behind it, for the replug answer. */
     private static Object port(SimulatedDevice d) {
-        if (d instanceof MasimoSimulator m) {
-            return m.port();
-        }
         if (d instanceof SerialDeviceSimulator<?> s) {
             return s.port();
         }

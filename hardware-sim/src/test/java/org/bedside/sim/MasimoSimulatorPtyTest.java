@@ -22,6 +22,8 @@ import org.bedside.drivers.transport.SerialTransport;
 import org.bedside.sim.FaultInjector.GarbagePlacement;
 import org.bedside.sim.pty.VirtualSerialPort;
 import org.bedside.sim.scenario.Scenarios;
+import org.bedside.sim.scenario.VitalSigns;
+import org.bedside.sim.serial.EmittedFrame;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -67,16 +69,16 @@ class MasimoSimulatorPtyTest {
     }
 
     private void assertLinesMatchWhatWasEmitted(List<GatewayReader.Event> lines) {
-        List<EmittedLine> emitted = sim.emittedLines();
+        List<EmittedFrame<VitalSigns>> emitted = sim.emittedFrames();
         for (GatewayReader.Event line : lines) {
             int index = secondOf(line.deviceTime());
-            EmittedLine sent = emitted.stream()
+            EmittedFrame<VitalSigns> sent = emitted.stream()
                     .filter(e -> e.index() == index)
                     .findFirst()
                     .orElseThrow(() -> new AssertionError("decoded a line the simulator did not send: " + line));
             MasimoDecoding.assertDecodedAs(
                     line.line(),
-                    sent.vitals(),
+                    sent.values(),
                     sent.deviceTime(),
                     MasimoModel.RADICAL_7,
                     AlarmLimits.ADULT,
@@ -100,7 +102,7 @@ class MasimoSimulatorPtyTest {
                 .containsExactlyElementsOf(
                         java.util.stream.IntStream.range(0, 80).boxed().toList());
         assertLinesMatchWhatWasEmitted(lines);
-        assertThat(sim.emittedLines().subList(0, 80))
+        assertThat(sim.emittedFrames().subList(0, 80))
                 .allSatisfy(e -> assertThat(e.delivered()).isTrue());
     }
 
@@ -126,9 +128,9 @@ class MasimoSimulatorPtyTest {
                 .hasMessageContaining("does not exist");
 
         // The device keeps sending into the void.
-        long before = sim.linesEmitted();
-        assertThat(sim.awaitLines(before + 3, TIMEOUT)).isTrue();
-        List<EmittedLine> emitted = sim.emittedLines();
+        long before = sim.framesEmitted();
+        assertThat(sim.awaitFrames(before + 3, TIMEOUT)).isTrue();
+        List<EmittedFrame<VitalSigns>> emitted = sim.emittedFrames();
         assertThat(emitted.subList(emitted.size() - 3, emitted.size()))
                 .allSatisfy(e -> assertThat(e.bytesTaken()).isZero());
         assertThat(sim.port().bytesDropped()).isPositive();
@@ -157,7 +159,7 @@ class MasimoSimulatorPtyTest {
 
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
         while (!Files.exists(port) && System.nanoTime() < deadline) {
-            sim.awaitLines(sim.linesEmitted() + 1, Duration.ofSeconds(1)); // a line per check, not a busy loop
+            sim.awaitFrames(sim.framesEmitted() + 1, Duration.ofSeconds(1)); // a line per check, not a busy loop
         }
         assertThat(sim.status().plugged()).isTrue();
         reader = GatewayReader.open(port);
@@ -183,10 +185,10 @@ class MasimoSimulatorPtyTest {
                         TIMEOUT))
                 .isTrue();
 
-        List<EmittedLine> emitted = sim.emittedLines();
-        assertThat(emitted.stream().filter(EmittedLine::corrupted)).hasSize(1);
-        EmittedLine corrupted =
-                emitted.stream().filter(EmittedLine::corrupted).findFirst().orElseThrow();
+        List<EmittedFrame<VitalSigns>> emitted = sim.emittedFrames();
+        assertThat(emitted.stream().filter(EmittedFrame::corrupted)).hasSize(1);
+        EmittedFrame<VitalSigns> corrupted =
+                emitted.stream().filter(EmittedFrame::corrupted).findFirst().orElseThrow();
         Set<Integer> decoded =
                 reader.lines().stream().map(e -> secondOf(e.deviceTime())).collect(Collectors.toSet());
         assertThat(decoded).doesNotContain((int) corrupted.index());
@@ -222,8 +224,8 @@ class MasimoSimulatorPtyTest {
             Duration lineTime = Duration.ofNanos(System.nanoTime() - started);
             byte[] line = Arrays.copyOf(got.array(), got.position());
 
-            assertThat(sim.awaitLines(1, TIMEOUT)).isTrue();
-            assertThat(line).isEqualTo(sim.emittedLines().get(0).bytes());
+            assertThat(sim.awaitFrames(1, TIMEOUT)).isTrue();
+            assertThat(line).isEqualTo(sim.emittedFrames().get(0).bytes());
             // 9600 8N1 is about 1.04 ms a byte: a 140-byte line takes some 145 ms, not the microseconds of one write.
             // The last 8-byte piece goes out without a wait after it, hence the margin.
             assertThat(lineTime).isGreaterThan(Duration.ofNanos((line.length - 8) * 1_000_000L));

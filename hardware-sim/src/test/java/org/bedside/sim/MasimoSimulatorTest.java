@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -17,6 +18,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.bedside.sim.pty.VirtualSerialPort;
 import org.bedside.sim.scenario.Scenario;
 import org.bedside.sim.scenario.Scenarios;
+import org.bedside.sim.scenario.VitalSigns;
+import org.bedside.sim.serial.EmittedFrame;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,6 +46,14 @@ class MasimoSimulatorTest {
                 .portDirectory(dir);
     }
 
+    /** The line as text without its CR LF. */
+    private static String text(EmittedFrame<VitalSigns> line) {
+        byte[] bytes = line.bytes();
+        assertThat(new String(bytes, bytes.length - 2, 2, StandardCharsets.US_ASCII))
+                .isEqualTo("\r\n");
+        return new String(bytes, 0, bytes.length - 2, StandardCharsets.US_ASCII);
+    }
+
     @Test
     void lineNIsTheScenarioAtSecondNOnASimulatedClock() throws Exception {
         Scenario scenario = Scenarios.parse("desaturation");
@@ -50,19 +61,19 @@ class MasimoSimulatorTest {
         sim = builder(scenario).simulatedClock(start).serialNumber("0000000042").build();
         sim.start();
 
-        assertThat(sim.awaitLines(10, TIMEOUT)).isTrue();
+        assertThat(sim.awaitFrames(10, TIMEOUT)).isTrue();
 
-        List<EmittedLine> lines = sim.emittedLines().subList(0, 10);
+        List<EmittedFrame<VitalSigns>> lines = sim.emittedFrames().subList(0, 10);
         MasimoLineEncoder encoder = new MasimoLineEncoder(MasimoModel.RADICAL_7, "0000000042", AlarmLimits.ADULT);
         for (int i = 0; i < 10; i++) {
-            EmittedLine line = lines.get(i);
+            EmittedFrame<VitalSigns> line = lines.get(i);
             assertThat(line.index()).isEqualTo(i);
             assertThat(line.deviceTime()).isEqualTo(start.plusSeconds(i));
-            assertThat(line.vitals()).isEqualTo(scenario.at(i));
+            assertThat(line.values()).isEqualTo(scenario.at(i));
             assertThat(line.bytes()).isEqualTo(encoder.encode(scenario.at(i), start.plusSeconds(i)));
             assertThat(line.corrupted()).isFalse();
         }
-        assertThat(lines.get(5).text()).startsWith("01/01/27 00:00:00 SN=0000000042 SPO2=");
+        assertThat(text(lines.get(5))).startsWith("01/01/27 00:00:00 SN=0000000042 SPO2=");
     }
 
     @Test
@@ -74,10 +85,10 @@ class MasimoSimulatorTest {
                 .build();
         sim.start();
 
-        assertThat(sim.awaitLines(2, TIMEOUT)).isTrue();
+        assertThat(sim.awaitFrames(2, TIMEOUT)).isTrue();
 
-        assertThat(sim.emittedLines().get(0).deviceTime()).isEqualTo(LocalDateTime.of(2026, 7, 1, 12, 15, 30));
-        assertThat(sim.emittedLines().get(1).text()).startsWith("07/01/26 12:15:30 ");
+        assertThat(sim.emittedFrames().get(0).deviceTime()).isEqualTo(LocalDateTime.of(2026, 7, 1, 12, 15, 30));
+        assertThat(text(sim.emittedFrames().get(1))).startsWith("07/01/26 12:15:30 ");
     }
 
     @Test
@@ -88,9 +99,9 @@ class MasimoSimulatorTest {
                 .build();
         sim.start();
 
-        assertThat(sim.awaitLines(1, TIMEOUT)).isTrue();
+        assertThat(sim.awaitFrames(1, TIMEOUT)).isTrue();
 
-        assertThat(sim.emittedLines().get(0).text())
+        assertThat(text(sim.emittedFrames().get(0)))
                 .matches("01/01/26 00:00:00 SPO2=\\d{3}% BPM=\\d{3} PI=\\d\\d\\.\\d\\d% ALARM=00 EXC=800");
         assertThat(sim.portPath().getFileName().toString()).contains("Radical-5");
     }
@@ -99,18 +110,18 @@ class MasimoSimulatorTest {
     void silenceSkipsLinesWhileTheScenarioRunsOnAndThePortStaysOpen() throws Exception {
         sim = builder(Scenarios.parse("steady")).build();
         sim.start();
-        assertThat(sim.awaitLines(3, TIMEOUT)).isTrue();
+        assertThat(sim.awaitFrames(3, TIMEOUT)).isTrue();
 
         sim.faults().silence(Duration.ofMillis(200));
         assertThat(sim.status().silent()).isTrue();
-        long atSilence = sim.linesEmitted();
-        assertThat(sim.awaitLines(atSilence + 5, TIMEOUT)).isTrue();
+        long atSilence = sim.framesEmitted();
+        assertThat(sim.awaitFrames(atSilence + 5, TIMEOUT)).isTrue();
 
         SimulatorStatus status = sim.status();
         assertThat(status.silent()).isFalse();
         assertThat(status.plugged()).as("the port stays open").isTrue();
         assertThat(status.linesSilenced()).isPositive();
-        List<EmittedLine> lines = sim.emittedLines();
+        List<EmittedFrame<VitalSigns>> lines = sim.emittedFrames();
         long skipped = 0;
         for (int i = 1; i < lines.size(); i++) {
             skipped += lines.get(i).index() - lines.get(i - 1).index() - 1;
@@ -120,7 +131,7 @@ class MasimoSimulatorTest {
 
     @Test
     void listenersSeeEveryLineAndTheLogKeepsTheMostRecent() throws Exception {
-        List<EmittedLine> heard = new CopyOnWriteArrayList<>();
+        List<EmittedFrame<VitalSigns>> heard = new CopyOnWriteArrayList<>();
         sim = builder(Scenarios.parse("steady")).logCapacity(5).build();
         sim.addListener(heard::add);
         sim.addListener(line -> {
@@ -128,14 +139,14 @@ class MasimoSimulatorTest {
         });
         sim.start();
 
-        assertThat(sim.awaitLines(12, TIMEOUT)).isTrue();
+        assertThat(sim.awaitFrames(12, TIMEOUT)).isTrue();
         sim.stop();
 
-        List<EmittedLine> log = sim.emittedLines();
+        List<EmittedFrame<VitalSigns>> log = sim.emittedFrames();
         assertThat(log).hasSize(5);
-        assertThat(heard).hasSize((int) sim.linesEmitted());
+        assertThat(heard).hasSize((int) sim.framesEmitted());
         assertThat(heard.subList(heard.size() - 5, heard.size())).isEqualTo(log);
-        assertThat(log.get(4).index()).isEqualTo(sim.linesEmitted() - 1);
+        assertThat(log.get(4).index()).isEqualTo(sim.framesEmitted() - 1);
     }
 
     @Test
@@ -147,7 +158,7 @@ class MasimoSimulatorTest {
                 .isEqualTo(VirtualSerialPort.byIdPath(
                         dir, "Masimo", "Radical-7", MasimoSimulator.serialNumberFor("bed7")));
         assertThat(Files.isSymbolicLink(port)).isTrue();
-        assertThat(sim.linesEmitted()).as("nothing before start").isZero();
+        assertThat(sim.framesEmitted()).as("nothing before start").isZero();
         sim.start();
         assertThat(sim.isRunning()).isTrue();
         assertThatThrownBy(sim::start).isInstanceOf(IllegalStateException.class);
@@ -156,11 +167,26 @@ class MasimoSimulatorTest {
 
         assertThat(sim.isRunning()).isFalse();
         assertThat(Files.exists(port, LinkOption.NOFOLLOW_LINKS)).isFalse();
-        assertThat(sim.awaitLines(Long.MAX_VALUE, TIMEOUT))
+        assertThat(sim.awaitFrames(Long.MAX_VALUE, TIMEOUT))
                 .as("returns at once when stopped")
                 .isFalse();
         assertThatThrownBy(() -> sim.faults().replug()).isInstanceOf(IllegalStateException.class);
         sim.stop(); // idempotent
+    }
+
+    @Test
+    void aLineWithoutChecksumRefusesTheChecksumFaultAndSendsOn() throws Exception {
+        sim = builder(Scenarios.parse("steady")).build();
+        sim.start();
+
+        assertThatThrownBy(() -> sim.faults().corruptNextChecksum())
+                .isInstanceOf(UnsupportedOperationException.class)
+                .hasMessageContaining("bed7")
+                .hasMessageContaining("no checksum");
+
+        long before = sim.framesEmitted();
+        assertThat(sim.awaitFrames(before + 3, TIMEOUT)).isTrue();
+        assertThat(sim.emittedFrames()).noneMatch(EmittedFrame::corrupted);
     }
 
     @Test

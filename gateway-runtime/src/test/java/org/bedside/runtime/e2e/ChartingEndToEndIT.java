@@ -11,7 +11,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.bedside.drivers.testing.Await;
-import org.bedside.sim.EmittedLine;
+import org.bedside.sim.scenario.VitalSigns;
+import org.bedside.sim.serial.EmittedFrame;
 import org.hl7.fhir.r4.model.Device;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.OperationOutcome;
@@ -72,11 +73,11 @@ class ChartingEndToEndIT {
 
             // Nothing invented: every SpO2 charted is a value the device sent at that time.
             Map<String, Integer> sent = new HashMap<>();
-            for (EmittedLine line : scene.simulator.emittedLines()) {
-                if (line.vitals().spo2() != null) {
+            for (EmittedFrame<VitalSigns> line : scene.simulator.emittedFrames()) {
+                if (line.values().spo2() != null) {
                     sent.merge(
                             line.deviceTime().atZone(ZoneId.systemDefault()).toInstant() + "="
-                                    + line.vitals().spo2(),
+                                    + line.values().spo2(),
                             1,
                             Integer::sum);
                 }

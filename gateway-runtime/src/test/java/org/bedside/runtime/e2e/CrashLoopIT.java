@@ -20,9 +20,10 @@ import org.bedside.drivers.testing.Await;
 import org.bedside.model.Metrics;
 import org.bedside.model.NumericReading;
 import org.bedside.model.Reading;
-import org.bedside.sim.EmittedLine;
 import org.bedside.sim.MasimoSimulator;
 import org.bedside.sim.scenario.Scenarios;
+import org.bedside.sim.scenario.VitalSigns;
+import org.bedside.sim.serial.EmittedFrame;
 import org.hl7.fhir.r4.model.Observation;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -138,10 +139,10 @@ class CrashLoopIT {
         long emitted = 0;
         long notTaken = 0;
         for (MasimoSimulator sim : simulators) {
-            for (EmittedLine line : sim.emittedLines()) {
+            for (EmittedFrame<VitalSigns> line : sim.emittedFrames()) {
                 emitted++;
                 notTaken += line.delivered() ? 0 : 1;
-                Integer spo2 = line.vitals().spo2();
+                Integer spo2 = line.values().spo2();
                 if (spo2 != null) {
                     emittedSpo2.merge(
                             sim.name() + "@"

@@ -33,11 +33,11 @@ class StoreAndForwardIT {
                     "the uplink notices the outage",
                     Duration.ofSeconds(30),
                     () -> status(scene).contains("\"state\":\"RETRYING\""));
-            long before = scene.simulator.linesEmitted();
+            long before = scene.simulator.framesEmitted();
             Await.until(
                     "50 more lines during the outage",
                     Duration.ofSeconds(60),
-                    () -> scene.simulator.linesEmitted() >= before + 50);
+                    () -> scene.simulator.framesEmitted() >= before + 50);
             assertThat(status(scene)).contains("\"state\":\"RETRYING\"");
 
             server.restart();

@@ -8,10 +8,15 @@ import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import org.bedside.sim.SimulatedDevice;
 import org.bedside.sim.SimulatorStatus;
@@ -21,13 +26,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A simulated serial device on a virtual port, on one daemon thread that, every tick or as soon as bytes arrive, hands
- * the gateway's bytes to {@link #onBytes} and then lets {@link #onTick} send what is due. Subclasses only encode and
- * answer; this class owns the thread, the port, the log of what was sent and the faults:
+ * A simulated serial device on a virtual port, on one daemon thread that, every tick, when its next frame is due
+ * ({@link #nanosUntilNextFrame}) or as soon as bytes arrive, hands the gateway's bytes to {@link #onBytes} and then
+ * lets {@link #onTick} send what is due. A device that only streams ({@link #listens()} false) reads nothing: its
+ * thread waits for the next frame, a fault or a stop, whichever comes first. Subclasses only encode and answer; this
+ * class owns the thread, the port, the log of what was sent, the listeners, the pacing at the line's baud rate and the
+ * faults:
  *
  * <ul>
  *   <li>garbage between frames (sent at once) or inside the next frame;
- *   <li>a wrong checksum on the next frame ({@link #corruptChecksum});
+ *   <li>a wrong checksum on the next frame ({@link #corruptChecksum}), for a device whose frames have one;
  *   <li>silence: frames due are not sent (a request/response device does not answer);
  *   <li>a pulled cable: the port disappears, the gateway's reads fail, nothing is heard or sent until it is back.
  * </ul>
@@ -40,8 +48,20 @@ public abstract class SerialDeviceSimulator<V> implements SimulatedDevice {
     private static final Logger LOG = LoggerFactory.getLogger(SerialDeviceSimulator.class);
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(5);
+    /** 9600 baud 8N1: a start bit, eight data bits and a stop bit per byte. */
+    private static final int BITS_PER_BYTE = 10;
 
-    /** Settings every serial simulator has. */
+    /** The baud rate of {@link SerialSimulatorBuilder#baudPacing}: about 1.04 ms a byte. */
+    public static final int PACING_BAUD_RATE = 9600;
+    /** Bytes per write when pacing: small enough that the gateway sees frames arrive in pieces, as on a real line. */
+    private static final int PACED_CHUNK = 8;
+
+    /**
+     * Settings every serial simulator has.
+     *
+     * @param tick the longest wait between two calls of {@link #onTick}
+     * @param baudPacing whether frames are written a few bytes at a time at {@link #PACING_BAUD_RATE} instead of at once
+     */
     public record Settings(
             String name,
             Duration tick,
@@ -49,12 +69,10 @@ public abstract class SerialDeviceSimulator<V> implements SimulatedDevice {
             InstantSource wallClock,
             @Nullable LocalDateTime simulatedClockStart,
             long seed,
-            int logCapacity) {
+            int logCapacity,
+            boolean baudPacing) {
         public Settings {
-            if (!NAME.matcher(name).matches()) {
-                throw new IllegalArgumentException("a simulator name is 1 to 64 letters, digits, '.', '_' or '-',"
-                        + " starting with a letter or digit; got '" + name + "'");
-            }
+            requireValidName(name);
             if (tick.isNegative() || tick.isZero()) {
                 throw new IllegalArgumentException("tick must be positive: " + tick);
             }
@@ -63,7 +81,18 @@ public abstract class SerialDeviceSimulator<V> implements SimulatedDevice {
             }
         }
 
-        /** {@code <java.io.tmpdir>/bedside-sim/serial/by-id}, as for the Masimo simulator. */
+        /**
+         * @throws IllegalArgumentException unless {@code name} is 1 to 64 letters, digits, '.', '_' or '-', starting
+         *     with a letter or digit
+         */
+        public static void requireValidName(String name) {
+            if (!NAME.matcher(name).matches()) {
+                throw new IllegalArgumentException("a simulator name is 1 to 64 letters, digits, '.', '_' or '-',"
+                        + " starting with a letter or digit; got '" + name + "'");
+            }
+        }
+
+        /** {@code <java.io.tmpdir>/bedside-sim/serial/by-id}. */
         public static Path defaultPortDirectory() {
             return Path.of(System.getProperty("java.io.tmpdir"), "bedside-sim", "serial", "by-id");
         }
@@ -73,7 +102,13 @@ public abstract class SerialDeviceSimulator<V> implements SimulatedDevice {
     private final VirtualSerialPort port;
     private final Faults faults = new Faults();
     private final ReentrantLock lock = new ReentrantLock();
+    /** Wakes threads waiting for frames. */
     private final Condition emitted = lock.newCondition();
+    /** Wakes the simulator's thread while it waits without reading or paces a write: a fault to apply or a stop. */
+    private final Condition wake = lock.newCondition();
+
+    private final List<Consumer<EmittedFrame<V>>> listeners = new CopyOnWriteArrayList<>();
+    private final long nanosPerByte;
 
     // Guarded by lock.
     private final Random random;
@@ -95,6 +130,7 @@ public abstract class SerialDeviceSimulator<V> implements SimulatedDevice {
         this.settings = settings;
         this.port = port;
         this.random = new Random(settings.seed());
+        this.nanosPerByte = settings.baudPacing() ? TimeUnit.SECONDS.toNanos(BITS_PER_BYTE) / PACING_BAUD_RATE : 0;
     }
 
     // ---- what a protocol provides ----
@@ -116,6 +152,36 @@ public abstract class SerialDeviceSimulator<V> implements SimulatedDevice {
 
     /** Called on the simulator's thread when it starts, before the first read; a subclass may send at once. */
     protected void onStart(Output<V> out, long nowNanos) {}
+
+    /**
+     * How long until the next frame is due, so that the thread wakes for it rather than at the next tick; by default
+     * the device keeps no schedule and is called every tick.
+     */
+    protected long nanosUntilNextFrame(long nowNanos) {
+        return Long.MAX_VALUE;
+    }
+
+    /**
+     * False for a device that only streams and never reads the gateway's bytes: its thread waits on a condition (woken
+     * by faults at once, to the nanosecond for the next frame) instead of polling the port; {@link #onBytes} is never
+     * called.
+     */
+    protected boolean listens() {
+        return true;
+    }
+
+    /** False for a device whose frames carry no checksum: {@link SerialFaultInjector#corruptNextChecksum} refuses. */
+    protected boolean hasChecksum() {
+        return true;
+    }
+
+    /**
+     * How many bytes end a frame (an end byte, CR LF): injected garbage goes after the frame's first byte and before
+     * these. One by default.
+     */
+    protected int frameEndLength() {
+        return 1;
+    }
 
     /** The device's clock for a frame: the simulated clock {@code index} seconds on, or the wall clock. */
     protected LocalDateTime deviceTime(long secondsSinceStart) {
@@ -173,6 +239,7 @@ public abstract class SerialDeviceSimulator<V> implements SimulatedDevice {
             stopping = true;
             t = thread;
             emitted.signalAll();
+            wake.signalAll();
         } finally {
             lock.unlock();
         }
@@ -218,6 +285,18 @@ public abstract class SerialDeviceSimulator<V> implements SimulatedDevice {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Called on the simulator's thread after each frame is written and logged (silenced frames are not produced); a
+     * listener that throws is logged and kept.
+     */
+    public void addListener(Consumer<EmittedFrame<V>> listener) {
+        listeners.add(Objects.requireNonNull(listener));
+    }
+
+    public void removeListener(Consumer<EmittedFrame<V>> listener) {
+        listeners.remove(listener);
     }
 
     /** Frames produced so far (silenced ones are not produced). */
@@ -272,16 +351,21 @@ public abstract class SerialDeviceSimulator<V> implements SimulatedDevice {
             onStart(output, System.nanoTime());
             while (!stopping) {
                 applyImmediateFaults();
-                int n;
-                try {
-                    n = port.read(buffer, settings.tick());
-                } catch (IOException e) {
-                    // The pseudo-terminal failed in a way a pulled cable does not explain: wait and go on.
-                    LOG.warn("simulator {}: read from {} failed: {}", name(), port, e.toString());
-                    sleep(settings.tick());
-                    n = 0;
-                }
                 long now = System.nanoTime();
+                long wait = waitNanos(now);
+                int n = 0;
+                if (!listens()) {
+                    awaitWake(wait);
+                } else {
+                    try {
+                        n = port.read(buffer, Duration.ofNanos(wait));
+                    } catch (IOException e) {
+                        // The pseudo-terminal failed in a way a pulled cable does not explain: wait and go on.
+                        LOG.warn("simulator {}: read from {} failed: {}", name(), port, e.toString());
+                        sleep(settings.tick());
+                    }
+                }
+                now = System.nanoTime();
                 if (n > 0 && !stopping) {
                     onBytes(buffer, n, output, now);
                 }
@@ -292,6 +376,32 @@ public abstract class SerialDeviceSimulator<V> implements SimulatedDevice {
         } catch (RuntimeException | Error e) {
             LOG.error("simulator {} stopped by an error", name(), e);
             throw e;
+        }
+    }
+
+    /** Until the next tick, frame or timed replug, whichever comes first. */
+    private long waitNanos(long nowNanos) {
+        long wait = Math.min(settings.tick().toNanos(), Math.max(0, nanosUntilNextFrame(nowNanos)));
+        lock.lock();
+        try {
+            return replugPending ? Math.min(wait, Math.max(0, replugAtNanos - nowNanos)) : wait;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Waits without reading, unless a fault came in since they were applied (its signal would be lost). */
+    private void awaitWake(long nanos) {
+        lock.lock();
+        try {
+            if (nanos > 0 && !stopping && garbageBetweenFrames.isEmpty()) {
+                wake.awaitNanos(nanos);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            stopping = true;
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -324,6 +434,7 @@ public abstract class SerialDeviceSimulator<V> implements SimulatedDevice {
     }
 
     private void emit(long index, String kind, LocalDateTime deviceTime, V values, byte[] frame) {
+        EmittedFrame<V> sentFrame;
         lock.lock();
         try {
             if (silenced) {
@@ -342,15 +453,53 @@ public abstract class SerialDeviceSimulator<V> implements SimulatedDevice {
                 sent = insertGarbage(sent, garbage(garbageInsideNextFrame));
                 garbageInsideNextFrame = 0;
             }
-            int taken = writeQuietly(sent);
+            int taken = nanosPerByte == 0 ? writeQuietly(sent) : writePaced(sent);
             if (log.size() == settings.logCapacity()) {
                 log.removeFirst();
             }
-            log.addLast(new EmittedFrame<>(index, kind, deviceTime, values, frame, sent, taken));
+            sentFrame = new EmittedFrame<>(index, kind, deviceTime, values, frame, sent, taken);
+            log.addLast(sentFrame);
             framesEmitted++;
             emitted.signalAll();
         } finally {
             lock.unlock();
+        }
+        notifyListeners(sentFrame);
+    }
+
+    /** Writes in small pieces at the line's baud rate. Called with the lock held; the waits release it. */
+    private int writePaced(byte[] bytes) {
+        int taken = 0;
+        long next = System.nanoTime();
+        try {
+            for (int offset = 0; offset < bytes.length && !stopping; offset += PACED_CHUNK) {
+                int n = Math.min(PACED_CHUNK, bytes.length - offset);
+                taken += writeQuietly(Arrays.copyOfRange(bytes, offset, offset + n));
+                next += n * nanosPerByte;
+                for (long left = next - System.nanoTime(); left > 0 && !stopping; left = next - System.nanoTime()) {
+                    wake.awaitNanos(left);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            stopping = true;
+        }
+        return taken;
+    }
+
+    private void notifyListeners(EmittedFrame<V> frame) {
+        for (Consumer<EmittedFrame<V>> l : listeners) {
+            try {
+                l.accept(frame);
+            } catch (RuntimeException e) {
+                LOG.warn(
+                        "simulator {}: listener failed on {} {}: {}",
+                        name(),
+                        frame.kind(),
+                        frame.index(),
+                        e.toString());
+                LOG.debug("listener failure", e);
+            }
         }
     }
 
@@ -369,9 +518,10 @@ public abstract class SerialDeviceSimulator<V> implements SimulatedDevice {
         return garbage;
     }
 
-    /** Puts {@code garbage} strictly inside the frame: after its first byte and before its last. */
+    /** Puts {@code garbage} strictly inside the frame: after its first byte and before its {@link #frameEndLength}. */
     private byte[] insertGarbage(byte[] frame, byte[] garbage) {
-        int at = frame.length < 3 ? frame.length : 1 + random.nextInt(frame.length - 2);
+        int end = frameEndLength();
+        int at = frame.length < end + 2 ? frame.length : 1 + random.nextInt(frame.length - end - 1);
         byte[] out = new byte[frame.length + garbage.length];
         System.arraycopy(frame, 0, out, 0, at);
         System.arraycopy(garbage, 0, out, at, garbage.length);
@@ -397,6 +547,7 @@ public abstract class SerialDeviceSimulator<V> implements SimulatedDevice {
                     case BETWEEN_LINES -> garbageBetweenFrames.add(length);
                     case INSIDE_LINE -> garbageInsideNextFrame += length;
                 }
+                wake.signalAll();
             } finally {
                 lock.unlock();
             }
@@ -404,6 +555,10 @@ public abstract class SerialDeviceSimulator<V> implements SimulatedDevice {
 
         @Override
         public void corruptNextChecksum() {
+            if (!hasChecksum()) {
+                throw new UnsupportedOperationException(
+                        "simulator " + name() + ": its frames carry no checksum to corrupt");
+            }
             lock.lock();
             try {
                 corruptNextChecksum = true;
@@ -452,6 +607,7 @@ public abstract class SerialDeviceSimulator<V> implements SimulatedDevice {
                 port.unplug();
                 replugPending = true;
                 replugAtNanos = System.nanoTime() + duration.toNanos();
+                wake.signalAll();
             } finally {
                 lock.unlock();
             }
