@@ -57,8 +57,9 @@ import org.slf4j.LoggerFactory;
  * #deliver}, which also finds a message the broker answers by closing the connection.
  *
  * <p>Paho keeps nothing: memory persistence, no offline buffer, no automatic reconnect. {@link #deliver} connects when
- * needed, so a broker that comes back is used at the next delivery. Used by one consumer thread; {@link #state} may be
- * read from any.
+ * needed, so a broker that comes back is used at the next delivery. Used by one consumer thread; every delivery runs on
+ * the publisher's own thread, one after another, so that the consumer encodes the next batch while a batch waits for
+ * the broker's window; {@link #state} may be read from any.
  */
 public final class MqttPublisher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(MqttPublisher.class);
@@ -119,8 +120,16 @@ public final class MqttPublisher implements AutoCloseable {
     private volatile @Nullable String lostBecause;
     /** The reason code of the broker's last DISCONNECT on this connection; 0 if none. */
     private volatile int disconnectCode;
-    /** Tokens of {@link #deliverAsync} not yet seen complete, oldest first, across batches (consumer thread only). */
+    /** Tokens of {@link #deliverAsync} not yet seen complete, oldest first, across batches (publishing thread only). */
     private final Deque<IMqttToken> window = new ArrayDeque<>();
+
+    /**
+     * The one thread that hands messages to Paho, the batches of {@link #deliverAsync} in order and {@link #deliver}
+     * after them: the consumer reads and encodes the next batch while this one waits for slots in the broker's window
+     * (HiveMQ's Receive Maximum is 10), so that the window does not run dry while it encodes; and the client, its
+     * reconnects and the window are only ever touched by this thread.
+     */
+    private final java.util.concurrent.ExecutorService publishing;
 
     /**
      * @param statusTopic the gateway's status topic ({@link EgressTopics#gatewayStatus()}), for the last will
@@ -131,6 +140,11 @@ public final class MqttPublisher implements AutoCloseable {
         this.statusTopic = statusTopic;
         this.publishTimeout = publishTimeout;
         this.state = new State(false, "not connected yet", Instant.now());
+        this.publishing = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "mqtt-publish-" + endpoint.clientId());
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     public State state() {
@@ -142,11 +156,39 @@ public final class MqttPublisher implements AutoCloseable {
         return published.get();
     }
 
-    /** Publishes the batch and waits for every acknowledgement. Never throws for what the broker or network does. */
+    /**
+     * Publishes the batch and waits for every acknowledgement. Never throws for what the broker or network does. Runs on
+     * the publishing thread, after the batches handed to {@link #deliverAsync} before it.
+     */
     public Outcome deliver(List<Message> batch) {
         if (batch.isEmpty()) {
             return new Outcome.Delivered(0);
         }
+        java.util.concurrent.Future<Outcome> outcome;
+        try {
+            outcome = publishing.submit(() -> deliverHere(batch));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            return new Outcome.RetryLater("the MQTT egress is closed", Optional.empty());
+        }
+        try {
+            return outcome.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // a stop: the consumer goes on from its committed position
+            return new Outcome.RetryLater("interrupted while publishing", Optional.empty());
+        } catch (java.util.concurrent.ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException r) {
+                throw r;
+            }
+            if (cause instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException(cause);
+        }
+    }
+
+    /** {@link #deliver}'s work, on the publishing thread. */
+    private Outcome deliverHere(List<Message> batch) {
         MqttAsyncClient c;
         try {
             c = connected();
@@ -241,24 +283,47 @@ public final class MqttPublisher implements AutoCloseable {
     }
 
     /**
-     * Publishes the batch and returns once every message is handed to Paho (waiting only while the broker's Receive
-     * Maximum is reached, for the oldest message in flight, of this batch or an earlier one), with the outcome its
-     * acknowledgements will give: {@link Outcome.Delivered}, {@link Outcome.Refused} by reason code, or {@link
-     * Outcome.RetryLater} when the connection broke, a token failed or no PUBACK came within the publish time-out. The
-     * future always completes. Called by the consumer thread, like {@link #deliver}, never beside it.
+     * Hands the batch to the publishing thread and returns at once, with the outcome its acknowledgements will give:
+     * {@link Outcome.Delivered}, {@link Outcome.Refused} by reason code, or {@link Outcome.RetryLater} when the
+     * connection broke, a token failed or no PUBACK came within the publish time-out (counted from this call). The
+     * future always completes, exceptionally only for a bug. Batches are handed to Paho in the order of the calls.
      */
     public CompletableFuture<Outcome> deliverAsync(List<Message> batch) {
         if (batch.isEmpty()) {
             return CompletableFuture.completedFuture(new Outcome.Delivered(0));
         }
+        long deadline = System.nanoTime() + publishTimeout.toNanos();
+        Acknowledgements acks = new Acknowledgements(batch);
+        try {
+            publishing.execute(() -> handOver(batch, acks, deadline));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            acks.future.complete(new Outcome.RetryLater("the MQTT egress is closed", Optional.empty()));
+            return acks.future;
+        }
+        return acks.future.completeOnTimeout(
+                new Outcome.RetryLater(
+                        "no acknowledgement from " + endpoint.describe() + " within " + publishTimeout,
+                        Optional.empty()),
+                publishTimeout.toNanos(),
+                TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * Hands one batch of {@link #deliverAsync} to Paho, on the publishing thread: waits only while the broker's Receive
+     * Maximum is reached, for the oldest message in flight. Its outcome is completed by the acknowledgements, or here
+     * when the connection or a publish fails.
+     */
+    private void handOver(List<Message> batch, Acknowledgements acks, long deadline) {
+        if (acks.future.isDone()) {
+            return; // timed out before its turn
+        }
         MqttAsyncClient c;
         try {
             c = connected();
         } catch (IOException e) {
-            return CompletableFuture.completedFuture(notConnected(e));
+            acks.future.complete(notConnected(e));
+            return;
         }
-        long deadline = System.nanoTime() + publishTimeout.toNanos();
-        Acknowledgements acks = new Acknowledgements(batch);
         try {
             for (int i = 0; i < batch.size(); i++) {
                 Message m = batch.get(i);
@@ -293,18 +358,11 @@ public final class MqttPublisher implements AutoCloseable {
             }
         } catch (MqttException e) {
             acks.future.complete(retry(MqttFailures.describe(e)));
-            return acks.future;
         } catch (TimedOut e) {
             acks.future.complete(retry("no acknowledgement from " + endpoint.describe() + " within " + publishTimeout));
-            return acks.future;
+        } catch (RuntimeException e) {
+            acks.future.completeExceptionally(e); // the consumer's unexpected error: logged, counted, survived
         }
-        long left = Math.max(1, deadline - System.nanoTime());
-        return acks.future.completeOnTimeout(
-                new Outcome.RetryLater(
-                        "no acknowledgement from " + endpoint.describe() + " within " + publishTimeout,
-                        Optional.empty()),
-                left,
-                TimeUnit.NANOSECONDS);
     }
 
     /** Waits for a token of an earlier batch to free its slot; how it ended is that batch's outcome. */
@@ -417,7 +475,7 @@ public final class MqttPublisher implements AutoCloseable {
     private Outcome oneByOne(List<Message> batch) {
         Map<Integer, Outcome.Rejection> refused = new LinkedHashMap<>();
         for (int i = 0; i < batch.size(); i++) {
-            Outcome one = deliver(List.of(batch.get(i)));
+            Outcome one = deliverHere(List.of(batch.get(i)));
             if (one instanceof Outcome.Refused r) {
                 refused.put(i, r.refused().get(0));
             } else if (one instanceof Outcome.RetryLater) {
@@ -542,6 +600,13 @@ public final class MqttPublisher implements AutoCloseable {
     /** Says {@code offline} (retained), then disconnects normally, so the broker does not publish the will. */
     @Override
     public void close() {
+        publishing.shutdownNow();
+        try {
+            // What it was handing over ends at its next wait (interrupted); the client is then this thread's.
+            publishing.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         MqttAsyncClient c = client;
         if (c != null && c.isConnected()) {
             try {
